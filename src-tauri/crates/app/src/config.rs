@@ -1,0 +1,282 @@
+//! Configuration: which environment (sandbox or production) and every provider's base URL.
+//! Chosen by a file and flags at start, never by a rebuild.
+//!
+//! ```toml
+//! profile = "production"          # or "sandbox"
+//! [secrets]
+//! allow_plaintext = false         # only if this machine has no keychain; warned at every start
+//! [providers]                     # any URL may be overridden
+//! xero_api = "https://api.xero.com"
+//! ```
+
+use serde::Deserialize;
+use std::path::Path;
+use url::Url;
+use xp_ipc::{Profile, Provider, ProviderEndpoint};
+
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppConfig {
+    pub profile: Profile,
+    pub allow_plaintext_secrets: bool,
+    pub providers: ProviderUrls,
+}
+
+/// Base URLs of every provider the app talks to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderUrls {
+    pub xero_identity: Url,
+    pub xero_login: Url,
+    pub xero_api: Url,
+    pub okta_issuer: Option<Url>,
+    pub gocardless: Url,
+    pub saferpay: Url,
+    pub okx: Url,
+    pub openai: Url,
+}
+
+fn url(s: &str) -> Url {
+    Url::parse(s).expect("built-in URL parses")
+}
+
+impl ProviderUrls {
+    /// The real providers (hosts from shared/providers/*.md).
+    pub fn production() -> Self {
+        Self {
+            xero_identity: url("https://identity.xero.com"),
+            xero_login: url("https://login.xero.com"),
+            xero_api: url("https://api.xero.com"),
+            // An Okta issuer is per customer (https://{org}.okta.com/oauth2/default): configuration only.
+            okta_issuer: None,
+            gocardless: url("https://api.gocardless.com"),
+            saferpay: url("https://www.saferpay.com/api"),
+            okx: url("https://www.okx.com"),
+            openai: url("https://api.openai.com/v1"),
+        }
+    }
+
+    /// The local sandbox emulators, all behind one loopback origin with a prefix per provider.
+    pub fn sandbox(origin: &Url) -> Self {
+        let at = |p: &str| origin.join(p).expect("sandbox path joins");
+        Self {
+            xero_identity: at("/xero/identity"),
+            xero_login: at("/xero/login"),
+            xero_api: at("/xero/api"),
+            okta_issuer: Some(at("/okta/oauth2/default")),
+            gocardless: at("/gocardless"),
+            saferpay: at("/saferpay/api"),
+            okx: at("/okx"),
+            openai: at("/openai/v1"),
+        }
+    }
+
+    pub fn endpoints(&self) -> Vec<ProviderEndpoint> {
+        let mut v = vec![
+            ProviderEndpoint { provider: Provider::Xero, base_url: self.xero_api.to_string() },
+            ProviderEndpoint { provider: Provider::Gocardless, base_url: self.gocardless.to_string() },
+            ProviderEndpoint { provider: Provider::Saferpay, base_url: self.saferpay.to_string() },
+            ProviderEndpoint { provider: Provider::Okx, base_url: self.okx.to_string() },
+            ProviderEndpoint { provider: Provider::Openai, base_url: self.openai.to_string() },
+        ];
+        if let Some(okta) = &self.okta_issuer {
+            v.insert(1, ProviderEndpoint { provider: Provider::Okta, base_url: okta.to_string() });
+        }
+        v
+    }
+
+    fn all(&self) -> Vec<(&'static str, &Url)> {
+        let mut v = vec![
+            ("xero_identity", &self.xero_identity),
+            ("xero_login", &self.xero_login),
+            ("xero_api", &self.xero_api),
+            ("gocardless", &self.gocardless),
+            ("saferpay", &self.saferpay),
+            ("okx", &self.okx),
+            ("openai", &self.openai),
+        ];
+        if let Some(o) = &self.okta_issuer {
+            v.push(("okta_issuer", o));
+        }
+        v
+    }
+}
+
+pub const DEFAULT_SANDBOX_ORIGIN: &str = "http://127.0.0.1:4010";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    profile: Option<String>,
+    sandbox_origin: Option<String>,
+    #[serde(default)]
+    secrets: RawSecrets,
+    #[serde(default)]
+    providers: RawProviders,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSecrets {
+    #[serde(default)]
+    allow_plaintext: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProviders {
+    xero_identity: Option<String>,
+    xero_login: Option<String>,
+    xero_api: Option<String>,
+    okta_issuer: Option<String>,
+    gocardless: Option<String>,
+    saferpay: Option<String>,
+    okx: Option<String>,
+    openai: Option<String>,
+}
+
+/// Overrides from the command line; they win over the file.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub profile: Option<Profile>,
+    pub allow_plaintext_secrets: bool,
+}
+
+impl AppConfig {
+    /// Reads `path` if given (a missing explicit file is an error; a missing default file is not).
+    pub fn load(path: Option<&Path>, overrides: &Overrides) -> Result<AppConfig> {
+        let (text, shown) = match path {
+            Some(p) => (
+                std::fs::read_to_string(p).map_err(|e| Error::Config { path: p.display().to_string(), reason: e.to_string() })?,
+                p.display().to_string(),
+            ),
+            None => match crate::Paths::default_config_file() {
+                Some(p) if p.exists() => (
+                    std::fs::read_to_string(&p).map_err(|e| Error::Config { path: p.display().to_string(), reason: e.to_string() })?,
+                    p.display().to_string(),
+                ),
+                _ => (String::new(), "(defaults)".to_owned()),
+            },
+        };
+        Self::parse(&text, &shown, overrides)
+    }
+
+    pub fn parse(text: &str, shown: &str, overrides: &Overrides) -> Result<AppConfig> {
+        let err = |reason: String| Error::Config { path: shown.to_owned(), reason };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| err(e.message().to_owned()))?;
+        let profile = match (overrides.profile, raw.profile.as_deref()) {
+            (Some(p), _) => p,
+            (None, None | Some("production")) => Profile::Production,
+            (None, Some("sandbox")) => Profile::Sandbox,
+            (None, Some(other)) => return Err(err(format!("profile must be \"production\" or \"sandbox\", not {other:?}"))),
+        };
+        let mut providers = match profile {
+            Profile::Production => ProviderUrls::production(),
+            Profile::Sandbox => {
+                let origin = raw.sandbox_origin.as_deref().unwrap_or(DEFAULT_SANDBOX_ORIGIN);
+                ProviderUrls::sandbox(&parse_url("sandbox_origin", origin).map_err(err)?)
+            }
+        };
+        let p = &raw.providers;
+        let set = |slot: &mut Url, name: &str, v: &Option<String>| -> std::result::Result<(), String> {
+            if let Some(v) = v {
+                *slot = parse_url(name, v)?;
+            }
+            Ok(())
+        };
+        set(&mut providers.xero_identity, "xero_identity", &p.xero_identity).map_err(err)?;
+        set(&mut providers.xero_login, "xero_login", &p.xero_login).map_err(err)?;
+        set(&mut providers.xero_api, "xero_api", &p.xero_api).map_err(err)?;
+        set(&mut providers.gocardless, "gocardless", &p.gocardless).map_err(err)?;
+        set(&mut providers.saferpay, "saferpay", &p.saferpay).map_err(err)?;
+        set(&mut providers.okx, "okx", &p.okx).map_err(err)?;
+        set(&mut providers.openai, "openai", &p.openai).map_err(err)?;
+        if let Some(v) = &p.okta_issuer {
+            providers.okta_issuer = Some(parse_url("okta_issuer", v).map_err(err)?);
+        }
+        if profile == Profile::Production {
+            // Credentials must never travel in clear text to a real provider.
+            for (name, u) in providers.all() {
+                if u.scheme() != "https" && !is_loopback(u) {
+                    return Err(err(format!("{name} must use https in the production profile, got {u}")));
+                }
+            }
+        }
+        Ok(AppConfig {
+            profile,
+            allow_plaintext_secrets: raw.secrets.allow_plaintext || overrides.allow_plaintext_secrets,
+            providers,
+        })
+    }
+}
+
+fn parse_url(name: &str, v: &str) -> std::result::Result<Url, String> {
+    let u = Url::parse(v).map_err(|e| format!("{name} is not a URL ({e}): {v:?}"))?;
+    if !matches!(u.scheme(), "https" | "http") || u.host().is_none() {
+        return Err(format!("{name} must be an http(s) URL with a host, got {v:?}"));
+    }
+    Ok(u)
+}
+
+fn is_loopback(u: &Url) -> bool {
+    match u.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<AppConfig> {
+        AppConfig::parse(text, "test.toml", &Overrides::default())
+    }
+
+    #[test]
+    fn defaults_to_production_hosts() {
+        let c = parse("").unwrap();
+        assert_eq!(c.profile, Profile::Production);
+        assert_eq!(c.providers.xero_api.as_str(), "https://api.xero.com/");
+        assert!(!c.allow_plaintext_secrets);
+    }
+
+    #[test]
+    fn sandbox_profile_points_every_provider_at_the_sandbox_origin() {
+        let c = parse("profile = \"sandbox\"\nsandbox_origin = \"http://127.0.0.1:9999\"").unwrap();
+        for (name, u) in c.providers.all() {
+            assert_eq!(u.origin().ascii_serialization(), "http://127.0.0.1:9999", "{name}");
+        }
+    }
+
+    #[test]
+    fn command_line_profile_wins_over_the_file() {
+        let o = Overrides { profile: Some(Profile::Sandbox), allow_plaintext_secrets: false };
+        let c = AppConfig::parse("profile = \"production\"", "t", &o).unwrap();
+        assert_eq!(c.profile, Profile::Sandbox);
+    }
+
+    #[test]
+    fn bad_input_is_a_clear_error() {
+        for (text, needle) in [
+            ("profile = \"staging\"", "profile must be"),
+            ("[providers]\nxero_api = \"not a url\"", "xero_api is not a URL"),
+            ("[providers]\nokx = \"http://okx.example.com\"", "must use https"),
+            ("unknown_key = 1", "unknown field"),
+            ("[providers]\nopenai = \"ftp://x\"", "http(s) URL"),
+        ] {
+            let e = parse(text).unwrap_err().to_string();
+            assert!(e.contains(needle), "{text:?} gave {e:?}");
+            assert!(e.contains("test.toml"), "error names the file: {e}");
+        }
+    }
+
+    #[test]
+    fn a_single_url_can_be_overridden() {
+        let c = parse("[providers]\nopenai = \"https://proxy.example.com/v1\"").unwrap();
+        assert_eq!(c.providers.openai.as_str(), "https://proxy.example.com/v1");
+        assert_eq!(c.providers.xero_api.as_str(), "https://api.xero.com/");
+    }
+}

@@ -1,0 +1,71 @@
+//! Where data, logs and configuration live: the OS conventions, overridable per run.
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+}
+
+impl Paths {
+    /// `override_dir` (from `--data-dir` or `XP_DATA_DIR`) wins; otherwise the platform's data
+    /// folder: `~/.local/share/xero-partner` on Linux, `~/Library/Application Support/com.xeropartner.app`
+    /// on macOS, `%APPDATA%\XeroPartner\Xero Partner\data` on Windows.
+    pub fn resolve(override_dir: Option<&Path>) -> Paths {
+        let data_dir = override_dir
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("XP_DATA_DIR").map(PathBuf::from))
+            .or_else(|| {
+                directories::ProjectDirs::from("com", "xeropartner", "xero-partner")
+                    .map(|d| d.data_dir().to_path_buf())
+            })
+            .unwrap_or_else(|| PathBuf::from(".xero-partner"));
+        Paths { data_dir }
+    }
+
+    pub fn db_file(&self) -> PathBuf {
+        self.data_dir.join("xero-partner.db")
+    }
+
+    pub fn log_dir(&self) -> PathBuf {
+        self.data_dir.join("logs")
+    }
+
+    pub fn plaintext_secrets_file(&self) -> PathBuf {
+        self.data_dir.join("secrets.plaintext.json")
+    }
+
+    /// The default configuration file when `--config` is not given.
+    pub fn default_config_file() -> Option<PathBuf> {
+        directories::ProjectDirs::from("com", "xeropartner", "xero-partner").map(|d| d.config_dir().join("config.toml"))
+    }
+
+    /// The vault entry holding this data folder's database key. Derived from the folder so two
+    /// data folders (a second company file, a test) never share or overwrite one key.
+    pub fn store_key_name(&self) -> String {
+        use sha2::Digest;
+        let canonical = std::fs::canonicalize(&self.data_dir).unwrap_or_else(|_| self.data_dir.clone());
+        let digest = sha2::Sha256::digest(canonical.to_string_lossy().as_bytes());
+        format!("store-key/{}", &hex::encode(digest)[..32])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn override_wins_and_files_live_inside_the_data_dir() {
+        let p = Paths::resolve(Some(Path::new("/tmp/xp-test")));
+        assert_eq!(p.db_file(), PathBuf::from("/tmp/xp-test/xero-partner.db"));
+        assert_eq!(p.log_dir(), PathBuf::from("/tmp/xp-test/logs"));
+    }
+
+    #[test]
+    fn each_data_dir_has_its_own_key_name() {
+        let a = Paths::resolve(Some(Path::new("/tmp/xp-a"))).store_key_name();
+        let b = Paths::resolve(Some(Path::new("/tmp/xp-b"))).store_key_name();
+        assert_ne!(a, b);
+        assert!(a.starts_with("store-key/") && a.len() == "store-key/".len() + 32);
+    }
+}

@@ -1,0 +1,129 @@
+//! Everything a running app (window or CLI) holds, and the read models its commands return.
+
+use crate::config::Overrides;
+use crate::{bootstrap, AppConfig, Error, Paths, Result};
+use std::path::PathBuf;
+use std::sync::Arc;
+use xp_core::{Clock, SystemClock};
+use xp_ipc::{AppInfo, AuditEvent, AuditVerification, ConnectionStatus, ConnectionSummary, DbInfo, Provider, TableCount, VaultStatus};
+use xp_store::Store;
+use xp_vault::{SecretStore, VaultKind};
+
+/// What the command line (of the app or of `xpartner`) may set.
+#[derive(Debug, Default, Clone)]
+pub struct StartOptions {
+    pub data_dir: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub overrides: Overrides,
+}
+
+impl StartOptions {
+    pub fn paths(&self) -> Paths {
+        Paths::resolve(self.data_dir.as_deref())
+    }
+}
+
+#[derive(Clone)]
+pub struct Services {
+    pub config: AppConfig,
+    pub paths: Paths,
+    pub vault: Arc<dyn SecretStore>,
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub warnings: Vec<String>,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services").field("paths", &self.paths).field("profile", &self.config.profile).finish_non_exhaustive()
+    }
+}
+
+impl Services {
+    /// Loads configuration, opens the OS keychain and the encrypted store.
+    pub async fn start(opts: &StartOptions) -> Result<Services> {
+        let config = AppConfig::load(opts.config.as_deref(), &opts.overrides)?;
+        let paths = opts.paths();
+        let (vault, warnings) = bootstrap::open_vault(&config, &paths)?;
+        Self::with_vault(config, paths, vault, warnings, Arc::new(SystemClock)).await
+    }
+
+    /// Same as `start` with the vault and clock given: for tests and embedding.
+    pub async fn with_vault(
+        config: AppConfig,
+        paths: Paths,
+        vault: Arc<dyn SecretStore>,
+        warnings: Vec<String>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Services> {
+        let store = bootstrap::open_store(vault.as_ref(), &paths, clock.now()).await?;
+        let recovered = xp_store::outbox::recover_in_flight(&store).await?;
+        if recovered > 0 {
+            tracing::info!(recovered, "outbox items from an interrupted run are queued again");
+        }
+        Ok(Services { config, paths, vault, store, clock, warnings })
+    }
+
+    pub fn app_info(&self) -> AppInfo {
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            profile: self.config.profile,
+            data_dir: self.paths.data_dir.display().to_string(),
+            log_dir: self.paths.log_dir().display().to_string(),
+            vault: match self.vault.kind() {
+                VaultKind::Keychain => VaultStatus::Keychain,
+                VaultKind::PlaintextFile => VaultStatus::PlaintextFile,
+                VaultKind::Memory => VaultStatus::Memory,
+            },
+            endpoints: self.config.providers.endpoints(),
+            warnings: self.warnings.clone(),
+        }
+    }
+
+    pub async fn db_info(&self) -> Result<DbInfo> {
+        let info = self.store.info().await?;
+        Ok(DbInfo {
+            schema_version: info.schema_version,
+            cipher_version: info.cipher_version,
+            file_bytes: info.file_bytes,
+            tables: info.tables.into_iter().map(|t| TableCount { name: t.name, rows: t.rows }).collect(),
+        })
+    }
+
+    pub async fn connections(&self) -> Result<Vec<ConnectionSummary>> {
+        let rows = xp_store::connections::list(&self.store).await?;
+        rows.into_iter()
+            .map(|c| {
+                let provider = Provider::parse(&c.provider)
+                    .ok_or_else(|| xp_store::Error::Corrupt(format!("provider {:?}", c.provider)))?;
+                let status = match c.status.as_str() {
+                    "active" => ConnectionStatus::Active,
+                    "reconnect_needed" => ConnectionStatus::ReconnectNeeded,
+                    _ => ConnectionStatus::Disconnected,
+                };
+                Ok(ConnectionSummary {
+                    id: c.id.to_string(),
+                    provider,
+                    display_name: c.display_name,
+                    status,
+                    last_synced_at: c.last_synced_at,
+                    organisations: c.organisations,
+                })
+            })
+            .collect::<std::result::Result<_, xp_store::Error>>()
+            .map_err(Error::from)
+    }
+
+    pub async fn audit_events(&self, limit: i64) -> Result<Vec<AuditEvent>> {
+        let limit = limit.clamp(1, 1000);
+        Ok(xp_store::audit::list(&self.store, limit)
+            .await?
+            .into_iter()
+            .map(|e| AuditEvent { seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail.to_string() })
+            .collect())
+    }
+
+    pub async fn verify_audit(&self) -> Result<AuditVerification> {
+        Ok(AuditVerification { entries: xp_store::audit::verify(&self.store).await? })
+    }
+}

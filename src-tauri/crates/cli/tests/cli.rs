@@ -1,0 +1,108 @@
+//! Runs the real `xpartner` binary against fresh data folders. Needs an OS keychain (CI runs
+//! these under dbus-run-session with an unlocked gnome-keyring).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn xpartner(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xpartner"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .expect("xpartner runs")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn keychain_or_skip() -> bool {
+    if xp_vault_available() {
+        return true;
+    }
+    assert!(std::env::var_os("XP_REQUIRE_KEYCHAIN").is_none(), "XP_REQUIRE_KEYCHAIN is set but no keychain is reachable");
+    eprintln!("skipping: no OS keychain here");
+    false
+}
+
+fn xp_vault_available() -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    xpartner(dir.path(), &["db", "check"]).status.success()
+}
+
+#[test]
+fn db_check_creates_an_encrypted_store_and_reports_ok() {
+    if !keychain_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = xpartner(dir.path(), &["db", "check"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).starts_with("ok: "), "{}", text(&out));
+
+    let db = dir.path().join("xero-partner.db");
+    let bytes = std::fs::read(&db).unwrap();
+    assert_ne!(&bytes[..16], b"SQLite format 3\0", "the database must be encrypted");
+
+    let info = xpartner(dir.path(), &["db", "info", "--json"]);
+    assert!(info.status.success(), "{}", text(&info));
+    let v: serde_json::Value = serde_json::from_slice(&info.stdout).unwrap();
+    assert!(v["cipher_version"].as_str().unwrap().starts_with('4'));
+    let tables: Vec<&str> = v["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    for t in ["audit_log", "connections", "organisations", "outbox", "settings", "sync_cursors"] {
+        assert!(tables.contains(&t), "{t} missing from {tables:?}");
+    }
+
+    let audit = xpartner(dir.path(), &["audit", "verify"]);
+    assert!(audit.status.success(), "{}", text(&audit));
+    assert!(text(&audit).contains("1 entries"), "store creation is the first audit entry: {}", text(&audit));
+}
+
+#[test]
+fn a_wrong_key_fails_clearly_and_leaves_the_file_unchanged() {
+    if !keychain_or_skip() {
+        return;
+    }
+    // Two data folders, each with its own key; put A's database where B's key will try to open it.
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    assert!(xpartner(a.path(), &["db", "check"]).status.success());
+    assert!(xpartner(b.path(), &["db", "check"]).status.success());
+    let db_b = b.path().join("xero-partner.db");
+    std::fs::copy(a.path().join("xero-partner.db"), &db_b).unwrap();
+    let _ = std::fs::remove_file(b.path().join("xero-partner.db-wal"));
+    let _ = std::fs::remove_file(b.path().join("xero-partner.db-shm"));
+    let before = std::fs::read(&db_b).unwrap();
+
+    let out = xpartner(b.path(), &["db", "check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let msg = text(&out);
+    assert!(msg.contains("store_key_mismatch") && msg.contains("left untouched"), "unclear message: {msg}");
+    assert!(std::fs::read(&db_b).unwrap() == before, "the file must be byte-for-byte unchanged");
+}
+
+#[test]
+fn a_database_without_its_key_is_refused() {
+    if !keychain_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("xero-partner.db");
+    std::fs::write(&db, b"precious bytes").unwrap();
+    let out = xpartner(dir.path(), &["db", "check", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["code"], "store_key_missing", "{v}");
+    assert_eq!(std::fs::read(&db).unwrap(), b"precious bytes");
+}
+
+#[test]
+fn bad_usage_exits_2_with_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = xpartner(dir.path(), &["db", "explode"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = xpartner(dir.path(), &["--profile", "staging", "db", "check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("unknown profile"), "{}", text(&out));
+}

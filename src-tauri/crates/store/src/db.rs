@@ -1,0 +1,190 @@
+use crate::{Error, Result, StoreKey};
+use serde::Serialize;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection, Row};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// SQLite's "file is not a database": what SQLCipher answers to a wrong key.
+const SQLITE_NOTADB: &str = "26";
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TableCount {
+    pub name: String,
+    pub rows: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DbInfo {
+    pub path: String,
+    pub schema_version: i64,
+    pub cipher_version: String,
+    pub file_bytes: u64,
+    pub tables: Vec<TableCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// `PRAGMA integrity_check`: a single "ok" row when the b-trees are sound.
+    pub integrity: Vec<String>,
+    /// `PRAGMA cipher_integrity_check`: one row per page whose HMAC fails; empty when sound.
+    pub cipher_errors: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn ok(&self) -> bool {
+        self.integrity == ["ok"] && self.cipher_errors.is_empty()
+    }
+}
+
+impl Store {
+    /// Opens the database at `path` with `key`, creating it when the file does not exist.
+    /// An existing file is first opened once with the key and no other pragma, so a wrong key is
+    /// reported before anything (journal mode, migrations) could write to it.
+    pub async fn open(path: &Path, key: &StoreKey) -> Result<Store> {
+        let display = path.display().to_string();
+        let exists = path.exists();
+        if exists {
+            verify_key(path, key).await?;
+        } else if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::Open { path: display.clone(), reason: e.to_string() })?;
+        }
+        let options = base_options(path, key)
+            .create_if_missing(!exists)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| classify_open_error(e, &display))?;
+        let store = Store { pool, path: path.to_owned() };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let newest_known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        let applied = self.schema_version().await?;
+        if applied > newest_known {
+            return Err(Error::NewerSchema { path: self.path.display().to_string(), found: applied });
+        }
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Folds the WAL into the main file before closing, so the database file is complete on its
+    /// own once this returns (sqlx finishes closing connections on its worker threads later).
+    pub async fn close(&self) {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
+            tracing::warn!(error = %e, "WAL checkpoint before close failed");
+        }
+        self.pool.close().await;
+    }
+
+    /// The newest applied migration's version (its timestamp), 0 for an empty database.
+    pub async fn schema_version(&self) -> Result<i64> {
+        let has_table: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if has_table == 0 {
+            return Ok(0);
+        }
+        let v: Option<i64> =
+            sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success = 1")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(v.unwrap_or(0))
+    }
+
+    pub async fn check(&self) -> Result<CheckReport> {
+        let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        let cipher_errors: Vec<String> = sqlx::query("PRAGMA cipher_integrity_check")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0).unwrap_or_else(|_| "unreadable row".into()))
+            .collect();
+        Ok(CheckReport { integrity, cipher_errors })
+    }
+
+    pub async fn info(&self) -> Result<DbInfo> {
+        let cipher_version: Option<String> = sqlx::query_scalar("PRAGMA cipher_version")
+            .fetch_optional(&self.pool)
+            .await?;
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut tables = Vec::with_capacity(names.len());
+        for name in names {
+            // Names come from sqlite_master, not from input; quoting keeps odd names safe anyway.
+            let sql = format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\""));
+            let rows: i64 = sqlx::query_scalar(&sql).fetch_one(&self.pool).await?;
+            tables.push(TableCount { name, rows });
+        }
+        Ok(DbInfo {
+            path: self.path.display().to_string(),
+            schema_version: self.schema_version().await?,
+            cipher_version: cipher_version.unwrap_or_else(|| "none (not SQLCipher!)".into()),
+            file_bytes: std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0),
+            tables,
+        })
+    }
+}
+
+fn base_options(path: &Path, key: &StoreKey) -> SqliteConnectOptions {
+    // sqlx sends the `key` pragma first on every connection (it is the first entry of its
+    // pragma list), which SQLCipher requires before any other statement.
+    SqliteConnectOptions::new()
+        .filename(path)
+        .pragma("key", key.pragma_value())
+        .log_statements(tracing::log::LevelFilter::Off)
+}
+
+async fn verify_key(path: &Path, key: &StoreKey) -> Result<()> {
+    let display = path.display().to_string();
+    let mut conn = base_options(path, key)
+        .create_if_missing(false)
+        .connect()
+        .await
+        .map_err(|e| classify_open_error(e, &display))?;
+    let probe = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
+        .fetch_one(&mut conn)
+        .await;
+    let _ = conn.close().await;
+    probe.map(|_| ()).map_err(|e| classify_open_error(e, &display))
+}
+
+fn classify_open_error(e: sqlx::Error, path: &str) -> Error {
+    if let sqlx::Error::Database(db) = &e {
+        if db.code().as_deref() == Some(SQLITE_NOTADB) {
+            return Error::WrongKey { path: path.to_owned() };
+        }
+    }
+    Error::Open { path: path.to_owned(), reason: e.to_string() }
+}

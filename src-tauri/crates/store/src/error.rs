@@ -1,0 +1,36 @@
+use xp_core::ErrorCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the key does not open the local database {path}: wrong key, or not a Xero Partner database. The file was left untouched")]
+    WrongKey { path: String },
+    #[error("the local database {path} exists but its encryption key is missing from the keychain. The file was left untouched; restore the keychain entry or move the file away to start over")]
+    KeyMissing { path: String },
+    #[error("the local database {path} was written by a newer version of Xero Partner (schema {found}); update the app")]
+    NewerSchema { path: String, found: i64 },
+    #[error("the local database {path} cannot be opened: {reason}")]
+    Open { path: String, reason: String },
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the audit log is broken at entry {seq}: {reason}")]
+    AuditChain { seq: i64, reason: String },
+    #[error("stored value is invalid: {0}")]
+    Corrupt(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::WrongKey { .. } => ErrorCode::StoreKeyMismatch,
+            Error::KeyMissing { .. } => ErrorCode::StoreKeyMissing,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            _ => ErrorCode::StoreUnavailable,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

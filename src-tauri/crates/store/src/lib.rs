@@ -1,0 +1,14 @@
+//! The encrypted local store. Every view reads from here, so the app works offline; every
+//! action that must reach a provider waits in the outbox; every change is in the audit log.
+
+pub mod audit;
+pub mod connections;
+mod db;
+mod error;
+mod key;
+pub mod outbox;
+mod timefmt;
+
+pub use db::{CheckReport, DbInfo, Store, TableCount};
+pub use error::{Error, Result};
+pub use key::StoreKey;

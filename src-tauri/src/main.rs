@@ -1,0 +1,1 @@
+fn main() { xero_partner_lib::run() }
