@@ -1,3 +1,12 @@
+/// The app's own commands. Listing them here makes Tauri generate an `allow-<command>`
+/// permission for each and deny any command not granted by a capability file.
+const COMMANDS: &[&str] = &["app_info", "db_info", "list_connections", "list_audit_events", "verify_audit_log"];
+
 fn main() {
-    tauri_build::build()
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build step");
 }

@@ -1,1 +1,103 @@
-pub fn run() {}
+//! The desktop shell: wires the library crates into Tauri. Business logic lives in the crates
+//! under `src-tauri/crates/`; commands here are a few lines each.
+
+mod args;
+mod commands;
+mod deep_link;
+mod error;
+mod state;
+
+pub use args::AppArgs;
+pub use deep_link::{route as route_deep_link, DeepLink};
+pub use error::CmdError;
+pub use state::{AppState, AppStateExt};
+
+use tauri::{Emitter, Manager, Runtime};
+use tauri_plugin_deep_link::DeepLinkExt;
+
+/// Adds the app's state and command handlers to a builder. Shared by `run` and the tests,
+/// which use Tauri's mock runtime.
+pub fn attach<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder.manage(state).invoke_handler(commands::handlers())
+}
+
+pub fn run() {
+    let args = AppArgs::from_env();
+    let opts = args.start_options();
+    let log_guard = xp_app::logging::init(&opts.paths().log_dir(), "xero-partner", cfg!(debug_assertions));
+    if let Err(e) = &log_guard {
+        eprintln!("warning: cannot write logs to {}: {e}", opts.paths().log_dir().display());
+    }
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), data_dir = %opts.paths().data_dir.display(), "starting");
+
+    // Opening the keychain and the store takes tens of milliseconds; a failure is kept and shown
+    // by every command as a clear {code, message} instead of a crash.
+    let services = tauri::async_runtime::block_on(xp_app::Services::start(&opts));
+    if let Err(e) = &services {
+        tracing::error!(code = %e.code(), "cannot open the local store: {e}");
+    }
+    for w in services.as_ref().map(|s| s.warnings.clone()).unwrap_or_default() {
+        tracing::warn!("{w}");
+    }
+    let state = AppState::new(services.map_err(|e| xp_ipc::IpcError::from(&e)));
+
+    // single-instance must be registered first: a second launch (e.g. the OS opening a deep
+    // link) hands its arguments to this instance and exits (shared/PLATFORM.md).
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .setup(move |app| {
+            #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
+            if let Err(e) = app.deep_link().register_all() {
+                tracing::warn!(error = %e, "could not register the deep-link scheme with the desktop");
+            }
+            if let Ok(Some(urls)) = app.deep_link().get_current() {
+                for url in urls {
+                    handle_deep_link(app.handle(), url.as_str());
+                }
+            }
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                for url in event.urls() {
+                    handle_deep_link(&handle, url.as_str());
+                }
+            });
+            Ok(())
+        });
+    let app = attach(builder, state).build(tauri::generate_context!()).unwrap_or_else(|e| {
+        tracing::error!("cannot start the window: {e}");
+        std::process::exit(1);
+    });
+    app.run(move |_handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            tracing::info!("exiting");
+            // Flushes the log writer before the process ends.
+            let _ = &log_guard;
+        }
+    });
+}
+
+/// Every incoming URL is validated; anything unknown or malformed is logged and ignored.
+fn handle_deep_link<R: Runtime>(app: &tauri::AppHandle<R>, url: &str) {
+    match deep_link::route(url) {
+        Ok(DeepLink::Navigate { path }) => {
+            tracing::info!(%path, "deep link: navigate");
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.set_focus();
+            }
+            let _ = app.emit(xp_ipc::EVENT_NAVIGATE, xp_ipc::NavigateEvent { path });
+        }
+        Ok(DeepLink::AuthCallback { .. }) => {
+            // Sign-in redirects are consumed by the pending-authorization registry (Okta issue);
+            // until one is pending, a callback is unsolicited and dropped.
+            tracing::warn!("deep link: sign-in callback with no sign-in in progress; ignored");
+        }
+        Err(e) => tracing::warn!(error = %e, "deep link ignored"),
+    }
+}

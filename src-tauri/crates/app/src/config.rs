@@ -147,12 +147,14 @@ impl AppConfig {
     pub fn load(path: Option<&Path>, overrides: &Overrides) -> Result<AppConfig> {
         let (text, shown) = match path {
             Some(p) => (
-                std::fs::read_to_string(p).map_err(|e| Error::Config { path: p.display().to_string(), reason: e.to_string() })?,
+                std::fs::read_to_string(p)
+                    .map_err(|e| Error::Config { path: p.display().to_string(), reason: e.to_string() })?,
                 p.display().to_string(),
             ),
             None => match crate::Paths::default_config_file() {
                 Some(p) if p.exists() => (
-                    std::fs::read_to_string(&p).map_err(|e| Error::Config { path: p.display().to_string(), reason: e.to_string() })?,
+                    std::fs::read_to_string(&p)
+                        .map_err(|e| Error::Config { path: p.display().to_string(), reason: e.to_string() })?,
                     p.display().to_string(),
                 ),
                 _ => (String::new(), "(defaults)".to_owned()),
@@ -168,7 +170,9 @@ impl AppConfig {
             (Some(p), _) => p,
             (None, None | Some("production")) => Profile::Production,
             (None, Some("sandbox")) => Profile::Sandbox,
-            (None, Some(other)) => return Err(err(format!("profile must be \"production\" or \"sandbox\", not {other:?}"))),
+            (None, Some(other)) => {
+                return Err(err(format!("profile must be \"production\" or \"sandbox\", not {other:?}")))
+            }
         };
         let mut providers = match profile {
             Profile::Production => ProviderUrls::production(),

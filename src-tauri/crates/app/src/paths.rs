@@ -16,8 +16,7 @@ impl Paths {
             .map(Path::to_path_buf)
             .or_else(|| std::env::var_os("XP_DATA_DIR").map(PathBuf::from))
             .or_else(|| {
-                directories::ProjectDirs::from("com", "xeropartner", "xero-partner")
-                    .map(|d| d.data_dir().to_path_buf())
+                directories::ProjectDirs::from("com", "xeropartner", "xero-partner").map(|d| d.data_dir().to_path_buf())
             })
             .unwrap_or_else(|| PathBuf::from(".xero-partner"));
         Paths { data_dir }

@@ -5,7 +5,10 @@ use crate::{bootstrap, AppConfig, Error, Paths, Result};
 use std::path::PathBuf;
 use std::sync::Arc;
 use xp_core::{Clock, SystemClock};
-use xp_ipc::{AppInfo, AuditEvent, AuditVerification, ConnectionStatus, ConnectionSummary, DbInfo, Provider, TableCount, VaultStatus};
+use xp_ipc::{
+    AppInfo, AuditEvent, AuditVerification, ConnectionStatus, ConnectionSummary, DbInfo, Provider, TableCount,
+    VaultStatus,
+};
 use xp_store::Store;
 use xp_vault::{SecretStore, VaultKind};
 
@@ -35,7 +38,10 @@ pub struct Services {
 
 impl std::fmt::Debug for Services {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Services").field("paths", &self.paths).field("profile", &self.config.profile).finish_non_exhaustive()
+        f.debug_struct("Services")
+            .field("paths", &self.paths)
+            .field("profile", &self.config.profile)
+            .finish_non_exhaustive()
     }
 }
 
@@ -119,7 +125,14 @@ impl Services {
         Ok(xp_store::audit::list(&self.store, limit)
             .await?
             .into_iter()
-            .map(|e| AuditEvent { seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail.to_string() })
+            .map(|e| AuditEvent {
+                seq: e.seq,
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                subject: e.subject,
+                detail: e.detail.to_string(),
+            })
             .collect())
     }
 

@@ -104,7 +104,10 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
         Command::Db { command: DbCommand::Check } => {
             let report = services.store.check().await?;
             if cli.json {
-                println!("{}", serde_json::json!({ "ok": report.ok(), "path": services.paths.db_file(), "integrity": report.integrity, "cipher_errors": report.cipher_errors }));
+                println!(
+                    "{}",
+                    serde_json::json!({ "ok": report.ok(), "path": services.paths.db_file(), "integrity": report.integrity, "cipher_errors": report.cipher_errors })
+                );
             } else if report.ok() {
                 println!("ok: {} (integrity_check ok, cipher_integrity_check ok)", services.paths.db_file().display());
             } else {
@@ -113,7 +116,11 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
                     println!("  {line}");
                 }
             }
-            if report.ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+            if report.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
         Command::Db { command: DbCommand::Info } => {
             let info = services.store.info().await?;

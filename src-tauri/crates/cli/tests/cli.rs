@@ -1,5 +1,6 @@
 //! Runs the real `xpartner` binary against fresh data folders. Needs an OS keychain (CI runs
 //! these under dbus-run-session with an unlocked gnome-keyring).
+#![allow(clippy::unwrap_used)] // in tests a panic is the failure report
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -21,7 +22,10 @@ fn keychain_or_skip() -> bool {
     if xp_vault_available() {
         return true;
     }
-    assert!(std::env::var_os("XP_REQUIRE_KEYCHAIN").is_none(), "XP_REQUIRE_KEYCHAIN is set but no keychain is reachable");
+    assert!(
+        std::env::var_os("XP_REQUIRE_KEYCHAIN").is_none(),
+        "XP_REQUIRE_KEYCHAIN is set but no keychain is reachable"
+    );
     eprintln!("skipping: no OS keychain here");
     false
 }

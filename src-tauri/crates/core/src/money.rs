@@ -118,8 +118,8 @@ impl Money {
     /// Parses an amount written with a '.' decimal point, as every provider API sends it.
     pub fn parse(amount: &str, currency: &str) -> Result<Self, MoneyError> {
         let currency = Currency::parse(currency)?;
-        let amount = Decimal::from_str_exact(amount.trim())
-            .map_err(|_| MoneyError::InvalidAmount(amount.to_owned()))?;
+        let amount =
+            Decimal::from_str_exact(amount.trim()).map_err(|_| MoneyError::InvalidAmount(amount.to_owned()))?;
         Ok(Self { amount, currency })
     }
 
@@ -141,9 +141,7 @@ impl Money {
             Rounding::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
             Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
         };
-        let amount = self
-            .amount
-            .round_dp_with_strategy(self.currency.minor_units(), strategy);
+        let amount = self.amount.round_dp_with_strategy(self.currency.minor_units(), strategy);
         Money::new(amount, self.currency)
     }
 
@@ -183,10 +181,7 @@ mod tests {
     fn adding_different_currencies_is_refused() {
         let eur = Money::parse("10.00", "EUR").unwrap();
         let chf = Money::parse("10.00", "CHF").unwrap();
-        assert_eq!(
-            eur.checked_add(chf),
-            Err(MoneyError::CurrencyMismatch(Currency::EUR, Currency::CHF))
-        );
+        assert_eq!(eur.checked_add(chf), Err(MoneyError::CurrencyMismatch(Currency::EUR, Currency::CHF)));
     }
 
     #[test]
@@ -209,10 +204,7 @@ mod tests {
 
     #[test]
     fn bad_input_gets_a_clear_error() {
-        assert_eq!(
-            Money::parse("12,50", "EUR"),
-            Err(MoneyError::InvalidAmount("12,50".into()))
-        );
+        assert_eq!(Money::parse("12,50", "EUR"), Err(MoneyError::InvalidAmount("12,50".into())));
         assert!(matches!(Money::parse("1", "EU"), Err(MoneyError::InvalidCurrency(_))));
         assert!(matches!(Money::parse("1", "E-R"), Err(MoneyError::InvalidCurrency(_))));
         assert!(matches!(Money::parse("1", "1INCH"), Err(MoneyError::InvalidCurrency(_))));

@@ -50,7 +50,10 @@ mod tests {
             ("grant_type=refresh_token&refresh_token=r3fr3sh&client_id=x", "r3fr3sh"),
             ("key sk-abcdefghijklmnopqrstuvwx used", "sk-abcdefghijklmnopqrstuvwx"),
             ("OK-ACCESS-PASSPHRASE: p4ss", "p4ss"),
-            ("PRAGMA key = \"x'00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff'\"", "00112233445566778899aabbccddeeff"),
+            (
+                "PRAGMA key = \"x'00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff'\"",
+                "00112233445566778899aabbccddeeff",
+            ),
             ("id eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig", "eyJzdWIiOiIxMjM0NTY3ODkwIn0"),
         ];
         for (input, secret) in cases {

@@ -103,9 +103,10 @@ pub async fn list(store: &Store, limit: i64) -> Result<Vec<Entry>> {
 
 /// Walks the whole chain; returns the number of entries verified.
 pub async fn verify(store: &Store) -> Result<i64> {
-    let rows = sqlx::query("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq")
-        .fetch_all(store.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq")
+            .fetch_all(store.pool())
+            .await?;
     let mut prev = GENESIS.to_owned();
     for r in &rows {
         let seq: i64 = r.try_get("seq")?;

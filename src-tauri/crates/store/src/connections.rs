@@ -19,17 +19,21 @@ pub struct Connection {
     pub organisations: i64,
 }
 
-pub async fn insert(store: &Store, id: ConnectionId, provider: &str, display_name: &str, now: OffsetDateTime) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO connections (id, provider, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(id.to_string())
-    .bind(provider)
-    .bind(display_name)
-    .bind(fmt(now))
-    .bind(fmt(now))
-    .execute(store.pool())
-    .await?;
+pub async fn insert(
+    store: &Store,
+    id: ConnectionId,
+    provider: &str,
+    display_name: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
+    sqlx::query("INSERT INTO connections (id, provider, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(id.to_string())
+        .bind(provider)
+        .bind(display_name)
+        .bind(fmt(now))
+        .bind(fmt(now))
+        .execute(store.pool())
+        .await?;
     Ok(())
 }
 

@@ -102,25 +102,21 @@ impl Store {
 
     /// The newest applied migration's version (its timestamp), 0 for an empty database.
     pub async fn schema_version(&self) -> Result<i64> {
-        let has_table: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
-        )
-        .fetch_one(&self.pool)
-        .await?;
+        let has_table: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+                .fetch_one(&self.pool)
+                .await?;
         if has_table == 0 {
             return Ok(0);
         }
-        let v: Option<i64> =
-            sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success = 1")
-                .fetch_one(&self.pool)
-                .await?;
+        let v: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success = 1")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(v.unwrap_or(0))
     }
 
     pub async fn check(&self) -> Result<CheckReport> {
-        let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_all(&self.pool)
-            .await?;
+        let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.pool).await?;
         let cipher_errors: Vec<String> = sqlx::query("PRAGMA cipher_integrity_check")
             .fetch_all(&self.pool)
             .await?
@@ -131,9 +127,8 @@ impl Store {
     }
 
     pub async fn info(&self) -> Result<DbInfo> {
-        let cipher_version: Option<String> = sqlx::query_scalar("PRAGMA cipher_version")
-            .fetch_optional(&self.pool)
-            .await?;
+        let cipher_version: Option<String> =
+            sqlx::query_scalar("PRAGMA cipher_version").fetch_optional(&self.pool).await?;
         let names: Vec<String> = sqlx::query_scalar(
             "SELECT name FROM sqlite_master WHERE type = 'table' \
              AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name",
@@ -173,9 +168,7 @@ async fn verify_key(path: &Path, key: &StoreKey) -> Result<()> {
         .connect()
         .await
         .map_err(|e| classify_open_error(e, &display))?;
-    let probe = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
-        .fetch_one(&mut conn)
-        .await;
+    let probe = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master").fetch_one(&mut conn).await;
     let _ = conn.close().await;
     probe.map(|_| ()).map_err(|e| classify_open_error(e, &display))
 }

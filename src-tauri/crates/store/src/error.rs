@@ -6,7 +6,9 @@ pub enum Error {
     WrongKey { path: String },
     #[error("the local database {path} exists but its encryption key is missing from the keychain. The file was left untouched; restore the keychain entry or move the file away to start over")]
     KeyMissing { path: String },
-    #[error("the local database {path} was written by a newer version of Xero Partner (schema {found}); update the app")]
+    #[error(
+        "the local database {path} was written by a newer version of Xero Partner (schema {found}); update the app"
+    )]
     NewerSchema { path: String, found: i64 },
     #[error("the local database {path} cannot be opened: {reason}")]
     Open { path: String, reason: String },

@@ -96,7 +96,7 @@ pub async fn claim_due(store: &Store, now: OffsetDateTime, limit: i64) -> Result
     .await?;
     tx.commit().await?;
     let mut items = rows.iter().map(row_to_item).collect::<Result<Vec<_>>>()?;
-    items.sort_by(|a, b| (a.next_attempt_at, a.created_at).cmp(&(b.next_attempt_at, b.created_at)));
+    items.sort_by_key(|i| (i.next_attempt_at, i.created_at));
     Ok(items)
 }
 
@@ -113,8 +113,13 @@ pub async fn mark_retry(store: &Store, id: OutboxId, error: &str, retry_at: Offs
 
 /// The provider refused the action for good (validation error): keep it visible, never resend.
 pub async fn mark_failed(store: &Store, id: OutboxId, error: &str) -> Result<()> {
-    update_state(store, id, "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ? AND status = 'in_flight'",
-        &[error.to_owned()]).await
+    update_state(
+        store,
+        id,
+        "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ? AND status = 'in_flight'",
+        &[error.to_owned()],
+    )
+    .await
 }
 
 async fn update_state(store: &Store, id: OutboxId, sql: &str, binds: &[String]) -> Result<()> {
@@ -133,9 +138,8 @@ async fn update_state(store: &Store, id: OutboxId, sql: &str, binds: &[String]) 
 /// After a crash, items left `in_flight` may or may not have reached the provider. They go back
 /// to `pending`; resending is safe because the provider sees the same idempotency key.
 pub async fn recover_in_flight(store: &Store) -> Result<u64> {
-    let done = sqlx::query("UPDATE outbox SET status = 'pending' WHERE status = 'in_flight'")
-        .execute(store.pool())
-        .await?;
+    let done =
+        sqlx::query("UPDATE outbox SET status = 'pending' WHERE status = 'in_flight'").execute(store.pool()).await?;
     Ok(done.rows_affected())
 }
 

@@ -35,18 +35,13 @@ impl KeychainStore {
     fn entry(&self, key: &str) -> Result<keyring::Entry> {
         validate_key(key)?;
         #[cfg(target_os = "linux")]
-        let cred = keyring::secret_service::SsCredential::new_with_target(None, &self.service, key)
-            .map_err(map_err)?;
+        let cred = keyring::secret_service::SsCredential::new_with_target(None, &self.service, key).map_err(map_err)?;
         #[cfg(target_os = "macos")]
-        let cred = keyring::macos::MacCredential::new_with_target(
-            keyring::macos::MacKeychainDomain::User,
-            &self.service,
-            key,
-        )
-        .map_err(map_err)?;
+        let cred =
+            keyring::macos::MacCredential::new_with_target(keyring::macos::MacKeychainDomain::User, &self.service, key)
+                .map_err(map_err)?;
         #[cfg(target_os = "windows")]
-        let cred = keyring::windows::WinCredential::new_with_target(None, &self.service, key)
-            .map_err(map_err)?;
+        let cred = keyring::windows::WinCredential::new_with_target(None, &self.service, key).map_err(map_err)?;
         // Constructing the platform credential directly (instead of keyring's default builder)
         // makes it impossible for this type to end up on keyring's mock store.
         Ok(keyring::Entry::new_with_credential(Box::new(cred)))

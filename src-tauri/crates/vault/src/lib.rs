@@ -38,11 +38,8 @@ pub enum VaultKind {
 /// Checks that a key is a name we would write ourselves; refuses anything that could be
 /// confused with a path or carry control characters into a keychain UI.
 pub(crate) fn validate_key(key: &str) -> Result<()> {
-    let ok = !key.is_empty()
-        && key.len() <= 200
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:".contains(&b));
+    let ok =
+        !key.is_empty() && key.len() <= 200 && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:".contains(&b));
     if ok {
         Ok(())
     } else {

@@ -1,5 +1,6 @@
 //! Runs against the real OS keychain. CI provides one (gnome-keyring under dbus-run-session);
 //! set XP_REQUIRE_KEYCHAIN=1 to turn "no keychain here" into a failure instead of a skip.
+#![allow(clippy::unwrap_used)] // in tests a panic is the failure report
 
 use xp_core::Sensitive;
 use xp_vault::{KeychainStore, SecretStore, VaultKind};

@@ -6,9 +6,13 @@ use xp_store::Error;
 async fn seed(store: &xp_store::Store, n: usize) {
     for i in 0..n {
         let detail = json!({"n": i});
-        audit::append(store, NewEntry { actor: "owner@example.com", action: "connection.add", subject: "xero", detail }, t0())
-            .await
-            .unwrap();
+        audit::append(
+            store,
+            NewEntry { actor: "owner@example.com", action: "connection.add", subject: "xero", detail },
+            t0(),
+        )
+        .await
+        .unwrap();
     }
 }
 
@@ -56,7 +60,8 @@ async fn concurrent_appends_keep_one_chain() {
     for i in 0..16 {
         let s = store.clone();
         tasks.push(tokio::spawn(async move {
-            audit::append(&s, NewEntry { actor: "a", action: "x", subject: "s", detail: json!({"i": i}) }, crate::t0()).await
+            audit::append(&s, NewEntry { actor: "a", action: "x", subject: "s", detail: json!({"i": i}) }, crate::t0())
+                .await
         }));
     }
     for t in tasks {

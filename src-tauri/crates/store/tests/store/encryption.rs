@@ -14,15 +14,9 @@ async fn a_new_store_is_encrypted_on_disk() {
     assert_ne!(&bytes[..16], b"SQLite format 3\0", "the header must be encrypted");
 
     // Without the key, SQLCipher behaves like plain SQLite: the file must not be readable.
-    let mut plain = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&fx.path)
-        .connect()
-        .await
-        .unwrap();
-    let err = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
-        .fetch_one(&mut plain)
-        .await
-        .unwrap_err();
+    let mut plain = sqlx::sqlite::SqliteConnectOptions::new().filename(&fx.path).connect().await.unwrap();
+    let err =
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master").fetch_one(&mut plain).await.unwrap_err();
     assert!(err.to_string().contains("not a database"), "plain open gave: {err}");
     plain.close().await.unwrap();
 }

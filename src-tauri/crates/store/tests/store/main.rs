@@ -1,4 +1,5 @@
 //! Integration tests for the encrypted store, against real SQLCipher files on disk.
+#![allow(clippy::unwrap_used, clippy::new_without_default)] // in tests a panic is the failure report
 
 mod audit;
 mod encryption;

@@ -1,0 +1,243 @@
+use crate::error::trim_body;
+use crate::governor::{Governor, Limits};
+use crate::retry::{parse_retry_after, Decision, Outcome, RetryPolicy};
+use crate::{Error, Result};
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Method;
+use std::time::{Duration, Instant, SystemTime};
+use tracing::Instrument;
+use url::Url;
+use xp_core::Sensitive;
+
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+    pub user_agent: String,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            user_agent: format!("XeroPartner/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// One request, described as data so it can be sent again on retry.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: Method,
+    pub url: Url,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+    idempotency_key: Option<String>,
+    rate_keys: Vec<(String, Limits)>,
+}
+
+impl Request {
+    pub fn new(method: Method, url: Url) -> Self {
+        Self { method, url, headers: HeaderMap::new(), body: None, idempotency_key: None, rate_keys: Vec::new() }
+    }
+
+    pub fn get(url: Url) -> Self {
+        Self::new(Method::GET, url)
+    }
+
+    pub fn header(mut self, name: &'static str, value: &str) -> Result<Self> {
+        let v =
+            HeaderValue::from_str(value).map_err(|_| Error::Request(format!("header {name} has an invalid value")))?;
+        self.headers.insert(HeaderName::from_static(name), v);
+        Ok(self)
+    }
+
+    /// A credential header: marked sensitive so no layer below us prints it.
+    pub fn secret_header(mut self, name: &'static str, value: &Sensitive<String>) -> Result<Self> {
+        let mut v = HeaderValue::from_str(value.expose())
+            .map_err(|_| Error::Request(format!("header {name} has an invalid value")))?;
+        v.set_sensitive(true);
+        self.headers.insert(HeaderName::from_static(name), v);
+        Ok(self)
+    }
+
+    pub fn bearer(self, token: &Sensitive<String>) -> Result<Self> {
+        self.secret_header("authorization", &Sensitive::new(format!("Bearer {}", token.expose())))
+    }
+
+    pub fn json_body(mut self, body: &impl serde::Serialize) -> Result<Self> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::Request(e.to_string()))?;
+        self.headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.body = Some(bytes.into());
+        Ok(self)
+    }
+
+    pub fn body(mut self, content_type: &'static str, body: impl Into<Bytes>) -> Self {
+        self.headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        self.body = Some(body.into());
+        self
+    }
+
+    /// Makes a write safe to resend: the same key goes out on every attempt.
+    pub fn idempotency_key(mut self, key: &str) -> Result<Self> {
+        self = self.header("idempotency-key", key)?;
+        self.idempotency_key = Some(key.to_owned());
+        Ok(self)
+    }
+
+    /// Books this request against the governor under `key` (e.g. tenant) with `limits`.
+    pub fn rate_limited(mut self, key: impl Into<String>, limits: Limits) -> Self {
+        self.rate_keys.push((key.into(), limits));
+        self
+    }
+
+    fn idempotent(&self) -> bool {
+        matches!(self.method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+            || self.idempotency_key.is_some()
+    }
+}
+
+/// Any HTTP answer: the caller parses the provider's own error envelope from 4xx bodies.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub attempts: u32,
+    host: String,
+}
+
+impl Response {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| Error::Body { host: self.host.clone(), reason: format!("malformed JSON: {e}") })
+    }
+
+    /// Turns a non-2xx answer into a typed error (status, trimmed body, rate-limit facts).
+    pub fn error_for_status(self) -> Result<Self> {
+        match self.status {
+            200..=299 => Ok(self),
+            429 => Err(Error::RateLimited {
+                retry_after: self.header("retry-after").and_then(|v| parse_retry_after(v, SystemTime::now())),
+                problem: self.header("x-rate-limit-problem").map(str::to_owned),
+                host: self.host,
+            }),
+            status => Err(Error::Status { host: self.host, status, body: trim_body(&self.body) }),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    inner: reqwest::Client,
+    config: HttpConfig,
+    governor: Governor,
+}
+
+impl HttpClient {
+    pub fn new(config: HttpConfig) -> Result<Self> {
+        let inner = reqwest::Client::builder()
+            .use_rustls_tls()
+            .https_only(false) // the sandbox is plain http on loopback; production URLs are https-checked in config
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(config.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Request(e.to_string()))?;
+        Ok(Self { inner, config, governor: Governor::new() })
+    }
+
+    pub fn governor(&self) -> &Governor {
+        &self.governor
+    }
+
+    /// Sends with retries. Transport failures that outlast the retries are errors; every HTTP
+    /// answer (including the last 429 or 5xx) is returned as a `Response`.
+    pub async fn send(&self, req: Request) -> Result<Response> {
+        let host = req.url.host_str().unwrap_or_default().to_owned();
+        // The path is logged, the query is not: queries can carry codes or search terms.
+        let span = tracing::info_span!("http", method = %req.method, host = %host, path = %req.url.path(), status = tracing::field::Empty, attempts = tracing::field::Empty);
+        async {
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let mut permits = Vec::with_capacity(req.rate_keys.len());
+                for (key, limits) in &req.rate_keys {
+                    permits.push(self.governor.acquire(key, *limits).await);
+                }
+                let started = Instant::now();
+                let outcome = self.send_once(&req, &host, attempt).await;
+                drop(permits);
+                let elapsed_ms = started.elapsed().as_millis() as u64;
+                let (retry_outcome, result) = match outcome {
+                    Ok(resp) => {
+                        let retry_after =
+                            resp.header("retry-after").and_then(|v| parse_retry_after(v, SystemTime::now()));
+                        (Outcome::Status { status: resp.status, retry_after }, Ok(resp))
+                    }
+                    Err(e @ Error::Timeout { .. }) => (Outcome::Timeout, Err(e)),
+                    Err(e @ (Error::Connect { .. } | Error::Body { .. })) => (Outcome::ConnectError, Err(e)),
+                    Err(e) => return Err(e),
+                };
+                if let Ok(r) = &result {
+                    if r.is_success() {
+                        tracing::Span::current().record("status", r.status).record("attempts", attempt);
+                        tracing::debug!(elapsed_ms, "ok");
+                        return result;
+                    }
+                }
+                match self.config.retry.decide(attempt, retry_outcome, req.idempotent(), rand::random::<f64>()) {
+                    Decision::RetryAfter(wait) => {
+                        tracing::info!(attempt, ?retry_outcome, wait_ms = wait.as_millis() as u64, "retrying");
+                        tokio::time::sleep(wait).await;
+                    }
+                    Decision::GiveUp => {
+                        tracing::Span::current().record("attempts", attempt);
+                        if let Ok(r) = &result {
+                            tracing::Span::current().record("status", r.status);
+                        }
+                        return result;
+                    }
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn send_once(&self, req: &Request, host: &str, attempt: u32) -> Result<Response> {
+        let mut builder = self.inner.request(req.method.clone(), req.url.clone()).headers(req.headers.clone());
+        if let Some(body) = &req.body {
+            builder = builder.body(body.clone());
+        }
+        let map = |e: reqwest::Error| {
+            if e.is_timeout() {
+                Error::Timeout { host: host.to_owned(), after: self.config.request_timeout }
+            } else if e.is_body() || e.is_decode() {
+                Error::Body { host: host.to_owned(), reason: e.without_url().to_string() }
+            } else {
+                // Connect, reset, TLS and protocol failures alike: the request may not have
+                // arrived, and the retry policy treats them as one.
+                Error::Connect { host: host.to_owned(), reason: e.without_url().to_string() }
+            }
+        };
+        let resp = builder.send().await.map_err(map)?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await.map_err(map)?;
+        Ok(Response { status, headers, body, attempts: attempt, host: host.to_owned() })
+    }
+}

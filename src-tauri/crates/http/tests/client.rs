@@ -1,0 +1,216 @@
+//! The client against a real loopback server that answers from a script.
+#![allow(clippy::unwrap_used)] // in tests a panic is the failure report
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use xp_core::Sensitive;
+use xp_http::{Error, HttpClient, HttpConfig, Request, RetryPolicy};
+
+#[derive(Clone)]
+enum Step {
+    Respond(u16, Vec<(&'static str, String)>, &'static str),
+    /// Close the connection without answering.
+    Reset,
+    /// Answer after a pause.
+    Slow(Duration),
+}
+
+#[derive(Clone, Default)]
+struct Seen(Arc<Mutex<Vec<String>>>);
+
+impl Seen {
+    fn requests(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+async fn server(script: Vec<Step>) -> (url::Url, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = Seen::default();
+    let seen2 = seen.clone();
+    let script = Arc::new(Mutex::new(script.into_iter()));
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let script = script.clone();
+            let seen = seen2.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16384];
+                let mut got = Vec::new();
+                loop {
+                    let n = sock.read(&mut buf).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    got.extend_from_slice(&buf[..n]);
+                    if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&got[..end]).to_string();
+                        let len = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if got.len() >= end + 4 + len {
+                            seen.0.lock().unwrap().push(head);
+                            got.clear();
+                            let step = script.lock().unwrap().next().unwrap_or(Step::Respond(200, vec![], "{}"));
+                            let (status, headers, body) = match step {
+                                Step::Reset => return,
+                                Step::Slow(d) => {
+                                    tokio::time::sleep(d).await;
+                                    (200, vec![], "{}")
+                                }
+                                Step::Respond(s, h, b) => (s, h, b),
+                            };
+                            let mut resp = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\n", body.len());
+                            for (k, v) in headers {
+                                resp.push_str(&format!("{k}: {v}\r\n"));
+                            }
+                            resp.push_str("\r\n");
+                            resp.push_str(body);
+                            if sock.write_all(resp.as_bytes()).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (format!("http://{addr}/api/Invoices").parse().unwrap(), seen)
+}
+
+fn client(max_attempts: u32, timeout: Duration) -> HttpClient {
+    HttpClient::new(HttpConfig {
+        request_timeout: timeout,
+        retry: RetryPolicy {
+            max_attempts,
+            base_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(20),
+            max_retry_after: Duration::from_secs(5),
+        },
+        ..HttpConfig::default()
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_get_survives_5xx_bursts_and_resets() {
+    let (url, seen) = server(vec![
+        Step::Respond(503, vec![], "busy"),
+        Step::Reset,
+        Step::Respond(502, vec![], "bad gateway"),
+        Step::Respond(200, vec![], r#"{"Invoices":[]}"#),
+    ])
+    .await;
+    let resp = client(5, Duration::from_secs(5)).send(Request::get(url)).await.unwrap();
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.attempts, 4);
+    assert_eq!(seen.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn a_write_without_idempotency_key_is_never_resent() {
+    let (url, seen) = server(vec![Step::Respond(503, vec![], "busy")]).await;
+    let req = Request::new(reqwest::Method::POST, url).json_body(&serde_json::json!({"Amount": "1.00"})).unwrap();
+    let resp = client(5, Duration::from_secs(5)).send(req).await.unwrap();
+    assert_eq!(resp.status, 503, "the caller decides; the write may have been applied");
+    assert_eq!(seen.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_write_with_idempotency_key_is_resent_with_the_same_key() {
+    let (url, seen) = server(vec![Step::Respond(500, vec![], ""), Step::Reset, Step::Respond(200, vec![], "{}")]).await;
+    let req = Request::new(reqwest::Method::POST, url)
+        .idempotency_key("pay-inv-42")
+        .unwrap()
+        .json_body(&serde_json::json!({}))
+        .unwrap();
+    let resp = client(5, Duration::from_secs(5)).send(req).await.unwrap();
+    assert_eq!(resp.status, 200);
+    let keys: Vec<String> = seen
+        .requests()
+        .iter()
+        .map(|h| h.lines().find(|l| l.to_ascii_lowercase().starts_with("idempotency-key")).unwrap().to_owned())
+        .collect();
+    assert_eq!(keys.len(), 3);
+    assert!(keys.iter().all(|k| k.ends_with("pay-inv-42")), "{keys:?}");
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_on_429() {
+    let (url, seen) = server(vec![
+        Step::Respond(429, vec![("retry-after", "1".into()), ("x-rate-limit-problem", "minute".into())], ""),
+        Step::Respond(200, vec![], "{}"),
+    ])
+    .await;
+    let started = std::time::Instant::now();
+    let resp = client(3, Duration::from_secs(5)).send(Request::get(url)).await.unwrap();
+    assert_eq!(resp.status, 200);
+    assert!(started.elapsed() >= Duration::from_secs(1), "must not come back before Retry-After");
+    assert_eq!(seen.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_long_retry_after_returns_a_typed_rate_limit_error() {
+    let (url, _) = server(vec![Step::Respond(
+        429,
+        vec![("retry-after", "86400".into()), ("x-rate-limit-problem", "day".into())],
+        "",
+    )])
+    .await;
+    let resp = client(3, Duration::from_secs(5)).send(Request::get(url)).await.unwrap();
+    match resp.error_for_status() {
+        Err(Error::RateLimited { retry_after, problem, .. }) => {
+            assert_eq!(retry_after, Some(Duration::from_secs(86400)));
+            assert_eq!(problem.as_deref(), Some("day"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn timeouts_are_retried_then_reported() {
+    let (url, seen) = server(vec![Step::Slow(Duration::from_secs(3)), Step::Slow(Duration::from_secs(3))]).await;
+    let err = client(2, Duration::from_millis(200)).send(Request::get(url)).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(err.code(), xp_core::ErrorCode::Offline);
+    assert_eq!(seen.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_an_offline_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url: url::Url = format!("http://{}/x", listener.local_addr().unwrap()).parse().unwrap();
+    drop(listener);
+    let err = client(2, Duration::from_secs(1)).send(Request::get(url)).await.unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    assert_eq!(err.code(), xp_core::ErrorCode::Offline);
+}
+
+#[tokio::test]
+async fn error_bodies_are_trimmed_and_scrubbed() {
+    let (url, _) =
+        server(vec![Step::Respond(400, vec![], r#"{"error":"invalid_grant","refresh_token":"leaky-token-123"}"#)])
+            .await;
+    let resp = client(1, Duration::from_secs(5)).send(Request::get(url)).await.unwrap();
+    let err = resp.error_for_status().unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("HTTP 400") && text.contains("invalid_grant"), "{text}");
+    assert!(!text.contains("leaky-token-123"), "{text}");
+}
+
+#[tokio::test]
+async fn bearer_tokens_are_sent_but_never_debug_printed() {
+    let (url, seen) = server(vec![]).await;
+    let req = Request::get(url).bearer(&Sensitive::new("tok-abc".into())).unwrap();
+    assert!(!format!("{req:?}").contains("tok-abc"), "Debug of a request must hide credentials");
+    client(1, Duration::from_secs(5)).send(req).await.unwrap();
+    assert!(seen.requests()[0].contains("Bearer tok-abc"));
+}

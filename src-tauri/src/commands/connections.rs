@@ -1,0 +1,9 @@
+use crate::{AppStateExt, CmdError};
+use tauri::{AppHandle, Runtime};
+use xp_ipc::ConnectionSummary;
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn list_connections<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ConnectionSummary>, CmdError> {
+    Ok(app.services()?.connections().await?)
+}

@@ -1,0 +1,16 @@
+//! Tauri commands, one module per area. Each is a few lines: take state and arguments, call one
+//! library function, map the error.
+
+mod app;
+mod audit;
+mod connections;
+
+pub(crate) fn handlers<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app::app_info,
+        app::db_info,
+        connections::list_connections,
+        audit::list_audit_events,
+        audit::verify_audit_log,
+    ]
+}

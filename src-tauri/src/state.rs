@@ -1,0 +1,26 @@
+use crate::CmdError;
+use tauri::{Manager, Runtime};
+use xp_app::Services;
+use xp_ipc::IpcError;
+
+/// The app's managed state: the opened services, or the reason they could not be opened.
+pub struct AppState {
+    services: Result<Services, IpcError>,
+}
+
+impl AppState {
+    pub fn new(services: Result<Services, IpcError>) -> Self {
+        Self { services }
+    }
+}
+
+/// Reaches the services from anything that can reach Tauri's state (app, window, handle).
+pub trait AppStateExt<R: Runtime> {
+    fn services(&self) -> Result<Services, CmdError>;
+}
+
+impl<R: Runtime, M: Manager<R>> AppStateExt<R> for M {
+    fn services(&self) -> Result<Services, CmdError> {
+        self.state::<AppState>().inner().services.clone().map_err(CmdError)
+    }
+}

@@ -1,0 +1,13 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+
+import { listAuditEvents, verifyAuditLog } from '../../lib/ipc';
+
+export const AUDIT_PAGE_SIZE = 50;
+
+export function useAuditEvents(limit = AUDIT_PAGE_SIZE) {
+  return useQuery({ queryKey: ['audit-events', limit], queryFn: () => listAuditEvents(limit) });
+}
+
+export function useVerifyAuditLog() {
+  return useMutation({ mutationFn: verifyAuditLog });
+}

@@ -1,0 +1,21 @@
+import { useOnlineStatus } from './useOnlineStatus';
+
+export function OnlineIndicator() {
+  const online = useOnlineStatus();
+  return (
+    <span
+      role="status"
+      data-testid="online-indicator"
+      data-online={online}
+      className={`inline-flex items-center gap-1.5 text-xs font-medium ${
+        online ? 'text-zinc-500 dark:text-zinc-400' : 'text-amber-700 dark:text-amber-400'
+      }`}
+    >
+      <span
+        aria-hidden="true"
+        className={`size-2 rounded-full ${online ? 'bg-emerald-500' : 'bg-amber-500'}`}
+      />
+      {online ? 'Online' : 'Offline — showing cached data'}
+    </span>
+  );
+}

@@ -1,0 +1,32 @@
+import { Navigate, type RouteObject } from 'react-router-dom';
+
+import { AppFrame } from './features/shell/AppFrame';
+import ConnectionsRoute from './routes/ConnectionsRoute';
+import DashboardRoute from './routes/DashboardRoute';
+import LoginRoute from './routes/LoginRoute';
+import NotFoundRoute from './routes/NotFoundRoute';
+import RouteError from './routes/RouteError';
+import SettingsRoute from './routes/SettingsRoute';
+import TransactionDetailRoute from './routes/TransactionDetailRoute';
+import TransactionsRoute from './routes/TransactionsRoute';
+import UnauthorizedRoute from './routes/UnauthorizedRoute';
+
+/** Shared by the browser router (main.tsx) and the memory routers in tests. */
+export const routes: RouteObject[] = [
+  { path: '/login', element: <LoginRoute />, errorElement: <RouteError /> },
+  {
+    path: '/',
+    element: <AppFrame />,
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: <Navigate to="/dashboard" replace /> },
+      { path: 'dashboard', element: <DashboardRoute /> },
+      { path: 'transactions', element: <TransactionsRoute /> },
+      { path: 'transactions/:id', element: <TransactionDetailRoute /> },
+      { path: 'connections', element: <ConnectionsRoute /> },
+      { path: 'settings', element: <SettingsRoute /> },
+      { path: 'unauthorized', element: <UnauthorizedRoute /> },
+      { path: '*', element: <NotFoundRoute /> },
+    ],
+  },
+];

@@ -1,0 +1,19 @@
+import { PageHeader } from '../components/ui/PageHeader';
+import { ConnectionsCard } from '../features/dashboard/ConnectionsCard';
+import { SecretsCard } from '../features/dashboard/SecretsCard';
+import { StoreCard } from '../features/dashboard/StoreCard';
+
+export default function DashboardRoute() {
+  return (
+    <div data-testid="page-dashboard">
+      <PageHeader title="Dashboard" description="The state of this installation at a glance." />
+      <div className="grid items-start gap-5 lg:grid-cols-3">
+        <StoreCard className="lg:col-span-2" />
+        <div className="grid gap-5">
+          <ConnectionsCard />
+          <SecretsCard />
+        </div>
+      </div>
+    </div>
+  );
+}

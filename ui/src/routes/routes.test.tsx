@@ -1,0 +1,108 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import { emitNavigate } from '../lib/ipc/testing';
+import { renderApp } from '../test/renderApp';
+
+const PAGES: Array<[path: string, testId: string, heading: string]> = [
+  ['/login', 'page-login', 'Xero Partner'],
+  ['/dashboard', 'page-dashboard', 'Dashboard'],
+  ['/transactions', 'page-transactions', 'Transactions'],
+  ['/transactions/abc', 'page-transaction-detail', 'Transaction'],
+  ['/connections', 'page-connections', 'Connections'],
+  ['/settings', 'page-settings', 'Settings'],
+  ['/unauthorized', 'page-unauthorized', 'Not allowed'],
+  ['/no/such/page', 'page-not-found', 'Page not found'],
+];
+
+describe('routes', () => {
+  it.each(PAGES)('%s renders %s with an <h1>', async (path, testId, heading) => {
+    renderApp(path);
+    const page = await screen.findByTestId(testId);
+    expect(within(page).getByRole('heading', { level: 1 })).toHaveTextContent(heading);
+  });
+
+  it('redirects / to /dashboard', async () => {
+    const { router } = renderApp('/');
+    expect(await screen.findByTestId('page-dashboard')).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/dashboard');
+  });
+
+  it('wraps every page except login in the frame with real nav links', async () => {
+    renderApp('/transactions');
+    await screen.findByTestId('page-transactions');
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    const links = within(nav).getAllByRole('link');
+    expect(links.map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
+      ['Dashboard', '/dashboard'],
+      ['Transactions', '/transactions'],
+      ['Connections', '/connections'],
+      ['Settings', '/settings'],
+    ]);
+    expect(within(nav).getByRole('link', { name: 'Transactions' })).toHaveAttribute('aria-current', 'page');
+    expect(screen.getByText('Xero Partner')).toBeInTheDocument();
+  });
+
+  it('renders login without the frame and Continue goes to the dashboard', async () => {
+    const { user } = renderApp('/login');
+    await screen.findByTestId('page-login');
+    expect(screen.queryByRole('navigation', { name: 'Main' })).not.toBeInTheDocument();
+    expect(screen.getByText(/Sign-in with Okta arrives in a later release/)).toBeInTheDocument();
+    await user.click(screen.getByRole('link', { name: 'Continue' }));
+    expect(await screen.findByTestId('page-dashboard')).toBeInTheDocument();
+  });
+
+  it('navigates by sidebar link clicks', async () => {
+    const { user } = renderApp('/dashboard');
+    await screen.findByTestId('page-dashboard');
+    await user.click(screen.getByRole('link', { name: 'Settings' }));
+    expect(await screen.findByTestId('page-settings')).toBeInTheDocument();
+  });
+
+  it('follows navigate events from Rust (deep links)', async () => {
+    const { router } = renderApp('/dashboard');
+    await screen.findByTestId('page-dashboard');
+    // The frame subscribes in an effect, so the listener may not exist yet: emit until the route changes.
+    await waitFor(async () => {
+      await emitNavigate('/transactions/tx-42');
+      expect(router.state.location.pathname).toBe('/transactions/tx-42');
+    });
+    expect(await screen.findByTestId('page-transaction-detail')).toBeInTheDocument();
+    expect(screen.getByTestId('transaction-id')).toHaveTextContent('tx-42');
+  });
+
+  it('shows the profile badge and warnings from app_info', async () => {
+    renderApp('/dashboard', {
+      backend: {
+        app_info: () => ({
+          version: '2.0.0',
+          profile: 'sandbox',
+          dataDir: '/d',
+          logDir: '/l',
+          vault: 'plaintext_file',
+          endpoints: [],
+          warnings: ['Secrets are stored in plaintext at /d/secrets.json'],
+        }),
+      },
+    });
+    expect(await screen.findByTestId('profile-badge')).toHaveTextContent('SANDBOX');
+    expect(await screen.findByTestId('warnings-banner')).toHaveTextContent(
+      'Secrets are stored in plaintext at /d/secrets.json',
+    );
+    expect(await screen.findByTestId('secrets-warning')).toBeInTheDocument();
+  });
+
+  it('shows the offline indicator when the browser goes offline', async () => {
+    renderApp('/dashboard');
+    await screen.findByTestId('page-dashboard');
+    expect(screen.getByTestId('online-indicator')).toHaveTextContent('Online');
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    try {
+      window.dispatchEvent(new Event('offline'));
+      expect(await screen.findByText('Offline — showing cached data')).toBeInTheDocument();
+    } finally {
+      // Remove the own-property override so the prototype getter applies again.
+      delete (navigator as unknown as Record<string, unknown>).onLine;
+    }
+  });
+});
