@@ -146,7 +146,11 @@ impl Store {
             path: self.path.display().to_string(),
             schema_version: self.schema_version().await?,
             cipher_version: cipher_version.unwrap_or_else(|| "none (not SQLCipher!)".into()),
-            file_bytes: std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0),
+            // The WAL holds recent pages until a checkpoint; both are the database's size on disk.
+            file_bytes: [self.path.clone(), self.path.with_extension("db-wal")]
+                .iter()
+                .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+                .sum(),
             tables,
         })
     }

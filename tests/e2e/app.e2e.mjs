@@ -1,0 +1,204 @@
+// End-to-end: the real app window under Xvfb, driven through tauri-driver + WebKitWebDriver.
+// Usage: node tests/e2e/app.e2e.mjs --app PATH [--driver PATH] [--artifacts DIR]
+// Needs a D-Bus session with an unlocked keychain (run under tests/ci/with-keychain.sh).
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+import { WebDriver } from './webdriver.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const app = resolve(arg('app', ''));
+const driverBin = arg('driver', 'tauri-driver');
+const artifacts = resolve(arg('artifacts', 'tests/e2e/artifacts'));
+if (!existsSync(app)) {
+  console.error(`app binary not found: ${app}`);
+  process.exit(2);
+}
+mkdirSync(artifacts, { recursive: true });
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const freePort = () =>
+  new Promise((res, rej) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+    srv.on('error', rej);
+  });
+
+const children = [];
+function start(cmd, args, env) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = [];
+  child.stdout.on('data', (d) => log.push(d.toString()));
+  child.stderr.on('data', (d) => log.push(d.toString()));
+  child.log = log;
+  children.push(child);
+  return child;
+}
+function cleanup() {
+  for (const c of children.reverse()) {
+    try {
+      c.kill('SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+process.on('exit', cleanup);
+process.on('SIGINT', () => process.exit(130));
+
+// A display of our own, unless one is given.
+let display = process.env.DISPLAY;
+if (!display || process.env.CI) {
+  const n = 90 + Math.floor(Math.random() * 100);
+  display = `:${n}`;
+  start('Xvfb', [display, '-screen', '0', '1366x860x24', '-nolisten', 'tcp']);
+  await sleep(800);
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'xp-e2e-'));
+const port = await freePort();
+const nativePort = await freePort();
+const driver = start(driverBin, ['--port', String(port), '--native-port', String(nativePort)], { DISPLAY: display });
+await sleep(800);
+
+const wd = new WebDriver(`http://127.0.0.1:${port}`);
+const results = [];
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ok    ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false, error: e.message });
+    console.log(`  FAIL  ${name}: ${e.message}`);
+    try {
+      writeFileSync(join(artifacts, `FAILED-${name.replace(/\W+/g, '-')}.png`), await wd.screenshot());
+    } catch {
+      /* no window to capture */
+    }
+  }
+}
+async function shot(name) {
+  writeFileSync(join(artifacts, `${name}.png`), await wd.screenshot());
+}
+
+let origin = 'tauri://localhost';
+try {
+  await wd.start({
+    browserName: 'wry',
+    'tauri:options': { application: app, args: ['--data-dir', dataDir, '--profile', 'sandbox'] },
+  });
+
+  await step('app opens on the dashboard with live data from the encrypted store', async () => {
+    await wd.waitFor('[data-testid="page-dashboard"]', 30000);
+    await wd.waitForText('[data-testid="store-info"]', /SQLCipher 4\./);
+    await wd.waitForText('[data-testid="profile-badge"]', /SANDBOX/);
+    origin = new URL(await wd.url()).origin;
+    if (origin === 'null') origin = 'tauri://localhost';
+    await shot('01-dashboard');
+  });
+
+  for (const [label, href, testid] of [
+    ['Transactions', '/transactions', 'page-transactions'],
+    ['Connections', '/connections', 'page-connections'],
+    ['Settings', '/settings', 'page-settings'],
+    ['Dashboard', '/dashboard', 'page-dashboard'],
+  ]) {
+    await step(`navigation: ${label}`, async () => {
+      await wd.click(await wd.find(`nav[aria-label="Main"] a[href="${href}"]`));
+      await wd.waitFor(`[data-testid="${testid}"]`);
+      const path = new URL(await wd.url()).pathname;
+      if (path !== href) throw new Error(`expected path ${href}, got ${path}`);
+      await shot(`02-${label.toLowerCase()}`);
+    });
+  }
+
+  await step('connections page lists the providers with sandbox endpoints', async () => {
+    await wd.click(await wd.find('nav[aria-label="Main"] a[href="/connections"]'));
+    await wd.waitForText('[data-testid="provider-xero"]', /127\.0\.0\.1/);
+  });
+
+  await step('settings: the audit chain verifies in Rust', async () => {
+    await wd.click(await wd.find('nav[aria-label="Main"] a[href="/settings"]'));
+    await wd.waitFor('[data-testid="page-settings"]');
+    const buttons = await wd.execute(
+      'return [...document.querySelectorAll("button")].findIndex(b => /Verify audit chain/.test(b.textContent));',
+    );
+    if (buttons < 0) throw new Error('no "Verify audit chain" button');
+    await wd.execute('[...document.querySelectorAll("button")].find(b => /Verify audit chain/.test(b.textContent)).click();');
+    await wd.waitForText('[data-testid="page-settings"]', /Chain intact: 1 entries/);
+    await shot('03-settings-audit');
+  });
+
+  await step('a reload on a deep route shows that route', async () => {
+    await wd.go(`${origin}/transactions/abc-123`);
+    await wd.waitForText('[data-testid="transaction-id"]', /abc-123/);
+    await wd.refresh();
+    await wd.waitFor('[data-testid="page-transaction-detail"]');
+    await wd.waitForText('[data-testid="transaction-id"]', /abc-123/);
+    await shot('04-deep-route-reload');
+  });
+
+  for (const [path, testid] of [
+    ['/login', 'page-login'],
+    ['/unauthorized', 'page-unauthorized'],
+    ['/no/such/page', 'page-not-found'],
+  ]) {
+    await step(`route ${path} renders`, async () => {
+      await wd.go(`${origin}${path}`);
+      await wd.waitFor(`[data-testid="${testid}"]`);
+      await shot(`05-${testid}`);
+    });
+  }
+
+  await step('dark theme applies and survives a reload', async () => {
+    await wd.go(`${origin}/dashboard`);
+    await wd.waitFor('[data-testid="page-dashboard"]');
+    const wasDark = await wd.execute('return document.documentElement.classList.contains("dark")');
+    await wd.click(await wd.find('[data-testid="theme-toggle"]'));
+    const isDark = await wd.execute('return document.documentElement.classList.contains("dark")');
+    if (isDark === wasDark) throw new Error('theme toggle did not change the theme');
+    await wd.refresh();
+    await wd.waitFor('[data-testid="page-dashboard"]');
+    const afterReload = await wd.execute('return document.documentElement.classList.contains("dark")');
+    if (afterReload !== isDark) throw new Error('theme was not persisted across reload');
+    await shot('06-dashboard-toggled-theme');
+  });
+
+  await step('the capability allows the app\'s commands and denies everything else', async () => {
+    const invoke = (cmd) =>
+      wd.execute(
+        `return window.__TAURI_INTERNALS__.invoke(${JSON.stringify(cmd)}).then(v => "allowed " + JSON.stringify(v), e => "denied " + String(e));`,
+      );
+    const own = await invoke('app_info');
+    if (!/^allowed .*"profile":"sandbox"/.test(own)) throw new Error(`app_info should be allowed: ${own}`);
+    for (const cmd of ['plugin:updater|check', 'plugin:deep-link|get_current', 'plugin:app|version']) {
+      const r = await invoke(cmd);
+      if (!/^denied .*not allowed/i.test(r)) throw new Error(`${cmd} should be denied by the capability: ${r}`);
+    }
+  });
+} catch (e) {
+  results.push({ name: 'session', ok: false, error: e.message });
+  console.log(`  FAIL  session: ${e.message}`);
+  console.log(driver.log.join('').slice(-4000));
+} finally {
+  await wd.stop();
+  cleanup();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`\nscreenshots in ${artifacts}`);
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
