@@ -9,8 +9,9 @@ pub struct Paths {
 
 impl Paths {
     /// `override_dir` (from `--data-dir` or `XP_DATA_DIR`) wins; otherwise the platform's data
-    /// folder: `~/.local/share/xero-partner` on Linux, `~/Library/Application Support/com.xeropartner.app`
-    /// on macOS, `%APPDATA%\XeroPartner\Xero Partner\data` on Windows.
+    /// folder: `~/.local/share/xero-partner` on Linux,
+    /// `~/Library/Application Support/com.xeropartner.xero-partner` on macOS,
+    /// `%APPDATA%\xeropartner\xero-partner\data` on Windows.
     pub fn resolve(override_dir: Option<&Path>) -> Paths {
         let data_dir = override_dir
             .map(Path::to_path_buf)
