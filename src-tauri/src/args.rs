@@ -22,6 +22,9 @@ pub struct AppArgs {
     /// Store secrets in a plaintext file when no OS keychain is available (not recommended).
     #[arg(long)]
     pub allow_plaintext_secrets: bool,
+    /// The sandbox's start-up line saved to a file: points every provider at the sandbox.
+    #[arg(long, value_name = "FILE")]
+    pub sandbox: Option<PathBuf>,
     /// A deep link the desktop asked us to open.
     #[arg(value_name = "URL")]
     pub url: Option<String>,
@@ -49,6 +52,7 @@ impl AppArgs {
                     _ => None,
                 },
                 allow_plaintext_secrets: self.allow_plaintext_secrets,
+                sandbox: self.sandbox.clone(),
             },
         }
     }

@@ -21,6 +21,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust tests (nextest), keychain tests against gnome-keyring; includes the ts-rs drift check"
 XP_REQUIRE_KEYCHAIN=1 tests/ci/with-keychain.sh cargo nextest run --workspace --locked --no-fail-fast
 
+step "building the sandbox for the end-to-end run"
+cargo build --locked -p xp-sandbox --bin sandbox
+
 step "tauri build --debug (bundled front end, .deb)"
 ui/node_modules/.bin/tauri build --debug --bundles deb --ci
 ls -l "$CARGO_TARGET_DIR/debug/xero-partner" "$CARGO_TARGET_DIR"/debug/bundle/deb/*.deb
@@ -30,7 +33,8 @@ rm -rf tests/e2e/artifacts && mkdir -p tests/e2e/artifacts
 E2E_LOG=tests/e2e/artifacts/e2e.log
 # The private D-Bus session prints portal and accessibility chatter; keep it in the log file.
 if ! CI=true tests/ci/with-keychain.sh node tests/e2e/app.e2e.mjs \
-  --app "$CARGO_TARGET_DIR/debug/xero-partner" --driver "$TOOLS_DIR/bin/tauri-driver" --artifacts tests/e2e/artifacts >"$E2E_LOG" 2>&1; then
+  --app "$CARGO_TARGET_DIR/debug/xero-partner" --driver "$TOOLS_DIR/bin/tauri-driver" \
+  --sandbox-bin "$CARGO_TARGET_DIR/debug/sandbox" --artifacts tests/e2e/artifacts >"$E2E_LOG" 2>&1; then
   tail -n 80 "$E2E_LOG"
   echo "end-to-end tests failed; screenshots and log in tests/e2e/artifacts"
   exit 1

@@ -15,6 +15,7 @@ const arg = (name, fallback) => {
 };
 const app = resolve(arg('app', ''));
 const driverBin = arg('driver', 'tauri-driver');
+const sandboxBin = arg('sandbox-bin', '');
 const artifacts = resolve(arg('artifacts', 'tests/e2e/artifacts'));
 if (!existsSync(app)) {
   console.error(`app binary not found: ${app}`);
@@ -65,6 +66,31 @@ if (!display || process.env.CI) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'xp-e2e-'));
+
+// The sandbox's provider emulators, and the file with its start-up line for `--sandbox`.
+let sandboxInfo = null;
+const appArgs = ['--data-dir', dataDir];
+if (sandboxBin) {
+  const sb = start(sandboxBin, ['--listen', '127.0.0.1:0', '--seed', 'demo']);
+  const line = await new Promise((res, rej) => {
+    let buf = '';
+    const timer = setTimeout(() => rej(new Error('the sandbox printed no start-up line within 30 s')), 30000);
+    sb.stdout.on('data', (d) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        res(buf.slice(0, nl));
+      }
+    });
+  });
+  sandboxInfo = JSON.parse(line);
+  const file = join(dataDir, 'sandbox.json');
+  writeFileSync(file, line + '\n');
+  appArgs.push('--sandbox', file);
+} else {
+  appArgs.push('--profile', 'sandbox');
+}
 const port = await freePort();
 const nativePort = await freePort();
 const driver = start(driverBin, ['--port', String(port), '--native-port', String(nativePort)], { DISPLAY: display });
@@ -96,7 +122,7 @@ let origin = 'tauri://localhost';
 try {
   await wd.start({
     browserName: 'wry',
-    'tauri:options': { application: app, args: ['--data-dir', dataDir, '--profile', 'sandbox'] },
+    'tauri:options': { application: app, args: appArgs },
   });
 
   await step('app opens on the dashboard with live data from the encrypted store', async () => {
@@ -123,9 +149,12 @@ try {
     });
   }
 
-  await step('connections page lists the providers with sandbox endpoints', async () => {
+  await step('connections page lists the providers at the running sandbox', async () => {
     await wd.click(await wd.find('nav[aria-label="Main"] a[href="/connections"]'));
-    await wd.waitForText('[data-testid="provider-xero"]', /127\.0\.0\.1/);
+    const expected = sandboxInfo ? sandboxInfo.xero_api : 'http://127.0.0.1:';
+    const escaped = expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await wd.waitForText('[data-testid="provider-xero"]', new RegExp(escaped));
+    if (sandboxInfo) await wd.waitForText('[data-testid="provider-okx"]', new RegExp(sandboxInfo.okx.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   });
 
   await step('settings: the audit chain verifies in Rust', async () => {

@@ -16,11 +16,58 @@ use xp_ipc::{Profile, Provider, ProviderEndpoint};
 
 use crate::{Error, Result};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AppConfig {
     pub profile: Profile,
     pub allow_plaintext_secrets: bool,
     pub providers: ProviderUrls,
+    /// Set when started with `--sandbox FILE`: the sandbox's demo credentials.
+    pub sandbox: Option<SandboxFile>,
+}
+
+/// The one JSON line the sandbox prints at start (tests/sandbox/server), saved to a file.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SandboxFile {
+    pub xero_identity: String,
+    pub xero_login: String,
+    pub xero_api: String,
+    pub okta_issuer: String,
+    pub gocardless: String,
+    pub saferpay: String,
+    pub okx: String,
+    pub openai: String,
+    pub admin: String,
+    /// Demo client ids, API keys and passwords: kept out of Debug output.
+    #[serde(deserialize_with = "sensitive_json")]
+    pub credentials: xp_core::Sensitive<serde_json::Value>,
+}
+
+fn sensitive_json<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<xp_core::Sensitive<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(d).map(xp_core::Sensitive::new)
+}
+
+impl SandboxFile {
+    pub fn read(path: &Path) -> Result<SandboxFile> {
+        let err = |reason: String| Error::Config { path: path.display().to_string(), reason };
+        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        let line = text.lines().find(|l| !l.trim().is_empty()).ok_or_else(|| err("the file is empty".into()))?;
+        serde_json::from_str(line).map_err(|e| err(format!("not the sandbox's start-up line: {e}")))
+    }
+
+    pub fn urls(&self) -> std::result::Result<ProviderUrls, String> {
+        Ok(ProviderUrls {
+            xero_identity: parse_url("xero_identity", &self.xero_identity)?,
+            xero_login: parse_url("xero_login", &self.xero_login)?,
+            xero_api: parse_url("xero_api", &self.xero_api)?,
+            okta_issuer: Some(parse_url("okta_issuer", &self.okta_issuer)?),
+            gocardless: parse_url("gocardless", &self.gocardless)?,
+            saferpay: parse_url("saferpay", &self.saferpay)?,
+            okx: parse_url("okx", &self.okx)?,
+            openai: parse_url("openai", &self.openai)?,
+        })
+    }
 }
 
 /// Base URLs of every provider the app talks to.
@@ -140,11 +187,26 @@ struct RawProviders {
 pub struct Overrides {
     pub profile: Option<Profile>,
     pub allow_plaintext_secrets: bool,
+    /// `--sandbox FILE`: every provider at the sandbox named in the file, with its demo
+    /// credentials; implies the sandbox profile.
+    pub sandbox: Option<std::path::PathBuf>,
 }
 
 impl AppConfig {
     /// Reads `path` if given (a missing explicit file is an error; a missing default file is not).
     pub fn load(path: Option<&Path>, overrides: &Overrides) -> Result<AppConfig> {
+        let mut config = Self::load_file(path, overrides)?;
+        if let Some(file) = &overrides.sandbox {
+            let sandbox = SandboxFile::read(file)?;
+            config.providers =
+                sandbox.urls().map_err(|reason| Error::Config { path: file.display().to_string(), reason })?;
+            config.profile = Profile::Sandbox;
+            config.sandbox = Some(sandbox);
+        }
+        Ok(config)
+    }
+
+    fn load_file(path: Option<&Path>, overrides: &Overrides) -> Result<AppConfig> {
         let (text, shown) = match path {
             Some(p) => (
                 std::fs::read_to_string(p)
@@ -210,6 +272,7 @@ impl AppConfig {
             profile,
             allow_plaintext_secrets: raw.secrets.allow_plaintext || overrides.allow_plaintext_secrets,
             providers,
+            sandbox: None,
         })
     }
 }
@@ -256,8 +319,35 @@ mod tests {
     }
 
     #[test]
+    fn a_sandbox_file_points_everything_at_the_sandbox_and_hides_its_credentials() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sandbox.json");
+        let origin = "http://127.0.0.1:4321";
+        let line = serde_json::json!({
+            "xero_identity": format!("{origin}/xero/identity"), "xero_login": format!("{origin}/xero/login"),
+            "xero_api": format!("{origin}/xero/api"), "okta_issuer": format!("{origin}/okta/oauth2/default"),
+            "gocardless": format!("{origin}/gocardless"), "saferpay": format!("{origin}/saferpay/api"),
+            "okx": format!("{origin}/okx"), "openai": format!("{origin}/openai/v1"), "admin": format!("{origin}/admin"),
+            "credentials": {"okx": {"secret_key": "very-secret-okx"}}
+        });
+        std::fs::write(&file, format!("{line}\n")).unwrap();
+        let o = Overrides { sandbox: Some(file.clone()), ..Default::default() };
+        let c = AppConfig::load(Some(&dir.path().join("none.toml")), &o);
+        assert!(c.is_err(), "an explicit config file that does not exist is an error");
+        let c = AppConfig::load(None, &o).unwrap();
+        assert_eq!(c.profile, Profile::Sandbox);
+        for (name, u) in c.providers.all() {
+            assert_eq!(u.origin().ascii_serialization(), origin, "{name}");
+        }
+        assert!(!format!("{c:?}").contains("very-secret-okx"), "credentials must not show in Debug");
+        std::fs::write(&file, "{\"xero_api\": 1}").unwrap();
+        let e = AppConfig::load(None, &o).unwrap_err().to_string();
+        assert!(e.contains("sandbox.json") && e.contains("not the sandbox's start-up line"), "{e}");
+    }
+
+    #[test]
     fn command_line_profile_wins_over_the_file() {
-        let o = Overrides { profile: Some(Profile::Sandbox), allow_plaintext_secrets: false };
+        let o = Overrides { profile: Some(Profile::Sandbox), ..Default::default() };
         let c = AppConfig::parse("profile = \"production\"", "t", &o).unwrap();
         assert_eq!(c.profile, Profile::Sandbox);
     }

@@ -23,6 +23,9 @@ struct Cli {
     /// Store secrets in a plaintext file when no OS keychain is available (not recommended).
     #[arg(long, global = true)]
     allow_plaintext_secrets: bool,
+    /// The sandbox's start-up line saved to a file: points every provider at the sandbox.
+    #[arg(long, global = true, value_name = "FILE")]
+    sandbox: Option<PathBuf>,
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
@@ -71,7 +74,11 @@ fn main() -> ExitCode {
     let opts = StartOptions {
         data_dir: cli.data_dir.clone(),
         config: cli.config.clone(),
-        overrides: Overrides { profile: cli.profile, allow_plaintext_secrets: cli.allow_plaintext_secrets },
+        overrides: Overrides {
+            profile: cli.profile,
+            allow_plaintext_secrets: cli.allow_plaintext_secrets,
+            sandbox: cli.sandbox.clone(),
+        },
     };
     let _guard = xp_app::logging::init(&opts.paths().log_dir(), "xpartner", false).ok();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -1,0 +1,26 @@
+//! OAuth 2.0 Authorization Code + PKCE for a native app (RFC 6749, RFC 7636, RFC 8252):
+//! PKCE pairs, the registry of sign-ins in progress, the authorize URL, a loopback redirect
+//! receiver, the token endpoint, and single-flight token refresh that never loses a rotated
+//! refresh token. No Tauri here: the shell opens the browser and routes deep links.
+//!
+//! A loopback sign-in, end to end:
+//! 1. `LoopbackReceiver::bind` → `redirect_uri()`; `Pkce::generate`; `Registry::start` → state.
+//! 2. `authorize_url` → open it in the system browser; `receiver.receive()` → code + state.
+//! 3. `Registry::take(state)` → the flow (verifier, redirect URI); `exchange_code` → `TokenSet`.
+//! 4. `TokenVault::save`; from then on `Refresher::access_token(key)`.
+
+pub mod authorize;
+mod error;
+pub mod loopback;
+pub mod pending;
+pub mod pkce;
+pub mod refresher;
+pub mod token;
+
+pub use authorize::{authorize_url, AuthorizeRequest};
+pub use error::{Error, Result};
+pub use loopback::{parse_callback, parse_redirect, Callback, LoopbackConfig, LoopbackReceiver};
+pub use pending::{PendingFlow, Registry, State};
+pub use pkce::Pkce;
+pub use refresher::{AccessToken, Refresher, TokenVault};
+pub use token::{exchange_code, refresh, TokenSet};

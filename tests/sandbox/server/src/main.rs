@@ -1,0 +1,70 @@
+//! `sandbox --listen 127.0.0.1:0 --seed demo|empty|large:N [--minute-ms MS] [--faults SPEC]`
+//! Prints one JSON line with every emulator's base URL and the demo credentials, then serves
+//! until killed.
+
+use clap::Parser;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use xp_sandbox_kit::{Fault, Seed};
+
+#[derive(Parser)]
+#[command(name = "sandbox", about = "Loopback emulators of Xero, Okta, GoCardless, Saferpay, OKX and OpenAI")]
+struct Cli {
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// demo, empty or large:N
+    #[arg(long, default_value = "demo", value_parser = Seed::parse)]
+    seed: Seed,
+    /// Length of a rate-limit minute in milliseconds (shrink for benchmarks; same arithmetic).
+    #[arg(long, default_value_t = 60_000)]
+    minute_ms: u64,
+    /// Faults to inject from the start, e.g. "xero:429*10,okx:latency=500".
+    #[arg(long, default_value = "", value_parser = |s: &str| Fault::parse_spec(s).map(FaultList))]
+    faults: FaultList,
+}
+
+/// A whole `--faults` spec (clap would take a bare `Vec` for a repeated argument).
+#[derive(Clone, Debug)]
+struct FaultList(Vec<Fault>);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .init();
+    if !cli.listen.ip().is_loopback() {
+        eprintln!("error: the sandbox only listens on loopback addresses");
+        return ExitCode::from(2);
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    rt.block_on(async {
+        let opts =
+            xp_sandbox::Options { listen: cli.listen, seed: cli.seed, minute_ms: cli.minute_ms, faults: cli.faults.0 };
+        let running = match xp_sandbox::start(opts).await {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: cannot start the sandbox: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let line = serde_json::to_string(&running.info).unwrap_or_default();
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+        drop(out);
+        tokio::select! {
+            r = running.wait() => if let Err(e) = r { eprintln!("error: {e}"); return ExitCode::FAILURE },
+            _ = tokio::signal::ctrl_c() => {}
+        }
+        ExitCode::SUCCESS
+    })
+}
