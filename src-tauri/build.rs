@@ -1,6 +1,21 @@
 /// The app's own commands. Listing them here makes Tauri generate an `allow-<command>`
 /// permission for each and deny any command not granted by a capability file.
-const COMMANDS: &[&str] = &["app_info", "db_info", "list_connections", "list_audit_events", "verify_audit_log"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "db_info",
+    "list_connections",
+    "list_audit_events",
+    "verify_audit_log",
+    "list_organisations",
+    "connect_xero",
+    "keep_organisations",
+    "sync_now",
+    "cancel_sync",
+    "disconnect_organisation",
+    "list_invoices",
+    "get_invoice",
+    "open_in_xero",
+];
 
 fn main() {
     tauri_build::try_build(

@@ -3,7 +3,7 @@
 // Needs a D-Bus session with an unlocked keychain (run under tests/ci/with-keychain.sh).
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
@@ -69,9 +69,11 @@ const dataDir = mkdtempSync(join(tmpdir(), 'xp-e2e-'));
 
 // The sandbox's provider emulators, and the file with its start-up line for `--sandbox`.
 let sandboxInfo = null;
+let sandboxProc = null;
 const appArgs = ['--data-dir', dataDir];
 if (sandboxBin) {
   const sb = start(sandboxBin, ['--listen', '127.0.0.1:0', '--seed', 'demo']);
+  sandboxProc = sb;
   const line = await new Promise((res, rej) => {
     let buf = '';
     const timer = setTimeout(() => rej(new Error('the sandbox printed no start-up line within 30 s')), 30000);
@@ -93,7 +95,15 @@ if (sandboxBin) {
 }
 const port = await freePort();
 const nativePort = await freePort();
-const driver = start(driverBin, ['--port', String(port), '--native-port', String(nativePort)], { DISPLAY: display });
+// The app opens Xero's sign-in in the "system browser": here a script that records the URL, so
+// the test can act as the person in that browser.
+const browserLog = join(dataDir, 'browser-urls.txt');
+const browserScript = join(dataDir, 'browser.sh');
+writeFileSync(browserScript, `#!/bin/sh\necho "$1" >> '${browserLog}'\n`, { mode: 0o755 });
+const driver = start(driverBin, ['--port', String(port), '--native-port', String(nativePort)], {
+  DISPLAY: display,
+  BROWSER: browserScript,
+});
 await sleep(800);
 
 const wd = new WebDriver(`http://127.0.0.1:${port}`);
@@ -187,6 +197,81 @@ try {
       await wd.go(`${origin}${path}`);
       await wd.waitFor(`[data-testid="${testid}"]`);
       await shot(`05-${testid}`);
+    });
+  }
+
+
+  if (sandboxInfo) {
+    let orgId = null;
+    let invoiceNumber = null;
+    await step('connect Xero through the sandbox consent page and choose one organisation', async () => {
+      await wd.go(`${origin}/connections`);
+      await wd.click(await wd.waitFor('[data-testid="connect-xero"]'));
+      // The app opened the "system browser": read the URL it was given.
+      let url = '';
+      for (let i = 0; i < 100 && !url; i++) {
+        await sleep(100);
+        if (existsSync(browserLog)) url = readFileSync(browserLog, 'utf8').trim().split('\n').pop();
+      }
+      if (!url) throw new Error('the app did not open a browser for Xero sign-in');
+      if (!url.startsWith(sandboxInfo.xero_login)) throw new Error(`unexpected authorize URL ${url}`);
+      // The person in the browser: the consent page, both organisations ticked, Allow.
+      const page = await (await fetch(url)).text();
+      const consent = /name="consent" value="([^"]+)"/.exec(page)?.[1];
+      const tenants = [...page.matchAll(/name="tenant" value="([^"]+)"/g)].map((m) => m[1]);
+      if (!consent || tenants.length !== 2 || !page.includes('id="xero-allow"')) throw new Error('no consent form with an Allow button');
+      const form = new URLSearchParams([['consent', consent], ['decision', 'allow'], ...tenants.map((t) => ['tenant', t])]);
+      const action = new URL('authorize/consent', url).toString(); // the form's relative action
+      const answer = await fetch(action, { method: 'POST', body: form, redirect: 'manual' });
+      const loopback = answer.headers.get('location');
+      if (!loopback || !loopback.startsWith('http://127.0.0.1:')) throw new Error(`consent did not redirect to the app: ${answer.status} ${loopback}`);
+      const done = await (await fetch(loopback)).text();
+      if (!/close this window/i.test(done)) throw new Error('the app did not answer the redirect');
+      // Back in the app: the picker offers both, none chosen; keep the EUR one.
+      await wd.waitFor('[data-testid="org-picker"]');
+      const keepDisabled = await wd.execute('return document.querySelector(\'[data-testid="keep-organisations"]\').disabled');
+      if (!keepDisabled) throw new Error('nothing may be preselected');
+      await wd.click(await wd.find(`[data-testid="org-option-${tenants[0]}"]`));
+      await wd.click(await wd.find('[data-testid="keep-organisations"]'));
+      await wd.waitFor('[data-testid^="org-row-"]', 30000);
+      await wd.waitForText('[data-testid^="org-row-"]', /Alpenrad Velo GmbH/);
+      orgId = await wd.execute('const r = document.querySelector(\'[data-testid^="org-row-"]\'); return r ? r.dataset.testid.slice(8) : null;');
+      if (!orgId) throw new Error('no organisation row');
+      await shot('07-connections-organisation-kept');
+    });
+
+    await step('sync the organisation and browse its invoices', async () => {
+      await wd.click(await wd.find(`[data-testid="sync-now-${orgId}"]`));
+      await wd.waitForText(`[data-testid="org-row-${orgId}"]`, /ago|just now|\d{4}/, 60000);
+      await wd.go(`${origin}/invoices`);
+      await wd.waitForText('[data-testid="invoice-count"]', /^\s*750\s*$/, 30000);
+      await shot('08-invoices');
+    });
+
+    await step('search an invoice number, open it, see its line items', async () => {
+      invoiceNumber = 'INV-A00042';
+      await wd.execute(
+        'const i = document.querySelector(\'[data-testid="filter-search"]\'); const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set; set.call(i, arguments[0]); i.dispatchEvent(new Event("input", { bubbles: true }));',
+        [invoiceNumber],
+      );
+      await wd.waitForText('[data-testid="invoice-count"]', /^\s*1\s*$/, 15000);
+      await wd.click(await wd.find('[data-testid^="invoice-row-"]'));
+      await wd.waitForText('[data-testid="invoice-number"]', new RegExp(invoiceNumber));
+      await wd.waitFor('[data-testid="line-items"]');
+      await shot('09-invoice-detail');
+    });
+
+    await step('with the sandbox stopped, the cached data still browses and searches', async () => {
+      sandboxProc.kill('SIGKILL');
+      await sleep(300);
+      await wd.go(`${origin}/invoices`);
+      await wd.waitForText('[data-testid="invoice-count"]', /^\s*750\s*$/, 15000);
+      await wd.execute(
+        'const i = document.querySelector(\'[data-testid="filter-search"]\'); const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set; set.call(i, arguments[0]); i.dispatchEvent(new Event("input", { bubbles: true }));',
+        ['Bäckerei'],
+      );
+      await wd.waitForText('[data-testid="invoice-count"]', /^\s*[1-9]\d*\s*$/, 15000);
+      await shot('10-offline-search');
     });
   }
 

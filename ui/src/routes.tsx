@@ -3,6 +3,8 @@ import { Navigate, type RouteObject } from 'react-router-dom';
 import { AppFrame } from './features/shell/AppFrame';
 import ConnectionsRoute from './routes/ConnectionsRoute';
 import DashboardRoute from './routes/DashboardRoute';
+import InvoiceDetailRoute from './routes/InvoiceDetailRoute';
+import InvoicesRoute from './routes/InvoicesRoute';
 import LoginRoute from './routes/LoginRoute';
 import NotFoundRoute from './routes/NotFoundRoute';
 import RouteError from './routes/RouteError';
@@ -23,6 +25,8 @@ export const routes: RouteObject[] = [
       { path: 'dashboard', element: <DashboardRoute /> },
       { path: 'transactions', element: <TransactionsRoute /> },
       { path: 'transactions/:id', element: <TransactionDetailRoute /> },
+      { path: 'invoices', element: <InvoicesRoute /> },
+      { path: 'invoices/:organisationId/:invoiceId', element: <InvoiceDetailRoute /> },
       { path: 'connections', element: <ConnectionsRoute /> },
       { path: 'settings', element: <SettingsRoute /> },
       { path: 'unauthorized', element: <UnauthorizedRoute /> },

@@ -4,6 +4,7 @@
 mod app;
 mod audit;
 mod connections;
+mod xero;
 
 pub(crate) fn handlers<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
@@ -12,5 +13,14 @@ pub(crate) fn handlers<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) ->
         connections::list_connections,
         audit::list_audit_events,
         audit::verify_audit_log,
+        xero::list_organisations,
+        xero::connect_xero,
+        xero::keep_organisations,
+        xero::sync_now,
+        xero::cancel_sync,
+        xero::disconnect_organisation,
+        xero::list_invoices,
+        xero::get_invoice,
+        xero::open_in_xero,
     ]
 }

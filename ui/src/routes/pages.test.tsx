@@ -98,7 +98,9 @@ describe('connections', () => {
     const xero = screen.getByTestId('provider-xero');
     expect(xero).toHaveTextContent('http://127.0.0.1:4010/xero');
     expect(xero).toHaveTextContent('Not connected');
-    expect(within(xero).getByRole('button')).toBeDisabled();
+    expect(within(xero).getByRole('button', { name: 'Connect Xero' })).toBeEnabled();
+    // Only Xero can be connected so far; the others keep their disabled placeholder.
+    expect(within(screen.getByTestId('provider-okx')).getByRole('button')).toBeDisabled();
   });
 
   it('lists connections with status badges', async () => {

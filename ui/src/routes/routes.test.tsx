@@ -9,6 +9,8 @@ const PAGES: Array<[path: string, testId: string, heading: string]> = [
   ['/dashboard', 'page-dashboard', 'Dashboard'],
   ['/transactions', 'page-transactions', 'Transactions'],
   ['/transactions/abc', 'page-transaction-detail', 'Transaction'],
+  ['/invoices', 'page-invoices', 'Invoices'],
+  ['/invoices/org-1/inv-1', 'page-invoice-detail', 'Invoice'],
   ['/connections', 'page-connections', 'Connections'],
   ['/settings', 'page-settings', 'Settings'],
   ['/unauthorized', 'page-unauthorized', 'Not allowed'],
@@ -36,6 +38,7 @@ describe('routes', () => {
     expect(links.map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
       ['Dashboard', '/dashboard'],
       ['Transactions', '/transactions'],
+      ['Invoices', '/invoices'],
       ['Connections', '/connections'],
       ['Settings', '/settings'],
     ]);

@@ -23,6 +23,23 @@ pub struct AppConfig {
     pub providers: ProviderUrls,
     /// Set when started with `--sandbox FILE`: the sandbox's demo credentials.
     pub sandbox: Option<SandboxFile>,
+    pub xero: XeroSettings,
+}
+
+/// The app's Xero registration: a public client (PKCE, no secret) and its redirect ports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XeroSettings {
+    pub client_id: Option<String>,
+    /// Loopback ports registered as `http://127.0.0.1:{port}/callback` with the Xero app.
+    pub loopback_ports: Vec<u16>,
+    /// Length of a rate-limit minute (the sandbox can shrink it).
+    pub minute_ms: u64,
+}
+
+impl Default for XeroSettings {
+    fn default() -> Self {
+        Self { client_id: None, loopback_ports: vec![53682, 53683, 53684], minute_ms: 60_000 }
+    }
 }
 
 /// The one JSON line the sandbox prints at start (tests/sandbox/server), saved to a file.
@@ -37,9 +54,16 @@ pub struct SandboxFile {
     pub okx: String,
     pub openai: String,
     pub admin: String,
+    /// The sandbox's rate-limit minute (`--minute-ms`).
+    #[serde(default = "default_minute_ms")]
+    pub minute_ms: u64,
     /// Demo client ids, API keys and passwords: kept out of Debug output.
     #[serde(deserialize_with = "sensitive_json")]
     pub credentials: xp_core::Sensitive<serde_json::Value>,
+}
+
+fn default_minute_ms() -> u64 {
+    60_000
 }
 
 fn sensitive_json<'de, D: serde::Deserializer<'de>>(
@@ -160,6 +184,15 @@ struct RawConfig {
     secrets: RawSecrets,
     #[serde(default)]
     providers: RawProviders,
+    #[serde(default)]
+    xero: RawXero,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawXero {
+    client_id: Option<String>,
+    loopback_ports: Option<Vec<u16>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -201,6 +234,18 @@ impl AppConfig {
             config.providers =
                 sandbox.urls().map_err(|reason| Error::Config { path: file.display().to_string(), reason })?;
             config.profile = Profile::Sandbox;
+            // The sandbox's demo app registration; XP_XERO_AUTO_CONSENT=1 picks the registration
+            // whose sign-ins are consented at once (headless runs: CLI tests, benchmarks).
+            let creds = &sandbox.credentials.expose()["xero"];
+            let which = if std::env::var("XP_XERO_AUTO_CONSENT").is_ok_and(|v| v == "1") {
+                "auto_consent_client_id"
+            } else {
+                "client_id"
+            };
+            if let Some(id) = creds[which].as_str() {
+                config.xero.client_id = Some(id.to_owned());
+            }
+            config.xero.minute_ms = sandbox.minute_ms;
             config.sandbox = Some(sandbox);
         }
         Ok(config)
@@ -273,6 +318,15 @@ impl AppConfig {
             allow_plaintext_secrets: raw.secrets.allow_plaintext || overrides.allow_plaintext_secrets,
             providers,
             sandbox: None,
+            xero: XeroSettings {
+                client_id: raw.xero.client_id.clone(),
+                loopback_ports: raw
+                    .xero
+                    .loopback_ports
+                    .clone()
+                    .unwrap_or_else(|| XeroSettings::default().loopback_ports),
+                ..XeroSettings::default()
+            },
         })
     }
 }

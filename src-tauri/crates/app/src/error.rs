@@ -13,6 +13,11 @@ pub enum Error {
     BadStoredKey,
     #[error("cannot use the data folder {path}: {reason}")]
     DataDir { path: String, reason: String },
+    /// A provider or sign-in failure, with the code the UI acts on.
+    #[error("{message}")]
+    Provider { code: ErrorCode, message: String },
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl Error {
@@ -23,6 +28,8 @@ impl Error {
             Error::Config { .. } => ErrorCode::Config,
             Error::BadStoredKey => ErrorCode::StoreKeyMismatch,
             Error::DataDir { .. } => ErrorCode::StoreUnavailable,
+            Error::Provider { code, .. } => *code,
+            Error::Invalid(_) => ErrorCode::InvalidInput,
         }
     }
 }

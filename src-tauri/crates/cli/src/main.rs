@@ -45,6 +45,55 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Connect a provider: signs in through the system browser.
+    Connect {
+        #[command(subcommand)]
+        provider: ConnectCommand,
+    },
+    /// Sync a provider's organisations into the local store.
+    Sync {
+        #[command(subcommand)]
+        provider: SyncCommand,
+    },
+    /// The organisations kept, with their sync status.
+    Orgs,
+    /// Export synced records from the local store (works offline).
+    Export {
+        /// invoices, contacts, payments or bank-transactions
+        #[arg(value_parser = ["invoices", "contacts", "payments", "bank-transactions"])]
+        kind: String,
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        format: String,
+        /// Only this organisation (the app's id, see `xpartner orgs`).
+        #[arg(long)]
+        org: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConnectCommand {
+    /// Prints `open: <URL>`, waits for Xero's redirect, stores the tokens in the keychain and
+    /// lists the organisations; `--keep` chooses which to keep.
+    Xero {
+        /// Tenant ids to keep, comma-separated, or `all`.
+        #[arg(long)]
+        keep: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Syncs the kept Xero organisations (or one).
+    Xero {
+        #[arg(long)]
+        org: Option<String>,
+        /// Read everything again instead of only what changed.
+        #[arg(long)]
+        full: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -143,6 +192,96 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
                     println!("  {:<20} {:>10}", t.name, t.rows);
                 }
             }
+            ExitCode::SUCCESS
+        }
+        Command::Connect { provider: ConnectCommand::Xero { keep } } => {
+            let xero = xp_app::xero::XeroService::new(services.clone())?;
+            let result = xero
+                .connect(|url| {
+                    println!("open: {url}");
+                    let _ = std::io::Write::flush(&mut std::io::stdout());
+                })
+                .await?;
+            for o in &result.organisations {
+                println!(
+                    "organisation: {} {}{}",
+                    o.tenant_id,
+                    o.name,
+                    if o.already_connected { " (already kept)" } else { "" }
+                );
+            }
+            if let Some(keep) = keep {
+                let ids: Vec<String> = if keep == "all" {
+                    result.organisations.iter().map(|o| o.tenant_id.clone()).collect()
+                } else {
+                    keep.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+                };
+                for o in xero.keep(&result.connection_id, &ids).await? {
+                    println!("kept: {} {} ({})", o.id, o.name, o.base_currency.unwrap_or_default());
+                }
+            } else {
+                println!("connection: {} (choose organisations with --keep)", result.connection_id);
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Sync { provider: SyncCommand::Xero { org, full } } => {
+            let xero = xp_app::xero::XeroService::new(services.clone())?;
+            let report = std::sync::Arc::new(|p: xp_sync::Progress| {
+                if p.state != xp_sync::ProgressState::Running || p.pages_done > 0 {
+                    eprintln!(
+                        "{} {}: {:?} {} items{}",
+                        p.organisation_name,
+                        p.resource,
+                        p.state,
+                        p.items_done,
+                        p.message.map(|m| format!(" ({m})")).unwrap_or_default()
+                    );
+                }
+            });
+            let results = xero.sync(org.as_deref(), *full, report).await?;
+            let mut ok = true;
+            for (o, outcome) in &results {
+                ok &= matches!(outcome, xp_sync::OrgOutcome::Done { .. });
+                println!("{}: {outcome:?}", o.name);
+            }
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Command::Orgs => {
+            let orgs = xp_app::xero::organisations(&services).await?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&orgs).unwrap_or_default());
+            } else {
+                for o in orgs {
+                    println!(
+                        "{} {:?} {} last synced {}",
+                        o.id,
+                        o.status,
+                        o.name,
+                        o.last_synced_at.unwrap_or_else(|| "never".into())
+                    );
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Export { kind, format, org, out } => {
+            let kind = xp_app::export::Kind::parse(kind).unwrap_or(xp_app::export::Kind::Invoices);
+            let format = if format == "json" { xp_app::export::Format::Json } else { xp_app::export::Format::Csv };
+            let n = match out {
+                Some(path) => {
+                    let mut f = std::fs::File::create(path)
+                        .map_err(|e| xp_app::Error::Invalid(format!("cannot create {}: {e}", path.display())))?;
+                    xp_app::export::export(&services.store, kind, format, org.as_deref(), &mut f).await?
+                }
+                None => {
+                    xp_app::export::export(&services.store, kind, format, org.as_deref(), &mut std::io::stdout())
+                        .await?
+                }
+            };
+            eprintln!("exported {n} records");
             ExitCode::SUCCESS
         }
         Command::Audit { command: AuditCommand::Verify } => {

@@ -154,8 +154,183 @@ pub struct NavigateEvent {
     pub path: String,
 }
 
+/// An organisation (Xero tenant) the user connected, with its sync status and API budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Organisation {
+    /// The app's own id.
+    pub id: String,
+    pub connection_id: String,
+    pub provider: Provider,
+    /// Xero's tenant id.
+    pub tenant_id: String,
+    pub name: String,
+    pub base_currency: Option<String>,
+    pub status: OrganisationStatus,
+    /// RFC 3339, UTC.
+    pub last_synced_at: Option<String>,
+    /// Remaining calls this minute / today, from the provider's last rate-limit headers.
+    pub budget_minute: Option<u32>,
+    pub budget_day: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationStatus {
+    Active,
+    /// The daily API limit is used up; syncing resumes after the reset.
+    Paused,
+    ReconnectNeeded,
+    Disconnected,
+}
+
+/// An organisation offered after sign-in, for the user to choose (never defaulted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AvailableOrganisation {
+    pub tenant_id: String,
+    pub name: String,
+    /// Already kept from an earlier connection.
+    pub already_connected: bool,
+}
+
+/// The result of signing in to Xero: the grant's organisations to choose from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct XeroConnectResult {
+    pub connection_id: String,
+    pub organisations: Vec<AvailableOrganisation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+    /// Waiting for a rate-limit reset; `message` says until when.
+    Paused,
+}
+
+/// Sent on the `sync-progress` event, per organisation and resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncProgress {
+    pub organisation_id: String,
+    pub organisation_name: String,
+    /// e.g. "Invoices".
+    pub resource: String,
+    pub state: SyncState,
+    pub pages_done: u32,
+    pub page_count: Option<u32>,
+    #[ts(type = "number")]
+    pub items_done: u64,
+    #[ts(type = "number | null")]
+    pub item_count: Option<u64>,
+    pub eta_seconds: Option<u32>,
+    /// What went wrong or what is being waited for, in words.
+    pub message: Option<String>,
+}
+
+/// Filters of the invoice list; all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceQuery {
+    pub organisation_id: Option<String>,
+    pub statuses: Vec<String>,
+    pub contact_id: Option<String>,
+    pub currency: Option<String>,
+    /// YYYY-MM-DD, inclusive.
+    pub date_from: Option<String>,
+    pub date_to: Option<String>,
+    /// Decimal amounts as text, e.g. "100.00".
+    pub amount_min: Option<String>,
+    pub amount_max: Option<String>,
+    pub search: Option<String>,
+    pub sort: InvoiceSort,
+    pub descending: bool,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceSort {
+    #[default]
+    Date,
+    DueDate,
+    Number,
+    Contact,
+    Total,
+    AmountDue,
+    Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceRow {
+    pub organisation_id: String,
+    pub invoice_id: String,
+    pub number: String,
+    /// ACCREC (sales) or ACCPAY (bill).
+    pub invoice_type: String,
+    pub status: String,
+    pub contact_id: Option<String>,
+    pub contact_name: String,
+    pub date: Option<String>,
+    pub due_date: Option<String>,
+    pub currency: String,
+    /// Exact decimals as text.
+    pub total: String,
+    pub amount_due: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoicePage {
+    pub rows: Vec<InvoiceRow>,
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemRow {
+    pub description: String,
+    pub quantity: String,
+    pub unit_amount: String,
+    pub account_code: Option<String>,
+    pub tax_type: Option<String>,
+    pub tax_amount: String,
+    pub line_amount: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRow {
+    pub payment_id: String,
+    pub date: Option<String>,
+    pub amount: String,
+    pub reference: Option<String>,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceDetail {
+    pub row: InvoiceRow,
+    pub reference: Option<String>,
+    pub organisation_name: String,
+    pub line_items: Vec<LineItemRow>,
+    pub payments: Vec<PaymentRow>,
+    /// Opens the invoice in Xero's web app.
+    pub xero_url: String,
+}
+
 /// Event names, shared so the UI never hard-codes a string Rust does not emit.
 pub const EVENT_NAVIGATE: &str = "navigate";
+pub const EVENT_SYNC_PROGRESS: &str = "sync-progress";
 
 /// Every type exported to TypeScript, with the file it lives in.
 pub fn bindings() -> Vec<(&'static str, String)> {
@@ -180,5 +355,18 @@ pub fn bindings() -> Vec<(&'static str, String)> {
         AuditEvent,
         AuditVerification,
         NavigateEvent,
+        Organisation,
+        OrganisationStatus,
+        AvailableOrganisation,
+        XeroConnectResult,
+        SyncState,
+        SyncProgress,
+        InvoiceQuery,
+        InvoiceSort,
+        InvoiceRow,
+        InvoicePage,
+        LineItemRow,
+        PaymentRow,
+        InvoiceDetail,
     ]
 }

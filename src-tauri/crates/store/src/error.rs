@@ -22,6 +22,11 @@ pub enum Error {
     Corrupt(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// A record from a provider that cannot be stored as it is; nothing of its page was written.
+    #[error("Xero {resource} record {id} cannot be stored: {reason}")]
+    InvalidRecord { resource: &'static str, id: String, reason: String },
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
 }
 
 impl Error {
@@ -30,6 +35,7 @@ impl Error {
             Error::WrongKey { .. } => ErrorCode::StoreKeyMismatch,
             Error::KeyMissing { .. } => ErrorCode::StoreKeyMissing,
             Error::NotFound(_) => ErrorCode::NotFound,
+            Error::InvalidQuery(_) => ErrorCode::InvalidInput,
             _ => ErrorCode::StoreUnavailable,
         }
     }

@@ -8,6 +8,7 @@ mod error;
 mod key;
 pub mod outbox;
 mod timefmt;
+pub mod xero;
 
 pub use db::{CheckReport, DbInfo, Store, TableCount};
 pub use error::{Error, Result};

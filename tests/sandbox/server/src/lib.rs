@@ -36,6 +36,8 @@ pub struct Info {
     pub okx: String,
     pub openai: String,
     pub admin: String,
+    /// The rate-limit minute in milliseconds (`--minute-ms`), so clients pace themselves to it.
+    pub minute_ms: u64,
     pub credentials: Value,
 }
 
@@ -100,6 +102,7 @@ pub async fn start(opts: Options) -> std::io::Result<Running> {
         okx: at("/okx").to_string(),
         openai: at("/openai/v1").to_string(),
         admin: at("/admin").to_string(),
+        minute_ms: opts.minute_ms,
         credentials: serde_json::json!({
             "xero": emulators.xero.credentials(),
             "okta": emulators.okta.credentials(),

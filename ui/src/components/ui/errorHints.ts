@@ -11,5 +11,8 @@ export const ERROR_HINTS: Partial<Record<ErrorCode, string>> = {
   rate_limited: 'The provider is rate-limiting requests. Wait a minute, then retry.',
   reconnect_needed: 'The provider connection has expired. Reconnect it on the Connections page.',
   forbidden: 'Your role does not allow this action. Ask an owner of your organisation for access.',
+  provider: 'The provider answered with an error. Try again in a few minutes; if it keeps failing, check its status page.',
+  invalid_input: 'The request was not accepted. Check what you entered or chose, then try again.',
+  not_found: 'It is not in the local store. It may have been removed by the last sync.',
   config: 'The app configuration is invalid. Check the settings file, then restart the app.',
 };

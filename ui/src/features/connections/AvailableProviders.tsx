@@ -8,15 +8,18 @@ import { PROVIDER_ORDER, PROVIDERS } from './providers';
 interface AvailableProvidersProps {
   endpoints: ProviderEndpoint[];
   connections: ConnectionSummary[];
+  /** Starts the Xero sign-in; the only provider that can be connected so far. */
+  onConnectXero: () => void;
+  connectingXero: boolean;
 }
 
-export function AvailableProviders({ endpoints, connections }: AvailableProvidersProps) {
+export function AvailableProviders({ endpoints, connections, onConnectXero, connectingXero }: AvailableProvidersProps) {
   const noteId = useId();
   return (
     <div>
       <p id={noteId} className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
-        Connecting arrives with each provider&apos;s integration in a later release. The addresses below are the
-        base URLs this installation is configured to use.
+        Xero can be connected now; the other providers arrive with their integrations in a later release. The
+        addresses below are the base URLs this installation is configured to use.
       </p>
       <ul className="grid gap-3 sm:grid-cols-2" aria-label="Available providers">
         {PROVIDER_ORDER.map((provider) => {
@@ -42,15 +45,27 @@ export function AvailableProviders({ endpoints, connections }: AvailableProvider
                 {baseUrl ?? 'No base URL configured'}
               </p>
               <div>
-                <button
-                  type="button"
-                  disabled
-                  aria-describedby={noteId}
-                  title="Connecting arrives with this provider's integration"
-                  className={buttonClass('secondary', 'mt-1 py-1.5 text-xs')}
-                >
-                  Connect {meta.label}
-                </button>
+                {provider === 'xero' ? (
+                  <button
+                    type="button"
+                    data-testid="connect-xero"
+                    disabled={connectingXero}
+                    onClick={onConnectXero}
+                    className={buttonClass('primary', 'mt-1 py-1.5 text-xs')}
+                  >
+                    {connectingXero ? 'Waiting for Xero…' : `Connect ${meta.label}`}
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    disabled
+                    aria-describedby={noteId}
+                    title="Connecting arrives with this provider's integration"
+                    className={buttonClass('secondary', 'mt-1 py-1.5 text-xs')}
+                  >
+                    Connect {meta.label}
+                  </button>
+                )}
               </div>
             </li>
           );

@@ -18,6 +18,7 @@ const icon = (d: string) => (
 const ITEMS: Item[] = [
   { to: '/dashboard', label: 'Dashboard', icon: icon('M3 3h6v6H3zM11 3h6v4h-6zM11 9h6v8h-6zM3 11h6v6H3z') },
   { to: '/transactions', label: 'Transactions', icon: icon('M4 6h12M4 10h12M4 14h8') },
+  { to: '/invoices', label: 'Invoices', icon: icon('M6 2h6l4 4v12H6zM12 2v4h4M9 10h4M9 13h4') },
   { to: '/connections', label: 'Connections', icon: icon('M8 12l4-4M7 9l-2 2a3 3 0 0 0 4 4l2-2M13 11l2-2a3 3 0 0 0-4-4L9 7') },
   {
     to: '/settings',

@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { ProfileBadge } from '../app/ProfileBadge';
 import { useAppInfo } from '../app/useAppInfo';
 import { OnlineIndicator } from '../network/OnlineIndicator';
+import { SyncProgressCompact } from '../sync/SyncProgressPanel';
 import { ThemeToggle } from '../theme/ThemeToggle';
 
 export function TopBar() {
@@ -19,6 +20,7 @@ export function TopBar() {
         <span className="text-sm font-semibold tracking-tight text-zinc-900 dark:text-zinc-50">Xero Partner</span>
       </Link>
       <div className="flex items-center gap-4">
+        <SyncProgressCompact />
         <OnlineIndicator />
         {info.data ? (
           <span data-testid="profile-badge">

@@ -8,7 +8,13 @@ import type {
   AuditVerification,
   ConnectionSummary,
   DbInfo,
+  InvoiceDetail,
+  InvoicePage,
+  InvoiceQuery,
   NavigateEvent,
+  Organisation,
+  SyncProgress,
+  XeroConnectResult,
 } from '../bindings';
 import { toIpcError } from './errors';
 
@@ -44,12 +50,60 @@ export function verifyAuditLog(): Promise<AuditVerification> {
   return call<AuditVerification>('verify_audit_log');
 }
 
-/** Deep links validated by Rust arrive as `navigate` events; resolves to the unsubscribe function. */
-export async function onNavigate(handler: (event: NavigateEvent) => void): Promise<() => void> {
+export function listOrganisations(): Promise<Organisation[]> {
+  return call<Organisation[]>('list_organisations');
+}
+
+/** Opens the system browser for Xero sign-in; resolves when the redirect arrives, which can take minutes. */
+export function connectXero(): Promise<XeroConnectResult> {
+  return call<XeroConnectResult>('connect_xero');
+}
+
+export function keepOrganisations(connectionId: string, tenantIds: string[]): Promise<Organisation[]> {
+  return call<Organisation[]>('keep_organisations', { connectionId, tenantIds });
+}
+
+/** Starts a background sync (`null` = every organisation); progress arrives as `sync-progress` events. */
+export function syncNow(organisationId: string | null): Promise<null> {
+  return call<null>('sync_now', { organisationId });
+}
+
+export function cancelSync(): Promise<null> {
+  return call<null>('cancel_sync');
+}
+
+export function disconnectOrganisation(organisationId: string, eraseData: boolean): Promise<null> {
+  return call<null>('disconnect_organisation', { organisationId, eraseData });
+}
+
+export function listInvoices(query: InvoiceQuery): Promise<InvoicePage> {
+  return call<InvoicePage>('list_invoices', { query });
+}
+
+export function getInvoice(organisationId: string, invoiceId: string): Promise<InvoiceDetail> {
+  return call<InvoiceDetail>('get_invoice', { organisationId, invoiceId });
+}
+
+/** Opens the invoice in Xero's web app in the system browser (Rust builds the URL). */
+export function openInXero(organisationId: string, invoiceId: string): Promise<null> {
+  return call<null>('open_in_xero', { organisationId, invoiceId });
+}
+
+async function subscribe<T>(event: string, handler: (payload: T) => void): Promise<() => void> {
   try {
-    return await listen<NavigateEvent>('navigate', (event) => handler(event.payload));
+    return await listen<T>(event, (e) => handler(e.payload));
   } catch (reason) {
     // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw toIpcError(reason);
   }
+}
+
+/** Deep links validated by Rust arrive as `navigate` events; resolves to the unsubscribe function. */
+export function onNavigate(handler: (event: NavigateEvent) => void): Promise<() => void> {
+  return subscribe('navigate', handler);
+}
+
+/** Progress of background syncs, one event per organisation and resource; resolves to the unsubscribe function. */
+export function onSyncProgress(handler: (progress: SyncProgress) => void): Promise<() => void> {
+  return subscribe('sync-progress', handler);
 }

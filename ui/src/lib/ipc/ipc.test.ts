@@ -1,8 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { appInfo, dbInfo, listAuditEvents, onNavigate, verifyAuditLog } from '.';
+import {
+  appInfo,
+  cancelSync,
+  connectXero,
+  dbInfo,
+  disconnectOrganisation,
+  getInvoice,
+  keepOrganisations,
+  listAuditEvents,
+  listInvoices,
+  listOrganisations,
+  onNavigate,
+  onSyncProgress,
+  syncNow,
+  verifyAuditLog,
+} from '.';
+import type { InvoiceQuery, SyncProgress } from '../bindings';
 import { toIpcError } from './errors';
-import { emitNavigate, fixtures, installFakeBackend, rejectWith, resetFakeBackend } from './testing';
+import { emitNavigate, emitSyncProgress, fixtures, installFakeBackend, rejectWith, resetFakeBackend } from './testing';
 
 afterEach(() => resetFakeBackend());
 
@@ -48,5 +64,66 @@ describe('ipc wrappers', () => {
     stop();
     await emitNavigate('/settings');
     expect(seen).toEqual(['/connections']);
+  });
+
+  it('name the Xero, sync and invoice commands and pass camelCase arguments', async () => {
+    const fake = installFakeBackend({ get_invoice: () => null });
+    const query: InvoiceQuery = {
+      organisationId: 'org-1',
+      statuses: ['PAID'],
+      contactId: null,
+      currency: 'GBP',
+      dateFrom: '2026-01-01',
+      dateTo: null,
+      amountMin: '10.00',
+      amountMax: null,
+      search: 'acme',
+      sort: 'amount_due',
+      descending: false,
+      offset: 200,
+      limit: 200,
+    };
+    await listOrganisations();
+    await connectXero();
+    await keepOrganisations('conn-1', ['tenant-uk']);
+    await syncNow('org-1');
+    await syncNow(null);
+    await cancelSync();
+    await disconnectOrganisation('org-1', true);
+    await listInvoices(query);
+    await getInvoice('org-1', 'inv-1');
+    expect(fake.calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['list_organisations', {}],
+      ['connect_xero', {}],
+      ['keep_organisations', { connectionId: 'conn-1', tenantIds: ['tenant-uk'] }],
+      ['sync_now', { organisationId: 'org-1' }],
+      ['sync_now', { organisationId: null }],
+      ['cancel_sync', {}],
+      ['disconnect_organisation', { organisationId: 'org-1', eraseData: true }],
+      ['list_invoices', { query }],
+      ['get_invoice', { organisationId: 'org-1', invoiceId: 'inv-1' }],
+    ]);
+  });
+
+  it('onSyncProgress delivers sync-progress payloads and unsubscribes', async () => {
+    installFakeBackend();
+    const event: SyncProgress = {
+      organisationId: 'org-1',
+      organisationName: 'Demo',
+      resource: 'Invoices',
+      state: 'running',
+      pagesDone: 1,
+      pageCount: null,
+      itemsDone: 100,
+      itemCount: null,
+      etaSeconds: null,
+      message: null,
+    };
+    const seen: SyncProgress[] = [];
+    const stop = await onSyncProgress((p) => seen.push(p));
+    await emitSyncProgress(event);
+    stop();
+    await emitSyncProgress({ ...event, state: 'done' });
+    expect(seen).toEqual([event]);
   });
 });

@@ -9,8 +9,42 @@ import type {
   AuditVerification,
   ConnectionSummary,
   DbInfo,
+  InvoiceDetail,
+  InvoicePage,
+  InvoiceQuery,
+  InvoiceRow,
   NavigateEvent,
+  Organisation,
+  SyncProgress,
+  XeroConnectResult,
 } from '../bindings';
+
+const INVOICE_STATUSES = ['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID', 'VOIDED', 'DELETED'] as const;
+const CONTACTS = ['Bayside Club', 'City Limousines', 'Ridgeway University', 'Marine Systems', 'Basket Case'] as const;
+
+/** `count` deterministic invoice rows of one organisation, numbered INV-00001 upwards. */
+export function makeInvoices(count: number, organisationId = 'org-1'): InvoiceRow[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = i + 1;
+    const day = String((i % 28) + 1).padStart(2, '0');
+    const total = `${(n * 37) % 5000}.${String(n % 100).padStart(2, '0')}`;
+    const status = INVOICE_STATUSES[i % INVOICE_STATUSES.length] ?? 'DRAFT';
+    return {
+      organisationId,
+      invoiceId: `inv-${n}`,
+      number: `INV-${String(n).padStart(5, '0')}`,
+      invoiceType: 'ACCREC',
+      status,
+      contactId: `contact-${i % CONTACTS.length}`,
+      contactName: CONTACTS[i % CONTACTS.length] ?? 'Unknown',
+      date: `2026-10-${day}`,
+      dueDate: `2026-11-${day}`,
+      currency: 'GBP',
+      total,
+      amountDue: status === 'PAID' ? '0.00' : total,
+    };
+  });
+}
 
 export const fixtures = {
   appInfo: {
@@ -66,7 +100,38 @@ export const fixtures = {
     },
   ] satisfies AuditEvent[],
   auditVerification: { entries: 3 } satisfies AuditVerification,
+  organisations: [] as Organisation[],
+  xeroConnect: {
+    connectionId: 'conn-1',
+    organisations: [
+      { tenantId: 'tenant-uk', name: 'Demo Company (UK)', alreadyConnected: false },
+      { tenantId: 'tenant-nz', name: 'Demo Company (NZ)', alreadyConnected: true },
+      { tenantId: 'tenant-us', name: 'Demo Company (US)', alreadyConnected: false },
+    ],
+  } satisfies XeroConnectResult,
+  invoices: [] as InvoiceRow[],
+  invoiceDetails: [] as InvoiceDetail[],
 };
+
+/** What `keep_organisations` answers in the fake: one active organisation per kept tenant. */
+export function organisationFor(tenantId: string, name: string, connectionId = 'conn-1'): Organisation {
+  return {
+    id: `org-${tenantId}`,
+    connectionId,
+    provider: 'xero',
+    tenantId,
+    name,
+    baseCurrency: 'GBP',
+    status: 'active',
+    lastSyncedAt: null,
+    budgetMinute: null,
+    budgetDay: null,
+  };
+}
+
+function pageOf(rows: InvoiceRow[], query: InvoiceQuery): InvoicePage {
+  return { rows: rows.slice(query.offset, query.offset + query.limit), total: rows.length };
+}
 
 type Args = Record<string, unknown> | undefined;
 export type CommandHandler = (args: Args) => unknown;
@@ -87,6 +152,30 @@ export function defaultHandlers(): CommandHandlers {
     list_connections: () => structuredClone(fixtures.connections),
     list_audit_events: () => structuredClone(fixtures.auditEvents),
     verify_audit_log: () => structuredClone(fixtures.auditVerification),
+    list_organisations: () => structuredClone(fixtures.organisations),
+    connect_xero: () => structuredClone(fixtures.xeroConnect),
+    keep_organisations: (args) => {
+      const { connectionId, tenantIds } = args as { connectionId: string; tenantIds: string[] };
+      return tenantIds.map((tenantId) => {
+        const offered = fixtures.xeroConnect.organisations.find((o) => o.tenantId === tenantId);
+        return organisationFor(tenantId, offered?.name ?? tenantId, connectionId);
+      });
+    },
+    sync_now: () => null,
+    cancel_sync: () => null,
+    disconnect_organisation: () => null,
+    // Paging only: tests assert the query the UI sends, not the fake's filtering.
+    list_invoices: (args) => pageOf(fixtures.invoices, (args as { query: InvoiceQuery }).query),
+    open_in_xero: () => null,
+    get_invoice: (args) => {
+      const { organisationId, invoiceId } = args as { organisationId: string; invoiceId: string };
+      const found = fixtures.invoiceDetails.find(
+        (d) => d.row.organisationId === organisationId && d.row.invoiceId === invoiceId,
+      );
+      return found
+        ? structuredClone(found)
+        : rejectWith({ code: 'not_found', message: `Invoice ${invoiceId} is not in the local store.` });
+    },
   };
 }
 
@@ -121,6 +210,11 @@ export function resetFakeBackend(): void {
 /** What Rust does when a validated deep link arrives. */
 export function emitNavigate(path: string): Promise<void> {
   return emit('navigate', { path } satisfies NavigateEvent);
+}
+
+/** What Rust emits while a background sync runs. */
+export function emitSyncProgress(progress: SyncProgress): Promise<void> {
+  return emit('sync-progress', progress);
 }
 
 /** A handler result that rejects the way Tauri does: with the plain `{code, message}` object, not an Error. */

@@ -4,6 +4,7 @@
 mod audit;
 mod encryption;
 mod outbox;
+mod xero;
 
 use std::path::PathBuf;
 use xp_store::{Store, StoreKey};

@@ -1,0 +1,123 @@
+//! Full and incremental Xero sync against the sandbox emulator with Xero's rate limits on (a
+//! shrunk minute, same arithmetic): API calls made vs the minimum possible, wall time vs the
+//! rate-limit floor, 429s received. Run: `cargo bench -p xp-app --bench xero_sync -- [INVOICES] [MINUTE_MS]`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use xp_app::config::{AppConfig, ProviderUrls, XeroSettings};
+use xp_app::xero::XeroService;
+use xp_app::{Paths, Services};
+use xp_sandbox_kit::{Ctx, Seed};
+use xp_sandbox_xero::{Bases, Emulator};
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let invoices: u32 = args.first().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let minute_ms: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1_000);
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let ctx = Ctx::new(Duration::from_millis(minute_ms));
+    let at = |p: &str| url::Url::parse(&format!("{base}/xero/{p}")).expect("url");
+    let seeded = Instant::now();
+    let emu = Arc::new(Emulator::new(
+        ctx.clone(),
+        Seed::Large(invoices),
+        Bases { identity: at("identity"), login: at("login"), api: at("api") },
+    ));
+    eprintln!("seeded {invoices} invoices in {:?}", seeded.elapsed());
+    let app = axum::Router::new().nest("/xero", emu.router());
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = AppConfig::parse("profile = \"sandbox\"", "bench", &Default::default()).expect("config");
+    config.providers = ProviderUrls::sandbox(&url::Url::parse(&base).expect("base"));
+    config.xero = XeroSettings {
+        client_id: emu.credentials()["auto_consent_client_id"].as_str().map(str::to_owned),
+        loopback_ports: vec![0],
+        minute_ms,
+    };
+    let services = Services::with_vault(
+        config,
+        Paths::resolve(Some(dir.path())),
+        Arc::new(xp_vault::MemoryStore::new()),
+        vec![],
+        Arc::new(xp_core::SystemClock),
+    )
+    .await
+    .expect("services");
+    let xero = XeroService::new(services).expect("xero");
+    let b = base.clone();
+    let connected = xero
+        .connect(move |authorize| {
+            let authorize = authorize.clone();
+            tokio::spawn(async move {
+                let redirect = authorize
+                    .query_pairs()
+                    .find(|(k, _)| k == "redirect_uri")
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default();
+                let http =
+                    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+                let _ = http.post(format!("{b}/xero/_sandbox/redirect-uris")).body(redirect).send().await;
+                let r = http.get(authorize).send().await.expect("authorize");
+                let to = r.headers()["location"].to_str().expect("location").to_owned();
+                let _ = http.get(to).send().await;
+            });
+        })
+        .await
+        .expect("connect");
+    let tenants: Vec<String> = connected.organisations.iter().map(|o| o.tenant_id.clone()).collect();
+    xero.keep(&connected.connection_id, &tenants).await.expect("keep");
+
+    // The minimum: each paged resource in pages of 1000, each unpaged list in one call.
+    let tenant = &tenants[0];
+    let min_calls: u64 = ["Organisation", "Accounts", "Currencies", "TaxRates"].len() as u64
+        + ["Contacts", "Invoices", "CreditNotes", "Payments", "BankTransactions"]
+            .iter()
+            .map(|r| (emu.records(tenant, r).len() as u64).div_ceil(1000).max(1))
+            .sum::<u64>();
+    ctx.counters.reset();
+    let started = Instant::now();
+    let results = xero.sync(None, false, Arc::new(|_| {})).await.expect("sync");
+    let full = started.elapsed();
+    let snap = ctx.counters.snapshot();
+    let calls: u64 = snap.requests.iter().filter(|(k, _)| k.starts_with("xero GET /api.xro")).map(|(_, v)| v).sum();
+    let limited = snap.rate_limited.get("xero").copied().unwrap_or(0);
+    // The floor: 60 calls per minute per organisation, the first 60 at once.
+    let floor = Duration::from_millis(minute_ms).mul_f64((calls.saturating_sub(60)) as f64 / 60.0);
+    assert!(results.iter().all(|(_, o)| matches!(o, xp_sync::OrgOutcome::Done { .. })), "{results:?}");
+
+    ctx.counters.reset();
+    let started = Instant::now();
+    xero.sync(None, false, Arc::new(|_| {})).await.expect("incremental");
+    let incremental = started.elapsed();
+    let inc_calls: u64 = ctx
+        .counters
+        .snapshot()
+        .requests
+        .iter()
+        .filter(|(k, _)| k.starts_with("xero GET /api.xro"))
+        .map(|(_, v)| v)
+        .sum();
+
+    println!("| measure | value |");
+    println!("|---|---|");
+    println!("| invoices (one organisation), rate-limit minute | {invoices}, {minute_ms} ms |");
+    println!(
+        "| full sync: API calls made / minimum possible | {calls} / {min_calls} ({:.2}×) |",
+        calls as f64 / min_calls as f64
+    );
+    println!(
+        "| full sync: wall time / rate-limit floor | {:.1} s / {:.1} s ({:.2}×) |",
+        full.as_secs_f64(),
+        floor.as_secs_f64(),
+        full.as_secs_f64() / floor.as_secs_f64().max(0.001)
+    );
+    println!("| full sync: 429s received | {limited} |");
+    println!(
+        "| incremental sync, no changes: API calls (endpoints: 9) | {inc_calls} in {:.2} s |",
+        incremental.as_secs_f64()
+    );
+}

@@ -1,0 +1,174 @@
+//! The invoice list and detail the UI shows, read from the local store (so they work offline).
+
+use crate::{Error, Result, Services};
+use rust_decimal::Decimal;
+use xp_ipc::{InvoiceDetail, InvoicePage, InvoiceQuery, InvoiceRow, InvoiceSort, LineItemRow, PaymentRow};
+use xp_store::xero as db;
+
+/// The most rows one call returns; the UI pages as it scrolls.
+const MAX_LIMIT: u32 = 1000;
+
+pub async fn list(services: &Services, q: &InvoiceQuery) -> Result<InvoicePage> {
+    let query = db::InvoiceQuery {
+        organisation_id: q.organisation_id.clone().filter(|s| !s.is_empty()),
+        statuses: q.statuses.iter().map(|s| s.to_ascii_uppercase()).collect(),
+        contact_id: q.contact_id.clone().filter(|s| !s.is_empty()),
+        currency: q.currency.clone().filter(|s| !s.is_empty()).map(|c| c.to_ascii_uppercase()),
+        date_from: valid_date("dateFrom", q.date_from.as_deref())?,
+        date_to: valid_date("dateTo", q.date_to.as_deref())?,
+        amount_min_minor: minor("amountMin", q.amount_min.as_deref())?,
+        amount_max_minor: minor("amountMax", q.amount_max.as_deref())?,
+        search: q.search.clone().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        sort: match q.sort {
+            InvoiceSort::Date => db::InvoiceSort::Date,
+            InvoiceSort::DueDate => db::InvoiceSort::DueDate,
+            InvoiceSort::Number => db::InvoiceSort::Number,
+            InvoiceSort::Contact => db::InvoiceSort::Contact,
+            InvoiceSort::Total => db::InvoiceSort::Total,
+            InvoiceSort::AmountDue => db::InvoiceSort::AmountDue,
+            InvoiceSort::Status => db::InvoiceSort::Status,
+        },
+        descending: q.descending,
+        offset: i64::from(q.offset),
+        limit: i64::from(q.limit.clamp(1, MAX_LIMIT)),
+    };
+    let page = db::list_invoices(&services.store, &query).await?;
+    Ok(InvoicePage { rows: page.rows.into_iter().map(row).collect(), total: page.total })
+}
+
+pub async fn get(services: &Services, organisation_id: &str, invoice_id: &str) -> Result<InvoiceDetail> {
+    let d = db::get_invoice(&services.store, organisation_id, invoice_id)
+        .await?
+        .ok_or_else(|| xp_store::Error::NotFound(format!("invoice {invoice_id} is not in the local cache")))?;
+    let (name, short_code) = organisation(services, organisation_id).await?;
+    let r = row(d.row);
+    let xero_url = xero_url(short_code.as_deref(), &r.invoice_type, &r.invoice_id);
+    Ok(InvoiceDetail {
+        reference: d.reference,
+        organisation_name: name,
+        line_items: d
+            .line_items
+            .into_iter()
+            .map(|l| LineItemRow {
+                description: l.description.unwrap_or_default(),
+                quantity: l.quantity.unwrap_or_default(),
+                unit_amount: l.unit_amount.unwrap_or_default(),
+                account_code: l.account_code,
+                tax_type: l.tax_type,
+                tax_amount: l.tax_amount.unwrap_or_default(),
+                line_amount: l.line_amount.unwrap_or_default(),
+            })
+            .collect(),
+        payments: d
+            .payments
+            .into_iter()
+            .map(|p| PaymentRow {
+                payment_id: p.payment_id,
+                date: p.date,
+                amount: p.amount.unwrap_or_default(),
+                reference: p.reference,
+                status: p.status.unwrap_or_default(),
+            })
+            .collect(),
+        row: r,
+        xero_url,
+    })
+}
+
+fn row(r: db::InvoiceRow) -> InvoiceRow {
+    InvoiceRow {
+        organisation_id: r.organisation_id,
+        invoice_id: r.invoice_id,
+        number: r.number.unwrap_or_default(),
+        invoice_type: r.type_.unwrap_or_default(),
+        status: r.status.unwrap_or_default(),
+        contact_id: r.contact_id,
+        contact_name: r.contact_name.unwrap_or_default(),
+        date: r.date,
+        due_date: r.due_date,
+        currency: r.currency.unwrap_or_default(),
+        total: r.total.unwrap_or_default(),
+        amount_due: r.amount_due.unwrap_or_default(),
+    }
+}
+
+async fn organisation(services: &Services, id: &str) -> Result<(String, Option<String>)> {
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM organisations WHERE id = ?")
+        .bind(id)
+        .fetch_optional(services.store.pool())
+        .await
+        .map_err(xp_store::Error::from)?;
+    let short_code = db::get_reference(&services.store, id, db::Resource::Organisation)
+        .await?
+        .and_then(|v| v.get(0).or(Some(&v)).and_then(|o| o["ShortCode"].as_str().map(str::to_owned)));
+    Ok((name.unwrap_or_default(), short_code))
+}
+
+/// Xero's deep link for a document: through the organisation's short code when known, so it
+/// opens in the right organisation for an accountant with many.
+pub fn xero_url(short_code: Option<&str>, invoice_type: &str, invoice_id: &str) -> String {
+    let view = if invoice_type == "ACCPAY" { "AccountsPayable" } else { "AccountsReceivable" };
+    let path = format!("/{view}/View.aspx?InvoiceID={invoice_id}");
+    match short_code {
+        Some(code) => format!(
+            "https://go.xero.com/organisationlogin/default.aspx?shortcode={}&redirecturl={}",
+            url::form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>(),
+            url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>()
+        ),
+        None => format!("https://go.xero.com{path}"),
+    }
+}
+
+fn valid_date(field: &str, v: Option<&str>) -> Result<Option<String>> {
+    let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(v, &fmt)
+        .map_err(|_| Error::Invalid(format!("{field} must be a date like 2026-01-31, not {v:?}")))?;
+    Ok(Some(v.to_owned()))
+}
+
+/// "100.5" → 10050. Exact: more than two decimals is refused rather than rounded.
+fn minor(field: &str, v: Option<&str>) -> Result<Option<i64>> {
+    let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let bad = || Error::Invalid(format!("{field} must be an amount like 100.00, not {v:?}"));
+    let d = Decimal::from_str_exact(v).map_err(|_| bad())?;
+    let cents = d * Decimal::from(100);
+    if cents.fract() != Decimal::ZERO {
+        return Err(bad());
+    }
+    i64::try_from(cents.trunc().mantissa() / 10i128.pow(cents.trunc().scale())).map(Some).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_become_exact_minor_units_or_a_clear_error() {
+        assert_eq!(minor("a", Some("100.5")).unwrap(), Some(10050));
+        assert_eq!(minor("a", Some(" 12 ")).unwrap(), Some(1200));
+        assert_eq!(minor("a", Some("-3.25")).unwrap(), Some(-325));
+        assert_eq!(minor("a", Some("")).unwrap(), None);
+        assert!(minor("amountMin", Some("1.005")).unwrap_err().to_string().contains("amountMin"));
+        assert!(minor("a", Some("12,50")).is_err());
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert_eq!(valid_date("d", Some("2026-01-31")).unwrap().as_deref(), Some("2026-01-31"));
+        assert!(valid_date("dateFrom", Some("31.01.2026")).unwrap_err().to_string().contains("dateFrom"));
+        assert!(valid_date("d", Some("2026-02-30")).is_err());
+    }
+
+    #[test]
+    fn xero_links_open_the_right_organisation() {
+        assert_eq!(xero_url(None, "ACCREC", "abc"), "https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=abc");
+        let u = xero_url(Some("!x1Y2z"), "ACCPAY", "abc");
+        assert!(
+            u.starts_with(
+                "https://go.xero.com/organisationlogin/default.aspx?shortcode=%21x1Y2z&redirecturl=%2FAccountsPayable"
+            ),
+            "{u}"
+        );
+    }
+}

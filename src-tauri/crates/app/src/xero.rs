@@ -1,0 +1,610 @@
+//! Xero in the app: connect (system browser + loopback redirect, PKCE), choose organisations,
+//! sync them through the engine, disconnect, and read what was synced. The pieces live in
+//! their crates (auth, providers/xero, sync, store); this module only wires them together.
+
+use crate::{Error, Result, Services};
+use serde_json::Value;
+use sqlx::Row;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use time::OffsetDateTime;
+use xp_auth::{AuthorizeRequest, LoopbackConfig, LoopbackReceiver, PendingFlow, Pkce, Refresher, Registry, TokenVault};
+use xp_core::ErrorCode;
+use xp_http::{HttpClient, HttpConfig};
+use xp_ipc::{AvailableOrganisation, Organisation, OrganisationStatus, Provider, XeroConnectResult};
+use xp_store::xero as db;
+use xp_sync::{
+    BoxFuture, CancellationToken, Engine, EngineConfig, FetchRequest, FetchedPage, JobKey, Org, OrgOutcome, Progress,
+    ResourceSpec, Sink, Source, SourceError,
+};
+use xp_xero::{PageRequest, Resource, XeroClient, XeroConfig};
+
+/// Granular scopes for what the app reads and writes (Xero apps created after 2 March 2026 get
+/// granular scopes only: shared/providers/xero.md §2), plus refresh tokens.
+pub const SCOPES: [&str; 6] = [
+    "offline_access",
+    "accounting.invoices",
+    "accounting.payments",
+    "accounting.banktransactions",
+    "accounting.contacts",
+    "accounting.settings",
+];
+
+#[derive(Clone)]
+pub struct XeroService {
+    services: Services,
+    http: HttpClient,
+    client: XeroClient,
+    refresher: Refresher,
+    registry: Registry,
+    client_id: String,
+    cancel: Arc<Mutex<CancellationToken>>,
+}
+
+fn config_error(reason: &str) -> Error {
+    Error::Config { path: "xero".into(), reason: reason.into() }
+}
+
+fn xero_err(e: xp_xero::Error) -> Error {
+    Error::Provider { code: e.code(), message: e.to_string() }
+}
+
+fn auth_err(e: xp_auth::Error) -> Error {
+    Error::Provider { code: e.code(), message: e.to_string() }
+}
+
+impl XeroService {
+    pub fn new(services: Services) -> Result<Self> {
+        let cfg = &services.config;
+        let client_id = cfg.xero.client_id.clone().ok_or_else(|| {
+            config_error("no Xero client id: set [xero] client_id in the configuration, or start with --sandbox FILE")
+        })?;
+        let http = HttpClient::new(HttpConfig::default()).map_err(|e| config_error(&e.to_string()))?;
+        let minute = Duration::from_millis(cfg.xero.minute_ms.max(1));
+        let client = XeroClient::new(http.clone(), XeroConfig { api_base: cfg.providers.xero_api.clone(), minute })
+            .with_clock(services.clock.clone());
+        let token_url = join(&cfg.providers.xero_identity, "connect/token")?;
+        let refresher = Refresher::new(
+            http.clone(),
+            services.clock.clone(),
+            token_url,
+            client_id.clone(),
+            TokenVault::new(services.vault.clone(), "xero"),
+        );
+        let registry = Registry::new(services.clock.clone());
+        Ok(Self {
+            services,
+            http,
+            client,
+            refresher,
+            registry,
+            client_id,
+            cancel: Arc::new(Mutex::new(CancellationToken::new())),
+        })
+    }
+
+    /// Signs in to Xero in the system browser and returns the organisations to choose from.
+    /// `open` is handed the authorize URL (the shell opens a browser; the CLI prints it).
+    pub async fn connect(&self, open: impl FnOnce(&url::Url)) -> Result<XeroConnectResult> {
+        let cfg = &self.services.config;
+        let receiver = LoopbackReceiver::bind(&LoopbackConfig {
+            ports: cfg.xero.loopback_ports.clone(),
+            ..LoopbackConfig::default()
+        })
+        .await
+        .map_err(auth_err)?;
+        let redirect_uri = receiver.redirect_uri();
+        let pkce = Pkce::generate(&mut rand::rngs::OsRng);
+        let state = self.registry.start(PendingFlow {
+            provider: "xero".into(),
+            redirect_uri: redirect_uri.clone(),
+            verifier: pkce.verifier.clone(),
+            nonce: None,
+            extra: Default::default(),
+        });
+        let authorize = join(&cfg.providers.xero_login, "identity/connect/authorize")?;
+        let url = xp_auth::authorize_url(
+            &authorize,
+            &AuthorizeRequest {
+                client_id: &self.client_id,
+                redirect_uri: &redirect_uri,
+                scopes: &SCOPES,
+                state: state.as_str(),
+                code_challenge: &pkce.challenge,
+                nonce: None,
+                extra: &[],
+            },
+        )
+        .map_err(auth_err)?;
+        open(&url);
+        let callback = receiver.receive().await.map_err(auth_err)?;
+        let flow = self.registry.take(&callback.state).map_err(auth_err)?;
+        let token_url = join(&cfg.providers.xero_identity, "connect/token")?;
+        let tokens = xp_auth::exchange_code(
+            &self.http,
+            self.services.clock.as_ref(),
+            &token_url,
+            &self.client_id,
+            &callback.code,
+            &flow.redirect_uri,
+            &flow.verifier,
+        )
+        .await
+        .map_err(auth_err)?;
+        let connection_id = xp_core::ids::ConnectionId::new_random();
+        self.refresher.vault().save(&connection_id.to_string(), &tokens).map_err(auth_err)?;
+        let connections = self.client.connections(&tokens.access_token).await.map_err(xero_err)?;
+        let now = self.services.clock.now();
+        xp_store::connections::insert(&self.services.store, connection_id, "xero", "Xero", now).await?;
+        self.audit(
+            "connection.add",
+            &connection_id.to_string(),
+            serde_json::json!({"organisations": connections.len()}),
+        )
+        .await?;
+        let known = self.tenant_ids().await?;
+        Ok(XeroConnectResult {
+            connection_id: connection_id.to_string(),
+            organisations: connections
+                .into_iter()
+                .map(|c| AvailableOrganisation {
+                    already_connected: known.contains(&c.tenant_id.to_ascii_lowercase()),
+                    tenant_id: c.tenant_id,
+                    name: c.tenant_name.unwrap_or_else(|| "Unnamed organisation".to_owned()),
+                })
+                .collect(),
+        })
+    }
+
+    /// Keeps the chosen organisations (never "the first one": xero.md §13).
+    pub async fn keep(&self, connection_id: &str, tenant_ids: &[String]) -> Result<Vec<Organisation>> {
+        if tenant_ids.is_empty() {
+            return Err(Error::Invalid("choose at least one organisation".into()));
+        }
+        let token = self.refresher.access_token(connection_id).await.map_err(auth_err)?;
+        let offered = self.client.connections(&token).await.map_err(xero_err)?;
+        let now = crate::timefmt(self.services.clock.now());
+        for tenant in tenant_ids {
+            let Some(c) = offered.iter().find(|c| c.tenant_id.eq_ignore_ascii_case(tenant)) else {
+                return Err(Error::Invalid(format!("organisation {tenant} is not part of this Xero sign-in")));
+            };
+            let summary = self.client.organisation(&token, &c.tenant_id).await.map_err(xero_err)?;
+            sqlx::query(
+                "INSERT INTO organisations (id, connection_id, provider, external_id, name, base_currency, status, created_at, updated_at) \
+                 VALUES (?, ?, 'xero', ?, ?, ?, 'active', ?, ?) \
+                 ON CONFLICT (provider, external_id) DO UPDATE SET connection_id = excluded.connection_id, name = excluded.name, \
+                 base_currency = excluded.base_currency, status = 'active', updated_at = excluded.updated_at",
+            )
+            .bind(uuid_v4())
+            .bind(connection_id)
+            .bind(c.tenant_id.to_ascii_lowercase())
+            .bind(&summary.name)
+            .bind(&summary.base_currency)
+            .bind(&now)
+            .bind(&now)
+            .execute(self.services.store.pool())
+            .await
+            .map_err(xp_store::Error::from)?;
+            self.audit("organisation.keep", &summary.name, serde_json::json!({"tenantId": c.tenant_id})).await?;
+        }
+        self.organisations().await
+    }
+
+    async fn tenant_ids(&self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT external_id FROM organisations WHERE provider = 'xero'")
+            .fetch_all(self.services.store.pool())
+            .await
+            .map_err(xp_store::Error::from)?)
+    }
+
+    pub async fn organisations(&self) -> Result<Vec<Organisation>> {
+        organisations(&self.services).await
+    }
+
+    /// Syncs the kept organisations (or one), reporting progress; returns each outcome.
+    pub async fn sync(
+        &self,
+        organisation_id: Option<&str>,
+        force_full: bool,
+        report: Arc<dyn Fn(Progress) + Send + Sync>,
+    ) -> Result<Vec<(Org, OrgOutcome)>> {
+        let cancel = {
+            let mut c = self.cancel.lock().unwrap_or_else(|p| p.into_inner());
+            if c.is_cancelled() {
+                *c = CancellationToken::new();
+            }
+            c.clone()
+        };
+        let rows = sqlx::query(
+            "SELECT id, connection_id, external_id, name FROM organisations WHERE provider = 'xero' AND status IN ('active','paused')",
+        )
+        .fetch_all(self.services.store.pool())
+        .await
+        .map_err(xp_store::Error::from)?;
+        let mut orgs = Vec::new();
+        let mut connection_of = HashMap::new();
+        for r in rows {
+            let id: String = r.get("id");
+            if organisation_id.is_some_and(|o| o != id) {
+                continue;
+            }
+            let tenant: String = r.get("external_id");
+            connection_of.insert(tenant.clone(), r.get::<String, _>("connection_id"));
+            orgs.push(Org { id, tenant_id: tenant, name: r.get("name") });
+        }
+        if orgs.is_empty() {
+            return Err(Error::Invalid(
+                "no Xero organisation to sync: connect Xero and choose organisations first".into(),
+            ));
+        }
+        let budgets: Budgets = Arc::new(Mutex::new(HashMap::new()));
+        let source = Arc::new(XeroSource {
+            client: self.client.clone(),
+            refresher: self.refresher.clone(),
+            connection_of,
+            budgets: budgets.clone(),
+        });
+        let engine = Engine::new(self.services.store.clone(), self.services.clock.clone(), EngineConfig::default());
+        let sink: Arc<dyn Sink> = Arc::new(XeroSink);
+        let source: Arc<dyn Source> = source;
+        let slots = Arc::new(tokio::sync::Semaphore::new(EngineConfig::default().concurrent_organisations));
+        let mut set = tokio::task::JoinSet::new();
+        for org in orgs {
+            let (engine, source, sink, report, cancel, slots, this, budgets) = (
+                engine.clone(),
+                source.clone(),
+                sink.clone(),
+                report.clone(),
+                cancel.clone(),
+                slots.clone(),
+                self.clone(),
+                budgets.clone(),
+            );
+            set.spawn(async move {
+                let _slot = slots.acquire_owned().await;
+                // The organisation's last "done" is held back until its row (last synced, budget,
+                // status) is saved, so a UI that reloads on it sees the new state.
+                let last = Resource::ALL[Resource::ALL.len() - 1].url_name();
+                let held: Arc<Mutex<Option<Progress>>> = Arc::default();
+                let hold = held.clone();
+                let forward = report.clone();
+                let report_held = move |p: Progress| {
+                    if p.resource == last && p.state == xp_sync::ProgressState::Done {
+                        *hold.lock().unwrap_or_else(|e| e.into_inner()) = Some(p);
+                    } else {
+                        forward(p);
+                    }
+                };
+                let outcome =
+                    engine.sync_org(source.as_ref(), sink.as_ref(), &org, force_full, &report_held, &cancel).await;
+                let saved = this.save_outcome(&org, &outcome, &budgets).await;
+                if let Some(p) = held.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                    report(p);
+                }
+                saved.map(|()| (org, outcome))
+            });
+        }
+        let mut results = Vec::new();
+        while let Some(done) = set.join_next().await {
+            if let Ok(r) = done {
+                results.push(r?);
+            }
+        }
+        Ok(results)
+    }
+
+    /// Records how an organisation's sync ended: status, last synced time, API budget.
+    async fn save_outcome(&self, org: &Org, outcome: &OrgOutcome, budgets: &Budgets) -> Result<()> {
+        let now = crate::timefmt(self.services.clock.now());
+        let status = match outcome {
+            OrgOutcome::Paused { .. } => "paused",
+            OrgOutcome::ReconnectNeeded(_) => "reconnect_needed",
+            _ => "active",
+        };
+        let (minute, day) =
+            budgets.lock().map(|b| b.get(&org.tenant_id).copied().unwrap_or((None, None))).unwrap_or((None, None));
+        let synced = matches!(outcome, OrgOutcome::Done { .. }).then_some(now.clone());
+        sqlx::query(
+            "UPDATE organisations SET status = ?, last_synced_at = COALESCE(?, last_synced_at), \
+             budget_minute = COALESCE(?, budget_minute), budget_day = COALESCE(?, budget_day), updated_at = ? WHERE id = ?",
+        )
+        .bind(status)
+        .bind(synced)
+        .bind(minute.map(i64::from))
+        .bind(day.map(i64::from))
+        .bind(&now)
+        .bind(&org.id)
+        .execute(self.services.store.pool())
+        .await
+        .map_err(xp_store::Error::from)?;
+        if let OrgOutcome::ReconnectNeeded(_) = outcome {
+            sqlx::query(
+                "UPDATE connections SET status = 'reconnect_needed', updated_at = ? \
+                 WHERE id = (SELECT connection_id FROM organisations WHERE id = ?)",
+            )
+            .bind(&now)
+            .bind(&org.id)
+            .execute(self.services.store.pool())
+            .await
+            .map_err(xp_store::Error::from)?;
+        }
+        Ok(())
+    }
+
+    pub fn cancel_sync(&self) {
+        self.cancel.lock().unwrap_or_else(|p| p.into_inner()).cancel();
+    }
+
+    /// Disconnects one organisation: deletes its Xero connection, revokes the tokens when it
+    /// was the grant's last organisation, and keeps or erases its cached data.
+    pub async fn disconnect(&self, organisation_id: &str, erase: bool) -> Result<()> {
+        let row = sqlx::query(
+            "SELECT connection_id, external_id, name FROM organisations WHERE id = ? AND provider = 'xero'",
+        )
+        .bind(organisation_id)
+        .fetch_optional(self.services.store.pool())
+        .await
+        .map_err(xp_store::Error::from)?
+        .ok_or_else(|| Error::Invalid(format!("no Xero organisation {organisation_id}")))?;
+        let connection_id: String = row.get("connection_id");
+        let tenant: String = row.get("external_id");
+        let name: String = row.get("name");
+        if let Ok(token) = self.refresher.access_token(&connection_id).await {
+            if let Ok(conns) = self.client.connections(&token).await {
+                if let Some(c) = conns.iter().find(|c| c.tenant_id.eq_ignore_ascii_case(&tenant)) {
+                    self.client.delete_connection(&token, &c.id).await.map_err(xero_err)?;
+                }
+            }
+        }
+        let mut tx = self.services.store.pool().begin().await.map_err(xp_store::Error::from)?;
+        if erase {
+            db::clear_organisation(&mut tx, organisation_id).await?;
+            sqlx::query("DELETE FROM organisations WHERE id = ?")
+                .bind(organisation_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(xp_store::Error::from)?;
+        } else {
+            sqlx::query("UPDATE organisations SET status = 'disconnected' WHERE id = ?")
+                .bind(organisation_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(xp_store::Error::from)?;
+        }
+        let remaining: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM organisations WHERE connection_id = ? AND status <> 'disconnected'",
+        )
+        .bind(&connection_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(xp_store::Error::from)?;
+        tx.commit().await.map_err(xp_store::Error::from)?;
+        if remaining == 0 {
+            // The grant's last organisation: revoke and forget its tokens.
+            if let Ok(Some(refresh)) = self.refresher.vault().refresh_token(&connection_id) {
+                let url = join(&self.services.config.providers.xero_identity, "connect/revocation")?;
+                let body = format!("token={}&client_id={}", urlencode(refresh.expose()), urlencode(&self.client_id));
+                let _ = self
+                    .http
+                    .send(
+                        xp_http::Request::new(reqwest::Method::POST, url)
+                            .body("application/x-www-form-urlencoded", body),
+                    )
+                    .await;
+            }
+            self.refresher.vault().delete(&connection_id).map_err(auth_err)?;
+            sqlx::query("UPDATE connections SET status = 'disconnected' WHERE id = ?")
+                .bind(&connection_id)
+                .execute(self.services.store.pool())
+                .await
+                .map_err(xp_store::Error::from)?;
+        }
+        self.audit("organisation.disconnect", &name, serde_json::json!({"erased": erase})).await
+    }
+
+    async fn audit(&self, action: &str, subject: &str, detail: Value) -> Result<()> {
+        xp_store::audit::append(
+            &self.services.store,
+            xp_store::audit::NewEntry { actor: "owner", action, subject, detail },
+            self.services.clock.now(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// The organisations the app keeps, for every provider (the store is the source of truth).
+pub async fn organisations(services: &Services) -> Result<Vec<Organisation>> {
+    let rows = sqlx::query(
+        "SELECT id, connection_id, provider, external_id, name, base_currency, status, last_synced_at, budget_minute, budget_day \
+         FROM organisations ORDER BY name",
+    )
+    .fetch_all(services.store.pool())
+    .await
+    .map_err(xp_store::Error::from)?;
+    Ok(rows
+        .iter()
+        .map(|r| Organisation {
+            id: r.get("id"),
+            connection_id: r.get("connection_id"),
+            provider: Provider::parse(r.get::<String, _>("provider").as_str()).unwrap_or(Provider::Xero),
+            tenant_id: r.get("external_id"),
+            name: r.get("name"),
+            base_currency: r.get("base_currency"),
+            status: match r.get::<String, _>("status").as_str() {
+                "paused" => OrganisationStatus::Paused,
+                "reconnect_needed" => OrganisationStatus::ReconnectNeeded,
+                "disconnected" => OrganisationStatus::Disconnected,
+                _ => OrganisationStatus::Active,
+            },
+            last_synced_at: r.get("last_synced_at"),
+            budget_minute: r.get::<Option<i64>, _>("budget_minute").map(|v| v as u32),
+            budget_day: r.get::<Option<i64>, _>("budget_day").map(|v| v as u32),
+        })
+        .collect())
+}
+
+fn join(base: &url::Url, path: &str) -> Result<url::Url> {
+    url::Url::parse(&format!("{}/{path}", base.as_str().trim_end_matches('/')))
+        .map_err(|e| config_error(&e.to_string()))
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn uuid_v4() -> String {
+    xp_core::ids::OrganisationId::new_random().to_string()
+}
+
+fn resource_of(name: &str) -> Option<Resource> {
+    Resource::ALL.into_iter().find(|r| r.url_name() == name)
+}
+
+fn store_resource(r: Resource) -> db::Resource {
+    match r {
+        Resource::Organisation => db::Resource::Organisation,
+        Resource::Accounts => db::Resource::Accounts,
+        Resource::Currencies => db::Resource::Currencies,
+        Resource::TaxRates => db::Resource::TaxRates,
+        Resource::Contacts => db::Resource::Contacts,
+        Resource::Invoices => db::Resource::Invoices,
+        Resource::CreditNotes => db::Resource::CreditNotes,
+        Resource::Payments => db::Resource::Payments,
+        Resource::BankTransactions => db::Resource::BankTransactions,
+    }
+}
+
+/// Reads Xero for the engine: tokens from the refresher (one refresh on a 401, then "reconnect
+/// needed"), pacing by the client's governor, errors mapped to what the engine acts on.
+struct XeroSource {
+    client: XeroClient,
+    refresher: Refresher,
+    connection_of: HashMap<String, String>,
+    budgets: Budgets,
+}
+
+/// Per tenant: (calls left this minute, calls left today) from Xero's last answer.
+type Budgets = Arc<Mutex<HashMap<String, (Option<u32>, Option<u32>)>>>;
+
+impl XeroSource {
+    async fn fetch_once(&self, job: &JobKey, req: FetchRequest) -> std::result::Result<FetchedPage, SourceError> {
+        let resource = resource_of(&job.resource)
+            .ok_or_else(|| SourceError::Transient(format!("unknown resource {}", job.resource)))?;
+        let key = self.connection_of.get(&job.tenant_id).cloned().unwrap_or_default();
+        let page_req = PageRequest {
+            page: req.page,
+            page_size: req.page_size,
+            modified_since: req
+                .since_ms
+                .and_then(|ms| OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).ok()),
+            order: resource.paged().then_some("UpdatedDateUTC ASC"),
+            include_archived: matches!(resource, Resource::Contacts | Resource::Invoices),
+        };
+        let mut token = self.refresher.access_token(&key).await.map_err(map_auth)?;
+        let mut refreshed = false;
+        loop {
+            match self.client.fetch_page(&token, &job.tenant_id, resource, page_req).await {
+                Ok(page) => {
+                    if let Ok(mut b) = self.budgets.lock() {
+                        b.insert(job.tenant_id.clone(), (page.budget.minute_remaining, page.budget.day_remaining));
+                    }
+                    return Ok(FetchedPage {
+                        page_count: page.pagination.map(|p| p.page_count),
+                        item_count: page.pagination.map(|p| u64::from(p.item_count)),
+                        records: page.records,
+                    });
+                }
+                Err(xp_xero::Error::Unauthorized { .. }) if !refreshed => {
+                    token = self.refresher.refresh_rejected(&key, &token).await.map_err(map_auth)?;
+                    refreshed = true;
+                }
+                Err(e) => return Err(map_xero(e)),
+            }
+        }
+    }
+}
+
+fn map_auth(e: xp_auth::Error) -> SourceError {
+    match e.code() {
+        ErrorCode::ReconnectNeeded => SourceError::ReconnectNeeded(e.to_string()),
+        _ => SourceError::Transient(e.to_string()),
+    }
+}
+
+fn map_xero(e: xp_xero::Error) -> SourceError {
+    match e {
+        xp_xero::Error::RateLimited { problem: xp_xero::RateProblem::Day, retry_after } => {
+            SourceError::DailyLimit { retry_after }
+        }
+        xp_xero::Error::Unauthorized { .. } | xp_xero::Error::Forbidden { .. } => {
+            SourceError::ReconnectNeeded(e.to_string())
+        }
+        other => SourceError::Transient(other.to_string()),
+    }
+}
+
+impl Source for XeroSource {
+    fn resources(&self) -> Vec<ResourceSpec> {
+        Resource::ALL
+            .into_iter()
+            .map(|r| ResourceSpec {
+                name: r.url_name().to_owned(),
+                paged: r.paged(),
+                // The small reference lists are read whole every time.
+                incremental: !matches!(r, Resource::Organisation | Resource::Currencies | Resource::TaxRates),
+            })
+            .collect()
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        job: &'a JobKey,
+        req: FetchRequest,
+    ) -> BoxFuture<'a, std::result::Result<FetchedPage, SourceError>> {
+        Box::pin(self.fetch_once(job, req))
+    }
+
+    fn record_id(&self, resource: &str, record: &Value) -> Option<String> {
+        let r = resource_of(resource)?;
+        record[r.id_field()].as_str().map(str::to_ascii_lowercase)
+    }
+
+    fn record_updated_ms(&self, _resource: &str, record: &Value) -> Option<i64> {
+        let t = xp_xero::dates::parse_ms_date(record["UpdatedDateUTC"].as_str()?).ok()?;
+        Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+    }
+}
+
+/// Writes Xero pages into the store's Xero tables.
+struct XeroSink;
+
+impl Sink for XeroSink {
+    fn write<'a>(
+        &'a self,
+        conn: &'a mut sqlx::SqliteConnection,
+        job: &'a JobKey,
+        records: &'a [Value],
+    ) -> BoxFuture<'a, std::result::Result<(), String>> {
+        Box::pin(async move {
+            let r = resource_of(&job.resource).ok_or_else(|| format!("unknown resource {}", job.resource))?;
+            db::upsert(conn, &job.organisation_id, store_resource(r), records)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    fn remove_missing<'a>(
+        &'a self,
+        conn: &'a mut sqlx::SqliteConnection,
+        job: &'a JobKey,
+        keep: &'a [String],
+    ) -> BoxFuture<'a, std::result::Result<u64, String>> {
+        Box::pin(async move {
+            let r = resource_of(&job.resource).ok_or_else(|| format!("unknown resource {}", job.resource))?;
+            db::delete_missing(conn, &job.organisation_id, store_resource(r), keep).await.map_err(|e| e.to_string())
+        })
+    }
+}

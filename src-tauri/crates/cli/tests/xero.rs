@@ -1,0 +1,178 @@
+//! `xpartner connect xero`, `sync xero`, `export` against the Xero emulator, including the
+//! crash test: a sync killed with SIGKILL at 20 random points still ends equal to an
+//! uninterrupted one. Needs an OS keychain (tokens and store keys live there).
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+use xp_sandbox_kit::{Ctx, Seed};
+use xp_sandbox_xero::{Bases, Emulator};
+
+struct Sandbox {
+    base: String,
+    file: PathBuf,
+    emu: Arc<Emulator>,
+    _dir: tempfile::TempDir,
+}
+
+async fn sandbox(seed: Seed) -> Sandbox {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    // A 1 s rate-limit minute keeps many short runs inside Xero's arithmetic without waiting.
+    let ctx = Ctx::new(Duration::from_millis(1000));
+    let at = |p: &str| url::Url::parse(&format!("{base}/xero/{p}")).unwrap();
+    let emu =
+        Arc::new(Emulator::new(ctx, seed, Bases { identity: at("identity"), login: at("login"), api: at("api") }));
+    let app = axum::Router::new().nest("/xero", emu.router());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sandbox.json");
+    let u = |p: &str| format!("{base}{p}");
+    let line = serde_json::json!({
+        "xero_identity": u("/xero/identity"), "xero_login": u("/xero/login"), "xero_api": u("/xero/api"),
+        "okta_issuer": u("/okta/oauth2/default"), "gocardless": u("/gocardless"), "saferpay": u("/saferpay/api"),
+        "okx": u("/okx"), "openai": u("/openai/v1"), "admin": u("/admin"), "minute_ms": 1000,
+        "credentials": {"xero": emu.credentials()}
+    });
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    std::fs::write(dir.path().join("config.toml"), "[xero]\nloopback_ports = [0]\n").unwrap();
+    Sandbox { base, file, emu, _dir: dir }
+}
+
+fn xpartner(s: &Sandbox, data: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_xpartner"));
+    c.arg("--data-dir").arg(data).arg("--sandbox").arg(&s.file);
+    c.arg("--config").arg(s.file.with_file_name("config.toml"));
+    c.env("XP_XERO_AUTO_CONSENT", "1");
+    c
+}
+
+fn keychain_or_skip() -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = Command::new(env!("CARGO_BIN_EXE_xpartner"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["db", "check"])
+        .output()
+        .unwrap()
+        .status
+        .success();
+    if !ok {
+        assert!(
+            std::env::var_os("XP_REQUIRE_KEYCHAIN").is_none(),
+            "XP_REQUIRE_KEYCHAIN is set but no keychain is reachable"
+        );
+        eprintln!("skipping: no OS keychain here");
+    }
+    ok
+}
+
+/// Runs `connect xero --keep all`, playing the browser for the printed URL.
+async fn connect(s: &Sandbox, data: &Path) -> String {
+    let mut child = xpartner(s, data)
+        .args(["connect", "xero", "--keep", "all"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    let url =
+        first.trim().strip_prefix("open: ").unwrap_or_else(|| panic!("expected `open: URL`, got {first:?}")).to_owned();
+    let authorize = url::Url::parse(&url).unwrap();
+    let redirect = authorize.query_pairs().find(|(k, _)| k == "redirect_uri").unwrap().1.into_owned();
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    http.post(format!("{}/xero/_sandbox/redirect-uris", s.base)).body(redirect).send().await.unwrap();
+    let r = http.get(url).send().await.unwrap();
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    let page = http.get(to).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("close this window"), "{page}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "connect failed: {rest}");
+    rest
+}
+
+fn export_json(s: &Sandbox, data: &Path) -> String {
+    let out = xpartner(s, data).args(["export", "invoices", "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connect_sync_and_export_headlessly() {
+    if !keychain_or_skip() {
+        return;
+    }
+    let s = sandbox(Seed::Demo).await;
+    let data = tempfile::tempdir().unwrap();
+    let kept = connect(&s, data.path()).await;
+    assert_eq!(kept.lines().filter(|l| l.starts_with("kept: ")).count(), 2, "{kept}");
+    let out = xpartner(&s, data.path()).args(["sync", "xero"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_str(&export_json(&s, data.path())).unwrap();
+    let total: usize = s.emu.credentials()["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| s.emu.records(t["tenantId"].as_str().unwrap(), "Invoices").len())
+        .sum();
+    assert_eq!(json.as_array().unwrap().len(), total);
+    let csv = xpartner(&s, data.path()).args(["export", "contacts"]).output().unwrap();
+    let text = String::from_utf8(csv.stdout).unwrap();
+    assert!(text.starts_with("organisation,name,email"), "{}", &text[..80.min(text.len())]);
+    assert_eq!(
+        text.lines().count(),
+        1 + 200,
+        "header + every contact, archived ones included (synced with includeArchived)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sync_killed_at_twenty_random_points_ends_equal_to_an_uninterrupted_one() {
+    if !keychain_or_skip() {
+        return;
+    }
+    let s = sandbox(Seed::Large(4_000)).await;
+    let clean = tempfile::tempdir().unwrap();
+    connect(&s, clean.path()).await;
+    let started = std::time::Instant::now();
+    assert!(xpartner(&s, clean.path()).args(["sync", "xero"]).status().unwrap().success());
+    let full_run = started.elapsed();
+    let expected = export_json(&s, clean.path());
+
+    let crashed = tempfile::tempdir().unwrap();
+    connect(&s, crashed.path()).await;
+    // Deterministic "random" kill points spread over the length of a full run.
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..20 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let at = full_run.mul_f64((seed % 1000) as f64 / 1000.0);
+        let mut child = xpartner(&s, crashed.path())
+            .args(["sync", "xero"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(at);
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+    }
+    let out = xpartner(&s, crashed.path()).args(["sync", "xero"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let check = Command::new(env!("CARGO_BIN_EXE_xpartner"))
+        .arg("--data-dir")
+        .arg(crashed.path())
+        .args(["db", "check"])
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "the store survived every kill: {}", String::from_utf8_lossy(&check.stdout));
+    assert_eq!(export_json(&s, crashed.path()), expected, "the interrupted sync ends equal to the uninterrupted one");
+}

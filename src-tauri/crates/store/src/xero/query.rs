@@ -1,0 +1,698 @@
+//! Reads for the UI: pure queries, every filter optional, offset paging with a total count.
+//! Input only ever reaches SQL as bound parameters; ORDER BY columns come from enums.
+
+use super::parse::{self, minor_to_text};
+use super::write::{args, reference_kind, Val};
+use super::Resource;
+use crate::{Error, Result, Store};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+/// The largest page a list query returns, whatever `limit` asks for.
+pub const MAX_PAGE: i64 = 5_000;
+/// Search input shorter than this cannot use the trigram index and scans with LIKE.
+const TRIGRAM: usize = 3;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceSort {
+    #[default]
+    Date,
+    DueDate,
+    Number,
+    Contact,
+    Total,
+    AmountDue,
+    Status,
+}
+
+impl InvoiceSort {
+    fn column(self) -> &'static str {
+        match self {
+            InvoiceSort::Date => "date",
+            InvoiceSort::DueDate => "due_date",
+            InvoiceSort::Number => "number",
+            InvoiceSort::Contact => "contact_name",
+            InvoiceSort::Total => "total_minor",
+            InvoiceSort::AmountDue => "amount_due_minor",
+            InvoiceSort::Status => "status",
+        }
+    }
+}
+
+/// Filters of the invoice list. Dates are 'YYYY-MM-DD' and inclusive; amounts are minor units
+/// (cents) of `Total`, inclusive. `search` matches a fragment of the number, the contact's name
+/// or the reference, case-insensitively.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InvoiceQuery {
+    pub organisation_id: Option<String>,
+    pub statuses: Vec<String>,
+    pub contact_id: Option<String>,
+    pub currency: Option<String>,
+    pub date_from: Option<String>,
+    pub date_to: Option<String>,
+    pub amount_min_minor: Option<i64>,
+    pub amount_max_minor: Option<i64>,
+    pub search: Option<String>,
+    pub sort: InvoiceSort,
+    pub descending: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvoiceRow {
+    pub organisation_id: String,
+    pub invoice_id: String,
+    pub number: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    pub status: Option<String>,
+    pub contact_id: Option<String>,
+    pub contact_name: Option<String>,
+    pub date: Option<String>,
+    pub due_date: Option<String>,
+    pub currency: Option<String>,
+    pub total: Option<String>,
+    pub amount_due: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvoicePage {
+    pub rows: Vec<InvoiceRow>,
+    /// Rows matching the filters, over all pages.
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineRow {
+    pub line_item_id: Option<String>,
+    pub description: Option<String>,
+    pub quantity: Option<String>,
+    pub unit_amount: Option<String>,
+    pub account_code: Option<String>,
+    pub tax_type: Option<String>,
+    pub tax_amount: Option<String>,
+    pub line_amount: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentRow {
+    pub payment_id: String,
+    pub date: Option<String>,
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+    pub status: Option<String>,
+    pub reference: Option<String>,
+    pub payment_type: Option<String>,
+    pub account_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InvoiceDetail {
+    pub row: InvoiceRow,
+    pub reference: Option<String>,
+    pub amount_paid: Option<String>,
+    pub line_items: Vec<LineRow>,
+    pub payments: Vec<PaymentRow>,
+    pub raw: Value,
+}
+
+/// WHERE clauses (constant text) and their bound values.
+#[derive(Default)]
+struct Filter {
+    clauses: Vec<String>,
+    vals: Vec<Val>,
+}
+
+impl Filter {
+    fn eq(&mut self, column: &str, v: Option<&str>) {
+        if let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) {
+            self.clauses.push(format!("{column} = ?"));
+            self.vals.push(Val::Text(Some(v.to_owned())));
+        }
+    }
+    fn id(&mut self, column: &str, v: Option<&str>) {
+        self.eq(column, v.map(|s| s.trim().to_ascii_lowercase()).as_deref());
+    }
+    fn any_of(&mut self, column: &str, vs: &[String]) {
+        if !vs.is_empty() {
+            self.clauses.push(format!("{column} IN ({})", vec!["?"; vs.len()].join(", ")));
+            self.vals.extend(vs.iter().map(|v| Val::Text(Some(v.clone()))));
+        }
+    }
+    fn int(&mut self, clause: &str, v: Option<i64>) {
+        if let Some(v) = v {
+            self.clauses.push(clause.to_owned());
+            self.vals.push(Val::Int(Some(v)));
+        }
+    }
+    fn flag(&mut self, column: &str, v: Option<bool>) {
+        self.int(&format!("{column} = ?"), v.map(i64::from));
+    }
+    fn date(&mut self, clause: &str, v: Option<&str>) -> Result<()> {
+        if let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) {
+            if parse::valid_ymd(v).is_none() {
+                return Err(Error::InvalidQuery(format!("date {v:?} is not YYYY-MM-DD")));
+            }
+            self.clauses.push(clause.to_owned());
+            self.vals.push(Val::Text(Some(v.to_owned())));
+        }
+        Ok(())
+    }
+    /// Case-insensitive substring over `columns` (LIKE: ASCII case folding).
+    fn like_any(&mut self, columns: &[&str], needle: &str) {
+        let pattern = format!("%{}%", needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let ors = columns.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect::<Vec<_>>().join(" OR ");
+        self.clauses.push(format!("({ors})"));
+        self.vals.extend(columns.iter().map(|_| Val::Text(Some(pattern.clone()))));
+    }
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+}
+
+fn search_text(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn page_bounds(offset: i64, limit: i64) -> (i64, i64) {
+    (offset.max(0), if limit <= 0 { 100 } else { limit.min(MAX_PAGE) })
+}
+
+fn dir(descending: bool) -> &'static str {
+    if descending {
+        "DESC"
+    } else {
+        "ASC"
+    }
+}
+
+const INVOICE_COLUMNS: &str = "organisation_id, invoice_id, number, type, status, contact_id, contact_name, date, \
+                               due_date, currency, total, amount_due";
+
+fn invoice_row(r: &SqliteRow) -> Result<InvoiceRow> {
+    Ok(InvoiceRow {
+        organisation_id: r.try_get("organisation_id")?,
+        invoice_id: r.try_get("invoice_id")?,
+        number: r.try_get("number")?,
+        type_: r.try_get("type")?,
+        status: r.try_get("status")?,
+        contact_id: r.try_get("contact_id")?,
+        contact_name: r.try_get("contact_name")?,
+        date: r.try_get("date")?,
+        due_date: r.try_get("due_date")?,
+        currency: r.try_get("currency")?,
+        total: r.try_get("total")?,
+        amount_due: r.try_get("amount_due")?,
+    })
+}
+
+fn invoice_filter(q: &InvoiceQuery) -> Result<Filter> {
+    let mut f = Filter::default();
+    f.eq("organisation_id", q.organisation_id.as_deref());
+    f.any_of("status", &q.statuses);
+    f.id("contact_id", q.contact_id.as_deref());
+    f.eq("currency", q.currency.as_deref());
+    f.date("date >= ?", q.date_from.as_deref())?;
+    f.date("date <= ?", q.date_to.as_deref())?;
+    f.int("total_minor >= ?", q.amount_min_minor);
+    f.int("total_minor <= ?", q.amount_max_minor);
+    if let Some(s) = search_text(&q.search) {
+        if s.chars().count() >= TRIGRAM {
+            // A quoted FTS5 string is one phrase: operators and column filters in it are text.
+            f.clauses.push("id IN (SELECT rowid FROM xero_invoices_fts WHERE xero_invoices_fts MATCH ?)".into());
+            f.vals.push(Val::Text(Some(format!("\"{}\"", s.replace('"', "\"\"")))));
+        } else {
+            f.like_any(&["number", "contact_name", "reference"], s);
+        }
+    }
+    Ok(f)
+}
+
+/// A decimal amount as typed in a filter ("1500", "1500.5", "-3.25") → minor units for the
+/// `amount_*_minor` fields. Refuses more than 2 decimals rather than rounding.
+pub fn amount_to_minor(text: &str) -> Result<i64> {
+    let d = rust_decimal::Decimal::from_str_exact(text.trim())
+        .map_err(|_| Error::InvalidQuery(format!("{text:?} is not an amount")))?;
+    parse::to_amount(d, "amount").map(|a| a.minor).map_err(Error::InvalidQuery)
+}
+
+/// How many invoices match the filters (paging fields are ignored).
+pub async fn count_invoices(store: &Store, q: &InvoiceQuery) -> Result<i64> {
+    let f = invoice_filter(q)?;
+    let sql = format!("SELECT count(*) FROM xero_invoices{}", f.sql());
+    Ok(sqlx::query_scalar_with(&sql, args(f.vals)?).fetch_one(store.pool()).await?)
+}
+
+/// One page of invoices and the number matching the filters.
+pub async fn list_invoices(store: &Store, q: &InvoiceQuery) -> Result<InvoicePage> {
+    let f = invoice_filter(q)?;
+    let (offset, limit) = page_bounds(q.offset, q.limit);
+    let where_sql = f.sql();
+    let d = dir(q.descending);
+    // `id` breaks ties so pages never overlap or skip rows.
+    let sql = format!(
+        "SELECT {INVOICE_COLUMNS} FROM xero_invoices{where_sql} ORDER BY {col} {d}, id {d} LIMIT ? OFFSET ?",
+        col = q.sort.column()
+    );
+    let mut vals = f.vals.clone();
+    vals.push(Val::Int(Some(limit)));
+    vals.push(Val::Int(Some(offset)));
+    let rows = sqlx::query_with(&sql, args(vals)?).fetch_all(store.pool()).await?;
+    let count_sql = format!("SELECT count(*) FROM xero_invoices{where_sql}");
+    let total: i64 = sqlx::query_scalar_with(&count_sql, args(f.vals)?).fetch_one(store.pool()).await?;
+    Ok(InvoicePage { rows: rows.iter().map(invoice_row).collect::<Result<_>>()?, total })
+}
+
+fn line_row(l: parse::Line) -> LineRow {
+    LineRow {
+        line_item_id: l.line_item_id,
+        description: l.description,
+        quantity: l.quantity,
+        unit_amount: l.unit_amount,
+        account_code: l.account_code,
+        tax_type: l.tax_type,
+        tax_amount: l.tax_amount,
+        line_amount: l.line_amount,
+    }
+}
+
+fn raw_json(r: &SqliteRow) -> Result<Value> {
+    let raw: String = r.try_get("raw")?;
+    serde_json::from_str(&raw).map_err(|e| Error::Corrupt(format!("stored Xero record: {e}")))
+}
+
+/// One invoice with its lines and payments, or None when it is not stored.
+pub async fn get_invoice(store: &Store, organisation_id: &str, invoice_id: &str) -> Result<Option<InvoiceDetail>> {
+    let invoice_id = invoice_id.trim().to_ascii_lowercase();
+    let Some(r) = sqlx::query(&format!(
+        "SELECT {INVOICE_COLUMNS}, reference, amount_paid, r.raw FROM xero_invoices i \
+         JOIN xero_invoices_raw r ON r.id = i.id WHERE organisation_id = ? AND invoice_id = ?"
+    ))
+    .bind(organisation_id)
+    .bind(&invoice_id)
+    .fetch_optional(store.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let row = invoice_row(&r)?;
+    let raw = raw_json(&r)?;
+    let line_items = sqlx::query(
+        "SELECT line_item_id, description, quantity, unit_amount, account_code, tax_type, tax_amount, line_amount \
+         FROM xero_invoice_lines WHERE organisation_id = ? AND invoice_id = ? ORDER BY position",
+    )
+    .bind(organisation_id)
+    .bind(&invoice_id)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|l| {
+        Ok(LineRow {
+            line_item_id: l.try_get("line_item_id")?,
+            description: l.try_get("description")?,
+            quantity: l.try_get("quantity")?,
+            unit_amount: l.try_get("unit_amount")?,
+            account_code: l.try_get("account_code")?,
+            tax_type: l.try_get("tax_type")?,
+            tax_amount: l.try_get("tax_amount")?,
+            line_amount: l.try_get("line_amount")?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    let mut payments = sqlx::query(
+        "SELECT payment_id, date, amount, currency, status, reference, payment_type, account_code \
+         FROM xero_payments WHERE organisation_id = ? AND invoice_id = ? ORDER BY date, payment_id",
+    )
+    .bind(organisation_id)
+    .bind(&invoice_id)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|p| {
+        Ok(PaymentRow {
+            payment_id: p.try_get("payment_id")?,
+            date: p.try_get("date")?,
+            amount: p.try_get("amount")?,
+            currency: p.try_get("currency")?,
+            status: p.try_get("status")?,
+            reference: p.try_get("reference")?,
+            payment_type: p.try_get("payment_type")?,
+            account_code: p.try_get("account_code")?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    // The invoice carries its payments' summaries: shown until the Payments feed brings them.
+    for p in raw.get("Payments").and_then(Value::as_array).into_iter().flatten() {
+        let Ok(Some(id)) = parse::guid(p, &["PaymentID"]) else { continue };
+        if payments.iter().any(|known| known.payment_id == id) {
+            continue;
+        }
+        payments.push(PaymentRow {
+            payment_id: id,
+            date: parse::calendar_date(p, "Date").ok().flatten(),
+            amount: parse::amount(p, "Amount").ok().flatten().map(|a| a.text),
+            currency: row.currency.clone(),
+            status: parse::text(p, &["Status"]).ok().flatten(),
+            reference: parse::text(p, &["Reference"]).ok().flatten(),
+            payment_type: parse::text(p, &["PaymentType"]).ok().flatten(),
+            account_code: parse::text(p, &["Account", "Code"]).ok().flatten(),
+        });
+    }
+    Ok(Some(InvoiceDetail {
+        reference: r.try_get("reference")?,
+        amount_paid: r.try_get("amount_paid")?,
+        row,
+        line_items,
+        payments,
+        raw,
+    }))
+}
+
+/// Currencies of the stored invoices, for the list's filter (all organisations when None).
+pub async fn list_currencies_in_use(store: &Store, organisation_id: Option<&str>) -> Result<Vec<String>> {
+    let mut f = Filter::default();
+    f.eq("organisation_id", organisation_id);
+    f.clauses.push("currency IS NOT NULL".into());
+    let sql = format!("SELECT DISTINCT currency FROM xero_invoices{} ORDER BY currency", f.sql());
+    Ok(sqlx::query_scalar_with(&sql, args(f.vals)?).fetch_all(store.pool()).await?)
+}
+
+/// A reference list (organisation, currencies, tax rates) as Xero returned it: a JSON array.
+pub async fn get_reference(store: &Store, organisation_id: &str, resource: Resource) -> Result<Option<Value>> {
+    let Some(kind) = reference_kind(resource) else {
+        return Err(Error::InvalidQuery(format!("{resource} is not a reference list")));
+    };
+    let raw: Option<String> =
+        sqlx::query_scalar("SELECT raw FROM xero_reference WHERE organisation_id = ? AND kind = ?")
+            .bind(organisation_id)
+            .bind(kind)
+            .fetch_optional(store.pool())
+            .await?;
+    raw.map(|r| serde_json::from_str(&r).map_err(|e| Error::Corrupt(format!("stored Xero {kind}: {e}")))).transpose()
+}
+
+// ---- Contacts ----
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactSort {
+    #[default]
+    Name,
+    UpdatedUtc,
+}
+
+/// `search` matches a fragment of the name, email address or contact number.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContactQuery {
+    pub organisation_id: Option<String>,
+    pub statuses: Vec<String>,
+    pub is_customer: Option<bool>,
+    pub is_supplier: Option<bool>,
+    pub search: Option<String>,
+    pub sort: ContactSort,
+    pub descending: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactRow {
+    pub organisation_id: String,
+    pub contact_id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub contact_number: Option<String>,
+    pub status: Option<String>,
+    pub is_customer: Option<bool>,
+    pub is_supplier: Option<bool>,
+    pub default_currency: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactPage {
+    pub rows: Vec<ContactRow>,
+    pub total: i64,
+}
+
+/// What a contact owes (ACCREC) or is owed (ACCPAY) in one currency: the amount due of its
+/// AUTHORISED invoices (SUBMITTED ones are not approved yet, PAID/VOIDED/DELETED owe nothing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outstanding {
+    pub currency: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    pub amount: String,
+    pub invoices: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContactDetail {
+    pub row: ContactRow,
+    /// Invoices of the contact, all statuses.
+    pub invoice_count: i64,
+    pub outstanding: Vec<Outstanding>,
+    pub raw: Value,
+}
+
+const CONTACT_COLUMNS: &str =
+    "organisation_id, contact_id, name, email, contact_number, status, is_customer, is_supplier, default_currency";
+
+fn contact_row(r: &SqliteRow) -> Result<ContactRow> {
+    Ok(ContactRow {
+        organisation_id: r.try_get("organisation_id")?,
+        contact_id: r.try_get("contact_id")?,
+        name: r.try_get("name")?,
+        email: r.try_get("email")?,
+        contact_number: r.try_get("contact_number")?,
+        status: r.try_get("status")?,
+        is_customer: r.try_get("is_customer")?,
+        is_supplier: r.try_get("is_supplier")?,
+        default_currency: r.try_get("default_currency")?,
+    })
+}
+
+pub async fn list_contacts(store: &Store, q: &ContactQuery) -> Result<ContactPage> {
+    let mut f = Filter::default();
+    f.eq("organisation_id", q.organisation_id.as_deref());
+    f.any_of("status", &q.statuses);
+    f.flag("is_customer", q.is_customer);
+    f.flag("is_supplier", q.is_supplier);
+    if let Some(s) = search_text(&q.search) {
+        f.like_any(&["name", "email", "contact_number"], s);
+    }
+    let (offset, limit) = page_bounds(q.offset, q.limit);
+    let col = match q.sort {
+        ContactSort::Name => "name",
+        ContactSort::UpdatedUtc => "updated_utc",
+    };
+    let (where_sql, d) = (f.sql(), dir(q.descending));
+    let sql =
+        format!("SELECT {CONTACT_COLUMNS} FROM xero_contacts{where_sql} ORDER BY {col} {d}, id {d} LIMIT ? OFFSET ?");
+    let mut vals = f.vals.clone();
+    vals.extend([Val::Int(Some(limit)), Val::Int(Some(offset))]);
+    let rows = sqlx::query_with(&sql, args(vals)?).fetch_all(store.pool()).await?;
+    let total: i64 = sqlx::query_scalar_with(&format!("SELECT count(*) FROM xero_contacts{where_sql}"), args(f.vals)?)
+        .fetch_one(store.pool())
+        .await?;
+    Ok(ContactPage { rows: rows.iter().map(contact_row).collect::<Result<_>>()?, total })
+}
+
+pub async fn get_contact(store: &Store, organisation_id: &str, contact_id: &str) -> Result<Option<ContactDetail>> {
+    let contact_id = contact_id.trim().to_ascii_lowercase();
+    let Some(r) = sqlx::query(&format!(
+        "SELECT {CONTACT_COLUMNS}, raw FROM xero_contacts WHERE organisation_id = ? AND contact_id = ?"
+    ))
+    .bind(organisation_id)
+    .bind(&contact_id)
+    .fetch_optional(store.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let invoice_count: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM xero_invoices WHERE organisation_id = ? AND contact_id = ?")
+            .bind(organisation_id)
+            .bind(&contact_id)
+            .fetch_one(store.pool())
+            .await?;
+    // Summed in minor units: integer arithmetic, exact.
+    let outstanding = sqlx::query(
+        "SELECT currency, type, sum(amount_due_minor) AS due, count(*) AS n FROM xero_invoices \
+         WHERE organisation_id = ? AND contact_id = ? AND status = 'AUTHORISED' AND amount_due_minor <> 0 \
+         GROUP BY currency, type ORDER BY currency, type",
+    )
+    .bind(organisation_id)
+    .bind(&contact_id)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|o| {
+        Ok(Outstanding {
+            currency: o.try_get("currency")?,
+            type_: o.try_get("type")?,
+            amount: minor_to_text(o.try_get("due")?),
+            invoices: o.try_get("n")?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    Ok(Some(ContactDetail { row: contact_row(&r)?, invoice_count, outstanding, raw: raw_json(&r)? }))
+}
+
+// ---- Bank transactions ----
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BankTransactionSort {
+    #[default]
+    Date,
+    Total,
+    Contact,
+    Reference,
+    Status,
+}
+
+/// `search` matches a fragment of the reference or the contact's name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BankTransactionQuery {
+    pub organisation_id: Option<String>,
+    pub statuses: Vec<String>,
+    pub types: Vec<String>,
+    pub contact_id: Option<String>,
+    pub bank_account_code: Option<String>,
+    pub is_reconciled: Option<bool>,
+    pub date_from: Option<String>,
+    pub date_to: Option<String>,
+    pub amount_min_minor: Option<i64>,
+    pub amount_max_minor: Option<i64>,
+    pub search: Option<String>,
+    pub sort: BankTransactionSort,
+    pub descending: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BankTransactionRow {
+    pub organisation_id: String,
+    pub bank_transaction_id: String,
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    pub status: Option<String>,
+    pub contact_id: Option<String>,
+    pub contact_name: Option<String>,
+    pub date: Option<String>,
+    pub reference: Option<String>,
+    pub currency: Option<String>,
+    pub total: Option<String>,
+    pub is_reconciled: Option<bool>,
+    pub bank_account_code: Option<String>,
+    pub bank_account_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BankTransactionPage {
+    pub rows: Vec<BankTransactionRow>,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BankTransactionDetail {
+    pub row: BankTransactionRow,
+    pub line_items: Vec<LineRow>,
+    pub raw: Value,
+}
+
+const BANK_COLUMNS: &str = "organisation_id, bank_transaction_id, type, status, contact_id, contact_name, date, \
+                            reference, currency, total, is_reconciled, bank_account_code, bank_account_name";
+
+fn bank_row(r: &SqliteRow) -> Result<BankTransactionRow> {
+    Ok(BankTransactionRow {
+        organisation_id: r.try_get("organisation_id")?,
+        bank_transaction_id: r.try_get("bank_transaction_id")?,
+        type_: r.try_get("type")?,
+        status: r.try_get("status")?,
+        contact_id: r.try_get("contact_id")?,
+        contact_name: r.try_get("contact_name")?,
+        date: r.try_get("date")?,
+        reference: r.try_get("reference")?,
+        currency: r.try_get("currency")?,
+        total: r.try_get("total")?,
+        is_reconciled: r.try_get("is_reconciled")?,
+        bank_account_code: r.try_get("bank_account_code")?,
+        bank_account_name: r.try_get("bank_account_name")?,
+    })
+}
+
+pub async fn list_bank_transactions(store: &Store, q: &BankTransactionQuery) -> Result<BankTransactionPage> {
+    let mut f = Filter::default();
+    f.eq("organisation_id", q.organisation_id.as_deref());
+    f.any_of("status", &q.statuses);
+    f.any_of("type", &q.types);
+    f.id("contact_id", q.contact_id.as_deref());
+    f.eq("bank_account_code", q.bank_account_code.as_deref());
+    f.flag("is_reconciled", q.is_reconciled);
+    f.date("date >= ?", q.date_from.as_deref())?;
+    f.date("date <= ?", q.date_to.as_deref())?;
+    f.int("total_minor >= ?", q.amount_min_minor);
+    f.int("total_minor <= ?", q.amount_max_minor);
+    if let Some(s) = search_text(&q.search) {
+        f.like_any(&["reference", "contact_name"], s);
+    }
+    let (offset, limit) = page_bounds(q.offset, q.limit);
+    let col = match q.sort {
+        BankTransactionSort::Date => "date",
+        BankTransactionSort::Total => "total_minor",
+        BankTransactionSort::Contact => "contact_name",
+        BankTransactionSort::Reference => "reference",
+        BankTransactionSort::Status => "status",
+    };
+    let (where_sql, d) = (f.sql(), dir(q.descending));
+    let sql = format!(
+        "SELECT {BANK_COLUMNS} FROM xero_bank_transactions{where_sql} ORDER BY {col} {d}, id {d} LIMIT ? OFFSET ?"
+    );
+    let mut vals = f.vals.clone();
+    vals.extend([Val::Int(Some(limit)), Val::Int(Some(offset))]);
+    let rows = sqlx::query_with(&sql, args(vals)?).fetch_all(store.pool()).await?;
+    let total: i64 =
+        sqlx::query_scalar_with(&format!("SELECT count(*) FROM xero_bank_transactions{where_sql}"), args(f.vals)?)
+            .fetch_one(store.pool())
+            .await?;
+    Ok(BankTransactionPage { rows: rows.iter().map(bank_row).collect::<Result<_>>()?, total })
+}
+
+pub async fn get_bank_transaction(
+    store: &Store,
+    organisation_id: &str,
+    bank_transaction_id: &str,
+) -> Result<Option<BankTransactionDetail>> {
+    let Some(r) = sqlx::query(&format!(
+        "SELECT {BANK_COLUMNS}, raw FROM xero_bank_transactions WHERE organisation_id = ? AND bank_transaction_id = ?"
+    ))
+    .bind(organisation_id)
+    .bind(bank_transaction_id.trim().to_ascii_lowercase())
+    .fetch_optional(store.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let raw = raw_json(&r)?;
+    // Checked when stored, so a failure here means the file was changed behind our back.
+    let line_items = parse::lines(&raw)
+        .map_err(|e| Error::Corrupt(format!("stored bank transaction {bank_transaction_id}: {e}")))?
+        .unwrap_or_default()
+        .into_iter()
+        .map(line_row)
+        .collect();
+    Ok(Some(BankTransactionDetail { row: bank_row(&r)?, line_items, raw }))
+}

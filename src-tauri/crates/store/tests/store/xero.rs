@@ -1,0 +1,743 @@
+//! Xero records against the sandbox emulator's own generator: the records are what the
+//! emulator serves over the wire, and every query is checked against a plain in-memory filter
+//! over that JSON (an independent reading of the same data).
+
+use crate::Fixture;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::str::FromStr;
+use xp_sandbox_xero::data::{generate, minor, Tenant};
+use xp_store::xero::{self, InvoiceQuery, InvoiceSort, Resource};
+use xp_store::{Error, Store};
+
+const PAGE: usize = 100;
+
+pub struct Loaded {
+    pub _fx: Fixture,
+    pub store: Store,
+    pub tenants: Vec<Tenant>,
+    pub orgs: Vec<String>,
+}
+
+pub fn org_id(t: &Tenant) -> String {
+    format!("org-{}", t.tenant_id)
+}
+
+pub async fn add_organisation(store: &Store, id: &str, currency: &str) {
+    let conn_id = format!("conn-{id}");
+    sqlx::query("INSERT OR IGNORE INTO connections (id, provider, display_name, created_at, updated_at) VALUES (?, 'xero', 'Xero', 't', 't')")
+        .bind(&conn_id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO organisations (id, connection_id, provider, external_id, name, base_currency, created_at, updated_at) VALUES (?, ?, 'xero', ?, ?, ?, 't', 't')")
+        .bind(id)
+        .bind(&conn_id)
+        .bind(id)
+        .bind(id)
+        .bind(currency)
+        .execute(store.pool())
+        .await
+        .unwrap();
+}
+
+/// Every resource of a tenant as the sync engine hands it over: pages of records.
+pub fn pages(t: &Tenant) -> Vec<(Resource, Vec<Value>)> {
+    let mut out = vec![
+        (Resource::Organisation, vec![t.organisation.clone()]),
+        (Resource::Currencies, t.currencies.clone()),
+        (Resource::TaxRates, t.tax_rates.clone()),
+    ];
+    for (r, items) in [
+        (Resource::Accounts, &t.accounts.items),
+        (Resource::Contacts, &t.contacts.items),
+        (Resource::Invoices, &t.invoices.items),
+        (Resource::Payments, &t.payments.items),
+        (Resource::BankTransactions, &t.bank_transactions.items),
+        (Resource::CreditNotes, &t.credit_notes.items),
+    ] {
+        for chunk in items.chunks(PAGE) {
+            out.push((r, chunk.to_vec()));
+        }
+    }
+    out
+}
+
+/// Writes every page in its own transaction, as the sync engine does.
+pub async fn store_all(store: &Store, tenants: &[Tenant]) -> usize {
+    let mut written = 0;
+    for t in tenants {
+        for (r, page) in pages(t) {
+            let mut tx = store.pool().begin().await.unwrap();
+            written += xero::upsert(&mut tx, &org_id(t), r, &page).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+    }
+    written
+}
+
+pub async fn loaded() -> Loaded {
+    let fx = Fixture::new();
+    let store = fx.open().await;
+    let tenants = generate(xp_sandbox_kit::Seed::Demo, crate::t0());
+    let mut orgs = Vec::new();
+    for t in &tenants {
+        add_organisation(&store, &org_id(t), &t.currency).await;
+        orgs.push(org_id(t));
+    }
+    store_all(&store, &tenants).await;
+    Loaded { _fx: fx, store, tenants, orgs }
+}
+
+async fn count(store: &Store, table: &str, org: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table} WHERE organisation_id = ?"))
+        .bind(org)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+async fn counts(l: &Loaded) -> Vec<(String, i64)> {
+    let orphans: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM xero_invoices_raw WHERE id NOT IN (SELECT id FROM xero_invoices)")
+            .fetch_one(l.store.pool())
+            .await
+            .unwrap();
+    let mut out = vec![("raw JSON without its invoice".to_owned(), orphans)];
+    for org in &l.orgs {
+        for table in [
+            "xero_invoices",
+            "xero_invoice_lines",
+            "xero_contacts",
+            "xero_payments",
+            "xero_bank_transactions",
+            "xero_credit_notes",
+            "xero_accounts",
+            "xero_reference",
+        ] {
+            out.push((format!("{org}/{table}"), count(&l.store, table, org).await));
+        }
+    }
+    out
+}
+
+/// Every id the query matches, walking all pages.
+async fn all_ids(store: &Store, q: &InvoiceQuery) -> Vec<String> {
+    let mut q = q.clone();
+    q.limit = 500;
+    q.offset = 0;
+    let mut ids = Vec::new();
+    loop {
+        let page = xero::list_invoices(store, &q).await.unwrap();
+        let n = page.rows.len();
+        ids.extend(page.rows.into_iter().map(|r| r.invoice_id));
+        if n < q.limit as usize {
+            assert_eq!(ids.len() as i64, page.total, "the count agrees with the rows for {q:?}");
+            return ids;
+        }
+        q.offset += q.limit;
+    }
+}
+
+fn invoices(l: &Loaded) -> Vec<&Value> {
+    l.tenants.iter().flat_map(|t| t.invoices.items.iter()).collect()
+}
+
+fn id_of(v: &Value) -> String {
+    v["InvoiceID"].as_str().unwrap().to_ascii_lowercase()
+}
+
+fn s<'a>(v: &'a Value, path: &[&str]) -> &'a str {
+    path.iter().fold(v, |v, k| &v[k]).as_str().unwrap_or("")
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn demo_records_are_stored_once_however_often_a_page_arrives() {
+    let l = loaded().await;
+    for (i, t) in l.tenants.iter().enumerate() {
+        let org = &l.orgs[i];
+        let lines: usize = t.invoices.items.iter().map(|v| v["LineItems"].as_array().unwrap().len()).sum();
+        for (table, want) in [
+            ("xero_invoices", t.invoices.len()),
+            ("xero_invoice_lines", lines),
+            ("xero_contacts", t.contacts.len()),
+            ("xero_payments", t.payments.len()),
+            ("xero_bank_transactions", t.bank_transactions.len()),
+            ("xero_credit_notes", t.credit_notes.len()),
+            ("xero_accounts", t.accounts.len()),
+            ("xero_reference", 3),
+        ] {
+            assert_eq!(count(&l.store, table, org).await, want as i64, "{table} of {org} holds one row per record");
+        }
+    }
+    let before = counts(&l).await;
+    let rewritten = store_all(&l.store, &l.tenants).await;
+    assert!(rewritten > 0, "the same records (same UpdatedDateUTC) are written again, not skipped");
+    assert_eq!(counts(&l).await, before, "storing the same pages again must not add rows");
+
+    let org_ref = xero::get_reference(&l.store, &l.orgs[0], Resource::Organisation).await.unwrap().unwrap();
+    assert_eq!(org_ref[0]["Name"], l.tenants[0].organisation["Name"]);
+    let currencies = xero::get_reference(&l.store, &l.orgs[1], Resource::Currencies).await.unwrap().unwrap();
+    assert_eq!(currencies, Value::Array(l.tenants[1].currencies.clone()));
+    assert!(l.store.check().await.unwrap().ok());
+}
+
+#[tokio::test]
+async fn an_invoice_without_line_items_keeps_its_stored_lines() {
+    let l = loaded().await;
+    let full = &l.tenants[0].invoices.items[2]; // 3 line items
+    let id = id_of(full);
+    let before = xero::get_invoice(&l.store, &l.orgs[0], &id).await.unwrap().unwrap();
+    assert_eq!(before.line_items.len(), 3);
+
+    let mut summary = full.clone();
+    summary.as_object_mut().unwrap().remove("LineItems");
+    summary["Reference"] = json!("Changed in summary");
+    let mut conn = l.store.pool().acquire().await.unwrap();
+    assert_eq!(xero::upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[summary.clone()]).await.unwrap(), 1);
+    let after = xero::get_invoice(&l.store, &l.orgs[0], &id).await.unwrap().unwrap();
+    assert_eq!(after.reference.as_deref(), Some("Changed in summary"), "the summary's fields are stored");
+    assert_eq!(after.line_items, before.line_items, "a record without LineItems says nothing about the lines");
+    assert_eq!(after.raw["LineItems"], full["LineItems"], "the stored raw keeps the lines too");
+
+    // A record WITH LineItems replaces the set, even by an empty one.
+    let mut one = full.clone();
+    one["LineItems"] = json!([full["LineItems"][0]]);
+    xero::upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[one]).await.unwrap();
+    let replaced = xero::get_invoice(&l.store, &l.orgs[0], &id).await.unwrap().unwrap();
+    assert_eq!(replaced.line_items.len(), 1);
+    assert_eq!(replaced.line_items[0], before.line_items[0]);
+    let mut none = full.clone();
+    none["LineItems"] = json!([]);
+    xero::upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[none]).await.unwrap();
+    assert!(xero::get_invoice(&l.store, &l.orgs[0], &id).await.unwrap().unwrap().line_items.is_empty());
+}
+
+#[tokio::test]
+async fn an_older_copy_of_a_record_does_not_overwrite_a_newer_one() {
+    let l = loaded().await;
+    let v = &l.tenants[0].invoices.items[5];
+    let id = id_of(v);
+    let mut old = v.clone();
+    old["Reference"] = json!("stale");
+    old["UpdatedDateUTC"] = json!("/Date(1000000000000+0000)/");
+    let mut conn = l.store.pool().acquire().await.unwrap();
+    assert_eq!(xero::upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[old]).await.unwrap(), 0);
+    let got = xero::get_invoice(&l.store, &l.orgs[0], &id).await.unwrap().unwrap();
+    assert_eq!(got.reference.as_deref(), v["Reference"].as_str(), "a page fetched earlier must not win");
+}
+
+#[tokio::test]
+async fn totals_round_trip_exactly() {
+    let l = loaded().await;
+    for (t, org) in l.tenants.iter().zip(&l.orgs) {
+        for v in &t.invoices.items {
+            let got = xero::get_invoice(&l.store, org, &id_of(v)).await.unwrap().unwrap();
+            let total = Decimal::from_str(got.row.total.as_deref().unwrap()).unwrap();
+            // The generator computes in minor units, so its cents are the truth.
+            assert_eq!(total, Decimal::new(minor(&v["Total"]), 2), "total of {}", v["InvoiceNumber"]);
+            assert_eq!(total.scale(), 2, "stored at Xero's 2 dp: {total}");
+            let lines: Decimal =
+                got.line_items.iter().map(|l| Decimal::from_str(l.line_amount.as_deref().unwrap()).unwrap()).sum();
+            assert_eq!(lines, total, "inclusive line amounts add up to the total of {}", v["InvoiceNumber"]);
+            let due = Decimal::from_str(got.row.amount_due.as_deref().unwrap()).unwrap();
+            let paid = Decimal::from_str(got.amount_paid.as_deref().unwrap()).unwrap();
+            assert_eq!(due + paid, total);
+            assert_eq!(got.row.date.as_deref(), Some(&s(v, &["DateString"])[..10]));
+            assert_eq!(got.row.due_date.as_deref(), Some(&s(v, &["DueDateString"])[..10]));
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_invoice_filter_matches_an_in_memory_filter() {
+    let l = loaded().await;
+    let all = invoices(&l);
+    let org0 = l.orgs[0].clone();
+    let in_org0 = |v: &Value| l.tenants[0].invoices.get(&id_of(v)).is_some();
+    let contact = s(all[7], &["Contact", "ContactID"]).to_owned();
+    let contact_name = s(all[7], &["Contact", "Name"]).to_owned();
+    let number = s(all[123], &["InvoiceNumber"]).to_owned();
+    let name_fragment: String = contact_name.chars().skip(1).take(5).collect();
+
+    type Pred<'a> = Box<dyn Fn(&Value) -> bool + 'a>;
+    let lower = |x: &str| x.to_lowercase();
+    let matches_search = |q: &str| {
+        let q = q.to_lowercase();
+        move |v: &Value| {
+            [&["InvoiceNumber"][..], &["Contact", "Name"], &["Reference"]].iter().any(|p| lower(s(v, p)).contains(&q))
+        }
+    };
+    let cases: Vec<(&str, InvoiceQuery, Pred)> = vec![
+        ("everything", InvoiceQuery::default(), Box::new(|_| true)),
+        (
+            "one organisation",
+            InvoiceQuery { organisation_id: Some(org0.clone()), ..Default::default() },
+            Box::new(in_org0),
+        ),
+        (
+            "status",
+            InvoiceQuery { statuses: vec!["AUTHORISED".into()], ..Default::default() },
+            Box::new(|v| v["Status"] == "AUTHORISED"),
+        ),
+        (
+            "statuses in one organisation",
+            InvoiceQuery {
+                organisation_id: Some(org0.clone()),
+                statuses: vec!["DRAFT".into(), "VOIDED".into(), "DELETED".into()],
+                ..Default::default()
+            },
+            Box::new(|v| in_org0(v) && ["DRAFT", "VOIDED", "DELETED"].contains(&s(v, &["Status"]))),
+        ),
+        (
+            "contact (any case)",
+            InvoiceQuery { contact_id: Some(contact.to_ascii_uppercase()), ..Default::default() },
+            Box::new(|v| s(v, &["Contact", "ContactID"]) == contact),
+        ),
+        (
+            "currency",
+            InvoiceQuery { currency: Some("USD".into()), ..Default::default() },
+            Box::new(|v| v["CurrencyCode"] == "USD"),
+        ),
+        (
+            "date range",
+            InvoiceQuery {
+                date_from: Some("2025-03-01".into()),
+                date_to: Some("2025-09-30".into()),
+                ..Default::default()
+            },
+            Box::new(|v| {
+                let d = &s(v, &["DateString"])[..10];
+                ("2025-03-01"..="2025-09-30").contains(&d)
+            }),
+        ),
+        (
+            "amount range",
+            InvoiceQuery { amount_min_minor: Some(100_000), amount_max_minor: Some(200_000), ..Default::default() },
+            Box::new(|v| (100_000..=200_000).contains(&minor(&v["Total"]))),
+        ),
+        (
+            "everything at once",
+            InvoiceQuery {
+                organisation_id: Some(org0.clone()),
+                statuses: vec!["PAID".into(), "AUTHORISED".into()],
+                currency: Some("EUR".into()),
+                date_from: Some("2025-01-01".into()),
+                amount_min_minor: Some(50_000),
+                search: Some("inv-a00".into()),
+                ..Default::default()
+            },
+            Box::new(|v| {
+                in_org0(v)
+                    && ["PAID", "AUTHORISED"].contains(&s(v, &["Status"]))
+                    && v["CurrencyCode"] == "EUR"
+                    && &s(v, &["DateString"])[..10] >= "2025-01-01"
+                    && minor(&v["Total"]) >= 50_000
+                    && lower(s(v, &["InvoiceNumber"])).contains("inv-a00")
+            }),
+        ),
+        (
+            "search by number",
+            InvoiceQuery { search: Some(number.clone()), ..Default::default() },
+            Box::new(matches_search(&number)),
+        ),
+        (
+            "search by a fragment of a number, lower case",
+            InvoiceQuery { search: Some("s0012".into()), ..Default::default() },
+            Box::new(matches_search("s0012")),
+        ),
+        (
+            "search by a name fragment",
+            InvoiceQuery { search: Some(name_fragment.clone()), ..Default::default() },
+            Box::new(matches_search(&name_fragment)),
+        ),
+        (
+            "search by reference",
+            InvoiceQuery { search: Some("Order 7123".into()), ..Default::default() },
+            Box::new(matches_search("Order 7123")),
+        ),
+        (
+            "search shorter than a trigram",
+            InvoiceQuery { search: Some("99".into()), ..Default::default() },
+            Box::new(matches_search("99")),
+        ),
+        (
+            "search with an umlaut",
+            InvoiceQuery { search: Some("mül".into()), ..Default::default() },
+            Box::new(matches_search("mül")),
+        ),
+    ];
+    for (name, q, pred) in cases {
+        let want = sorted(all.iter().filter(|v| pred(v)).map(|v| id_of(v)).collect());
+        let got = sorted(all_ids(&l.store, &q).await);
+        assert!(!want.is_empty(), "case {name:?} must select something to test");
+        assert_eq!(got.len(), want.len(), "case {name:?}: {q:?}");
+        assert_eq!(got, want, "case {name:?} returns exactly the records the in-memory filter selects");
+    }
+    let currencies = xero::list_currencies_in_use(&l.store, Some(&org0)).await.unwrap();
+    let want: BTreeSet<String> =
+        l.tenants[0].invoices.items.iter().map(|v| s(v, &["CurrencyCode"]).to_owned()).collect();
+    assert_eq!(currencies, want.into_iter().collect::<Vec<_>>());
+
+    let err =
+        xero::list_invoices(&l.store, &InvoiceQuery { date_from: Some("01.02.2025".into()), ..Default::default() })
+            .await
+            .unwrap_err();
+    assert!(matches!(err, Error::InvalidQuery(_)), "a malformed date is refused, not compared as text: {err}");
+}
+
+#[tokio::test]
+async fn sorts_are_ordered_both_ways_and_pages_cover_everything() {
+    let l = loaded().await;
+    let org = l.orgs[1].clone();
+    let n = l.tenants[1].invoices.len();
+    let key = |sort: InvoiceSort, r: &xero::InvoiceRow| -> (Option<String>, Option<Decimal>) {
+        let amount = |a: &Option<String>| a.as_deref().map(|a| Decimal::from_str(a).unwrap());
+        match sort {
+            InvoiceSort::Date => (r.date.clone(), None),
+            InvoiceSort::DueDate => (r.due_date.clone(), None),
+            // SQLite's NOCASE folds ASCII letters only, then compares bytes, as this does.
+            InvoiceSort::Number => (r.number.as_ref().map(|x| x.to_ascii_lowercase()), None),
+            InvoiceSort::Contact => (r.contact_name.as_ref().map(|x| x.to_ascii_lowercase()), None),
+            InvoiceSort::Total => (None, amount(&r.total)),
+            InvoiceSort::AmountDue => (None, amount(&r.amount_due)),
+            InvoiceSort::Status => (r.status.clone(), None),
+        }
+    };
+    for sort in [
+        InvoiceSort::Date,
+        InvoiceSort::DueDate,
+        InvoiceSort::Number,
+        InvoiceSort::Contact,
+        InvoiceSort::Total,
+        InvoiceSort::AmountDue,
+        InvoiceSort::Status,
+    ] {
+        for descending in [false, true] {
+            let mut rows = Vec::new();
+            let mut offset = 0;
+            loop {
+                let q = InvoiceQuery {
+                    organisation_id: Some(org.clone()),
+                    sort,
+                    descending,
+                    offset,
+                    limit: 97,
+                    ..Default::default()
+                };
+                let page = xero::list_invoices(&l.store, &q).await.unwrap();
+                assert_eq!(page.total, n as i64);
+                if page.rows.is_empty() {
+                    break;
+                }
+                offset += page.rows.len() as i64;
+                rows.extend(page.rows);
+            }
+            let ids: BTreeSet<&str> = rows.iter().map(|r| r.invoice_id.as_str()).collect();
+            assert_eq!(rows.len(), n, "{sort:?} desc={descending}: pages together hold every invoice once");
+            assert_eq!(ids.len(), n, "{sort:?} desc={descending}: pages are disjoint");
+            for w in rows.windows(2) {
+                let (a, b) = (key(sort, &w[0]), key(sort, &w[1]));
+                if descending {
+                    assert!(a >= b, "{sort:?} descending: {a:?} before {b:?}");
+                } else {
+                    assert!(a <= b, "{sort:?} ascending: {a:?} before {b:?}");
+                }
+            }
+            let first = key(sort, &rows[0]);
+            let last = key(sort, &rows[n - 1]);
+            assert_ne!(first, last, "{sort:?}: the data must actually vary for this test to mean anything");
+        }
+    }
+}
+
+#[tokio::test]
+async fn get_invoice_returns_lines_and_payments() {
+    let l = loaded().await;
+    let t = &l.tenants[0];
+    let paid = t
+        .invoices
+        .items
+        .iter()
+        .find(|v| v["Status"] == "PAID" && v["LineItems"].as_array().unwrap().len() == 2)
+        .unwrap();
+    let got = xero::get_invoice(&l.store, &l.orgs[0], &id_of(paid).to_ascii_uppercase()).await.unwrap().unwrap();
+    assert_eq!(got.row.number.as_deref(), paid["InvoiceNumber"].as_str());
+    assert_eq!(got.row.status.as_deref(), Some("PAID"));
+    assert_eq!(got.reference.as_deref(), paid["Reference"].as_str());
+    assert_eq!(got.raw, *paid, "the raw record is kept as Xero sent it");
+    let want_lines: Vec<&str> =
+        paid["LineItems"].as_array().unwrap().iter().map(|l| l["LineItemID"].as_str().unwrap()).collect();
+    let got_lines: Vec<&str> = got.line_items.iter().map(|l| l.line_item_id.as_deref().unwrap()).collect();
+    assert_eq!(got_lines, want_lines, "lines in Xero's order");
+    assert_eq!(got.line_items[0].quantity.as_deref(), Some("1"));
+    assert_eq!(got.line_items[0].account_code.as_deref(), paid["LineItems"][0]["AccountCode"].as_str());
+    let payment = t.payments.items.iter().find(|p| p["Invoice"]["InvoiceID"] == paid["InvoiceID"]).unwrap();
+    assert_eq!(got.payments.len(), 1);
+    let p = &got.payments[0];
+    assert_eq!(p.payment_id, payment["PaymentID"].as_str().unwrap());
+    assert_eq!(p.amount, got.row.total, "the payment settled the whole invoice");
+    assert_eq!(p.currency, got.row.currency, "a payment is in its invoice's currency");
+    assert_eq!(p.account_code.as_deref(), Some("090"));
+    assert_eq!(p.status.as_deref(), Some("AUTHORISED"));
+
+    assert!(xero::get_invoice(&l.store, &l.orgs[1], &id_of(paid)).await.unwrap().is_none(), "other organisation");
+    assert!(xero::get_invoice(&l.store, &l.orgs[0], "no-such-id").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_payment_known_only_from_its_invoice_is_shown() {
+    let fx = Fixture::new();
+    let store = fx.open().await;
+    let tenants = generate(xp_sandbox_kit::Seed::Demo, crate::t0());
+    let org = org_id(&tenants[0]);
+    add_organisation(&store, &org, "EUR").await;
+    let paid = tenants[0].invoices.items.iter().find(|v| v["Status"] == "PAID").unwrap();
+    let mut conn = store.pool().acquire().await.unwrap();
+    xero::upsert(&mut conn, &org, Resource::Invoices, std::slice::from_ref(paid)).await.unwrap();
+    let got = xero::get_invoice(&store, &org, &id_of(paid)).await.unwrap().unwrap();
+    assert_eq!(got.payments.len(), 1, "the invoice's own Payments summary stands in until the feed runs");
+    assert_eq!(got.payments[0].amount, got.row.total);
+}
+
+#[tokio::test]
+async fn a_malformed_record_is_refused_by_name_and_nothing_of_its_page_is_written() {
+    let fx = Fixture::new();
+    let store = fx.open().await;
+    let tenants = generate(xp_sandbox_kit::Seed::Demo, crate::t0());
+    let org = org_id(&tenants[0]);
+    add_organisation(&store, &org, "EUR").await;
+    let page: Vec<Value> = tenants[0].invoices.items[..10].to_vec();
+    let bad_id = id_of(&page[6]);
+    type Spoil = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Spoil, &str)> = vec![
+        ("text total", Box::new(|v| v["Total"] = json!("twelve")), "Total"),
+        ("third decimal", Box::new(|v| v["Total"] = json!(10.005)), "Total"),
+        ("broken date", Box::new(|v| v["Date"] = json!("/Date(yesterday)/")), "Date"),
+        ("impossible DateString", Box::new(|v| v["DateString"] = json!("2026-02-30T00:00:00")), "DateString"),
+        ("line amount", Box::new(|v| v["LineItems"][0]["LineAmount"] = json!([1])), "LineItems[0]"),
+        ("status not text", Box::new(|v| v["Status"] = json!(7)), "Status"),
+    ];
+    let mut conn = store.pool().acquire().await.unwrap();
+    for (name, spoil, field) in cases {
+        let mut bad = page.clone();
+        spoil(&mut bad[6]);
+        let err = xero::upsert(&mut conn, &org, Resource::Invoices, &bad).await.unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(&err, Error::InvalidRecord { id, .. } if *id == bad_id), "{name}: {err:?}");
+        assert!(msg.contains(&bad_id) && msg.contains(field) && msg.contains("invoices"), "{name}: unclear: {msg}");
+        assert_eq!(count(&store, "xero_invoices", &org).await, 0, "{name}: the good records of the page wait too");
+    }
+    let mut no_id = page.clone();
+    no_id[3].as_object_mut().unwrap().remove("InvoiceID");
+    let err = xero::upsert(&mut conn, &org, Resource::Invoices, &no_id).await.unwrap_err();
+    assert!(err.to_string().contains("#3") && err.to_string().contains("InvoiceID"), "{err}");
+    let err = xero::upsert(&mut conn, &org, Resource::Contacts, &[json!("just text")]).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRecord { .. }), "{err:?}");
+
+    // The connection is still usable and the page goes in once it is sound.
+    assert_eq!(xero::upsert(&mut conn, &org, Resource::Invoices, &page).await.unwrap(), 10);
+}
+
+#[tokio::test]
+async fn delete_missing_removes_only_records_gone_upstream() {
+    let l = loaded().await;
+    let t = &l.tenants[0];
+    let keep: Vec<String> =
+        t.invoices.items.iter().skip(10).map(|v| s(v, &["InvoiceID"]).to_ascii_uppercase()).collect();
+    let gone = id_of(&t.invoices.items[0]);
+    let mut tx = l.store.pool().begin().await.unwrap();
+    let removed = xero::delete_missing(&mut tx, &l.orgs[0], Resource::Invoices, &keep).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(removed, 10);
+    assert_eq!(count(&l.store, "xero_invoices", &l.orgs[0]).await, t.invoices.len() as i64 - 10);
+    assert!(xero::get_invoice(&l.store, &l.orgs[0], &gone).await.unwrap().is_none());
+    let orphan_lines: i64 = sqlx::query_scalar("SELECT count(*) FROM xero_invoice_lines WHERE invoice_id = ?")
+        .bind(&gone)
+        .fetch_one(l.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(orphan_lines, 0, "an invoice's lines go with it");
+    assert_eq!(counts(&l).await[0].1, 0, "and so does its raw JSON");
+    let number = s(&t.invoices.items[0], &["InvoiceNumber"]).to_owned();
+    assert!(
+        all_ids(&l.store, &InvoiceQuery { search: Some(number), ..Default::default() }).await.is_empty(),
+        "nor is it still found by search"
+    );
+    assert_eq!(
+        count(&l.store, "xero_invoices", &l.orgs[1]).await,
+        l.tenants[1].invoices.len() as i64,
+        "the other organisation is untouched"
+    );
+    let mut conn = l.store.pool().acquire().await.unwrap();
+    assert_eq!(
+        xero::delete_missing(&mut conn, &l.orgs[0], Resource::Contacts, &[]).await.unwrap(),
+        t.contacts.len() as u64
+    );
+}
+
+#[tokio::test]
+async fn clear_organisation_erases_one_organisation_only() {
+    let l = loaded().await;
+    let other_before: Vec<_> = counts(&l).await.into_iter().filter(|(k, _)| k.starts_with(&l.orgs[1])).collect();
+    let mut conn = l.store.pool().acquire().await.unwrap();
+    let removed = xero::clear_organisation(&mut conn, &l.orgs[0]).await.unwrap();
+    assert!(removed > 1000);
+    for (table, n) in counts(&l).await {
+        if !table.starts_with(&l.orgs[1]) {
+            assert_eq!(n, 0, "{table} is erased");
+        }
+    }
+    let other_after: Vec<_> = counts(&l).await.into_iter().filter(|(k, _)| k.starts_with(&l.orgs[1])).collect();
+    assert_eq!(other_after, other_before);
+    let number = s(&l.tenants[0].invoices.items[0], &["InvoiceNumber"]).to_owned();
+    assert!(all_ids(&l.store, &InvoiceQuery { search: Some(number), ..Default::default() }).await.is_empty());
+    assert!(l.store.check().await.unwrap().ok());
+
+    // Removing the organisation row itself cascades to whatever is left.
+    sqlx::query("DELETE FROM organisations WHERE id = ?").bind(&l.orgs[1]).execute(l.store.pool()).await.unwrap();
+    for (table, n) in counts(&l).await {
+        assert_eq!(n, 0, "{table} follows its organisation");
+    }
+}
+
+#[tokio::test]
+async fn search_input_is_text_never_sql() {
+    let l = loaded().await;
+    let total = invoices(&l).len();
+    for evil in [
+        "'; DROP TABLE xero_invoices; --",
+        "\" OR 1=1 --",
+        "x' OR '1'='1",
+        "\"",
+        "%",
+        "_",
+        "\\",
+        "NEAR(a b)",
+        "number:INV*",
+        "* OR *",
+        "') OR ('1'='1",
+    ] {
+        let ids = all_ids(&l.store, &InvoiceQuery { search: Some(evil.into()), ..Default::default() }).await;
+        assert!(ids.is_empty(), "{evil:?} matches nothing in the demo data, found {}", ids.len());
+    }
+    let page = xero::list_invoices(&l.store, &InvoiceQuery { limit: 1, ..Default::default() }).await.unwrap();
+    assert_eq!(page.total, total as i64, "the table is intact");
+    let contacts =
+        xero::list_contacts(&l.store, &xero::ContactQuery { search: Some("' OR 1=1 --".into()), ..Default::default() })
+            .await
+            .unwrap();
+    assert_eq!(contacts.total, 0);
+}
+
+#[tokio::test]
+async fn contacts_list_and_detail_with_outstanding_per_currency() {
+    let l = loaded().await;
+    let t = &l.tenants[0];
+    let org = &l.orgs[0];
+    let page = xero::list_contacts(
+        &l.store,
+        &xero::ContactQuery { organisation_id: Some(org.clone()), limit: 1000, ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(page.total, t.contacts.len() as i64);
+    assert!(page
+        .rows
+        .windows(2)
+        .all(|w| w[0].name.as_ref().map(|n| n.to_lowercase()) <= w[1].name.as_ref().map(|n| n.to_lowercase())));
+    let archived =
+        xero::list_contacts(&l.store, &xero::ContactQuery { statuses: vec!["ARCHIVED".into()], ..Default::default() })
+            .await
+            .unwrap();
+    let want = l.tenants.iter().flat_map(|t| &t.contacts.items).filter(|c| c["ContactStatus"] == "ARCHIVED").count();
+    assert_eq!(archived.total, want as i64);
+    let suppliers = xero::list_contacts(
+        &l.store,
+        &xero::ContactQuery { organisation_id: Some(org.clone()), is_supplier: Some(true), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(suppliers.total, t.contacts.items.iter().filter(|c| c["IsSupplier"] == true).count() as i64);
+    let by_email =
+        xero::list_contacts(&l.store, &xero::ContactQuery { search: Some("BILLING7.1@".into()), ..Default::default() })
+            .await
+            .unwrap();
+    assert_eq!(by_email.rows.len(), 1, "email search is case-insensitive");
+
+    let c = &t.contacts.items[3];
+    let cid = s(c, &["ContactID"]);
+    let got = xero::get_contact(&l.store, org, cid).await.unwrap().unwrap();
+    assert_eq!(got.row.name.as_deref(), c["Name"].as_str());
+    assert_eq!(got.raw, *c);
+    let mine: Vec<&Value> = t.invoices.items.iter().filter(|v| s(v, &["Contact", "ContactID"]) == cid).collect();
+    assert_eq!(got.invoice_count, mine.len() as i64);
+    let mut want = std::collections::BTreeMap::<(String, String), (i64, i64)>::new();
+    for v in mine.iter().filter(|v| v["Status"] == "AUTHORISED" && minor(&v["AmountDue"]) != 0) {
+        let e = want.entry((s(v, &["CurrencyCode"]).into(), s(v, &["Type"]).into())).or_default();
+        e.0 += minor(&v["AmountDue"]);
+        e.1 += 1;
+    }
+    assert!(!want.is_empty(), "the chosen contact must owe something for this test to mean anything");
+    let got_map: std::collections::BTreeMap<(String, String), (String, i64)> = got
+        .outstanding
+        .iter()
+        .map(|o| ((o.currency.clone().unwrap(), o.type_.clone().unwrap()), (o.amount.clone(), o.invoices)))
+        .collect();
+    let want_map: std::collections::BTreeMap<(String, String), (String, i64)> =
+        want.into_iter().map(|(k, (m, n))| (k, (Decimal::new(m, 2).to_string(), n))).collect();
+    assert_eq!(got_map, want_map);
+}
+
+#[tokio::test]
+async fn bank_transactions_filter_and_show_their_lines() {
+    let l = loaded().await;
+    let t = &l.tenants[1];
+    let org = &l.orgs[1];
+    let q = xero::BankTransactionQuery {
+        organisation_id: Some(org.clone()),
+        types: vec!["SPEND".into()],
+        is_reconciled: Some(true),
+        amount_min_minor: Some(50_000),
+        limit: 1000,
+        ..Default::default()
+    };
+    let got: BTreeSet<String> = xero::list_bank_transactions(&l.store, &q)
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|r| r.bank_transaction_id)
+        .collect();
+    let want: BTreeSet<String> = t
+        .bank_transactions
+        .items
+        .iter()
+        .filter(|b| b["Type"] == "SPEND" && b["IsReconciled"] == true && minor(&b["Total"]) >= 50_000)
+        .map(|b| s(b, &["BankTransactionID"]).to_owned())
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+    let search = xero::list_bank_transactions(
+        &l.store,
+        &xero::BankTransactionQuery { search: Some("tx00011".into()), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(search.total, 2 * 10, "TX000110..TX000119 in each of the two organisations");
+    let b = &t.bank_transactions.items[4];
+    let detail = xero::get_bank_transaction(&l.store, org, s(b, &["BankTransactionID"])).await.unwrap().unwrap();
+    assert_eq!(
+        detail.row.total.as_deref().map(|x| Decimal::from_str(x).unwrap()),
+        Some(Decimal::new(minor(&b["Total"]), 2))
+    );
+    assert_eq!(detail.row.bank_account_code.as_deref(), Some("090"));
+    assert_eq!(detail.line_items.len(), 1);
+    assert_eq!(detail.line_items[0].line_amount, detail.row.total);
+}

@@ -1,0 +1,328 @@
+//! Runs passes: per organisation its resources one after another, organisations side by side.
+
+use crate::cursor;
+use crate::error::{Error, Result, SourceError};
+use crate::pass::{self, PageFacts};
+use crate::progress::{eta, Progress, ProgressState};
+use serde_json::Value;
+use sqlx::SqliteConnection;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+use xp_core::Clock;
+use xp_store::Store;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One resource of one organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobKey {
+    /// The app's organisation id (sync_cursors' key).
+    pub organisation_id: String,
+    /// The provider's id for it (e.g. Xero tenant id).
+    pub tenant_id: String,
+    pub resource: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceSpec {
+    pub name: String,
+    /// Fetched page by page (`page=N`); otherwise one call returns everything.
+    pub paged: bool,
+    /// Honours a modified-since filter; otherwise every pass is a full read.
+    pub incremental: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FetchRequest {
+    pub page: Option<u32>,
+    pub page_size: u32,
+    pub since_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FetchedPage {
+    pub records: Vec<Value>,
+    pub page_count: Option<u32>,
+    pub item_count: Option<u64>,
+}
+
+/// How to read a provider.
+pub trait Source: Send + Sync {
+    fn resources(&self) -> Vec<ResourceSpec>;
+    fn fetch<'a>(
+        &'a self,
+        job: &'a JobKey,
+        req: FetchRequest,
+    ) -> BoxFuture<'a, std::result::Result<FetchedPage, SourceError>>;
+    /// The record's id, for reconciliation.
+    fn record_id(&self, resource: &str, record: &Value) -> Option<String>;
+    /// The record's last modification (ms since the epoch, provider time).
+    fn record_updated_ms(&self, resource: &str, record: &Value) -> Option<i64>;
+}
+
+/// How to store what was read. Called inside the page's transaction.
+pub trait Sink: Send + Sync {
+    fn write<'a>(
+        &'a self,
+        conn: &'a mut SqliteConnection,
+        job: &'a JobKey,
+        records: &'a [Value],
+    ) -> BoxFuture<'a, std::result::Result<(), String>>;
+    /// After a complete full pass: remove local records of `job` whose ids are not in `keep`.
+    fn remove_missing<'a>(
+        &'a self,
+        conn: &'a mut SqliteConnection,
+        job: &'a JobKey,
+        keep: &'a [String],
+    ) -> BoxFuture<'a, std::result::Result<u64, String>>;
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct EngineConfig {
+    pub page_size: u32,
+    /// How often a full reconciliation runs instead of an incremental pass.
+    pub full_every: Duration,
+    /// Organisations synced side by side.
+    pub concurrent_organisations: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self { page_size: 1000, full_every: Duration::from_secs(7 * 86_400), concurrent_organisations: 8 }
+    }
+}
+
+/// How one organisation's sync ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrgOutcome {
+    Done {
+        items: u64,
+        calls: u32,
+    },
+    Cancelled,
+    /// The daily limit: nothing more today.
+    Paused {
+        retry_after: Option<Duration>,
+    },
+    ReconnectNeeded(String),
+    /// Some resources failed (transient); they resume from their cursor next time.
+    Failed {
+        failed: Vec<(String, String)>,
+    },
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    config: EngineConfig,
+}
+
+/// The organisation an engine run is about.
+#[derive(Debug, Clone)]
+pub struct Org {
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+}
+
+impl Engine {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, config: EngineConfig) -> Self {
+        Self { store, clock, config }
+    }
+
+    fn now_ms(&self) -> i64 {
+        (self.clock.now().unix_timestamp_nanos() / 1_000_000) as i64
+    }
+
+    /// Syncs every resource of one organisation, in order; stops early on cancellation, a
+    /// daily limit or lost credentials.
+    pub async fn sync_org(
+        &self,
+        source: &dyn Source,
+        sink: &dyn Sink,
+        org: &Org,
+        force_full: bool,
+        report: &(dyn Fn(Progress) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> OrgOutcome {
+        let mut items = 0;
+        let mut calls = 0;
+        let mut failed = Vec::new();
+        for spec in source.resources() {
+            let job = JobKey {
+                organisation_id: org.id.clone(),
+                tenant_id: org.tenant_id.clone(),
+                resource: spec.name.clone(),
+            };
+            match self.sync_resource(source, sink, org, &job, &spec, force_full, report, cancel).await {
+                Ok((n, c)) => {
+                    items += n;
+                    calls += c;
+                }
+                Err(Error::Cancelled) => return OrgOutcome::Cancelled,
+                Err(Error::Source(SourceError::DailyLimit { retry_after })) => {
+                    return OrgOutcome::Paused { retry_after }
+                }
+                Err(Error::Source(SourceError::ReconnectNeeded(m))) => return OrgOutcome::ReconnectNeeded(m),
+                Err(e) => failed.push((spec.name.clone(), e.to_string())),
+            }
+        }
+        if failed.is_empty() {
+            OrgOutcome::Done { items, calls }
+        } else {
+            OrgOutcome::Failed { failed }
+        }
+    }
+
+    /// Syncs several organisations side by side (bounded); each keeps its own pace, so a slow
+    /// or limited one does not hold the others back.
+    pub async fn sync_orgs(
+        &self,
+        source: Arc<dyn Source>,
+        sink: Arc<dyn Sink>,
+        orgs: Vec<Org>,
+        force_full: bool,
+        report: Arc<dyn Fn(Progress) + Send + Sync>,
+        cancel: CancellationToken,
+    ) -> Vec<(Org, OrgOutcome)> {
+        let slots = Arc::new(tokio::sync::Semaphore::new(self.config.concurrent_organisations.max(1)));
+        let mut set = tokio::task::JoinSet::new();
+        for org in orgs {
+            let (engine, source, sink, report, cancel, slots) =
+                (self.clone(), source.clone(), sink.clone(), report.clone(), cancel.clone(), slots.clone());
+            set.spawn(async move {
+                let _slot = slots.acquire_owned().await;
+                let outcome =
+                    engine.sync_org(source.as_ref(), sink.as_ref(), &org, force_full, report.as_ref(), &cancel).await;
+                (org, outcome)
+            });
+        }
+        let mut out = Vec::new();
+        while let Some(r) = set.join_next().await {
+            if let Ok(done) = r {
+                out.push(done);
+            }
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn sync_resource(
+        &self,
+        source: &dyn Source,
+        sink: &dyn Sink,
+        org: &Org,
+        job: &JobKey,
+        spec: &crate::ResourceSpec,
+        force_full: bool,
+        report: &(dyn Fn(Progress) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<(u64, u32)> {
+        let mut conn = self.store.pool().acquire().await?;
+        let mut cur = cursor::load(&mut conn, &job.organisation_id, &job.resource).await?;
+        drop(conn);
+        let full_every_ms = self.config.full_every.as_millis() as i64;
+        let mut pass = pass::begin(&cur, self.now_ms(), full_every_ms, force_full || !spec.incremental);
+        let started = Instant::now();
+        let mut items_done = 0u64;
+        let mut pages_done = 0u32;
+        let mut keep_ids: Vec<String> = Vec::new();
+        let progress = |state, pages_done: u32, items_done: u64, pass: &pass::Pass, message: Option<String>| Progress {
+            organisation_id: org.id.clone(),
+            organisation_name: org.name.clone(),
+            resource: job.resource.clone(),
+            state,
+            pages_done,
+            page_count: pass.item_count.map(|n| n.div_ceil(self.config.page_size as u64) as u32),
+            items_done,
+            item_count: pass.item_count,
+            eta: eta(items_done, pass.item_count, started.elapsed()),
+            message,
+        };
+        report(progress(ProgressState::Running, 0, 0, &pass, None));
+        loop {
+            if cancel.is_cancelled() {
+                report(progress(ProgressState::Cancelled, pages_done, items_done, &pass, None));
+                return Err(Error::Cancelled);
+            }
+            let req = FetchRequest {
+                page: spec.paged.then_some(pass.next_page),
+                page_size: self.config.page_size,
+                since_ms: pass.since_ms,
+            };
+            let fetched = tokio::select! {
+                r = source.fetch(job, req) => r,
+                _ = cancel.cancelled() => {
+                    report(progress(ProgressState::Cancelled, pages_done, items_done, &pass, None));
+                    return Err(Error::Cancelled);
+                }
+            };
+            let page = match fetched {
+                Ok(p) => p,
+                Err(e) => {
+                    let state = match e {
+                        SourceError::DailyLimit { .. } => ProgressState::Paused,
+                        _ => ProgressState::Failed,
+                    };
+                    report(progress(state, pages_done, items_done, &pass, Some(e.to_string())));
+                    return Err(e.into());
+                }
+            };
+            let facts = PageFacts {
+                records: page.records.len(),
+                page_size: self.config.page_size,
+                page_count: page.page_count,
+                item_count: page.item_count.or(if spec.paged { None } else { Some(page.records.len() as u64) }),
+                max_updated_ms: page.records.iter().filter_map(|r| source.record_updated_ms(&job.resource, r)).max(),
+                paged: spec.paged,
+            };
+            let done = pass::after_page(&mut pass, &facts);
+            if pass.full && !pass.resumed {
+                keep_ids.extend(page.records.iter().filter_map(|r| source.record_id(&job.resource, r)));
+            }
+            // The page's rows and the cursor that follows them commit together. IMMEDIATE takes
+            // the write lock up front: with several organisations writing at once, a deferred
+            // transaction's lock upgrade fails at once with SQLITE_BUSY instead of waiting.
+            let mut conn = self.store.pool().acquire().await?;
+            sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+            let committed = async {
+                sink.write(&mut conn, job, &page.records).await.map_err(Error::Sink)?;
+                if done {
+                    if pass::may_remove_missing(&pass) {
+                        let removed = sink.remove_missing(&mut conn, job, &keep_ids).await.map_err(Error::Sink)?;
+                        if removed > 0 {
+                            tracing::info!(resource = %job.resource, removed, "removed records gone upstream");
+                        }
+                    }
+                    pass::finish(&mut cur, &pass);
+                } else {
+                    cur.pass = Some(pass.clone());
+                }
+                cursor::save(&mut conn, &job.organisation_id, &job.resource, &cur, self.now_ms()).await?;
+                Ok::<_, Error>(())
+            }
+            .await;
+            match committed {
+                Ok(()) => {
+                    sqlx::query("COMMIT").execute(&mut *conn).await?;
+                }
+                Err(e) => {
+                    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                    report(progress(ProgressState::Failed, pages_done, items_done, &pass, Some(e.to_string())));
+                    return Err(e);
+                }
+            }
+            pages_done += 1;
+            items_done += page.records.len() as u64;
+            if done {
+                report(progress(ProgressState::Done, pages_done, items_done, &pass, None));
+                return Ok((items_done, pages_done));
+            }
+            report(progress(ProgressState::Running, pages_done, items_done, &pass, None));
+        }
+    }
+}

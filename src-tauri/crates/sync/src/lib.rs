@@ -1,0 +1,21 @@
+//! The sync engine, shared by every provider: it walks a provider's resources page by page,
+//! commits each page's rows and the cursor that says where to go on in ONE transaction (so a
+//! crash at any point resumes from the last committed page and ends equal to an uninterrupted
+//! run), runs incremental passes from a high-water mark with a periodic full reconciliation,
+//! reports progress and honours cancellation.
+//!
+//! Providers plug in through [`Source`] (how to fetch a page) and [`Sink`] (how to store it);
+//! the engine never knows whose data it moves.
+
+mod cursor;
+mod engine;
+mod error;
+pub mod pass;
+mod progress;
+
+pub use engine::{
+    BoxFuture, Engine, EngineConfig, FetchRequest, FetchedPage, JobKey, Org, OrgOutcome, ResourceSpec, Sink, Source,
+};
+pub use error::{Error, Result, SourceError};
+pub use progress::{Progress, ProgressState};
+pub use tokio_util::sync::CancellationToken;

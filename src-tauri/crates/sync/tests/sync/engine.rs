@@ -1,0 +1,165 @@
+use crate::{db, stored, upstream, Fake, TableSink};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use xp_core::{Clock, ManualClock};
+use xp_sync::{CancellationToken, Engine, EngineConfig, Org, OrgOutcome, Progress, ProgressState};
+
+fn engine(store: &xp_store::Store, clock: &ManualClock, page_size: u32) -> Engine {
+    let clock: Arc<dyn Clock> = Arc::new(clock.clone());
+    Engine::new(
+        store.clone(),
+        clock,
+        EngineConfig { page_size, full_every: Duration::from_secs(7 * 86_400), concurrent_organisations: 4 },
+    )
+}
+
+fn clock() -> ManualClock {
+    ManualClock::new(time::macros::datetime!(2026-11-23 09:00 UTC))
+}
+
+fn org(id: &str) -> Org {
+    Org { id: id.into(), tenant_id: format!("tenant-{id}"), name: format!("Org {id}") }
+}
+
+fn collect() -> (Arc<Mutex<Vec<Progress>>>, impl Fn(Progress) + Send + Sync) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    (seen, move |p| s.lock().unwrap().push(p))
+}
+
+#[tokio::test]
+async fn a_full_sync_copies_everything_page_by_page_with_progress() {
+    let d = db(&["o1"]).await;
+    let fake = Fake::with_records("Invoices", 2_345);
+    let (seen, report) = collect();
+    let out = engine(&d.store, &clock(), 1000)
+        .sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &report, &CancellationToken::new())
+        .await;
+    assert_eq!(out, OrgOutcome::Done { items: 2_345, calls: 4 }, "1 call for Settings + 3 pages of 1000");
+    assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"));
+    let seen = seen.lock().unwrap();
+    let last = seen.iter().rev().find(|p| p.resource == "Invoices").unwrap();
+    assert_eq!(
+        (last.state, last.pages_done, last.page_count, last.items_done),
+        (ProgressState::Done, 3, Some(3), 2_345)
+    );
+    assert!(seen.iter().any(|p| p.state == ProgressState::Running && p.items_done == 1000), "progress after each page");
+}
+
+#[tokio::test]
+async fn an_incremental_sync_reads_only_what_changed() {
+    let d = db(&["o1"]).await;
+    let fake = Fake::with_records("Invoices", 500);
+    let c = clock();
+    let e = engine(&d.store, &c, 100);
+    let cancel = CancellationToken::new();
+    e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &cancel).await;
+    let before = fake.calls.load(Ordering::SeqCst);
+    // Nothing changed: one call per resource.
+    e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &cancel).await;
+    assert_eq!(fake.calls.load(Ordering::SeqCst) - before, 2, "no changes → one call per resource");
+    fake.touch("r00010", 9_000, -1);
+    fake.touch("r00020", 9_001, -2);
+    let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &cancel).await;
+    // The boundary record (the previous high-water mark) is read again: inclusive modified-since.
+    assert!(matches!(out, OrgOutcome::Done { items, .. } if items <= 3 + 500), "{out:?}");
+    assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"));
+}
+
+#[tokio::test]
+async fn an_interrupted_sync_resumes_from_its_last_page_and_ends_equal() {
+    for stop_after in [1u32, 2, 3, 5, 7] {
+        let d = db(&["o1"]).await;
+        let fake = Fake::with_records("Invoices", 1_050);
+        let c = clock();
+        let e = engine(&d.store, &c, 100);
+        *fake.fail_after.lock().unwrap() = Some(stop_after);
+        let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+        assert!(matches!(out, OrgOutcome::Failed { .. }), "{out:?}");
+        *fake.fail_after.lock().unwrap() = None;
+        let calls_before = fake.calls.load(Ordering::SeqCst);
+        let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+        assert!(matches!(out, OrgOutcome::Done { .. }), "{out:?}");
+        assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"), "stopped after {stop_after}");
+        let resumed_calls = fake.calls.load(Ordering::SeqCst) - calls_before;
+        assert!(resumed_calls <= 12, "resumed, not restarted: {resumed_calls} calls after stopping at {stop_after}");
+    }
+}
+
+#[tokio::test]
+async fn a_full_reconciliation_removes_what_is_gone_upstream() {
+    let d = db(&["o1"]).await;
+    let fake = Fake::with_records("Invoices", 300);
+    let c = clock();
+    let e = engine(&d.store, &c, 100);
+    let cancel = CancellationToken::new();
+    e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &cancel).await;
+    fake.remove("r00007");
+    // A deletion does not show in a modified-since read; the periodic full pass catches it.
+    e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &cancel).await;
+    assert_eq!(stored(&d.store, "o1", "Invoices").await.len(), 300);
+    c.advance(time::Duration::days(8));
+    e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &cancel).await;
+    assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"));
+}
+
+#[tokio::test]
+async fn cancelling_stops_between_pages_and_the_next_run_resumes() {
+    let d = db(&["o1"]).await;
+    let fake = Fake::with_records("Invoices", 1_000);
+    let e = engine(&d.store, &clock(), 100);
+    let cancel = CancellationToken::new();
+    let c2 = cancel.clone();
+    let report = move |p: Progress| {
+        if p.resource == "Invoices" && p.pages_done == 3 {
+            c2.cancel();
+        }
+    };
+    let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &report, &cancel).await;
+    assert_eq!(out, OrgOutcome::Cancelled);
+    let partial = stored(&d.store, "o1", "Invoices").await.len();
+    assert_eq!(partial, 300, "committed pages stay");
+    let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+    assert!(matches!(out, OrgOutcome::Done { items: 700, .. }), "{out:?}");
+    assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"));
+}
+
+#[tokio::test]
+async fn a_daily_limit_pauses_one_organisation_and_not_the_others() {
+    let d = db(&["o1", "o2"]).await;
+    let limited = Fake::with_records("Invoices", 500);
+    *limited.daily_limit_after.lock().unwrap() = Some(2);
+    let e = engine(&d.store, &clock(), 100);
+    let out = e.sync_org(limited.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+    assert!(matches!(out, OrgOutcome::Paused { retry_after: Some(_) }), "{out:?}");
+    let healthy = Fake::with_records("Invoices", 500);
+    let results = e
+        .sync_orgs(
+            healthy.clone(),
+            Arc::new(TableSink),
+            vec![org("o2")],
+            false,
+            Arc::new(|_| {}),
+            CancellationToken::new(),
+        )
+        .await;
+    assert!(matches!(results[0].1, OrgOutcome::Done { items: 500, .. }));
+}
+
+#[tokio::test]
+async fn many_organisations_sync_side_by_side() {
+    let ids: Vec<String> = (0..12).map(|i| format!("o{i}")).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let d = db(&refs).await;
+    let fake = Fake::with_records("Invoices", 250);
+    let orgs = ids.iter().map(|i| org(i)).collect();
+    let results = engine(&d.store, &clock(), 100)
+        .sync_orgs(fake.clone(), Arc::new(TableSink), orgs, false, Arc::new(|_| {}), CancellationToken::new())
+        .await;
+    assert_eq!(results.len(), 12);
+    for (o, out) in &results {
+        assert!(matches!(out, OrgOutcome::Done { items: 250, .. }), "{}: {out:?}", o.id);
+        assert_eq!(stored(&d.store, &o.id, "Invoices").await.len(), 250);
+    }
+}

@@ -1,0 +1,206 @@
+//! The engine against a real encrypted store and a fake paged source that behaves like Xero's
+//! lists (page/pageSize, inclusive modified-since, ordered by modification time).
+#![allow(clippy::unwrap_used)]
+
+mod engine;
+
+use serde_json::{json, Value};
+use sqlx::Row;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use xp_store::{Store, StoreKey};
+use xp_sync::{BoxFuture, FetchRequest, FetchedPage, JobKey, ResourceSpec, Sink, Source, SourceError};
+
+/// Upstream data: resource → records `{id, updated, value}`.
+#[derive(Default)]
+pub struct Fake {
+    pub data: Mutex<Vec<(String, Value)>>,
+    pub calls: AtomicU32,
+    /// Fail every call after this many (a "crash" or an outage).
+    pub fail_after: Mutex<Option<u32>>,
+    pub daily_limit_after: Mutex<Option<u32>>,
+}
+
+impl Fake {
+    pub fn with_records(resource: &str, n: usize) -> Arc<Fake> {
+        let f = Fake::default();
+        {
+            let mut d = f.data.lock().unwrap();
+            for i in 0..n {
+                d.push((
+                    resource.to_owned(),
+                    json!({"id": format!("r{i:05}"), "updated": 1_000 + i as i64, "value": i}),
+                ));
+            }
+        }
+        Arc::new(f)
+    }
+
+    pub fn touch(&self, id: &str, updated: i64, value: i64) {
+        let mut d = self.data.lock().unwrap();
+        if let Some((_, r)) = d.iter_mut().find(|(_, r)| r["id"] == id) {
+            r["updated"] = json!(updated);
+            r["value"] = json!(value);
+        }
+    }
+
+    pub fn remove(&self, id: &str) {
+        self.data.lock().unwrap().retain(|(_, r)| r["id"] != id);
+    }
+}
+
+impl Source for Fake {
+    fn resources(&self) -> Vec<ResourceSpec> {
+        vec![
+            ResourceSpec { name: "Settings".into(), paged: false, incremental: false },
+            ResourceSpec { name: "Invoices".into(), paged: true, incremental: true },
+        ]
+    }
+
+    fn fetch<'a>(&'a self, job: &'a JobKey, req: FetchRequest) -> BoxFuture<'a, Result<FetchedPage, SourceError>> {
+        Box::pin(async move {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            if self.daily_limit_after.lock().unwrap().is_some_and(|k| n > k) {
+                return Err(SourceError::DailyLimit { retry_after: Some(std::time::Duration::from_secs(3600)) });
+            }
+            if self.fail_after.lock().unwrap().is_some_and(|k| n > k) {
+                return Err(SourceError::Transient("connection reset".into()));
+            }
+            let mut rows: Vec<Value> = self
+                .data
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(r, v)| *r == job.resource && req.since_ms.is_none_or(|s| v["updated"].as_i64().unwrap() >= s))
+                .map(|(_, v)| v.clone())
+                .collect();
+            rows.sort_by_key(|v| (v["updated"].as_i64().unwrap(), v["id"].as_str().unwrap().to_owned()));
+            let total = rows.len();
+            let Some(page) = req.page else {
+                return Ok(FetchedPage { records: rows, page_count: None, item_count: None });
+            };
+            let size = req.page_size as usize;
+            let start = ((page as usize - 1) * size).min(total);
+            let end = (start + size).min(total);
+            Ok(FetchedPage {
+                records: rows[start..end].to_vec(),
+                page_count: Some(total.div_ceil(size) as u32),
+                item_count: Some(total as u64),
+            })
+        })
+    }
+
+    fn record_id(&self, _resource: &str, record: &Value) -> Option<String> {
+        record["id"].as_str().map(str::to_owned)
+    }
+
+    fn record_updated_ms(&self, _resource: &str, record: &Value) -> Option<i64> {
+        record["updated"].as_i64()
+    }
+}
+
+/// Stores records in a test table.
+pub struct TableSink;
+
+impl Sink for TableSink {
+    fn write<'a>(
+        &'a self,
+        conn: &'a mut sqlx::SqliteConnection,
+        job: &'a JobKey,
+        records: &'a [Value],
+    ) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            for r in records {
+                sqlx::query("INSERT INTO t_records (org, resource, id, raw) VALUES (?, ?, ?, ?) ON CONFLICT (org, resource, id) DO UPDATE SET raw = excluded.raw")
+                    .bind(&job.organisation_id)
+                    .bind(&job.resource)
+                    .bind(r["id"].as_str().unwrap_or_default())
+                    .bind(r.to_string())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        })
+    }
+
+    fn remove_missing<'a>(
+        &'a self,
+        conn: &'a mut sqlx::SqliteConnection,
+        job: &'a JobKey,
+        keep: &'a [String],
+    ) -> BoxFuture<'a, Result<u64, String>> {
+        Box::pin(async move {
+            let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM t_records WHERE org = ? AND resource = ?")
+                .bind(&job.organisation_id)
+                .bind(&job.resource)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(|e| e.to_string())?;
+            let keep: std::collections::HashSet<&String> = keep.iter().collect();
+            let mut removed = 0;
+            for id in ids.iter().filter(|i| !keep.contains(i)) {
+                sqlx::query("DELETE FROM t_records WHERE org = ? AND resource = ? AND id = ?")
+                    .bind(&job.organisation_id)
+                    .bind(&job.resource)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                removed += 1;
+            }
+            Ok(removed)
+        })
+    }
+}
+
+pub struct Db {
+    pub _dir: tempfile::TempDir,
+    pub store: Store,
+}
+
+pub async fn db(orgs: &[&str]) -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("t.db"), &StoreKey::generate()).await.unwrap();
+    sqlx::query("CREATE TABLE t_records (org TEXT, resource TEXT, id TEXT, raw TEXT, PRIMARY KEY (org, resource, id))")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO connections (id, provider, display_name, created_at, updated_at) VALUES ('c1', 'xero', 'X', 'now', 'now')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    for o in orgs {
+        sqlx::query("INSERT INTO organisations (id, connection_id, provider, external_id, name, created_at, updated_at) VALUES (?, 'c1', 'xero', ?, ?, 'now', 'now')")
+            .bind(o)
+            .bind(format!("tenant-{o}"))
+            .bind(format!("Org {o}"))
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+    Db { _dir: dir, store }
+}
+
+/// What the store holds for an org and resource: id → raw record.
+pub async fn stored(store: &Store, org: &str, resource: &str) -> std::collections::BTreeMap<String, Value> {
+    sqlx::query("SELECT id, raw FROM t_records WHERE org = ? AND resource = ?")
+        .bind(org)
+        .bind(resource)
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get::<String, _>(0), serde_json::from_str(&r.get::<String, _>(1)).unwrap()))
+        .collect()
+}
+
+pub fn upstream(f: &Fake, resource: &str) -> std::collections::BTreeMap<String, Value> {
+    f.data
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(r, _)| r == resource)
+        .map(|(_, v)| (v["id"].as_str().unwrap().to_owned(), v.clone()))
+        .collect()
+}

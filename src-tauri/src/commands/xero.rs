@@ -1,0 +1,124 @@
+use crate::{AppStateExt, CmdError};
+use std::sync::Arc;
+use tauri::{AppHandle, Emitter, Runtime};
+use xp_ipc::{InvoiceDetail, InvoicePage, InvoiceQuery, Organisation, SyncProgress, SyncState, XeroConnectResult};
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn list_organisations<R: Runtime>(app: AppHandle<R>) -> Result<Vec<Organisation>, CmdError> {
+    Ok(xp_app::xero::organisations(&app.services()?).await?)
+}
+
+/// Opens Xero's sign-in in the system browser (never a webview: RFC 8252 §8.12) and waits for
+/// the loopback redirect.
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn connect_xero<R: Runtime>(app: AppHandle<R>) -> Result<XeroConnectResult, CmdError> {
+    Ok(app
+        .xero()?
+        .connect(|url| {
+            if let Err(e) = webbrowser::open(url.as_str()) {
+                tracing::warn!(error = %e, "could not open the system browser for Xero sign-in");
+            }
+        })
+        .await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn keep_organisations<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    tenant_ids: Vec<String>,
+) -> Result<Vec<Organisation>, CmdError> {
+    Ok(app.xero()?.keep(&connection_id, &tenant_ids).await?)
+}
+
+/// Starts a sync in the background; progress arrives as `sync-progress` events.
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn sync_now<R: Runtime>(app: AppHandle<R>, organisation_id: Option<String>) -> Result<(), CmdError> {
+    let xero = app.xero()?;
+    let emitter = app.clone();
+    let report = Arc::new(move |p: xp_sync::Progress| {
+        let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, progress(p));
+    });
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = xero.sync(organisation_id.as_deref(), false, report).await {
+            tracing::warn!(error = %e, "sync did not start");
+        }
+    });
+    Ok(())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn cancel_sync<R: Runtime>(app: AppHandle<R>) -> Result<(), CmdError> {
+    app.xero()?.cancel_sync();
+    Ok(())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn disconnect_organisation<R: Runtime>(
+    app: AppHandle<R>,
+    organisation_id: String,
+    erase_data: bool,
+) -> Result<(), CmdError> {
+    Ok(app.xero()?.disconnect(&organisation_id, erase_data).await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn list_invoices<R: Runtime>(app: AppHandle<R>, query: InvoiceQuery) -> Result<InvoicePage, CmdError> {
+    Ok(xp_app::invoices::list(&app.services()?, &query).await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn get_invoice<R: Runtime>(
+    app: AppHandle<R>,
+    organisation_id: String,
+    invoice_id: String,
+) -> Result<InvoiceDetail, CmdError> {
+    Ok(xp_app::invoices::get(&app.services()?, &organisation_id, &invoice_id).await?)
+}
+
+/// Opens an invoice in Xero's web app in the system browser. The URL is built in Rust from the
+/// stored invoice, so the webview cannot make the app open an arbitrary address.
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn open_in_xero<R: Runtime>(
+    app: AppHandle<R>,
+    organisation_id: String,
+    invoice_id: String,
+) -> Result<(), CmdError> {
+    let detail = xp_app::invoices::get(&app.services()?, &organisation_id, &invoice_id).await?;
+    webbrowser::open(&detail.xero_url).map_err(|e| {
+        CmdError(xp_ipc::IpcError {
+            code: xp_core::ErrorCode::Internal,
+            message: format!("could not open the browser: {e}"),
+        })
+    })
+}
+
+fn progress(p: xp_sync::Progress) -> SyncProgress {
+    SyncProgress {
+        organisation_id: p.organisation_id,
+        organisation_name: p.organisation_name,
+        resource: p.resource,
+        state: match p.state {
+            xp_sync::ProgressState::Running => SyncState::Running,
+            xp_sync::ProgressState::Done => SyncState::Done,
+            xp_sync::ProgressState::Failed => SyncState::Failed,
+            xp_sync::ProgressState::Cancelled => SyncState::Cancelled,
+            xp_sync::ProgressState::Paused => SyncState::Paused,
+        },
+        pages_done: p.pages_done,
+        page_count: p.page_count,
+        items_done: p.items_done,
+        item_count: p.item_count,
+        eta_seconds: p.eta.map(|d| d.as_secs() as u32),
+        message: p.message,
+    }
+}

@@ -1,0 +1,51 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+
+import { onSyncProgress } from '../../lib/ipc';
+import { invoicesKey } from '../invoices/useInvoices';
+import { organisationsKey } from '../organisations/useOrganisations';
+import { applyProgress, isActive, isAllDone, SyncProgressContext, type OrganisationSync } from './syncProgress';
+
+/** Collects `sync-progress` events for the whole frame and refreshes cached data when an organisation finishes. */
+export function SyncProgressProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [organisations, setOrganisations] = useState<OrganisationSync[]>([]);
+  const latest = useRef<OrganisationSync[]>([]);
+
+  useEffect(() => {
+    let disposed = false;
+    let unlisten: (() => void) | undefined;
+    onSyncProgress((event) => {
+      const next = applyProgress(latest.current, event);
+      latest.current = next;
+      setOrganisations(next);
+      const sync = next.find((s) => s.organisationId === event.organisationId);
+      if (event.state === 'done' && sync && isAllDone(sync)) {
+        void queryClient.invalidateQueries({ queryKey: organisationsKey });
+        void queryClient.invalidateQueries({ queryKey: invoicesKey });
+      }
+    })
+      .then((stop) => {
+        if (disposed) stop();
+        else unlisten = stop;
+      })
+      .catch(() => {
+        // Outside the desktop shell there is no event bus; no progress can arrive.
+      });
+    return () => {
+      disposed = true;
+      unlisten?.();
+    };
+  }, [queryClient]);
+
+  const clearFinished = useCallback(() => {
+    latest.current = latest.current.filter(isActive);
+    setOrganisations(latest.current);
+  }, []);
+
+  const value = useMemo(
+    () => ({ organisations, active: organisations.some(isActive), clearFinished }),
+    [organisations, clearFinished],
+  );
+  return <SyncProgressContext value={value}>{children}</SyncProgressContext>;
+}

@@ -1,0 +1,203 @@
+import type { ReactNode } from 'react';
+import { Link, useParams } from 'react-router-dom';
+
+import { Card } from '../components/ui/Card';
+import { EmptyState } from '../components/ui/EmptyState';
+import { ErrorPanel } from '../components/ui/ErrorPanel';
+import { Loading } from '../components/ui/Loading';
+import { PageHeader } from '../components/ui/PageHeader';
+import { buttonClass, linkClass, numericCell } from '../components/ui/styles';
+import { InvoiceStatusBadge } from '../features/invoices/InvoiceStatusBadge';
+import { useInvoice } from '../features/invoices/useInvoices';
+import { openInXero } from '../lib/ipc';
+import type { InvoiceDetail } from '../lib/bindings';
+import { formatDate, formatMoney } from '../lib/format';
+
+const th = 'px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400';
+const td = 'px-3 py-2.5 text-sm';
+
+function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium text-zinc-500 dark:text-zinc-400">{label}</dt>
+      <dd className="mt-0.5 text-sm text-zinc-900 dark:text-zinc-100" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
+function Detail({ detail }: { detail: InvoiceDetail }) {
+  const { row } = detail;
+  const money = (amount: string) => formatMoney(amount, row.currency);
+  const contactFilter = row.contactId
+    ? `/invoices?${new URLSearchParams({ contact: row.contactId, contactName: row.contactName }).toString()}`
+    : null;
+  return (
+    <>
+      <PageHeader
+        title={`Invoice ${row.number || '(no number)'}`}
+        description={`${row.invoiceType === 'ACCPAY' ? 'Bill' : 'Sales invoice'} · ${detail.organisationName}`}
+        actions={
+          <a
+            href={detail.xeroUrl}
+            target="_blank"
+            rel="noopener noreferrer"
+            data-testid="open-in-xero"
+            className={buttonClass('secondary')}
+            onClick={(event) => {
+              // The webview cannot open a browser itself: Rust opens the system browser.
+              event.preventDefault();
+              void openInXero(row.organisationId, row.invoiceId);
+            }}
+          >
+            Open in Xero<span className="sr-only"> (opens in your browser)</span>
+          </a>
+        }
+      />
+      <div className="space-y-6">
+        <Card title="Summary">
+          <dl className="grid gap-4 sm:grid-cols-3 lg:grid-cols-4">
+            <Fact label="Number" testId="invoice-number">{row.number || '—'}</Fact>
+            <Fact label="Contact">
+              {contactFilter ? (
+                <Link to={contactFilter} className={linkClass} title="Show all invoices of this contact">
+                  {row.contactName}
+                </Link>
+              ) : (
+                row.contactName
+              )}
+            </Fact>
+            <Fact label="Status">
+              <InvoiceStatusBadge status={row.status} />
+            </Fact>
+            <Fact label="Reference">{detail.reference ?? '—'}</Fact>
+            <Fact label="Date">{formatDate(row.date)}</Fact>
+            <Fact label="Due">{formatDate(row.dueDate)}</Fact>
+            <Fact label="Currency">{row.currency}</Fact>
+            <div />
+            <Fact label="Total" testId="invoice-total">
+              <span className="text-lg font-semibold tabular-nums">{money(row.total)}</span>
+            </Fact>
+            <Fact label="Amount due" testId="invoice-amount-due">
+              <span className="text-lg font-semibold tabular-nums">{money(row.amountDue)}</span>
+            </Fact>
+          </dl>
+        </Card>
+        <Card title="Line items">
+          {detail.lineItems.length === 0 ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">This invoice has no line items.</p>
+          ) : (
+            <div className="-mx-5 -my-4 overflow-x-auto">
+              <table className="w-full" aria-label="Line items" data-testid="line-items">
+                <thead className="border-b border-zinc-200 dark:border-zinc-800">
+                  <tr>
+                    <th scope="col" className={`${th} pl-5`}>Description</th>
+                    <th scope="col" className={`${th} text-right`}>Quantity</th>
+                    <th scope="col" className={`${th} text-right`}>Unit price</th>
+                    <th scope="col" className={th}>Account</th>
+                    <th scope="col" className={th}>Tax</th>
+                    <th scope="col" className={`${th} text-right`}>Tax amount</th>
+                    <th scope="col" className={`${th} pr-5 text-right`}>Amount</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                  {detail.lineItems.map((line, i) => (
+                    <tr key={i}>
+                      <td className={`${td} pl-5`}>{line.description || '—'}</td>
+                      <td className={`${td} ${numericCell}`}>{line.quantity}</td>
+                      <td className={`${td} ${numericCell}`}>{money(line.unitAmount)}</td>
+                      <td className={`${td} font-mono text-xs`}>{line.accountCode ?? '—'}</td>
+                      <td className={`${td} font-mono text-xs`}>{line.taxType ?? '—'}</td>
+                      <td className={`${td} ${numericCell}`}>{money(line.taxAmount)}</td>
+                      <td className={`${td} ${numericCell} pr-5`}>{money(line.lineAmount)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+        <Card title="Payments">
+          {detail.payments.length === 0 ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="payments">
+              No payments recorded.
+            </p>
+          ) : (
+            <div className="-mx-5 -my-4 overflow-x-auto">
+              <table className="w-full" aria-label="Payments" data-testid="payments">
+                <thead className="border-b border-zinc-200 dark:border-zinc-800">
+                  <tr>
+                    <th scope="col" className={`${th} pl-5`}>Date</th>
+                    <th scope="col" className={th}>Reference</th>
+                    <th scope="col" className={th}>Status</th>
+                    <th scope="col" className={`${th} pr-5 text-right`}>Amount</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                  {detail.payments.map((p) => (
+                    <tr key={p.paymentId}>
+                      <td className={`${td} pl-5 whitespace-nowrap`}>{formatDate(p.date)}</td>
+                      <td className={td}>{p.reference ?? '—'}</td>
+                      <td className={`${td} text-xs`}>{p.status}</td>
+                      <td className={`${td} ${numericCell} pr-5`}>{money(p.amount)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
+
+export default function InvoiceDetailRoute() {
+  const { organisationId = '', invoiceId = '' } = useParams();
+  const invoice = useInvoice(organisationId, invoiceId);
+  return (
+    <div data-testid="page-invoice-detail">
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500 dark:text-zinc-400">
+        <Link to="/invoices" className="focus-ring rounded-sm hover:text-zinc-900 dark:hover:text-zinc-100">
+          ← Invoices
+        </Link>
+      </nav>
+      {invoice.isPending ? (
+        <>
+          <PageHeader title="Invoice" />
+          <Loading label="Loading invoice…" />
+        </>
+      ) : invoice.isError ? (
+        invoice.error.code === 'not_found' ? (
+          <>
+            <PageHeader title="Invoice not found" />
+            <EmptyState
+              title={`Invoice ${invoiceId} is not in the local store`}
+              action={
+                <Link to="/invoices" className={buttonClass('secondary')}>
+                  Back to invoices
+                </Link>
+              }
+            >
+              It may have been deleted in Xero, or its organisation was disconnected and its data erased. The link may
+              also be wrong.
+            </EmptyState>
+          </>
+        ) : (
+          <>
+            <PageHeader title="Invoice" />
+            <ErrorPanel
+              error={invoice.error}
+              title="Could not load the invoice"
+              retrying={invoice.isFetching}
+              onRetry={() => void invoice.refetch()}
+            />
+          </>
+        )
+      ) : (
+        <Detail detail={invoice.data} />
+      )}
+    </div>
+  );
+}
