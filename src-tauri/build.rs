@@ -15,6 +15,10 @@ const COMMANDS: &[&str] = &[
     "list_invoices",
     "get_invoice",
     "open_in_xero",
+    "list_contacts",
+    "get_contact",
+    "list_bank_transactions",
+    "get_bank_transaction",
 ];
 
 fn main() {

@@ -62,6 +62,7 @@ pub fn run() {
                     handle_deep_link(app.handle(), url.as_str());
                 }
             }
+            start_background_sync(app.handle());
             let handle = app.handle().clone();
             app.deep_link().on_open_url(move |event| {
                 for url in event.urls() {
@@ -80,6 +81,19 @@ pub fn run() {
             // Flushes the log writer before the process ends.
             let _ = &log_guard;
         }
+    });
+}
+
+/// Keeps kept organisations in sync while the app runs, and resumes by itself after being offline.
+fn start_background_sync<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let Ok(xero) = app.xero() else { return };
+    let emitter = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let report = std::sync::Arc::new(move |p: xp_sync::Progress| {
+            let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, commands::sync_progress(p));
+        });
+        // Runs until the app exits.
+        let _running = xero.spawn_auto_sync(std::time::Duration::from_secs(15 * 60), report);
     });
 }
 

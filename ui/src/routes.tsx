@@ -1,7 +1,11 @@
 import { Navigate, type RouteObject } from 'react-router-dom';
 
 import { AppFrame } from './features/shell/AppFrame';
+import BankTransactionDetailRoute from './routes/BankTransactionDetailRoute';
+import BankTransactionsRoute from './routes/BankTransactionsRoute';
 import ConnectionsRoute from './routes/ConnectionsRoute';
+import ContactDetailRoute from './routes/ContactDetailRoute';
+import ContactsRoute from './routes/ContactsRoute';
 import DashboardRoute from './routes/DashboardRoute';
 import InvoiceDetailRoute from './routes/InvoiceDetailRoute';
 import InvoicesRoute from './routes/InvoicesRoute';
@@ -27,6 +31,10 @@ export const routes: RouteObject[] = [
       { path: 'transactions/:id', element: <TransactionDetailRoute /> },
       { path: 'invoices', element: <InvoicesRoute /> },
       { path: 'invoices/:organisationId/:invoiceId', element: <InvoiceDetailRoute /> },
+      { path: 'contacts', element: <ContactsRoute /> },
+      { path: 'contacts/:organisationId/:contactId', element: <ContactDetailRoute /> },
+      { path: 'bank-transactions', element: <BankTransactionsRoute /> },
+      { path: 'bank-transactions/:organisationId/:bankTransactionId', element: <BankTransactionDetailRoute /> },
       { path: 'connections', element: <ConnectionsRoute /> },
       { path: 'settings', element: <SettingsRoute /> },
       { path: 'unauthorized', element: <UnauthorizedRoute /> },

@@ -6,6 +6,8 @@ mod audit;
 mod connections;
 mod xero;
 
+pub(crate) use xero::progress as sync_progress;
+
 pub(crate) fn handlers<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app::app_info,
@@ -22,5 +24,9 @@ pub(crate) fn handlers<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) ->
         xero::list_invoices,
         xero::get_invoice,
         xero::open_in_xero,
+        xero::list_contacts,
+        xero::get_contact,
+        xero::list_bank_transactions,
+        xero::get_bank_transaction,
     ]
 }

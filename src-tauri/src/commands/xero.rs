@@ -1,7 +1,10 @@
 use crate::{AppStateExt, CmdError};
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Runtime};
-use xp_ipc::{InvoiceDetail, InvoicePage, InvoiceQuery, Organisation, SyncProgress, SyncState, XeroConnectResult};
+use xp_ipc::{
+    BankTransactionDetail, BankTransactionPage, BankTransactionQuery, ContactDetail, ContactPage, ContactQuery,
+    InvoiceDetail, InvoicePage, InvoiceQuery, Organisation, SyncProgress, SyncState, XeroConnectResult,
+};
 
 #[tauri::command]
 #[tracing::instrument(skip(app), err)]
@@ -84,6 +87,41 @@ pub async fn get_invoice<R: Runtime>(
     Ok(xp_app::invoices::get(&app.services()?, &organisation_id, &invoice_id).await?)
 }
 
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn list_contacts<R: Runtime>(app: AppHandle<R>, query: ContactQuery) -> Result<ContactPage, CmdError> {
+    Ok(xp_app::browse::list_contacts(&app.services()?, &query).await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn get_contact<R: Runtime>(
+    app: AppHandle<R>,
+    organisation_id: String,
+    contact_id: String,
+) -> Result<ContactDetail, CmdError> {
+    Ok(xp_app::browse::get_contact(&app.services()?, &organisation_id, &contact_id).await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn list_bank_transactions<R: Runtime>(
+    app: AppHandle<R>,
+    query: BankTransactionQuery,
+) -> Result<BankTransactionPage, CmdError> {
+    Ok(xp_app::browse::list_bank_transactions(&app.services()?, &query).await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(app), err)]
+pub async fn get_bank_transaction<R: Runtime>(
+    app: AppHandle<R>,
+    organisation_id: String,
+    bank_transaction_id: String,
+) -> Result<BankTransactionDetail, CmdError> {
+    Ok(xp_app::browse::get_bank_transaction(&app.services()?, &organisation_id, &bank_transaction_id).await?)
+}
+
 /// Opens an invoice in Xero's web app in the system browser. The URL is built in Rust from the
 /// stored invoice, so the webview cannot make the app open an arbitrary address.
 #[tauri::command]
@@ -102,7 +140,7 @@ pub async fn open_in_xero<R: Runtime>(
     })
 }
 
-fn progress(p: xp_sync::Progress) -> SyncProgress {
+pub(crate) fn progress(p: xp_sync::Progress) -> SyncProgress {
     SyncProgress {
         organisation_id: p.organisation_id,
         organisation_name: p.organisation_name,

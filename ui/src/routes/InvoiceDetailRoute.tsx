@@ -1,31 +1,17 @@
-import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 
 import { Card } from '../components/ui/Card';
-import { EmptyState } from '../components/ui/EmptyState';
-import { ErrorPanel } from '../components/ui/ErrorPanel';
-import { Loading } from '../components/ui/Loading';
+import { Fact } from '../components/ui/Fact';
 import { PageHeader } from '../components/ui/PageHeader';
 import { buttonClass, linkClass, numericCell } from '../components/ui/styles';
+import { td, th } from '../components/ui/tableStyles';
 import { InvoiceStatusBadge } from '../features/invoices/InvoiceStatusBadge';
 import { useInvoice } from '../features/invoices/useInvoices';
+import { DetailPage } from '../features/lists/DetailPage';
+import { LineItemsTable } from '../features/lists/LineItemsTable';
 import { openInXero } from '../lib/ipc';
 import type { InvoiceDetail } from '../lib/bindings';
 import { formatDate, formatMoney } from '../lib/format';
-
-const th = 'px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400';
-const td = 'px-3 py-2.5 text-sm';
-
-function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div>
-      <dt className="text-xs font-medium text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className="mt-0.5 text-sm text-zinc-900 dark:text-zinc-100" data-testid={testId}>
-        {children}
-      </dd>
-    </div>
-  );
-}
 
 function Detail({ detail }: { detail: InvoiceDetail }) {
   const { row } = detail;
@@ -85,38 +71,7 @@ function Detail({ detail }: { detail: InvoiceDetail }) {
           </dl>
         </Card>
         <Card title="Line items">
-          {detail.lineItems.length === 0 ? (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">This invoice has no line items.</p>
-          ) : (
-            <div className="-mx-5 -my-4 overflow-x-auto">
-              <table className="w-full" aria-label="Line items" data-testid="line-items">
-                <thead className="border-b border-zinc-200 dark:border-zinc-800">
-                  <tr>
-                    <th scope="col" className={`${th} pl-5`}>Description</th>
-                    <th scope="col" className={`${th} text-right`}>Quantity</th>
-                    <th scope="col" className={`${th} text-right`}>Unit price</th>
-                    <th scope="col" className={th}>Account</th>
-                    <th scope="col" className={th}>Tax</th>
-                    <th scope="col" className={`${th} text-right`}>Tax amount</th>
-                    <th scope="col" className={`${th} pr-5 text-right`}>Amount</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                  {detail.lineItems.map((line, i) => (
-                    <tr key={i}>
-                      <td className={`${td} pl-5`}>{line.description || '—'}</td>
-                      <td className={`${td} ${numericCell}`}>{line.quantity}</td>
-                      <td className={`${td} ${numericCell}`}>{money(line.unitAmount)}</td>
-                      <td className={`${td} font-mono text-xs`}>{line.accountCode ?? '—'}</td>
-                      <td className={`${td} font-mono text-xs`}>{line.taxType ?? '—'}</td>
-                      <td className={`${td} ${numericCell}`}>{money(line.taxAmount)}</td>
-                      <td className={`${td} ${numericCell} pr-5`}>{money(line.lineAmount)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <LineItemsTable lines={detail.lineItems} currency={row.currency} emptyText="This invoice has no line items." />
         </Card>
         <Card title="Payments">
           {detail.payments.length === 0 ? (
@@ -157,47 +112,14 @@ export default function InvoiceDetailRoute() {
   const { organisationId = '', invoiceId = '' } = useParams();
   const invoice = useInvoice(organisationId, invoiceId);
   return (
-    <div data-testid="page-invoice-detail">
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500 dark:text-zinc-400">
-        <Link to="/invoices" className="focus-ring rounded-sm hover:text-zinc-900 dark:hover:text-zinc-100">
-          ← Invoices
-        </Link>
-      </nav>
-      {invoice.isPending ? (
-        <>
-          <PageHeader title="Invoice" />
-          <Loading label="Loading invoice…" />
-        </>
-      ) : invoice.isError ? (
-        invoice.error.code === 'not_found' ? (
-          <>
-            <PageHeader title="Invoice not found" />
-            <EmptyState
-              title={`Invoice ${invoiceId} is not in the local store`}
-              action={
-                <Link to="/invoices" className={buttonClass('secondary')}>
-                  Back to invoices
-                </Link>
-              }
-            >
-              It may have been deleted in Xero, or its organisation was disconnected and its data erased. The link may
-              also be wrong.
-            </EmptyState>
-          </>
-        ) : (
-          <>
-            <PageHeader title="Invoice" />
-            <ErrorPanel
-              error={invoice.error}
-              title="Could not load the invoice"
-              retrying={invoice.isFetching}
-              onRetry={() => void invoice.refetch()}
-            />
-          </>
-        )
-      ) : (
-        <Detail detail={invoice.data} />
-      )}
-    </div>
+    <DetailPage
+      testId="page-invoice-detail"
+      back={{ to: '/invoices', label: 'Invoices' }}
+      noun="Invoice"
+      id={invoiceId}
+      query={invoice}
+    >
+      {(detail) => <Detail detail={detail} />}
+    </DetailPage>
   );
 }

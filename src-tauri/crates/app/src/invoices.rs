@@ -92,6 +92,10 @@ fn row(r: db::InvoiceRow) -> InvoiceRow {
     }
 }
 
+pub(crate) async fn organisation_name(services: &Services, id: &str) -> Result<String> {
+    Ok(organisation(services, id).await?.0)
+}
+
 async fn organisation(services: &Services, id: &str) -> Result<(String, Option<String>)> {
     let name: Option<String> = sqlx::query_scalar("SELECT name FROM organisations WHERE id = ?")
         .bind(id)
@@ -119,7 +123,7 @@ pub fn xero_url(short_code: Option<&str>, invoice_type: &str, invoice_id: &str) 
     }
 }
 
-fn valid_date(field: &str, v: Option<&str>) -> Result<Option<String>> {
+pub(crate) fn valid_date(field: &str, v: Option<&str>) -> Result<Option<String>> {
     let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(v, &fmt)
@@ -128,7 +132,7 @@ fn valid_date(field: &str, v: Option<&str>) -> Result<Option<String>> {
 }
 
 /// "100.5" → 10050. Exact: more than two decimals is refused rather than rounded.
-fn minor(field: &str, v: Option<&str>) -> Result<Option<i64>> {
+pub(crate) fn minor(field: &str, v: Option<&str>) -> Result<Option<i64>> {
     let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
     let bad = || Error::Invalid(format!("{field} must be an amount like 100.00, not {v:?}"));
     let d = Decimal::from_str_exact(v).map_err(|_| bad())?;

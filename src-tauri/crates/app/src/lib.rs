@@ -3,6 +3,7 @@
 //! scrubbed, and the read models behind the first IPC commands.
 
 pub mod bootstrap;
+pub mod browse;
 pub mod config;
 mod error;
 pub mod export;

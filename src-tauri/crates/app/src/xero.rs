@@ -40,6 +40,8 @@ pub struct XeroService {
     registry: Registry,
     client_id: String,
     cancel: Arc<Mutex<CancellationToken>>,
+    /// One sync at a time (the background one and "Sync now" must not interleave passes).
+    running: Arc<tokio::sync::Mutex<()>>,
 }
 
 fn config_error(reason: &str) -> Error {
@@ -81,6 +83,7 @@ impl XeroService {
             registry,
             client_id,
             cancel: Arc::new(Mutex::new(CancellationToken::new())),
+            running: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 
@@ -209,6 +212,7 @@ impl XeroService {
         force_full: bool,
         report: Arc<dyn Fn(Progress) + Send + Sync>,
     ) -> Result<Vec<(Org, OrgOutcome)>> {
+        let _one_at_a_time = self.running.lock().await;
         let cancel = {
             let mut c = self.cancel.lock().unwrap_or_else(|p| p.into_inner());
             if c.is_cancelled() {
@@ -606,5 +610,69 @@ impl Sink for XeroSink {
             let r = resource_of(&job.resource).ok_or_else(|| format!("unknown resource {}", job.resource))?;
             db::delete_missing(conn, &job.organisation_id, store_resource(r), keep).await.map_err(|e| e.to_string())
         })
+    }
+}
+
+/// When the background sync runs next: soon and backing off while every organisation failed
+/// (offline, provider down), on the regular interval otherwise.
+pub fn next_delay(all_failed: bool, failures_in_a_row: u32, every: Duration) -> Duration {
+    if !all_failed {
+        return every;
+    }
+    let backoff = Duration::from_secs(5).saturating_mul(1u32 << failures_in_a_row.min(6));
+    backoff.min(Duration::from_secs(300)).min(every)
+}
+
+impl XeroService {
+    /// Keeps the kept organisations in sync in the background: every `every`, and when the
+    /// network or Xero was unreachable, again soon (backing off) so the sync resumes by itself
+    /// once it returns. Runs until the returned token is cancelled.
+    pub fn spawn_auto_sync(&self, every: Duration, report: Arc<dyn Fn(Progress) + Send + Sync>) -> CancellationToken {
+        let stop = CancellationToken::new();
+        let (this, stop2) = (self.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut failures = 0u32;
+            loop {
+                let all_failed = match this.sync(None, false, report.clone()).await {
+                    Ok(results) => {
+                        !results.is_empty()
+                            && results
+                                .iter()
+                                .all(|(_, o)| matches!(o, OrgOutcome::Failed { .. } | OrgOutcome::Cancelled))
+                    }
+                    // Nothing to sync yet.
+                    Err(_) => false,
+                };
+                failures = if all_failed { failures + 1 } else { 0 };
+                let wait = next_delay(all_failed, failures.saturating_sub(1), every);
+                if all_failed {
+                    tracing::info!(wait_s = wait.as_secs(), "Xero unreachable; trying again soon");
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stop2.cancelled() => return,
+                }
+            }
+        });
+        stop
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offline_retries_back_off_and_success_returns_to_the_interval() {
+        let every = Duration::from_secs(900);
+        assert_eq!(next_delay(false, 0, every), every);
+        assert_eq!(next_delay(true, 0, every), Duration::from_secs(5));
+        assert_eq!(next_delay(true, 1, every), Duration::from_secs(10));
+        assert_eq!(next_delay(true, 10, every), Duration::from_secs(300), "capped at five minutes");
+        assert_eq!(
+            next_delay(true, 10, Duration::from_secs(60)),
+            Duration::from_secs(60),
+            "never later than the interval"
+        );
     }
 }

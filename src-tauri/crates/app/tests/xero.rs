@@ -19,9 +19,13 @@ struct World {
 }
 
 async fn world(seed: Seed) -> World {
+    world_with(seed, 60_000).await
+}
+
+async fn world_with(seed: Seed, minute_ms: u64) -> World {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let ctx = Ctx::new(Duration::from_secs(60));
+    let ctx = Ctx::new(Duration::from_millis(minute_ms));
     let at = |p: &str| url::Url::parse(&format!("{base}/xero/{p}")).unwrap();
     let emu = Arc::new(Emulator::new(
         ctx.clone(),
@@ -37,7 +41,7 @@ async fn world(seed: Seed) -> World {
     config.xero = XeroSettings {
         client_id: Some(emu.credentials()["auto_consent_client_id"].as_str().unwrap().to_owned()),
         loopback_ports: vec![0],
-        minute_ms: 60_000,
+        minute_ms,
     };
     let vault = Arc::new(xp_vault::MemoryStore::new());
     let services =
@@ -114,4 +118,159 @@ async fn connect_choose_sync_and_read_equal_the_sandbox() {
     let counts = w.ctx.counters.snapshot().requests;
     let accounting: u64 = counts.iter().filter(|(k, _)| k.starts_with("xero GET /api.xro")).map(|(_, v)| v).sum();
     assert_eq!(accounting, 2 * 9, "one call per endpoint per organisation: {counts:?}");
+}
+
+async fn connect_all(w: &World) -> Vec<xp_ipc::Organisation> {
+    let connected = w.xero.connect(browser(w.base.clone())).await.unwrap();
+    let tenants: Vec<String> = connected.organisations.iter().map(|o| o.tenant_id.clone()).collect();
+    w.xero.keep(&connected.connection_id, &tenants).await.unwrap()
+}
+
+/// Syncs until every organisation is done (a failed resource resumes on the next run).
+async fn sync_until_done(w: &World, report: Arc<dyn Fn(xp_sync::Progress) + Send + Sync>) -> usize {
+    for run in 1..=8 {
+        let results = w.xero.sync(None, false, report.clone()).await.unwrap();
+        if results.iter().all(|(_, o)| matches!(o, xp_sync::OrgOutcome::Done { .. })) {
+            return run;
+        }
+    }
+    panic!("the sync did not complete in 8 runs");
+}
+
+/// The store holds exactly the sandbox's records: same ids, same totals, nothing twice.
+async fn assert_equal_to_sandbox(w: &World, orgs: &[xp_ipc::Organisation]) {
+    let tables = [
+        ("Invoices", "xero_invoices", "invoice_id", "InvoiceID"),
+        ("Contacts", "xero_contacts", "contact_id", "ContactID"),
+        ("Payments", "xero_payments", "payment_id", "PaymentID"),
+        ("BankTransactions", "xero_bank_transactions", "bank_transaction_id", "BankTransactionID"),
+        ("CreditNotes", "xero_credit_notes", "credit_note_id", "CreditNoteID"),
+    ];
+    for org in orgs {
+        for (resource, table, column, field) in tables {
+            let mut local: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT lower({column}) FROM {table} WHERE organisation_id = ?"))
+                    .bind(&org.id)
+                    .fetch_all(w.services.store.pool())
+                    .await
+                    .unwrap();
+            let mut upstream: Vec<String> = w
+                .emu
+                .records(&org.tenant_id, resource)
+                .iter()
+                .map(|r| r[field].as_str().unwrap().to_ascii_lowercase())
+                .collect();
+            local.sort();
+            upstream.sort();
+            assert_eq!(local.len(), upstream.len(), "{} {resource}: count", org.name);
+            assert_eq!(local, upstream, "{} {resource}: ids", org.name);
+        }
+        let totals: Vec<(String, String)> =
+            sqlx::query_as("SELECT lower(invoice_id), total FROM xero_invoices WHERE organisation_id = ?")
+                .bind(&org.id)
+                .fetch_all(w.services.store.pool())
+                .await
+                .unwrap();
+        let upstream: std::collections::HashMap<String, f64> = w
+            .emu
+            .records(&org.tenant_id, "Invoices")
+            .iter()
+            .map(|r| (r["InvoiceID"].as_str().unwrap().to_ascii_lowercase(), r["Total"].as_f64().unwrap()))
+            .collect();
+        for (id, total) in totals {
+            assert_eq!(format!("{:.2}", upstream[&id]), total, "{} invoice {id} total", org.name);
+        }
+    }
+}
+
+fn refreshes(w: &World) -> u64 {
+    w.ctx.counters.requests("xero", "POST /identity/connect/token refresh_token")
+}
+
+#[tokio::test]
+async fn a_sync_through_429_storms_5xx_bursts_resets_and_broken_bodies_ends_equal() {
+    for spec in ["xero:429*6", "xero:503*4,xero:500*2,xero:502*1", "xero:reset*3", "xero:truncated*2,xero:malformed*2"]
+    {
+        // A 1 s rate-limit minute: Retry-After of an injected 429 is one second.
+        let w = world_with(Seed::Demo, 1_000).await;
+        let orgs = connect_all(&w).await;
+        w.ctx.faults.add(xp_sandbox_kit::Fault::parse_spec(spec).unwrap());
+        let runs = sync_until_done(&w, Arc::new(|_| {})).await;
+        assert!(w.ctx.faults.list().is_empty(), "{spec}: every fault was hit");
+        assert_equal_to_sandbox(&w, &orgs).await;
+        eprintln!("{spec}: done in {runs} run(s)");
+    }
+}
+
+#[tokio::test]
+async fn an_access_token_expiring_mid_sync_is_refreshed_once_and_the_sync_goes_on() {
+    let w = world_with(Seed::Large(3_500), 1_000).await;
+    let orgs = connect_all(&w).await;
+    let clock = w.ctx.clock.clone();
+    let advanced = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let report = Arc::new(move |p: xp_sync::Progress| {
+        // After the first page of invoices, Xero's clock jumps past the token's 30 minutes.
+        if p.resource == "Invoices" && p.pages_done == 1 && !advanced.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            clock.advance(time::Duration::minutes(31));
+        }
+    });
+    let runs = sync_until_done(&w, report).await;
+    assert_eq!(runs, 1, "a 401 mid-sync is handled in the same run");
+    assert_eq!(refreshes(&w), 1);
+    assert_equal_to_sandbox(&w, &orgs).await;
+}
+
+#[tokio::test]
+async fn a_refresh_whose_response_is_lost_is_retried_with_the_same_token() {
+    // One organisation, so calls are sequential and the faults land on the 401 and the refresh.
+    let w = world_with(Seed::Large(500), 1_000).await;
+    let orgs = connect_all(&w).await;
+    // The next call gets 401; the refresh it triggers rotates the token, but its answer is lost.
+    w.ctx.faults.add(xp_sandbox_kit::Fault::parse_spec("xero:expired_token*1,xero:lost_response*1").unwrap());
+    sync_until_done(&w, Arc::new(|_| {})).await;
+    assert_eq!(refreshes(&w), 2, "the lost refresh and its retry within Xero's grace window");
+    assert_equal_to_sandbox(&w, &orgs).await;
+    // The rotated token saved in the vault goes on working after the grace window.
+    w.ctx.clock.advance(time::Duration::minutes(29));
+    w.ctx.counters.reset();
+    sync_until_done(&w, Arc::new(|_| {})).await;
+}
+
+#[tokio::test]
+async fn organisations_syncing_at_once_share_one_refresh() {
+    let w = world(Seed::Demo).await;
+    let orgs = connect_all(&w).await;
+    assert_eq!(orgs.len(), 2, "two organisations on one Xero sign-in");
+    // Both organisations start with an access token Xero considers expired.
+    w.ctx.clock.advance(time::Duration::minutes(31));
+    sync_until_done(&w, Arc::new(|_| {})).await;
+    assert_eq!(refreshes(&w), 1, "concurrent 401s share one single-flight refresh");
+    assert_equal_to_sandbox(&w, &orgs).await;
+}
+
+#[tokio::test]
+async fn the_background_sync_resumes_by_itself_when_the_network_returns() {
+    let w = world_with(Seed::Demo, 1_000).await;
+    let orgs = connect_all(&w).await;
+    // "Offline": every request to Xero has its connection dropped, until cleared.
+    w.ctx.faults.add(xp_sandbox_kit::Fault::parse_spec("xero:reset").unwrap());
+    let stop = w.xero.spawn_auto_sync(Duration::from_secs(3600), Arc::new(|_| {}));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let invoices: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM xero_invoices").fetch_one(w.services.store.pool()).await.unwrap();
+    assert_eq!(invoices, 0, "nothing arrives while offline");
+    // The network returns: the next retry (5 s backoff) syncs without anyone asking.
+    w.ctx.faults.clear();
+    let mut synced = false;
+    for _ in 0..60 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let done = w.xero.organisations().await.unwrap().iter().all(|o| o.last_synced_at.is_some());
+        if done {
+            synced = true;
+            break;
+        }
+    }
+    stop.cancel();
+    assert!(synced, "the background sync resumed after the network came back");
+    assert_equal_to_sandbox(&w, &orgs).await;
 }

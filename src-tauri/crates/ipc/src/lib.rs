@@ -328,6 +328,143 @@ pub struct InvoiceDetail {
     pub xero_url: String,
 }
 
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactSort {
+    #[default]
+    Name,
+    UpdatedUtc,
+}
+
+/// Filters of the contact list; all optional. `search` matches name, email or contact number.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactQuery {
+    pub organisation_id: Option<String>,
+    /// ACTIVE, ARCHIVED
+    pub statuses: Vec<String>,
+    pub is_customer: Option<bool>,
+    pub is_supplier: Option<bool>,
+    pub search: Option<String>,
+    pub sort: ContactSort,
+    pub descending: bool,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactRow {
+    pub organisation_id: String,
+    pub contact_id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub contact_number: Option<String>,
+    pub status: String,
+    pub is_customer: bool,
+    pub is_supplier: bool,
+    pub default_currency: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactPage {
+    pub rows: Vec<ContactRow>,
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+/// What a contact owes (sales, ACCREC) or is owed (bills, ACCPAY) in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OutstandingRow {
+    pub currency: String,
+    pub invoice_type: String,
+    /// Exact decimal as text.
+    pub amount: String,
+    #[ts(type = "number")]
+    pub invoices: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactDetail {
+    pub row: ContactRow,
+    pub organisation_name: String,
+    #[ts(type = "number")]
+    pub invoice_count: i64,
+    pub outstanding: Vec<OutstandingRow>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BankTransactionSort {
+    #[default]
+    Date,
+    Total,
+    Contact,
+    Reference,
+    Status,
+}
+
+/// Filters of the bank-transaction list; all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BankTransactionQuery {
+    pub organisation_id: Option<String>,
+    /// AUTHORISED, DELETED, VOIDED
+    pub statuses: Vec<String>,
+    /// RECEIVE, SPEND, ...
+    pub types: Vec<String>,
+    pub contact_id: Option<String>,
+    pub is_reconciled: Option<bool>,
+    /// YYYY-MM-DD, inclusive.
+    pub date_from: Option<String>,
+    pub date_to: Option<String>,
+    /// Decimal amounts as text, e.g. "100.00".
+    pub amount_min: Option<String>,
+    pub amount_max: Option<String>,
+    pub search: Option<String>,
+    pub sort: BankTransactionSort,
+    pub descending: bool,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BankTransactionRow {
+    pub organisation_id: String,
+    pub bank_transaction_id: String,
+    /// RECEIVE or SPEND (and the transfer variants).
+    pub transaction_type: String,
+    pub status: String,
+    pub contact_id: Option<String>,
+    pub contact_name: String,
+    pub date: Option<String>,
+    pub reference: Option<String>,
+    pub currency: String,
+    pub total: String,
+    pub is_reconciled: bool,
+    pub bank_account_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BankTransactionPage {
+    pub rows: Vec<BankTransactionRow>,
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BankTransactionDetail {
+    pub row: BankTransactionRow,
+    pub organisation_name: String,
+    pub line_items: Vec<LineItemRow>,
+}
+
 /// Event names, shared so the UI never hard-codes a string Rust does not emit.
 pub const EVENT_NAVIGATE: &str = "navigate";
 pub const EVENT_SYNC_PROGRESS: &str = "sync-progress";
@@ -368,5 +505,16 @@ pub fn bindings() -> Vec<(&'static str, String)> {
         LineItemRow,
         PaymentRow,
         InvoiceDetail,
+        ContactSort,
+        ContactQuery,
+        ContactRow,
+        ContactPage,
+        OutstandingRow,
+        ContactDetail,
+        BankTransactionSort,
+        BankTransactionQuery,
+        BankTransactionRow,
+        BankTransactionPage,
+        BankTransactionDetail,
     ]
 }

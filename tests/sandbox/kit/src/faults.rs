@@ -4,7 +4,8 @@
 //! Spec grammar, comma-separated: `provider:kind[=arg][*count]`
 //! - provider: `xero`, `okta`, `gocardless`, `saferpay`, `okx`, `openai`, or `*` for all
 //! - kind: `429` (rate-limit storm), `500`/`502`/`503`/`504`, `latency=MS`, `reset`,
-//!   `truncated`, `malformed`, `expired_token`, `clock_skew=SECONDS`
+//!   `lost_response` (handled, then the answer is dropped), `truncated`, `malformed`,
+//!   `expired_token`, `clock_skew=SECONDS`
 //! - count: how many requests it hits; without it, every request until cleared.
 //!
 //! Example: `xero:429*10,okx:latency=800,gocardless:503*3,xero:truncated*1`
@@ -31,6 +32,9 @@ pub enum FaultKind {
     Latency { ms: u64 },
     /// Drop the connection without a complete response.
     Reset,
+    /// Handle the request (its effects happen), then drop the connection before the answer:
+    /// the "lost response" a client must survive by retrying idempotently.
+    LostResponse,
     /// A 200 whose JSON body is cut in half.
     Truncated,
     /// A 200 whose body is not JSON at all.
@@ -75,6 +79,7 @@ impl Fault {
             "500" | "502" | "503" | "504" => FaultKind::ServerError { status: kind.parse().map_err(|_| err())? },
             "latency" => FaultKind::Latency { ms: num(arg)?.max(0) as u64 },
             "reset" => FaultKind::Reset,
+            "lost_response" => FaultKind::LostResponse,
             "truncated" => FaultKind::Truncated,
             "malformed" => FaultKind::Malformed,
             "expired_token" => FaultKind::ExpiredToken,
@@ -155,19 +160,11 @@ pub async fn layer(State(fl): State<FaultLayer>, req: Request, next: Next) -> Re
             tokio::time::sleep(Duration::from_millis(ms)).await;
             next.run(req).await
         }
-        FaultKind::Reset => {
-            // Headers go out, then the body fails: hyper aborts the connection mid-response,
-            // which the client sees as a reset / incomplete message.
-            let stream = futures_util::stream::once(async {
-                Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionReset,
-                    "injected reset",
-                ))
-            });
-            let mut r = Response::new(Body::from_stream(stream));
-            r.headers_mut().insert("content-length", HeaderValue::from_static("4096"));
-            r
+        FaultKind::LostResponse => {
+            let _handled = next.run(req).await;
+            reset_response()
         }
+        FaultKind::Reset => reset_response(),
         FaultKind::Truncated => {
             let resp = next.run(req).await;
             let (mut parts, body) = resp.into_parts();
@@ -192,6 +189,17 @@ pub async fn layer(State(fl): State<FaultLayer>, req: Request, next: Next) -> Re
         }
         FaultKind::ClockSkew { .. } => next.run(req).await,
     }
+}
+
+/// Headers go out, then the body fails: hyper aborts the connection mid-response, which the
+/// client sees as a reset / incomplete message.
+fn reset_response() -> Response {
+    let stream = futures_util::stream::once(async {
+        Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset"))
+    });
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut().insert("content-length", HeaderValue::from_static("4096"));
+    r
 }
 
 #[cfg(test)]

@@ -139,22 +139,47 @@ pub fn generate(seed: Seed, now: OffsetDateTime) -> Vec<Tenant> {
     (0..p.orgs).map(|org| tenant(org, &p, now)).collect()
 }
 
+/// `orgs` organisations of `invoices` invoices each: an accountant's many clients.
+pub fn generate_many(orgs: usize, invoices: usize, now: OffsetDateTime) -> Vec<Tenant> {
+    let p = Plan {
+        orgs,
+        contacts_per_org: (invoices / 8).max(1),
+        invoices_per_org: invoices,
+        bank_tx_per_org: invoices / 10,
+    };
+    (0..orgs).map(|org| tenant(org, &p, now)).collect()
+}
+
+/// Name, base currency and country of organisation `org`.
+fn org_facts(org: usize) -> (String, &'static str, &'static str) {
+    match demo::ORGS.get(org) {
+        Some((name, currency, country)) => ((*name).to_owned(), currency, country),
+        None if org % 2 == 0 => (format!("Mandant {org:02} GmbH"), "EUR", "DE"),
+        None => (format!("Mandant {org:02} AG"), "CHF", "CH"),
+    }
+}
+
 fn tenant(org: usize, p: &Plan, start: OffsetDateTime) -> Tenant {
     // Seeded history ends an hour before the sandbox starts, so every change made while it
     // runs is newer than anything seeded (If-Modified-Since tests rely on it).
     let now = start - Duration::hours(1);
-    let (name, currency, country) = demo::ORGS[org];
+    let (name, currency, country) = org_facts(org);
+    // The two demo organisations use the shared demo facts; further ones (benchmarks with many
+    // clients of one accountant) follow the same pattern with their own letters.
+    let k = org % 2;
+    let letter = if org < 2 { ["A", "S"][org].to_owned() } else { format!("M{org:02}") };
+    let number = |i: usize| if org < 2 { demo::invoice_number(org, i) } else { format!("INV-{letter}{:05}", i + 1) };
     let salt = 0x0e70_0000 + org as u64;
     let tenant_id = uuid(salt, 0);
     let created = now - Duration::days(900);
     let organisation = json!({
-        "OrganisationID": uuid(salt, 1), "Name": name, "LegalName": name, "PaysTax": true, "Version": "GLOBAL",
+        "OrganisationID": uuid(salt, 1), "Name": &name, "LegalName": &name, "PaysTax": true, "Version": "GLOBAL",
         "OrganisationType": "COMPANY", "BaseCurrency": currency, "CountryCode": country, "IsDemoCompany": false,
         "OrganisationStatus": "ACTIVE", "FinancialYearEndDay": 31, "FinancialYearEndMonth": 12,
         "SalesTaxBasis": "ACCRUALS", "SalesTaxPeriod": "QUARTERLY", "DefaultSalesTax": "Tax Inclusive",
         "DefaultPurchasesTax": "Tax Inclusive", "Timezone": "WEUROPESTANDARDTIME",
         "OrganisationEntityType": "COMPANY", "ShortCode": format!("!{}x{org}Q", &tenant_id[..3]), "Edition": "BUSINESS",
-        "Class": "STANDARD", "LineOfBusiness": (["Bicycle retail and repair", "Fiduciary services"][org]),
+        "Class": "STANDARD", "LineOfBusiness": (["Bicycle retail and repair", "Fiduciary services"][k]),
         "CreatedDateUTC": msdate(created), "Addresses": [], "Phones": [], "ExternalLinks": [], "PaymentTerms": {}
     });
     let mut accounts = Records::new("AccountID");
@@ -194,7 +219,7 @@ fn tenant(org: usize, p: &Plan, start: OffsetDateTime) -> Tenant {
         json!({"Code": "USD", "Description": "United States Dollar"}),
         json!({"Code": "GBP", "Description": "British Pound"}),
     ];
-    let (tax_type, tax_name, tax_bp) = TAX[org];
+    let (tax_type, tax_name, tax_bp) = TAX[k];
     let rate = tax_bp as f64 / 100.0;
     let tax_rates = vec![
         json!({"Name": tax_name, "TaxType": tax_type, "ReportTaxType": "OUTPUT", "CanApplyToAssets": true,
@@ -212,11 +237,11 @@ fn tenant(org: usize, p: &Plan, start: OffsetDateTime) -> Tenant {
         let updated = created + Duration::days((i % 400) as i64) + Duration::seconds(i as i64);
         contacts.push(json!({
             "ContactID": uuid(salt, 10_000_000 + i as u64), "ContactNumber": format!("C{:05}", i + 1),
-            "AccountNumber": format!("{}-{:05}", ["AV", "ST"][org], i + 1),
+            "AccountNumber": format!("{}-{:05}", letter, i + 1),
             "ContactStatus": if i % 23 == 22 { "ARCHIVED" } else { "ACTIVE" },
-            "Name": demo::contact_name(org, i), "EmailAddress": demo::contact_email(org, i),
+            "Name": demo::contact_name(org, i), "EmailAddress": format!("billing{}.{}@example.{}", i + 1, org + 1, country.to_ascii_lowercase()),
             "IsSupplier": i % 9 == 0, "IsCustomer": true, "DefaultCurrency": currency,
-            "Addresses": [{"AddressType": "POBOX", "City": (["München", "Luzern"][org]), "Country": country}],
+            "Addresses": [{"AddressType": "POBOX", "City": (["München", "Luzern"][k]), "Country": country}],
             "Phones": [], "HasAttachments": false, "HasValidationErrors": false,
             "UpdatedDateUTC": msdate(updated.min(now))
         }));
@@ -281,7 +306,7 @@ fn tenant(org: usize, p: &Plan, start: OffsetDateTime) -> Tenant {
         let updated = (date + Duration::hours(2) + Duration::seconds(i as i64 % 3600)).min(now);
         let id = uuid(salt, 20_000_000 + i as u64);
         let mut inv = json!({
-            "Type": ty, "InvoiceID": id, "InvoiceNumber": demo::invoice_number(org, i),
+            "Type": ty, "InvoiceID": id, "InvoiceNumber": number(i),
             "Reference": format!("Order {}", 7000 + i), "Contact": {"ContactID": contact["ContactID"], "Name": contact["Name"]},
             "Date": msdate(date), "DateString": date_string(date),
             "DueDate": msdate(date + Duration::days(14)), "DueDateString": date_string(date + Duration::days(14)),
@@ -297,7 +322,7 @@ fn tenant(org: usize, p: &Plan, start: OffsetDateTime) -> Tenant {
             let pid = uuid(salt, 40_000_000 + i as u64);
             let payment = json!({
                 "PaymentID": pid, "Date": msdate(midnight(paid_on.date())), "Amount": amount(total),
-                "Reference": format!("Bank transfer {}", demo::invoice_number(org, i)), "CurrencyRate": rate_to_base,
+                "Reference": format!("Bank transfer {}", number(i)), "CurrencyRate": rate_to_base,
                 "PaymentType": if ty == "ACCREC" { "ACCRECPAYMENT" } else { "ACCPAYPAYMENT" }, "Status": "AUTHORISED",
                 "IsReconciled": true, "HasAccount": true, "HasValidationErrors": false,
                 "Account": {"AccountID": bank["AccountID"], "Code": bank["Code"]},
@@ -347,7 +372,7 @@ fn tenant(org: usize, p: &Plan, start: OffsetDateTime) -> Tenant {
         let total = (minor(&inv["Total"]) / 10).max(100);
         let tax = (total * tax_bp + (10_000 + tax_bp) / 2) / (10_000 + tax_bp);
         credit_notes.push(json!({
-            "CreditNoteID": uuid(salt, 70_000_000 + k as u64), "CreditNoteNumber": format!("CN-{}{:04}", ["A", "S"][org], k + 1),
+            "CreditNoteID": uuid(salt, 70_000_000 + k as u64), "CreditNoteNumber": format!("CN-{}{:04}", letter, k + 1),
             "Type": "ACCRECCREDIT", "Contact": inv["Contact"], "Date": inv["Date"], "DateString": inv["DateString"],
             "Status": "AUTHORISED", "LineAmountTypes": "Inclusive",
             "LineItems": [{"LineItemID": uuid(salt, 80_000_000 + k as u64), "Description": "Goodwill credit", "Quantity": 1.0,
@@ -360,7 +385,7 @@ fn tenant(org: usize, p: &Plan, start: OffsetDateTime) -> Tenant {
 
     Tenant {
         tenant_id,
-        name: name.to_owned(),
+        name,
         currency: currency.to_owned(),
         organisation,
         accounts,

@@ -72,6 +72,16 @@ impl Emulator {
         Self { shared, bases }
     }
 
+    /// An emulator holding `orgs` organisations of `invoices` invoices each (an accountant with
+    /// many clients), for the concurrency benchmark.
+    pub fn with_organisations(ctx: Ctx, orgs: usize, invoices: usize, bases: Bases) -> Self {
+        let emu = Self::new(ctx, Seed::Empty, bases);
+        if let Ok(mut st) = emu.shared.state.lock() {
+            st.tenants = data::generate_many(orgs, invoices, emu.shared.ctx.clock.now());
+        }
+        emu
+    }
+
     pub fn router(&self) -> Router {
         let s = self.shared.clone();
         let faults = FaultLayer { ctx: s.ctx.clone(), provider: PROVIDER, render };

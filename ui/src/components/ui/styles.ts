@@ -19,3 +19,8 @@ export const linkClass =
   'focus-ring rounded-sm font-medium text-accent-700 underline-offset-2 hover:underline dark:text-accent-400';
 
 export const numericCell = 'text-right tabular-nums';
+
+/** Label and control of a filter field. */
+export const fieldLabel = 'block text-xs font-medium text-zinc-600 dark:text-zinc-400';
+export const fieldInput =
+  'mt-1 block w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm shadow-xs aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900';

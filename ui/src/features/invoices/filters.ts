@@ -1,16 +1,11 @@
 import type { InvoiceQuery, InvoiceSort } from '../../lib/bindings';
+import { isValidAmount, isValidDate, listParam, parseSort, setParam, setSort, textParam as text } from '../lists/params';
+
+export { isValidAmount };
 
 export const INVOICE_STATUSES = ['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID', 'VOIDED', 'DELETED'] as const;
 
-const SORTS: ReadonlySet<string> = new Set<InvoiceSort>([
-  'date',
-  'due_date',
-  'number',
-  'contact',
-  'total',
-  'amount_due',
-  'status',
-]);
+const SORTS: readonly InvoiceSort[] = ['date', 'due_date', 'number', 'contact', 'total', 'amount_due', 'status'];
 
 /** Everything the invoice list is filtered and sorted by; lives in the URL so Back and deep links keep it. */
 export interface InvoiceFilters {
@@ -32,44 +27,30 @@ export interface InvoiceFilters {
 /** Newest first. */
 export const DEFAULT_SORT: Pick<InvoiceFilters, 'sort' | 'descending'> = { sort: 'date', descending: true };
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CURRENCY = /^[A-Z]{3}$/;
-const AMOUNT = /^-?\d+(\.\d+)?$/;
 
-export const isValidAmount = (text: string) => AMOUNT.test(text.trim());
 export const isValidCurrency = (text: string) => CURRENCY.test(text.trim().toUpperCase());
 
-function text(params: URLSearchParams, key: string, valid?: (value: string) => boolean): string | null {
-  const value = params.get(key)?.trim();
-  if (!value) return null;
-  return valid && !valid(value) ? null : value;
-}
-
 export function parseFilters(params: URLSearchParams): InvoiceFilters {
-  const sort = params.get('sort');
-  const known = new Set<string>(INVOICE_STATUSES);
   return {
     organisationId: text(params, 'org'),
-    statuses: params.getAll('status').filter((s) => known.has(s)),
+    statuses: listParam(params, 'status', INVOICE_STATUSES),
     contactId: text(params, 'contact'),
     contactName: text(params, 'contactName'),
     currency: text(params, 'currency', (v) => CURRENCY.test(v)),
-    dateFrom: text(params, 'from', (v) => DATE.test(v)),
-    dateTo: text(params, 'to', (v) => DATE.test(v)),
+    dateFrom: text(params, 'from', isValidDate),
+    dateTo: text(params, 'to', isValidDate),
     amountMin: text(params, 'min', isValidAmount),
     amountMax: text(params, 'max', isValidAmount),
     search: text(params, 'q'),
-    sort: sort !== null && SORTS.has(sort) ? (sort as InvoiceSort) : DEFAULT_SORT.sort,
-    descending: params.has('sort') ? params.get('dir') === 'desc' : DEFAULT_SORT.descending,
+    ...parseSort(params, SORTS, DEFAULT_SORT),
   };
 }
 
 /** The inverse of parseFilters; defaults are left out so plain /invoices stays plain. */
 export function filtersToParams(f: InvoiceFilters): URLSearchParams {
   const params = new URLSearchParams();
-  const set = (key: string, value: string | null) => {
-    if (value) params.set(key, value);
-  };
+  const set = (key: string, value: string | null) => setParam(params, key, value);
   set('org', f.organisationId);
   for (const status of f.statuses) params.append('status', status);
   set('contact', f.contactId);
@@ -80,10 +61,7 @@ export function filtersToParams(f: InvoiceFilters): URLSearchParams {
   set('min', f.amountMin);
   set('max', f.amountMax);
   set('q', f.search);
-  if (f.sort !== DEFAULT_SORT.sort || f.descending !== DEFAULT_SORT.descending) {
-    params.set('sort', f.sort);
-    params.set('dir', f.descending ? 'desc' : 'asc');
-  }
+  setSort(params, f, DEFAULT_SORT);
   return params;
 }
 

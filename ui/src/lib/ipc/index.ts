@@ -6,7 +6,13 @@ import type {
   AppInfo,
   AuditEvent,
   AuditVerification,
+  BankTransactionDetail,
+  BankTransactionPage,
+  BankTransactionQuery,
   ConnectionSummary,
+  ContactDetail,
+  ContactPage,
+  ContactQuery,
   DbInfo,
   InvoiceDetail,
   InvoicePage,
@@ -87,6 +93,22 @@ export function getInvoice(organisationId: string, invoiceId: string): Promise<I
 /** Opens the invoice in Xero's web app in the system browser (Rust builds the URL). */
 export function openInXero(organisationId: string, invoiceId: string): Promise<null> {
   return call<null>('open_in_xero', { organisationId, invoiceId });
+}
+
+export function listContacts(query: ContactQuery): Promise<ContactPage> {
+  return call<ContactPage>('list_contacts', { query });
+}
+
+export function getContact(organisationId: string, contactId: string): Promise<ContactDetail> {
+  return call<ContactDetail>('get_contact', { organisationId, contactId });
+}
+
+export function listBankTransactions(query: BankTransactionQuery): Promise<BankTransactionPage> {
+  return call<BankTransactionPage>('list_bank_transactions', { query });
+}
+
+export function getBankTransaction(organisationId: string, bankTransactionId: string): Promise<BankTransactionDetail> {
+  return call<BankTransactionDetail>('get_bank_transaction', { organisationId, bankTransactionId });
 }
 
 async function subscribe<T>(event: string, handler: (payload: T) => void): Promise<() => void> {

@@ -7,7 +7,13 @@ import type {
   AppInfo,
   AuditEvent,
   AuditVerification,
+  BankTransactionDetail,
+  BankTransactionQuery,
+  BankTransactionRow,
   ConnectionSummary,
+  ContactDetail,
+  ContactQuery,
+  ContactRow,
   DbInfo,
   InvoiceDetail,
   InvoicePage,
@@ -42,6 +48,52 @@ export function makeInvoices(count: number, organisationId = 'org-1'): InvoiceRo
       currency: 'GBP',
       total,
       amountDue: status === 'PAID' ? '0.00' : total,
+    };
+  });
+}
+
+const CONTACT_DOMAINS = ['bayside.example', 'city.example', 'ridgeway.example', 'marine.example', 'basket.example'] as const;
+
+/** `count` deterministic contact rows of one organisation, ids contact-1 upwards; every 4th is a supplier too. */
+export function makeContacts(count: number, organisationId = 'org-1'): ContactRow[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = i + 1;
+    const base = CONTACTS[i % CONTACTS.length] ?? 'Contact';
+    return {
+      organisationId,
+      contactId: `contact-${n}`,
+      name: `${base} ${n}`,
+      email: i % 7 === 6 ? null : `accounts${n}@${CONTACT_DOMAINS[i % CONTACT_DOMAINS.length] ?? 'example.com'}`,
+      contactNumber: i % 3 === 2 ? null : `C-${String(n).padStart(5, '0')}`,
+      status: i % 10 === 9 ? 'ARCHIVED' : 'ACTIVE',
+      isCustomer: i % 4 !== 3,
+      isSupplier: i % 4 === 0 || i % 4 === 3,
+      defaultCurrency: i % 5 === 4 ? null : 'GBP',
+    };
+  });
+}
+
+const BANK_TYPES = ['RECEIVE', 'SPEND'] as const;
+const BANK_STATUSES = ['AUTHORISED', 'AUTHORISED', 'AUTHORISED', 'DELETED'] as const;
+
+/** `count` deterministic bank-transaction rows of one organisation, ids bt-1 upwards. */
+export function makeBankTransactions(count: number, organisationId = 'org-1'): BankTransactionRow[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = i + 1;
+    const day = String((i % 28) + 1).padStart(2, '0');
+    return {
+      organisationId,
+      bankTransactionId: `bt-${n}`,
+      transactionType: BANK_TYPES[i % BANK_TYPES.length] ?? 'RECEIVE',
+      status: BANK_STATUSES[i % BANK_STATUSES.length] ?? 'AUTHORISED',
+      contactId: `contact-${(i % CONTACTS.length) + 1}`,
+      contactName: CONTACTS[i % CONTACTS.length] ?? 'Unknown',
+      date: `2026-10-${day}`,
+      reference: i % 6 === 5 ? null : `REF-${String(n).padStart(5, '0')}`,
+      currency: 'GBP',
+      total: `${(n * 53) % 3000}.${String((n * 7) % 100).padStart(2, '0')}`,
+      isReconciled: i % 3 !== 2,
+      bankAccountName: i % 2 === 0 ? 'Business Current Account' : 'Business Savings',
     };
   });
 }
@@ -111,6 +163,10 @@ export const fixtures = {
   } satisfies XeroConnectResult,
   invoices: [] as InvoiceRow[],
   invoiceDetails: [] as InvoiceDetail[],
+  contacts: [] as ContactRow[],
+  contactDetails: [] as ContactDetail[],
+  bankTransactions: [] as BankTransactionRow[],
+  bankTransactionDetails: [] as BankTransactionDetail[],
 };
 
 /** What `keep_organisations` answers in the fake: one active organisation per kept tenant. */
@@ -129,7 +185,8 @@ export function organisationFor(tenantId: string, name: string, connectionId = '
   };
 }
 
-function pageOf(rows: InvoiceRow[], query: InvoiceQuery): InvoicePage {
+/** One page of `rows` the way Rust pages: `offset`/`limit` of the whole (already filtered) list. */
+export function pageOf<TRow>(rows: TRow[], query: { offset: number; limit: number }): { rows: TRow[]; total: number } {
   return { rows: rows.slice(query.offset, query.offset + query.limit), total: rows.length };
 }
 
@@ -165,7 +222,7 @@ export function defaultHandlers(): CommandHandlers {
     cancel_sync: () => null,
     disconnect_organisation: () => null,
     // Paging only: tests assert the query the UI sends, not the fake's filtering.
-    list_invoices: (args) => pageOf(fixtures.invoices, (args as { query: InvoiceQuery }).query),
+    list_invoices: (args): InvoicePage => pageOf(fixtures.invoices, (args as { query: InvoiceQuery }).query),
     open_in_xero: () => null,
     get_invoice: (args) => {
       const { organisationId, invoiceId } = args as { organisationId: string; invoiceId: string };
@@ -175,6 +232,27 @@ export function defaultHandlers(): CommandHandlers {
       return found
         ? structuredClone(found)
         : rejectWith({ code: 'not_found', message: `Invoice ${invoiceId} is not in the local store.` });
+    },
+    list_contacts: (args) => pageOf(fixtures.contacts, (args as { query: ContactQuery }).query),
+    get_contact: (args) => {
+      const { organisationId, contactId } = args as { organisationId: string; contactId: string };
+      const found = fixtures.contactDetails.find(
+        (d) => d.row.organisationId === organisationId && d.row.contactId === contactId,
+      );
+      return found
+        ? structuredClone(found)
+        : rejectWith({ code: 'not_found', message: `Contact ${contactId} is not in the local store.` });
+    },
+    list_bank_transactions: (args) =>
+      pageOf(fixtures.bankTransactions, (args as { query: BankTransactionQuery }).query),
+    get_bank_transaction: (args) => {
+      const { organisationId, bankTransactionId } = args as { organisationId: string; bankTransactionId: string };
+      const found = fixtures.bankTransactionDetails.find(
+        (d) => d.row.organisationId === organisationId && d.row.bankTransactionId === bankTransactionId,
+      );
+      return found
+        ? structuredClone(found)
+        : rejectWith({ code: 'not_found', message: `Bank transaction ${bankTransactionId} is not in the local store.` });
     },
   };
 }
