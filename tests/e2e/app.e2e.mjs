@@ -261,6 +261,17 @@ try {
       await shot('09-invoice-detail');
     });
 
+    await step('contacts and bank transactions of the synced organisation are listed', async () => {
+      await wd.go(`${origin}/contacts`);
+      await wd.waitForText('[data-testid="contact-count"]', /^\s*100\s*$/, 15000);
+      await wd.click(await wd.find('[data-testid^="contact-row-"]'));
+      await wd.waitFor('[data-testid="page-contact-detail"]');
+      await shot('10-contact-detail');
+      await wd.go(`${origin}/bank-transactions`);
+      await wd.waitForText('[data-testid="bank-transaction-count"]', /^\s*120\s*$/, 15000);
+      await shot('11-bank-transactions');
+    });
+
     await step('with the sandbox stopped, the cached data still browses and searches', async () => {
       sandboxProc.kill('SIGKILL');
       await sleep(300);
@@ -271,7 +282,7 @@ try {
         ['Bäckerei'],
       );
       await wd.waitForText('[data-testid="invoice-count"]', /^\s*[1-9]\d*\s*$/, 15000);
-      await shot('10-offline-search');
+      await shot('12-offline-search');
     });
   }
 

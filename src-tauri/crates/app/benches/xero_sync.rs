@@ -75,8 +75,8 @@ async fn main() {
     xero.keep(&connected.connection_id, &tenants).await.expect("keep");
 
     // The minimum: per organisation, each paged resource in pages of 1000, each unpaged list in
-    // one call. The floor: per organisation the first 60 calls at once, then 60 a minute; the
-    // slowest organisation sets it (they run side by side).
+    // one call. The floor: the time Xero's per-minute limit alone imposes on that many calls;
+    // the slowest organisation sets it (they run side by side).
     let mut min_calls = 0u64;
     let mut floor = Duration::ZERO;
     for tenant in &tenants {
@@ -85,7 +85,9 @@ async fn main() {
             .map(|r| (emu.records(tenant, r).len() as u64).div_ceil(1000).max(1))
             .sum::<u64>();
         min_calls += calls_t;
-        floor = floor.max(Duration::from_millis(minute_ms).mul_f64((calls_t.saturating_sub(60)) as f64 / 60.0));
+        // Xero's minute windows are fixed (xero.md §9): 60 calls fit in each, so N calls need
+        // ⌊(N−1)/60⌋ full windows before the last batch can start.
+        floor = floor.max(Duration::from_millis(minute_ms) * ((calls_t.saturating_sub(1) / 60) as u32));
     }
     ctx.counters.reset();
     let started = Instant::now();

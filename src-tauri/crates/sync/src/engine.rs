@@ -108,7 +108,8 @@ pub enum OrgOutcome {
         retry_after: Option<Duration>,
     },
     ReconnectNeeded(String),
-    /// Some resources failed (transient); they resume from their cursor next time.
+    /// A resource failed (transient: network, provider, broken body); the run stopped there and
+    /// resumes from the cursors next time.
     Failed {
         failed: Vec<(String, String)>,
     },
@@ -168,7 +169,12 @@ impl Engine {
                     return OrgOutcome::Paused { retry_after }
                 }
                 Err(Error::Source(SourceError::ReconnectNeeded(m))) => return OrgOutcome::ReconnectNeeded(m),
-                Err(e) => failed.push((spec.name.clone(), e.to_string())),
+                // The network or the provider is failing: the other resources would fail the
+                // same way (each after its retries), so stop here; the next run resumes.
+                Err(e) => {
+                    failed.push((spec.name.clone(), e.to_string()));
+                    break;
+                }
             }
         }
         if failed.is_empty() {
@@ -244,23 +250,23 @@ impl Engine {
             message,
         };
         report(progress(ProgressState::Running, 0, 0, &pass, None));
-        loop {
-            if cancel.is_cancelled() {
+        let request = |pass: &pass::Pass| FetchRequest {
+            page: spec.paged.then_some(pass.next_page),
+            page_size: self.config.page_size,
+            since_ms: pass.since_ms,
+        };
+        if cancel.is_cancelled() {
+            report(progress(ProgressState::Cancelled, pages_done, items_done, &pass, None));
+            return Err(Error::Cancelled);
+        }
+        let mut fetched = tokio::select! {
+            r = source.fetch(job, request(&pass)) => r,
+            _ = cancel.cancelled() => {
                 report(progress(ProgressState::Cancelled, pages_done, items_done, &pass, None));
                 return Err(Error::Cancelled);
             }
-            let req = FetchRequest {
-                page: spec.paged.then_some(pass.next_page),
-                page_size: self.config.page_size,
-                since_ms: pass.since_ms,
-            };
-            let fetched = tokio::select! {
-                r = source.fetch(job, req) => r,
-                _ = cancel.cancelled() => {
-                    report(progress(ProgressState::Cancelled, pages_done, items_done, &pass, None));
-                    return Err(Error::Cancelled);
-                }
-            };
+        };
+        loop {
             let page = match fetched {
                 Ok(p) => p,
                 Err(e) => {
@@ -284,45 +290,86 @@ impl Engine {
             if pass.full && !pass.resumed {
                 keep_ids.extend(page.records.iter().filter_map(|r| source.record_id(&job.resource, r)));
             }
-            // The page's rows and the cursor that follows them commit together. IMMEDIATE takes
-            // the write lock up front: with several organisations writing at once, a deferred
-            // transaction's lock upgrade fails at once with SQLITE_BUSY instead of waiting.
-            let mut conn = self.store.pool().acquire().await?;
-            sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-            let committed = async {
-                sink.write(&mut conn, job, &page.records).await.map_err(Error::Sink)?;
-                if done {
-                    if pass::may_remove_missing(&pass) {
-                        let removed = sink.remove_missing(&mut conn, job, &keep_ids).await.map_err(Error::Sink)?;
-                        if removed > 0 {
-                            tracing::info!(resource = %job.resource, removed, "removed records gone upstream");
-                        }
-                    }
-                    pass::finish(&mut cur, &pass);
-                } else {
-                    cur.pass = Some(pass.clone());
-                }
-                cursor::save(&mut conn, &job.organisation_id, &job.resource, &cur, self.now_ms()).await?;
-                Ok::<_, Error>(())
-            }
-            .await;
-            match committed {
-                Ok(()) => {
-                    sqlx::query("COMMIT").execute(&mut *conn).await?;
-                }
-                Err(e) => {
-                    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            let snapshot = pass.clone();
+            let commit = self.commit_page(sink, job, &page.records, &mut cur, &snapshot, done, &keep_ids);
+            if done {
+                if let Err(e) = commit.await {
                     report(progress(ProgressState::Failed, pages_done, items_done, &pass, Some(e.to_string())));
                     return Err(e);
                 }
-            }
-            pages_done += 1;
-            items_done += page.records.len() as u64;
-            if done {
+                pages_done += 1;
+                items_done += page.records.len() as u64;
                 report(progress(ProgressState::Done, pages_done, items_done, &pass, None));
                 return Ok((items_done, pages_done));
             }
+            // The next page is fetched while this one is written: the rate limit, not the
+            // store, sets the pace. The cursor still moves only with a committed page.
+            let next_req = request(&pass);
+            let (committed, next) = tokio::join!(commit, async {
+                tokio::select! {
+                    r = source.fetch(job, next_req) => Some(r),
+                    _ = cancel.cancelled() => None,
+                }
+            });
+            if let Err(e) = committed {
+                report(progress(ProgressState::Failed, pages_done, items_done, &pass, Some(e.to_string())));
+                return Err(e);
+            }
+            pages_done += 1;
+            items_done += page.records.len() as u64;
             report(progress(ProgressState::Running, pages_done, items_done, &pass, None));
+            match next {
+                Some(r) if !cancel.is_cancelled() => fetched = r,
+                _ => {
+                    report(progress(ProgressState::Cancelled, pages_done, items_done, &pass, None));
+                    return Err(Error::Cancelled);
+                }
+            }
+        }
+    }
+
+    /// Writes one page and the cursor after it in one transaction. IMMEDIATE takes the write
+    /// lock up front: with several organisations writing at once, a deferred transaction's lock
+    /// upgrade fails at once with SQLITE_BUSY instead of waiting.
+    #[allow(clippy::too_many_arguments)]
+    async fn commit_page(
+        &self,
+        sink: &dyn Sink,
+        job: &JobKey,
+        records: &[Value],
+        cur: &mut pass::Cursor,
+        pass: &pass::Pass,
+        done: bool,
+        keep_ids: &[String],
+    ) -> Result<()> {
+        let mut conn = self.store.pool().acquire().await?;
+        sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+        let committed = async {
+            sink.write(&mut conn, job, records).await.map_err(Error::Sink)?;
+            if done {
+                if pass::may_remove_missing(pass) {
+                    let removed = sink.remove_missing(&mut conn, job, keep_ids).await.map_err(Error::Sink)?;
+                    if removed > 0 {
+                        tracing::info!(resource = %job.resource, removed, "removed records gone upstream");
+                    }
+                }
+                pass::finish(cur, pass);
+            } else {
+                cur.pass = Some(pass.clone());
+            }
+            cursor::save(&mut conn, &job.organisation_id, &job.resource, cur, self.now_ms()).await?;
+            Ok::<_, Error>(())
+        }
+        .await;
+        match committed {
+            Ok(()) => {
+                sqlx::query("COMMIT").execute(&mut *conn).await?;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                Err(e)
+            }
         }
     }
 }
