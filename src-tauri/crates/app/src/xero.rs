@@ -613,10 +613,10 @@ impl Sink for XeroSink {
     }
 }
 
-/// When the background sync runs next: soon and backing off while every organisation failed
-/// (offline, provider down), on the regular interval otherwise.
-pub fn next_delay(all_failed: bool, failures_in_a_row: u32, every: Duration) -> Duration {
-    if !all_failed {
+/// When the background sync runs next: soon and backing off while an organisation could not be
+/// synced (offline, provider down), on the regular interval otherwise.
+pub fn next_delay(failed: bool, failures_in_a_row: u32, every: Duration) -> Duration {
+    if !failed {
         return every;
     }
     let backoff = Duration::from_secs(5).saturating_mul(1u32 << failures_in_a_row.min(6));
@@ -633,19 +633,16 @@ impl XeroService {
         tokio::spawn(async move {
             let mut failures = 0u32;
             loop {
-                let all_failed = match this.sync(None, false, report.clone()).await {
-                    Ok(results) => {
-                        !results.is_empty()
-                            && results
-                                .iter()
-                                .all(|(_, o)| matches!(o, OrgOutcome::Failed { .. } | OrgOutcome::Cancelled))
-                    }
+                // Any organisation that could not be reached is tried again soon; the others are
+                // simply synced again (incrementally) with it.
+                let any_failed = match this.sync(None, false, report.clone()).await {
+                    Ok(results) => results.iter().any(|(_, o)| matches!(o, OrgOutcome::Failed { .. })),
                     // Nothing to sync yet.
                     Err(_) => false,
                 };
-                failures = if all_failed { failures + 1 } else { 0 };
-                let wait = next_delay(all_failed, failures.saturating_sub(1), every);
-                if all_failed {
+                failures = if any_failed { failures + 1 } else { 0 };
+                let wait = next_delay(any_failed, failures.saturating_sub(1), every);
+                if any_failed {
                     tracing::info!(wait_s = wait.as_secs(), "Xero unreachable; trying again soon");
                 }
                 tokio::select! {

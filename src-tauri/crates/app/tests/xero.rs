@@ -249,17 +249,18 @@ async fn organisations_syncing_at_once_share_one_refresh() {
 }
 
 #[tokio::test]
-async fn the_background_sync_resumes_by_itself_when_the_network_returns() {
+async fn the_background_sync_resumes_by_itself_when_xero_is_reachable_again() {
     let w = world_with(Seed::Demo, 1_000).await;
     let orgs = connect_all(&w).await;
-    // "Offline": every request to Xero has its connection dropped, until cleared.
-    w.ctx.faults.add(xp_sandbox_kit::Fault::parse_spec("xero:reset").unwrap());
+    // Xero unreachable: every request fails (503 after xp-http's retries), until cleared. A
+    // prompt failure, so the test does not depend on how fast a dropped connection is noticed.
+    w.ctx.faults.add(xp_sandbox_kit::Fault::parse_spec("xero:503").unwrap());
     let stop = w.xero.spawn_auto_sync(Duration::from_secs(3600), Arc::new(|_| {}));
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let invoices: i64 =
         sqlx::query_scalar("SELECT count(*) FROM xero_invoices").fetch_one(w.services.store.pool()).await.unwrap();
     assert_eq!(invoices, 0, "nothing arrives while offline");
-    // The network returns: the next retry (5 s backoff) syncs without anyone asking.
+    // Xero is back: the next retry (5 s backoff) syncs without anyone asking.
     w.ctx.faults.clear();
     let mut synced = false;
     // Bounded generously: a failing attempt first exhausts its HTTP retries; no timing is asserted.
