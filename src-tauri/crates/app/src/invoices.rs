@@ -1,7 +1,6 @@
 //! The invoice list and detail the UI shows, read from the local store (so they work offline).
 
 use crate::{Error, Result, Services};
-use rust_decimal::Decimal;
 use xp_ipc::{InvoiceDetail, InvoicePage, InvoiceQuery, InvoiceRow, InvoiceSort, LineItemRow, PaymentRow};
 use xp_store::xero as db;
 
@@ -131,16 +130,13 @@ pub(crate) fn valid_date(field: &str, v: Option<&str>) -> Result<Option<String>>
     Ok(Some(v.to_owned()))
 }
 
-/// "100.5" → 10050. Exact: more than two decimals is refused rather than rounded.
+/// "100.5" → 10050, through the store's own exact conversion (more than two decimals is
+/// refused, not rounded); the error names the field.
 pub(crate) fn minor(field: &str, v: Option<&str>) -> Result<Option<i64>> {
     let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
-    let bad = || Error::Invalid(format!("{field} must be an amount like 100.00, not {v:?}"));
-    let d = Decimal::from_str_exact(v).map_err(|_| bad())?;
-    let cents = d * Decimal::from(100);
-    if cents.fract() != Decimal::ZERO {
-        return Err(bad());
-    }
-    i64::try_from(cents.trunc().mantissa() / 10i128.pow(cents.trunc().scale())).map(Some).map_err(|_| bad())
+    db::amount_to_minor(v)
+        .map(Some)
+        .map_err(|_| Error::Invalid(format!("{field} must be an amount like 100.00, not {v:?}")))
 }
 
 #[cfg(test)]
