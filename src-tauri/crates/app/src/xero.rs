@@ -250,51 +250,19 @@ impl XeroService {
             budgets: budgets.clone(),
         });
         let engine = Engine::new(self.services.store.clone(), self.services.clock.clone(), EngineConfig::default());
-        let sink: Arc<dyn Sink> = Arc::new(XeroSink);
-        let source: Arc<dyn Source> = source;
-        let slots = Arc::new(tokio::sync::Semaphore::new(EngineConfig::default().concurrent_organisations));
-        let mut set = tokio::task::JoinSet::new();
-        for org in orgs {
-            let (engine, source, sink, report, cancel, slots, this, budgets) = (
-                engine.clone(),
-                source.clone(),
-                sink.clone(),
-                report.clone(),
-                cancel.clone(),
-                slots.clone(),
-                self.clone(),
-                budgets.clone(),
-            );
-            set.spawn(async move {
-                let _slot = slots.acquire_owned().await;
-                // The organisation's last "done" is held back until its row (last synced, budget,
-                // status) is saved, so a UI that reloads on it sees the new state.
-                let last = Resource::ALL[Resource::ALL.len() - 1].url_name();
-                let held: Arc<Mutex<Option<Progress>>> = Arc::default();
-                let hold = held.clone();
-                let forward = report.clone();
-                let report_held = move |p: Progress| {
-                    if p.resource == last && p.state == xp_sync::ProgressState::Done {
-                        *hold.lock().unwrap_or_else(|e| e.into_inner()) = Some(p);
-                    } else {
-                        forward(p);
+        // Each organisation's status, last synced time and budget are saved before its final
+        // progress event goes out, so the UI reloading on it sees them.
+        let (this, saved_budgets) = (self.clone(), budgets.clone());
+        let record: Arc<dyn Fn(Org, OrgOutcome) -> BoxFuture<'static, ()> + Send + Sync> =
+            Arc::new(move |org, outcome| {
+                let (this, budgets) = (this.clone(), saved_budgets.clone());
+                Box::pin(async move {
+                    if let Err(e) = this.save_outcome(&org, &outcome, &budgets).await {
+                        tracing::warn!(organisation = %org.name, error = %e, "could not record the sync outcome");
                     }
-                };
-                let outcome =
-                    engine.sync_org(source.as_ref(), sink.as_ref(), &org, force_full, &report_held, &cancel).await;
-                let saved = this.save_outcome(&org, &outcome, &budgets).await;
-                if let Some(p) = held.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                    report(p);
-                }
-                saved.map(|()| (org, outcome))
+                })
             });
-        }
-        let mut results = Vec::new();
-        while let Some(done) = set.join_next().await {
-            if let Ok(r) = done {
-                results.push(r?);
-            }
-        }
+        let results = engine.sync_orgs(source, Arc::new(XeroSink), orgs, force_full, report, cancel, record).await;
         Ok(results)
     }
 

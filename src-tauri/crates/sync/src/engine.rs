@@ -185,7 +185,10 @@ impl Engine {
     }
 
     /// Syncs several organisations side by side (bounded); each keeps its own pace, so a slow
-    /// or limited one does not hold the others back.
+    /// or limited one does not hold the others back. `on_org_done` runs when an organisation
+    /// finishes (e.g. to record its last-synced time), and that organisation's final progress
+    /// event is held back until it has run, so a UI that reloads on it sees the recorded state.
+    #[allow(clippy::too_many_arguments)]
     pub async fn sync_orgs(
         &self,
         source: Arc<dyn Source>,
@@ -194,16 +197,43 @@ impl Engine {
         force_full: bool,
         report: Arc<dyn Fn(Progress) + Send + Sync>,
         cancel: CancellationToken,
+        on_org_done: Arc<dyn Fn(Org, OrgOutcome) -> BoxFuture<'static, ()> + Send + Sync>,
     ) -> Vec<(Org, OrgOutcome)> {
         let slots = Arc::new(tokio::sync::Semaphore::new(self.config.concurrent_organisations.max(1)));
         let mut set = tokio::task::JoinSet::new();
         for org in orgs {
-            let (engine, source, sink, report, cancel, slots) =
-                (self.clone(), source.clone(), sink.clone(), report.clone(), cancel.clone(), slots.clone());
+            let (engine, source, sink, report, cancel, slots, on_org_done) = (
+                self.clone(),
+                source.clone(),
+                sink.clone(),
+                report.clone(),
+                cancel.clone(),
+                slots.clone(),
+                on_org_done.clone(),
+            );
             set.spawn(async move {
                 let _slot = slots.acquire_owned().await;
+                // A finishing event (done, failed, ...) waits for the next event or for the end.
+                let held: Arc<std::sync::Mutex<Option<Progress>>> = Arc::default();
+                let (hold, forward) = (held.clone(), report.clone());
+                let held_report = move |p: Progress| {
+                    let mut slot = hold.lock().unwrap_or_else(|e| e.into_inner());
+                    if let Some(previous) = slot.take() {
+                        forward(previous);
+                    }
+                    if p.state == ProgressState::Running {
+                        forward(p);
+                    } else {
+                        *slot = Some(p);
+                    }
+                };
                 let outcome =
-                    engine.sync_org(source.as_ref(), sink.as_ref(), &org, force_full, report.as_ref(), &cancel).await;
+                    engine.sync_org(source.as_ref(), sink.as_ref(), &org, force_full, &held_report, &cancel).await;
+                on_org_done(org.clone(), outcome.clone()).await;
+                let last = held.lock().unwrap_or_else(|e| e.into_inner()).take();
+                if let Some(p) = last {
+                    report(p);
+                }
                 (org, outcome)
             });
         }

@@ -142,6 +142,7 @@ async fn a_daily_limit_pauses_one_organisation_and_not_the_others() {
             false,
             Arc::new(|_| {}),
             CancellationToken::new(),
+            no_hook(),
         )
         .await;
     assert!(matches!(results[0].1, OrgOutcome::Done { items: 500, .. }));
@@ -155,11 +156,23 @@ async fn many_organisations_sync_side_by_side() {
     let fake = Fake::with_records("Invoices", 250);
     let orgs = ids.iter().map(|i| org(i)).collect();
     let results = engine(&d.store, &clock(), 100)
-        .sync_orgs(fake.clone(), Arc::new(TableSink), orgs, false, Arc::new(|_| {}), CancellationToken::new())
+        .sync_orgs(
+            fake.clone(),
+            Arc::new(TableSink),
+            orgs,
+            false,
+            Arc::new(|_| {}),
+            CancellationToken::new(),
+            no_hook(),
+        )
         .await;
     assert_eq!(results.len(), 12);
     for (o, out) in &results {
         assert!(matches!(out, OrgOutcome::Done { items: 250, .. }), "{}: {out:?}", o.id);
         assert_eq!(stored(&d.store, &o.id, "Invoices").await.len(), 250);
     }
+}
+
+fn no_hook() -> Arc<dyn Fn(Org, OrgOutcome) -> xp_sync::BoxFuture<'static, ()> + Send + Sync> {
+    Arc::new(|_, _| Box::pin(async {}))
 }
