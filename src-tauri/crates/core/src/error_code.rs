@@ -23,6 +23,10 @@ pub enum ErrorCode {
     NotFound,
     /// The signed-in user's role does not allow this action.
     Forbidden,
+    /// Nobody is signed in (or the offline grace period ended): sign in first.
+    SignInRequired,
+    /// The app is locked (by the user or after idle time): sign in again to see data.
+    Locked,
     /// A provider connection needs the user to sign in again.
     ReconnectNeeded,
     /// The network or the provider cannot be reached; work continues from the cache.
@@ -46,6 +50,8 @@ impl ErrorCode {
             Self::StoreUnavailable => "store_unavailable",
             Self::NotFound => "not_found",
             Self::Forbidden => "forbidden",
+            Self::SignInRequired => "sign_in_required",
+            Self::Locked => "locked",
             Self::ReconnectNeeded => "reconnect_needed",
             Self::Offline => "offline",
             Self::RateLimited => "rate_limited",
@@ -76,6 +82,8 @@ mod tests {
             ErrorCode::StoreUnavailable,
             ErrorCode::NotFound,
             ErrorCode::Forbidden,
+            ErrorCode::SignInRequired,
+            ErrorCode::Locked,
             ErrorCode::ReconnectNeeded,
             ErrorCode::Offline,
             ErrorCode::RateLimited,

@@ -10,6 +10,8 @@ const ERROR_CODES = {
   store_unavailable: true,
   not_found: true,
   forbidden: true,
+  sign_in_required: true,
+  locked: true,
   reconnect_needed: true,
   offline: true,
   rate_limited: true,
