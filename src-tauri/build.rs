@@ -2,6 +2,13 @@
 /// permission for each and deny any command not granted by a capability file.
 const COMMANDS: &[&str] = &[
     "app_info",
+    "session_status",
+    "sign_in",
+    "cancel_sign_in",
+    "sign_out",
+    "lock_session",
+    "session_activity",
+    "update_session_settings",
     "db_info",
     "list_connections",
     "list_audit_events",

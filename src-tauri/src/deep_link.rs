@@ -52,8 +52,15 @@ pub fn route(raw: &str) -> Result<DeepLink, RouteError> {
     if url.username() != "" || url.password().is_some() || url.port().is_some() || url.fragment().is_some() {
         return Err(RouteError::Malformed);
     }
-    let host = url.host_str().unwrap_or_default();
-    let segments: Vec<&str> = url.path_segments().map(|s| s.filter(|p| !p.is_empty()).collect()).unwrap_or_default();
+    let mut segments: Vec<&str> =
+        url.path_segments().map(|s| s.filter(|p| !p.is_empty()).collect()).unwrap_or_default();
+    // `scheme://auth/callback` has a host; RFC 8252 §7.1's `scheme:/auth/callback` has none, and
+    // its first path segment plays the same part.
+    let host = match url.host_str() {
+        Some(h) if !h.is_empty() => h,
+        _ if !segments.is_empty() => segments.remove(0),
+        _ => "",
+    };
     match (host, segments.as_slice()) {
         ("open", [page]) if ["dashboard", "transactions", "connections", "settings"].contains(page) => {
             no_query(&url)?;
@@ -119,6 +126,16 @@ mod tests {
             route("com.xeropartner.app://open/transactions/inv-123_A"),
             Ok(DeepLink::Navigate { path: "/transactions/inv-123_A".into() })
         );
+    }
+
+    #[test]
+    fn the_single_slash_form_of_rfc_8252_routes_the_same() {
+        assert_eq!(
+            route("com.xeropartner.app:/auth/callback?code=abc&state=xyz").unwrap(),
+            DeepLink::AuthCallback { state: "xyz".into(), outcome: AuthOutcome::Code(Sensitive::new("abc".into())) }
+        );
+        assert_eq!(route("com.xeropartner.app:/open/settings"), Ok(DeepLink::Navigate { path: "/settings".into() }));
+        assert!(route("com.xeropartner.app:/").is_err());
     }
 
     #[test]

@@ -30,19 +30,9 @@ pub fn run() {
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), data_dir = %opts.paths().data_dir.display(), "starting");
 
-    // Opening the keychain and the store takes tens of milliseconds; a failure is kept and shown
-    // by every command as a clear {code, message} instead of a crash.
-    let services = tauri::async_runtime::block_on(xp_app::Services::start(&opts));
-    if let Err(e) = &services {
-        tracing::error!(code = %e.code(), "cannot open the local store: {e}");
-    }
-    for w in services.as_ref().map(|s| s.warnings.clone()).unwrap_or_default() {
-        tracing::warn!("{w}");
-    }
-    let state = AppState::new(services.map_err(|e| xp_ipc::IpcError::from(&e)));
-
     // single-instance must be registered first: a second launch (e.g. the OS opening a deep
-    // link) hands its arguments to this instance and exits (shared/PLATFORM.md).
+    // link) hands its arguments to this instance and exits (shared/PLATFORM.md). The keychain
+    // and the store are opened in `setup`, after that check, so a second launch touches neither.
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             if let Some(w) = app.get_webview_window("main") {
@@ -52,7 +42,10 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
+        .invoke_handler(commands::handlers())
         .setup(move |app| {
+            app.manage(open_state(&opts));
+            watch_session(app.handle());
             #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
             if let Err(e) = app.deep_link().register_all() {
                 tracing::warn!(error = %e, "could not register the deep-link scheme with the desktop");
@@ -71,7 +64,7 @@ pub fn run() {
             });
             Ok(())
         });
-    let app = attach(builder, state).build(tauri::generate_context!()).unwrap_or_else(|e| {
+    let app = builder.build(tauri::generate_context!()).unwrap_or_else(|e| {
         tracing::error!("cannot start the window: {e}");
         std::process::exit(1);
     });
@@ -84,9 +77,39 @@ pub fn run() {
     });
 }
 
+/// Opens the keychain and the store (tens of milliseconds). A failure is kept and shown by every
+/// command as a clear {code, message} instead of a crash.
+fn open_state(opts: &xp_app::StartOptions) -> AppState {
+    tauri::async_runtime::block_on(async {
+        let services = xp_app::Services::start(opts).await;
+        if let Err(e) = &services {
+            tracing::error!(code = %e.code(), "cannot open the local store: {e}");
+        }
+        for w in services.as_ref().map(|s| s.warnings.clone()).unwrap_or_default() {
+            tracing::warn!("{w}");
+        }
+        AppState::new(services.map_err(|e| xp_ipc::IpcError::from(&e))).await
+    })
+}
+
+/// Tells the window whenever the session changes, and confirms it online now and every 10 minutes.
+fn watch_session<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let Ok(session) = app.session() else { return };
+    let emitter = app.clone();
+    session.set_notify(std::sync::Arc::new(move |status| {
+        let _ = emitter.emit(xp_ipc::EVENT_SESSION_CHANGED, status);
+    }));
+    tauri::async_runtime::spawn(async move {
+        // Runs until the app exits.
+        let _running = session.spawn_revalidation(std::time::Duration::from_secs(10 * 60));
+    });
+}
+
 /// Keeps kept organisations in sync while the app runs, and resumes by itself after being offline.
 fn start_background_sync<R: Runtime>(app: &tauri::AppHandle<R>) {
-    let Ok(xero) = app.xero() else { return };
+    // Not a command: keeps the local cache fresh for whoever signs in next; no data reaches the
+    // window without a command's permission check.
+    let Some(xero) = app.state::<AppState>().background_xero() else { return };
     let emitter = app.clone();
     tauri::async_runtime::spawn(async move {
         let report = std::sync::Arc::new(move |p: xp_sync::Progress| {
@@ -108,9 +131,17 @@ fn handle_deep_link<R: Runtime>(app: &tauri::AppHandle<R>, url: &str) {
             let _ = app.emit(xp_ipc::EVENT_NAVIGATE, xp_ipc::NavigateEvent { path });
         }
         Ok(DeepLink::AuthCallback { .. }) => {
-            // Sign-in redirects are consumed by the pending-authorization registry (Okta issue);
-            // until one is pending, a callback is unsolicited and dropped.
-            tracing::warn!("deep link: sign-in callback with no sign-in in progress; ignored");
+            tracing::info!("deep link: sign-in answer");
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.set_focus();
+            }
+            let Ok(session) = app.session() else { return };
+            let url = url.to_owned();
+            // The session service checks state, code, tokens and nonce; a refusal becomes the
+            // login page's message through the session-changed event.
+            tauri::async_runtime::spawn(async move {
+                let _ = session.complete_sign_in(&url).await;
+            });
         }
         Err(e) => tracing::warn!(error = %e, "deep link ignored"),
     }

@@ -25,6 +25,12 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 echo "sandbox: $(head -c 200 "$SANDBOX_FILE")…"
+# Okta sign-in: the sandbox's sign-in page opens in the browser; these are its demo people.
+node -e '
+  const info = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8").split("\n")[0]);
+  console.log("Sign in with one of the sandbox Okta users (the group gives the role):");
+  for (const u of info.credentials.okta.users) console.log(`  ${u.username}  password ${u.password}  (${u.groups.filter((g) => g !== "Everyone").join(", ")})`);
+' "$SANDBOX_FILE"
 
 APP=("$CARGO_TARGET_DIR/debug/xero-partner" --sandbox "$SANDBOX_FILE" --data-dir "$DATA_DIR" "$@")
 step "starting Xero Partner (demo data in $DATA_DIR)"

@@ -128,12 +128,114 @@ async function shot(name) {
   writeFileSync(join(artifacts, `${name}.png`), await wd.screenshot());
 }
 
+
+// The last URL the app handed to the "system browser" after `count` earlier ones.
+async function browserUrl(after, prefix) {
+  for (let i = 0; i < 100; i++) {
+    await sleep(100);
+    if (!existsSync(browserLog)) continue;
+    const urls = readFileSync(browserLog, 'utf8').trim().split('\n').filter(Boolean);
+    if (urls.length > after) {
+      const url = urls[urls.length - 1];
+      if (!url.startsWith(prefix)) throw new Error(`unexpected browser URL ${url}`);
+      return url;
+    }
+  }
+  throw new Error('the app did not open the system browser');
+}
+const browserCount = () => (existsSync(browserLog) ? readFileSync(browserLog, 'utf8').trim().split('\n').filter(Boolean).length : 0);
+
+// Okta sign-in as a person does it: the app opens the sandbox's Okta sign-in page in the
+// browser; the person fills okta-signin-username/password and submits; Okta redirects to the
+// app's private-use scheme, which the desktop hands to a second launch of the app; the single
+// instance forwards it to the running window (the same path as xdg-open/gio open).
+async function oktaSignIn(who) {
+  const user = sandboxInfo.credentials.okta.users.find((u) => u.username.startsWith(who));
+  const before = browserCount();
+  await wd.click(await wd.waitFor('[data-testid="sign-in"]'));
+  await wd.waitFor('[data-testid="sign-in-waiting"]');
+  const url = await browserUrl(before, sandboxInfo.okta_issuer);
+  const page = await (await fetch(url)).text();
+  const action = /<form method="post" action="([^"]+)" id="okta-signin-form"/.exec(page)?.[1];
+  const tx = /name="tx" value="([^"]+)"/.exec(page)?.[1];
+  if (!action || !tx || !page.includes('id="okta-signin-password"') || !page.includes('id="okta-signin-submit"')) {
+    throw new Error('no Okta sign-in form');
+  }
+  const form = new URLSearchParams([['tx', tx], ['username', user.username], ['password', user.password]]);
+  const answer = await fetch(action.replaceAll('&amp;', '&'), { method: 'POST', body: form, redirect: 'manual' });
+  const redirect = answer.headers.get('location');
+  if (!redirect || !redirect.startsWith('com.xeropartner.app:/auth/callback?')) {
+    throw new Error(`Okta did not redirect to the app: ${answer.status} ${redirect}`);
+  }
+  const second = spawn(app, [redirect], { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
+  const code = await new Promise((res) => second.on('exit', res));
+  if (code !== 0) throw new Error(`the second launch exited with ${code}`);
+  return user;
+}
+const roleBadge = async (re) => wd.waitForText('[data-testid="session-role"]', re, 20000);
+
 let origin = 'tauri://localhost';
 try {
   await wd.start({
     browserName: 'wry',
     'tauri:options': { application: app, args: appArgs },
   });
+
+  if (sandboxInfo) {
+    await step('signed out, the app opens on the Okta login page and shows no data', async () => {
+      await wd.waitFor('[data-testid="page-login"]', 30000);
+      origin = new URL(await wd.url()).origin;
+      if (origin === 'null') origin = 'tauri://localhost';
+      const r = await wd.execute(
+        'return window.__TAURI_INTERNALS__.invoke("list_invoices", {query: {statuses: [], sort: "date", descending: true, offset: 0, limit: 5}}).then(v => "allowed", e => e.code);',
+      );
+      if (r !== 'sign_in_required') throw new Error(`list_invoices signed out should be refused, got ${r}`);
+      await shot('00-login');
+    });
+
+    await step('sign in as a viewer through the sandbox Okta page; the deep link returns to the app', async () => {
+      await oktaSignIn('vera.viewer');
+      await wd.waitFor('[data-testid="page-dashboard"]', 30000);
+      await roleBadge(/Viewer/);
+      await wd.waitForText('[data-testid="session-user"]', /Vera Viewer/);
+      await shot('00-signed-in-viewer');
+    });
+
+    await step('a viewer is refused an owner action in the UI and by calling the command', async () => {
+      await wd.go(`${origin}/connections`);
+      await wd.waitFor('[data-testid="page-connections"]');
+      await wd.waitForText('[data-testid="page-connections"]', /Only an owner can connect/);
+      const shown = await wd.execute('return !!document.querySelector(\'[data-testid="connect-xero"]\')');
+      if (shown) throw new Error('the viewer sees the Connect Xero button');
+      const r = await wd.execute(
+        'return window.__TAURI_INTERNALS__.invoke("connect_xero").then(v => "allowed", e => JSON.stringify(e));',
+      );
+      if (!/"code":"forbidden"/.test(r) || !/owner/.test(r)) throw new Error(`connect_xero as a viewer: ${r}`);
+      await shot('00-viewer-refused');
+    });
+
+    await step('sign out, then sign in as the owner', async () => {
+      await wd.click(await wd.find('[data-testid="sign-out-button"]'));
+      await wd.waitFor('[data-testid="page-login"]', 15000);
+      await oktaSignIn('olivia.owner');
+      await roleBadge(/Owner/);
+      // Back where the viewer signed out, now with the owner's controls.
+      await wd.waitFor('[data-testid="connect-xero"]', 15000);
+      await shot('00-owner-connections');
+    });
+
+    await step('locking hides the data until the owner signs in again', async () => {
+      await wd.click(await wd.find('[data-testid="lock-button"]'));
+      await wd.waitForText('[data-testid="page-login"]', /locked/i, 15000);
+      const r = await wd.execute('return window.__TAURI_INTERNALS__.invoke("list_connections").then(v => "allowed", e => e.code);');
+      if (r !== 'locked') throw new Error(`list_connections while locked should be refused, got ${r}`);
+      await shot('00-locked');
+      await oktaSignIn('olivia.owner');
+      await roleBadge(/Owner/);
+      await wd.waitFor('[data-testid="page-connections"]', 15000);
+    });
+    await wd.go(`${origin}/dashboard`);
+  }
 
   await step('app opens on the dashboard with live data from the encrypted store', async () => {
     await wd.waitFor('[data-testid="page-dashboard"]', 30000);
@@ -175,7 +277,7 @@ try {
     );
     if (buttons < 0) throw new Error('no "Verify audit chain" button');
     await wd.execute('[...document.querySelectorAll("button")].find(b => /Verify audit chain/.test(b.textContent)).click();');
-    await wd.waitForText('[data-testid="page-settings"]', /Chain intact: 1 entries/);
+    await wd.waitForText('[data-testid="page-settings"]', /Chain intact: \d+ entries/);
     await shot('03-settings-audit');
   });
 
@@ -189,7 +291,6 @@ try {
   });
 
   for (const [path, testid] of [
-    ['/login', 'page-login'],
     ['/unauthorized', 'page-unauthorized'],
     ['/no/such/page', 'page-not-found'],
   ]) {
@@ -206,15 +307,10 @@ try {
     let invoiceNumber = null;
     await step('connect Xero through the sandbox consent page and choose one organisation', async () => {
       await wd.go(`${origin}/connections`);
+      const before = browserCount();
       await wd.click(await wd.waitFor('[data-testid="connect-xero"]'));
       // The app opened the "system browser": read the URL it was given.
-      let url = '';
-      for (let i = 0; i < 100 && !url; i++) {
-        await sleep(100);
-        if (existsSync(browserLog)) url = readFileSync(browserLog, 'utf8').trim().split('\n').pop();
-      }
-      if (!url) throw new Error('the app did not open a browser for Xero sign-in');
-      if (!url.startsWith(sandboxInfo.xero_login)) throw new Error(`unexpected authorize URL ${url}`);
+      const url = await browserUrl(before, sandboxInfo.xero_login);
       // The person in the browser: the consent page, both organisations ticked, Allow.
       const page = await (await fetch(url)).text();
       const consent = /name="consent" value="([^"]+)"/.exec(page)?.[1];

@@ -1,5 +1,7 @@
 import { Navigate, type RouteObject } from 'react-router-dom';
 
+import { RequireSession } from './features/session/RequireSession';
+import { SessionRoot } from './features/session/SessionRoot';
 import { AppFrame } from './features/shell/AppFrame';
 import BankTransactionDetailRoute from './routes/BankTransactionDetailRoute';
 import BankTransactionsRoute from './routes/BankTransactionsRoute';
@@ -17,28 +19,41 @@ import TransactionDetailRoute from './routes/TransactionDetailRoute';
 import TransactionsRoute from './routes/TransactionsRoute';
 import UnauthorizedRoute from './routes/UnauthorizedRoute';
 
-/** Shared by the browser router (main.tsx) and the memory routers in tests. */
+/**
+ * Shared by the browser router (main.tsx) and the memory routers in tests. SessionRoot follows the session for
+ * every route; RequireSession lets only an open session into the frame.
+ */
 export const routes: RouteObject[] = [
-  { path: '/login', element: <LoginRoute />, errorElement: <RouteError /> },
   {
-    path: '/',
-    element: <AppFrame />,
+    element: <SessionRoot />,
     errorElement: <RouteError />,
     children: [
-      { index: true, element: <Navigate to="/dashboard" replace /> },
-      { path: 'dashboard', element: <DashboardRoute /> },
-      { path: 'transactions', element: <TransactionsRoute /> },
-      { path: 'transactions/:id', element: <TransactionDetailRoute /> },
-      { path: 'invoices', element: <InvoicesRoute /> },
-      { path: 'invoices/:organisationId/:invoiceId', element: <InvoiceDetailRoute /> },
-      { path: 'contacts', element: <ContactsRoute /> },
-      { path: 'contacts/:organisationId/:contactId', element: <ContactDetailRoute /> },
-      { path: 'bank-transactions', element: <BankTransactionsRoute /> },
-      { path: 'bank-transactions/:organisationId/:bankTransactionId', element: <BankTransactionDetailRoute /> },
-      { path: 'connections', element: <ConnectionsRoute /> },
-      { path: 'settings', element: <SettingsRoute /> },
-      { path: 'unauthorized', element: <UnauthorizedRoute /> },
-      { path: '*', element: <NotFoundRoute /> },
+      { path: '/login', element: <LoginRoute />, errorElement: <RouteError /> },
+      {
+        path: '/',
+        element: (
+          <RequireSession>
+            <AppFrame />
+          </RequireSession>
+        ),
+        errorElement: <RouteError />,
+        children: [
+          { index: true, element: <Navigate to="/dashboard" replace /> },
+          { path: 'dashboard', element: <DashboardRoute /> },
+          { path: 'transactions', element: <TransactionsRoute /> },
+          { path: 'transactions/:id', element: <TransactionDetailRoute /> },
+          { path: 'invoices', element: <InvoicesRoute /> },
+          { path: 'invoices/:organisationId/:invoiceId', element: <InvoiceDetailRoute /> },
+          { path: 'contacts', element: <ContactsRoute /> },
+          { path: 'contacts/:organisationId/:contactId', element: <ContactDetailRoute /> },
+          { path: 'bank-transactions', element: <BankTransactionsRoute /> },
+          { path: 'bank-transactions/:organisationId/:bankTransactionId', element: <BankTransactionDetailRoute /> },
+          { path: 'connections', element: <ConnectionsRoute /> },
+          { path: 'settings', element: <SettingsRoute /> },
+          { path: 'unauthorized', element: <UnauthorizedRoute /> },
+          { path: '*', element: <NotFoundRoute /> },
+        ],
+      },
     ],
   },
 ];

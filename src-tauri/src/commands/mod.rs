@@ -4,6 +4,7 @@
 mod app;
 mod audit;
 mod connections;
+mod session;
 mod xero;
 
 pub(crate) use xero::progress as sync_progress;
@@ -11,6 +12,13 @@ pub(crate) use xero::progress as sync_progress;
 pub(crate) fn handlers<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app::app_info,
+        session::session_status,
+        session::sign_in,
+        session::cancel_sign_in,
+        session::sign_out,
+        session::lock_session,
+        session::session_activity,
+        session::update_session_settings,
         app::db_info,
         connections::list_connections,
         audit::list_audit_events,

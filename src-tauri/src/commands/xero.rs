@@ -3,13 +3,13 @@ use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Runtime};
 use xp_ipc::{
     BankTransactionDetail, BankTransactionPage, BankTransactionQuery, ContactDetail, ContactPage, ContactQuery,
-    InvoiceDetail, InvoicePage, InvoiceQuery, Organisation, SyncProgress, SyncState, XeroConnectResult,
+    InvoiceDetail, InvoicePage, InvoiceQuery, Organisation, Permission, SyncProgress, SyncState, XeroConnectResult,
 };
 
 #[tauri::command]
 #[tracing::instrument(skip(app), err)]
 pub async fn list_organisations<R: Runtime>(app: AppHandle<R>) -> Result<Vec<Organisation>, CmdError> {
-    Ok(xp_app::xero::organisations(&app.services()?).await?)
+    Ok(xp_app::xero::organisations(&app.services(Permission::Read).await?).await?)
 }
 
 /// Opens Xero's sign-in in the system browser (never a webview: RFC 8252 §8.12) and waits for
@@ -18,7 +18,8 @@ pub async fn list_organisations<R: Runtime>(app: AppHandle<R>) -> Result<Vec<Org
 #[tracing::instrument(skip(app), err)]
 pub async fn connect_xero<R: Runtime>(app: AppHandle<R>) -> Result<XeroConnectResult, CmdError> {
     Ok(app
-        .xero()?
+        .xero(Permission::ManageConnections)
+        .await?
         .connect(|url| {
             if let Err(e) = webbrowser::open(url.as_str()) {
                 tracing::warn!(error = %e, "could not open the system browser for Xero sign-in");
@@ -34,14 +35,14 @@ pub async fn keep_organisations<R: Runtime>(
     connection_id: String,
     tenant_ids: Vec<String>,
 ) -> Result<Vec<Organisation>, CmdError> {
-    Ok(app.xero()?.keep(&connection_id, &tenant_ids).await?)
+    Ok(app.xero(Permission::ManageConnections).await?.keep(&connection_id, &tenant_ids).await?)
 }
 
 /// Starts a sync in the background; progress arrives as `sync-progress` events.
 #[tauri::command]
 #[tracing::instrument(skip(app), err)]
 pub async fn sync_now<R: Runtime>(app: AppHandle<R>, organisation_id: Option<String>) -> Result<(), CmdError> {
-    let xero = app.xero()?;
+    let xero = app.xero(Permission::Read).await?;
     let emitter = app.clone();
     let report = Arc::new(move |p: xp_sync::Progress| {
         let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, progress(p));
@@ -57,7 +58,7 @@ pub async fn sync_now<R: Runtime>(app: AppHandle<R>, organisation_id: Option<Str
 #[tauri::command]
 #[tracing::instrument(skip(app), err)]
 pub async fn cancel_sync<R: Runtime>(app: AppHandle<R>) -> Result<(), CmdError> {
-    app.xero()?.cancel_sync();
+    app.xero(Permission::Read).await?.cancel_sync();
     Ok(())
 }
 
@@ -68,13 +69,13 @@ pub async fn disconnect_organisation<R: Runtime>(
     organisation_id: String,
     erase_data: bool,
 ) -> Result<(), CmdError> {
-    Ok(app.xero()?.disconnect(&organisation_id, erase_data).await?)
+    Ok(app.xero(Permission::ManageConnections).await?.disconnect(&organisation_id, erase_data).await?)
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(app), err)]
 pub async fn list_invoices<R: Runtime>(app: AppHandle<R>, query: InvoiceQuery) -> Result<InvoicePage, CmdError> {
-    Ok(xp_app::invoices::list(&app.services()?, &query).await?)
+    Ok(xp_app::invoices::list(&app.services(Permission::Read).await?, &query).await?)
 }
 
 #[tauri::command]
@@ -84,13 +85,13 @@ pub async fn get_invoice<R: Runtime>(
     organisation_id: String,
     invoice_id: String,
 ) -> Result<InvoiceDetail, CmdError> {
-    Ok(xp_app::invoices::get(&app.services()?, &organisation_id, &invoice_id).await?)
+    Ok(xp_app::invoices::get(&app.services(Permission::Read).await?, &organisation_id, &invoice_id).await?)
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(app), err)]
 pub async fn list_contacts<R: Runtime>(app: AppHandle<R>, query: ContactQuery) -> Result<ContactPage, CmdError> {
-    Ok(xp_app::browse::list_contacts(&app.services()?, &query).await?)
+    Ok(xp_app::browse::list_contacts(&app.services(Permission::Read).await?, &query).await?)
 }
 
 #[tauri::command]
@@ -100,7 +101,7 @@ pub async fn get_contact<R: Runtime>(
     organisation_id: String,
     contact_id: String,
 ) -> Result<ContactDetail, CmdError> {
-    Ok(xp_app::browse::get_contact(&app.services()?, &organisation_id, &contact_id).await?)
+    Ok(xp_app::browse::get_contact(&app.services(Permission::Read).await?, &organisation_id, &contact_id).await?)
 }
 
 #[tauri::command]
@@ -109,7 +110,7 @@ pub async fn list_bank_transactions<R: Runtime>(
     app: AppHandle<R>,
     query: BankTransactionQuery,
 ) -> Result<BankTransactionPage, CmdError> {
-    Ok(xp_app::browse::list_bank_transactions(&app.services()?, &query).await?)
+    Ok(xp_app::browse::list_bank_transactions(&app.services(Permission::Read).await?, &query).await?)
 }
 
 #[tauri::command]
@@ -119,7 +120,12 @@ pub async fn get_bank_transaction<R: Runtime>(
     organisation_id: String,
     bank_transaction_id: String,
 ) -> Result<BankTransactionDetail, CmdError> {
-    Ok(xp_app::browse::get_bank_transaction(&app.services()?, &organisation_id, &bank_transaction_id).await?)
+    Ok(xp_app::browse::get_bank_transaction(
+        &app.services(Permission::Read).await?,
+        &organisation_id,
+        &bank_transaction_id,
+    )
+    .await?)
 }
 
 /// Opens an invoice in Xero's web app in the system browser. The URL is built in Rust from the
@@ -131,7 +137,7 @@ pub async fn open_in_xero<R: Runtime>(
     organisation_id: String,
     invoice_id: String,
 ) -> Result<(), CmdError> {
-    let detail = xp_app::invoices::get(&app.services()?, &organisation_id, &invoice_id).await?;
+    let detail = xp_app::invoices::get(&app.services(Permission::Read).await?, &organisation_id, &invoice_id).await?;
     webbrowser::open(&detail.xero_url).map_err(|e| {
         CmdError(xp_ipc::IpcError {
             code: xp_core::ErrorCode::Internal,

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::new_without_default)] // in tests a panic is the failure report
 
 mod ipc;
+mod roles;
 mod secrets;
 
 use std::sync::Arc;
@@ -20,7 +21,11 @@ pub struct Harness {
 }
 
 pub async fn services(dir: &std::path::Path, vault: &MemoryStore) -> Services {
-    let config = AppConfig::parse("", "test", &Default::default()).unwrap();
+    services_with(dir, vault, "").await
+}
+
+pub async fn services_with(dir: &std::path::Path, vault: &MemoryStore, config: &str) -> Services {
+    let config = AppConfig::parse(config, "test", &Default::default()).unwrap();
     let clock = Arc::new(xp_core::ManualClock::new(time::macros::datetime!(2026-11-23 09:00 UTC)));
     Services::with_vault(config, Paths::resolve(Some(dir)), Arc::new(vault.clone()), vec![], clock).await.unwrap()
 }
@@ -33,15 +38,27 @@ impl Harness {
         Self::with_state(dir, vault, services.clone(), Ok(services))
     }
 
+    /// A harness whose configuration is `config`; `prepare` runs on the store before the app opens.
+    pub fn with_config(config: &str, prepare: impl FnOnce(&Services)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = MemoryStore::new();
+        let services = tauri::async_runtime::block_on(services_with(dir.path(), &vault, config));
+        prepare(&services);
+        Self::with_state(dir, vault, services.clone(), Ok(services))
+    }
+
     pub fn with_state(
         dir: tempfile::TempDir,
         vault: MemoryStore,
         services: Services,
         state: Result<Services, xp_ipc::IpcError>,
     ) -> Self {
-        let app = xero_partner_lib::attach(mock_builder(), xero_partner_lib::AppState::new(state))
-            .build(mock_context(noop_assets()))
-            .unwrap();
+        let app = xero_partner_lib::attach(
+            mock_builder(),
+            tauri::async_runtime::block_on(xero_partner_lib::AppState::new(state)),
+        )
+        .build(mock_context(noop_assets()))
+        .unwrap();
         let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
         Self { _dir: dir, app, window, services, vault }
     }

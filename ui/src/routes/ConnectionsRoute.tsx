@@ -9,16 +9,24 @@ import { useConnections } from '../features/connections/useConnections';
 import { useConnectXero } from '../features/organisations/useOrganisations';
 import { XeroConnectPanel } from '../features/organisations/XeroConnectPanel';
 import { XeroOrganisationsCard } from '../features/organisations/XeroOrganisationsCard';
+import { useCan } from '../features/session/useSession';
 import { SyncProgressPanel } from '../features/sync/SyncProgressPanel';
 
 export default function ConnectionsRoute() {
   const connections = useConnections();
   const info = useAppInfo();
   const connect = useConnectXero();
+  const canManage = useCan('manage_connections');
   return (
     <div data-testid="page-connections" className="space-y-6">
       <PageHeader title="Connections" description="The providers this installation reads from and writes to." />
-      <XeroConnectPanel connect={connect} />
+      {canManage ? (
+        <XeroConnectPanel connect={connect} />
+      ) : (
+        <p data-testid="connections-owner-only" className="-mt-3 text-sm text-zinc-500 dark:text-zinc-400">
+          Only an owner can connect or disconnect organisations.
+        </p>
+      )}
       <SyncProgressPanel />
       <XeroOrganisationsCard />
       <Card title="Your connections">
@@ -40,6 +48,7 @@ export default function ConnectionsRoute() {
             <AvailableProviders
               endpoints={data.endpoints}
               connections={connections.data ?? []}
+              canConnect={canManage}
               onConnectXero={() => connect.mutate()}
               connectingXero={connect.isPending}
             />

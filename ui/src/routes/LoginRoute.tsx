@@ -1,8 +1,18 @@
-import { Link } from 'react-router-dom';
+import type { ReactNode } from 'react';
+import { Navigate, useLocation, type Location } from 'react-router-dom';
 
-import { buttonClass } from '../components/ui/styles';
+import { ErrorPanel } from '../components/ui/ErrorPanel';
+import { SignInPanel } from '../features/session/SignInPanel';
+import { useSession } from '../features/session/useSession';
 
-export default function LoginRoute() {
+/** Where the guard sent the user from (`state.from`), so signing in returns there; the dashboard otherwise. */
+function returnPath(state: unknown): string {
+  const from = (state as { from?: Partial<Location> } | null)?.from;
+  if (typeof from?.pathname !== 'string' || from.pathname === '/login') return '/dashboard';
+  return `${from.pathname}${from.search ?? ''}${from.hash ?? ''}`;
+}
+
+function LoginCard({ children }: { children: ReactNode }) {
   return (
     <main
       data-testid="page-login"
@@ -18,16 +28,35 @@ export default function LoginRoute() {
           </span>
           <h1 className="text-xl font-semibold tracking-tight">Xero Partner</h1>
         </div>
-        <p className="text-sm text-zinc-700 dark:text-zinc-300">
-          Your Xero books, bank accounts, card payments and crypto in one local, encrypted ledger.
-        </p>
-        <p className="mt-4 rounded-md bg-zinc-50 p-3 text-sm text-zinc-600 dark:bg-zinc-800/60 dark:text-zinc-400">
-          Sign-in with Okta arrives in a later release; this installation runs in single-user mode as owner.
-        </p>
-        <Link to="/dashboard" className={buttonClass('primary', 'mt-6 w-full')}>
-          Continue
-        </Link>
+        {children}
       </div>
     </main>
+  );
+}
+
+export default function LoginRoute() {
+  const session = useSession();
+  const location = useLocation();
+
+  const status = session.data;
+
+  if (status?.state === 'signed_in') return <Navigate to={returnPath(location.state)} replace />;
+  return (
+    <LoginCard>
+      {status ? (
+        <SignInPanel status={status} onRecheck={() => void session.refetch()} />
+      ) : session.isError ? (
+        <ErrorPanel
+          error={session.error}
+          title="Could not check your sign-in"
+          retrying={session.isFetching}
+          onRetry={() => void session.refetch()}
+        />
+      ) : (
+        <p role="status" className="text-sm text-zinc-500 dark:text-zinc-400">
+          Checking your sign-in…
+        </p>
+      )}
+    </LoginCard>
   );
 }

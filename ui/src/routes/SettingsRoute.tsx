@@ -5,6 +5,7 @@ import { ProfileBadge } from '../features/app/ProfileBadge';
 import { useAppInfo } from '../features/app/useAppInfo';
 import { AuditTrail, VerifyAuditButton } from '../features/audit/AuditTrail';
 import { providerLabel } from '../features/connections/providers';
+import { SessionSettingsCard } from '../features/session/SessionSettingsCard';
 import { ThemeSelector } from '../features/theme/ThemeSelector';
 
 const th = 'py-2 text-left text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400';
@@ -13,11 +14,13 @@ export default function SettingsRoute() {
   const info = useAppInfo();
   return (
     <div data-testid="page-settings" className="space-y-6">
-      <PageHeader title="Settings" description="Appearance, environment and the audit trail of this installation." />
+      <PageHeader title="Settings" description="Appearance, sign-in, environment and the audit trail of this installation." />
 
       <Card title="Appearance">
         <ThemeSelector />
       </Card>
+
+      <SessionSettingsCard />
 
       <Card title="Environment">
         <QueryView query={info} loadingLabel="Loading environment…" errorTitle="Could not load the environment">

@@ -1,11 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
-import { emitNavigate } from '../lib/ipc/testing';
+import { emitNavigate, makeSession } from '../lib/ipc/testing';
 import { renderApp } from '../test/renderApp';
 
 const PAGES: Array<[path: string, testId: string, heading: string]> = [
-  ['/login', 'page-login', 'Xero Partner'],
   ['/dashboard', 'page-dashboard', 'Dashboard'],
   ['/transactions', 'page-transactions', 'Transactions'],
   ['/transactions/abc', 'page-transaction-detail', 'Transaction'],
@@ -52,13 +51,18 @@ describe('routes', () => {
     expect(screen.getByText('Xero Partner')).toBeInTheDocument();
   });
 
-  it('renders login without the frame and Continue goes to the dashboard', async () => {
-    const { user } = renderApp('/login');
-    await screen.findByTestId('page-login');
+  it('renders login with an <h1> and without the frame when nobody is signed in', async () => {
+    renderApp('/login', { session: makeSession({ state: 'signed_out' }) });
+    const page = await screen.findByTestId('page-login');
+    expect(within(page).getByRole('heading', { level: 1 })).toHaveTextContent('Xero Partner');
+    expect(await screen.findByTestId('sign-in')).toBeInTheDocument();
     expect(screen.queryByRole('navigation', { name: 'Main' })).not.toBeInTheDocument();
-    expect(screen.getByText(/Sign-in with Okta arrives in a later release/)).toBeInTheDocument();
-    await user.click(screen.getByRole('link', { name: 'Continue' }));
+  });
+
+  it('sends a signed-in visitor of /login on to the dashboard', async () => {
+    const { router } = renderApp('/login');
     expect(await screen.findByTestId('page-dashboard')).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/dashboard');
   });
 
   it('navigates by sidebar link clicks', async () => {

@@ -24,6 +24,46 @@ pub struct AppConfig {
     /// Set when started with `--sandbox FILE`: the sandbox's demo credentials.
     pub sandbox: Option<SandboxFile>,
     pub xero: XeroSettings,
+    pub okta: OktaSettings,
+}
+
+/// The app's own sign-in (issue 5): an Okta OIDC native app registration. The issuer is
+/// `providers.okta_issuer`; without it and a client id, only single-user mode is possible.
+///
+/// ```toml
+/// [okta]
+/// client_id = "0oa1b2c3d4E5F6g7h8i9"
+/// offline_grace_days = 7      # default for new installations; owners change it in Settings
+/// idle_lock_minutes = 15
+/// [okta.roles]
+/// owner = ["XP-Owners"]
+/// accountant = ["XP-Accountants"]
+/// viewer = ["XP-Viewers"]
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OktaSettings {
+    pub client_id: Option<String>,
+    /// A private-use scheme in reverse-DNS form with a single slash (RFC 8252 §7.1, okta.md §4);
+    /// it arrives through the deep link. Registered with the Okta app as a sign-in redirect.
+    pub redirect_uri: String,
+    /// `offline_access` for a refresh token (okta.md §5), `groups` for the roles claim.
+    pub scopes: Vec<String>,
+    pub roles: crate::session::RoleMap,
+    pub offline_grace_days: u32,
+    pub idle_lock_minutes: u32,
+}
+
+impl Default for OktaSettings {
+    fn default() -> Self {
+        Self {
+            client_id: None,
+            redirect_uri: "com.xeropartner.app:/auth/callback".into(),
+            scopes: ["openid", "profile", "email", "offline_access", "groups"].map(String::from).to_vec(),
+            roles: crate::session::RoleMap::default(),
+            offline_grace_days: 7,
+            idle_lock_minutes: 15,
+        }
+    }
 }
 
 /// The app's Xero registration: a public client (PKCE, no secret) and its redirect ports.
@@ -186,6 +226,29 @@ struct RawConfig {
     providers: RawProviders,
     #[serde(default)]
     xero: RawXero,
+    #[serde(default)]
+    okta: RawOkta,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOkta {
+    client_id: Option<String>,
+    redirect_uri: Option<String>,
+    offline_grace_days: Option<u32>,
+    idle_lock_minutes: Option<u32>,
+    roles: Option<RawRoles>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoles {
+    #[serde(default)]
+    owner: Vec<String>,
+    #[serde(default)]
+    accountant: Vec<String>,
+    #[serde(default)]
+    viewer: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -246,6 +309,9 @@ impl AppConfig {
                 config.xero.client_id = Some(id.to_owned());
             }
             config.xero.minute_ms = sandbox.minute_ms;
+            if let Some(id) = sandbox.credentials.expose()["okta"]["client_id"].as_str() {
+                config.okta.client_id = Some(id.to_owned());
+            }
             config.sandbox = Some(sandbox);
         }
         Ok(config)
@@ -313,7 +379,9 @@ impl AppConfig {
                 }
             }
         }
+        let okta = okta_settings(&raw.okta).map_err(err)?;
         Ok(AppConfig {
+            okta,
             profile,
             allow_plaintext_secrets: raw.secrets.allow_plaintext || overrides.allow_plaintext_secrets,
             providers,
@@ -329,6 +397,43 @@ impl AppConfig {
             },
         })
     }
+}
+
+fn okta_settings(raw: &RawOkta) -> std::result::Result<OktaSettings, String> {
+    let mut okta = OktaSettings { client_id: raw.client_id.clone(), ..OktaSettings::default() };
+    if let Some(r) = &raw.redirect_uri {
+        let u = Url::parse(r).map_err(|e| format!("okta.redirect_uri is not a URI ({e}): {r:?}"))?;
+        // RFC 8252 §7.1: a private-use scheme must be a reverse-DNS name the app controls.
+        if !u.scheme().contains('.') && !is_loopback(&u) {
+            return Err(format!(
+                "okta.redirect_uri must use a reverse-DNS scheme such as com.example.app:/callback, got {r:?}"
+            ));
+        }
+        okta.redirect_uri = r.clone();
+    }
+    if let Some(d) = raw.offline_grace_days {
+        if !(1..=30).contains(&d) {
+            return Err(format!("okta.offline_grace_days must be 1..=30, got {d}"));
+        }
+        okta.offline_grace_days = d;
+    }
+    if let Some(m) = raw.idle_lock_minutes {
+        if m > 24 * 60 {
+            return Err(format!("okta.idle_lock_minutes must be at most 1440 (0 turns it off), got {m}"));
+        }
+        okta.idle_lock_minutes = m;
+    }
+    if let Some(r) = &raw.roles {
+        if r.owner.is_empty() && r.accountant.is_empty() && r.viewer.is_empty() {
+            return Err("okta.roles maps no group to any role; nobody could use the app".into());
+        }
+        okta.roles = crate::session::RoleMap {
+            owner: r.owner.clone(),
+            accountant: r.accountant.clone(),
+            viewer: r.viewer.clone(),
+        };
+    }
+    Ok(okta)
 }
 
 fn parse_url(name: &str, v: &str) -> std::result::Result<Url, String> {
@@ -414,6 +519,10 @@ mod tests {
             ("[providers]\nokx = \"http://okx.example.com\"", "must use https"),
             ("unknown_key = 1", "unknown field"),
             ("[providers]\nopenai = \"ftp://x\"", "http(s) URL"),
+            ("[okta]\noffline_grace_days = 0", "offline_grace_days must be 1..=30"),
+            ("[okta]\nidle_lock_minutes = 5000", "at most 1440"),
+            ("[okta]\nredirect_uri = \"myapp:/cb\"", "reverse-DNS"),
+            ("[okta.roles]\nowner = []", "maps no group"),
         ] {
             let e = parse(text).unwrap_err().to_string();
             assert!(e.contains(needle), "{text:?} gave {e:?}");

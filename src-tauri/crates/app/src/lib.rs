@@ -11,6 +11,7 @@ pub mod invoices;
 pub mod logging;
 pub mod paths;
 mod services;
+pub mod session;
 pub mod xero;
 
 pub use config::{AppConfig, ProviderUrls};

@@ -34,6 +34,8 @@ pub struct Services {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub warnings: Vec<String>,
+    /// Who the audit log names for actions taken now: set by the session service.
+    actor: Arc<std::sync::RwLock<String>>,
 }
 
 impl std::fmt::Debug for Services {
@@ -67,7 +69,20 @@ impl Services {
         if recovered > 0 {
             tracing::info!(recovered, "outbox items from an interrupted run are queued again");
         }
-        Ok(Services { config, paths, vault, store, clock, warnings })
+        let actor = Arc::new(std::sync::RwLock::new("owner".to_owned()));
+        Ok(Services { config, paths, vault, store, clock, warnings, actor })
+    }
+
+    /// The audit actor for actions taken now (the signed-in email, or "owner").
+    pub fn actor(&self) -> String {
+        self.actor.read().map(|a| a.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    pub fn set_actor(&self, actor: String) {
+        match self.actor.write() {
+            Ok(mut a) => *a = actor,
+            Err(p) => *p.into_inner() = actor,
+        }
     }
 
     pub fn app_info(&self) -> AppInfo {

@@ -376,9 +376,10 @@ impl XeroService {
     }
 
     async fn audit(&self, action: &str, subject: &str, detail: Value) -> Result<()> {
+        let actor = self.services.actor();
         xp_store::audit::append(
             &self.services.store,
-            xp_store::audit::NewEntry { actor: "owner", action, subject, detail },
+            xp_store::audit::NewEntry { actor: &actor, action, subject, detail },
             self.services.clock.now(),
         )
         .await?;

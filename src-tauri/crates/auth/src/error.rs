@@ -57,6 +57,17 @@ pub enum Error {
     #[error("the provider's token response is unusable ({0}); try again later or report it")]
     MalformedTokenResponse(String),
 
+    /// An ID token failed validation (OIDC Core §3.1.3.7; okta.md §6). Code `provider`: the
+    /// token came from the provider's side of the sign-in (or from someone posing as it), not
+    /// from anything the user typed, and a fresh sign-in is the way forward.
+    #[error("the sign-in token was refused: {0}; sign in again")]
+    IdTokenRejected(crate::oidc::Rejected),
+    /// The provider's OpenID configuration (discovery document or key set) is unusable, or the
+    /// configured issuer is not one this app may use. Code `config`: the issuer URL in the
+    /// settings is the usual cause.
+    #[error("the sign-in provider's configuration is unusable: {0}; check the issuer URL in the settings")]
+    Discovery(String),
+
     #[error("{0}; {hint}", hint = http_hint(.0))]
     Http(Arc<xp_http::Error>),
     #[error("cannot keep the sign-in in the keychain: {0}")]
@@ -88,6 +99,8 @@ impl Error {
             },
             Error::Vault(e) => e.code(),
             Error::Listener(_) => ErrorCode::Internal,
+            Error::Discovery(_) => ErrorCode::Config,
+            Error::IdTokenRejected(_) => ErrorCode::Provider,
             Error::AccessDenied { .. }
             | Error::AuthorizationRefused { .. }
             | Error::CallbackTimeout(_)
@@ -116,6 +129,12 @@ impl Transport for xp_http::Error {
 impl From<xp_http::Error> for Error {
     fn from(e: xp_http::Error) -> Self {
         Error::Http(Arc::new(e))
+    }
+}
+
+impl From<crate::oidc::Rejected> for Error {
+    fn from(r: crate::oidc::Rejected) -> Self {
+        Error::IdTokenRejected(r)
     }
 }
 
@@ -157,6 +176,10 @@ mod tests {
         assert!(!status.is_transport(), "an answered request is not a lost response");
         let other = Error::TokenEndpoint { status: 400, error: "invalid_scope".into(), description: None };
         assert_eq!(other.code(), ErrorCode::Provider);
+        assert_eq!(Error::Discovery("x".into()).code(), ErrorCode::Config, "a wrong issuer URL is a settings problem");
+        let rejected = Error::from(crate::oidc::Rejected::BadSignature);
+        assert_eq!(rejected.code(), ErrorCode::Provider);
+        assert!(rejected.to_string().contains("sign in again"), "{rejected}");
     }
 
     #[test]

@@ -8,10 +8,14 @@
 //! 2. `authorize_url` → open it in the system browser; `receiver.receive()` → code + state.
 //! 3. `Registry::take(state)` → the flow (verifier, redirect URI); `exchange_code` → `TokenSet`.
 //! 4. `TokenVault::save`; from then on `Refresher::access_token(key)`.
+//!
+//! For OpenID Connect sign-ins (Okta), [`oidc`] adds discovery, the provider's signing keys,
+//! ID token validation and revocation.
 
 pub mod authorize;
 mod error;
 pub mod loopback;
+pub mod oidc;
 pub mod pending;
 pub mod pkce;
 pub mod refresher;

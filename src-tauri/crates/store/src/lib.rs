@@ -7,6 +7,7 @@ mod db;
 mod error;
 mod key;
 pub mod outbox;
+pub mod settings;
 mod timefmt;
 pub mod xero;
 

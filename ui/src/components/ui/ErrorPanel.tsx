@@ -1,5 +1,6 @@
 import type { IpcError } from '../../lib/bindings';
 import { ERROR_HINTS } from './errorHints';
+import { ForbiddenLink } from './ForbiddenLink';
 import { buttonClass } from './styles';
 
 interface ErrorPanelProps {
@@ -21,6 +22,11 @@ export function ErrorPanel({ error, title = 'Something went wrong', onRetry, ret
       <p className="font-semibold text-red-800 dark:text-red-200">{title}</p>
       <p className="mt-1 text-red-700 dark:text-red-300">{error.message}</p>
       {hint ? <p className="mt-2 text-red-700/90 dark:text-red-300/90">{hint}</p> : null}
+      {error.code === 'forbidden' ? (
+        <p className="mt-2">
+          <ForbiddenLink error={error} />
+        </p>
+      ) : null}
       <div className="mt-3 flex items-center gap-3">
         {onRetry ? (
           <button type="button" className={buttonClass('secondary')} onClick={onRetry} disabled={retrying}>

@@ -1,4 +1,5 @@
 import { EmptyState } from '../../components/ui/EmptyState';
+import { ForbiddenLink } from '../../components/ui/ForbiddenLink';
 import { QueryView } from '../../components/ui/QueryView';
 import { buttonClass, numericCell } from '../../components/ui/styles';
 import { formatCount, formatDateTime } from '../../lib/format';
@@ -29,6 +30,7 @@ export function VerifyAuditButton() {
           <span className="font-medium text-red-700 dark:text-red-400">{verify.error.message}</span>
         ) : null}
       </span>
+      {verify.isError ? <ForbiddenLink error={verify.error} className="text-sm" /> : null}
     </div>
   );
 }

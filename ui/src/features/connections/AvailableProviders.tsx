@@ -11,9 +11,17 @@ interface AvailableProvidersProps {
   /** Starts the Xero sign-in; the only provider that can be connected so far. */
   onConnectXero: () => void;
   connectingXero: boolean;
+  /** The signed-in role may connect providers (manage_connections); without it no connect button shows. */
+  canConnect: boolean;
 }
 
-export function AvailableProviders({ endpoints, connections, onConnectXero, connectingXero }: AvailableProvidersProps) {
+export function AvailableProviders({
+  endpoints,
+  connections,
+  onConnectXero,
+  connectingXero,
+  canConnect,
+}: AvailableProvidersProps) {
   const noteId = useId();
   return (
     <div>
@@ -44,29 +52,31 @@ export function AvailableProviders({ endpoints, connections, onConnectXero, conn
               <p className="truncate font-mono text-xs text-zinc-500 dark:text-zinc-400" title={baseUrl}>
                 {baseUrl ?? 'No base URL configured'}
               </p>
-              <div>
-                {provider === 'xero' ? (
-                  <button
-                    type="button"
-                    data-testid="connect-xero"
-                    disabled={connectingXero}
-                    onClick={onConnectXero}
-                    className={buttonClass('primary', 'mt-1 py-1.5 text-xs')}
-                  >
-                    {connectingXero ? 'Waiting for Xero…' : `Connect ${meta.label}`}
-                  </button>
-                ) : (
-                  <button
-                    type="button"
-                    disabled
-                    aria-describedby={noteId}
-                    title="Connecting arrives with this provider's integration"
-                    className={buttonClass('secondary', 'mt-1 py-1.5 text-xs')}
-                  >
-                    Connect {meta.label}
-                  </button>
-                )}
-              </div>
+              {canConnect ? (
+                <div>
+                  {provider === 'xero' ? (
+                    <button
+                      type="button"
+                      data-testid="connect-xero"
+                      disabled={connectingXero}
+                      onClick={onConnectXero}
+                      className={buttonClass('primary', 'mt-1 py-1.5 text-xs')}
+                    >
+                      {connectingXero ? 'Waiting for Xero…' : `Connect ${meta.label}`}
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      disabled
+                      aria-describedby={noteId}
+                      title="Connecting arrives with this provider's integration"
+                      className={buttonClass('secondary', 'mt-1 py-1.5 text-xs')}
+                    >
+                      Connect {meta.label}
+                    </button>
+                  )}
+                </div>
+              ) : null}
             </li>
           );
         })}

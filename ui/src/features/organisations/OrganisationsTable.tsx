@@ -4,6 +4,7 @@ import { ErrorPanel } from '../../components/ui/ErrorPanel';
 import { buttonClass, numericCell } from '../../components/ui/styles';
 import type { Organisation } from '../../lib/bindings';
 import { formatBudget, formatDateTime, formatRelative } from '../../lib/format';
+import { useCan } from '../session/useSession';
 import { isActive, useSyncProgress } from '../sync/syncProgress';
 import { useSyncNow } from '../sync/useSync';
 import { DisconnectDialog } from './DisconnectDialog';
@@ -15,6 +16,7 @@ const td = 'px-3 py-2.5 text-sm';
 export function OrganisationsTable({ organisations }: { organisations: Organisation[] }) {
   const [disconnecting, setDisconnecting] = useState<Organisation | null>(null);
   const sync = useSyncNow();
+  const canDisconnect = useCan('manage_connections');
   const progress = useSyncProgress();
   const syncing = (id: string) => progress.organisations.some((s) => s.organisationId === id && isActive(s));
 
@@ -66,16 +68,18 @@ export function OrganisationsTable({ organisations }: { organisations: Organisat
                     >
                       {syncing(org.id) ? 'Syncing…' : 'Sync now'}
                     </button>
-                    <button
-                      type="button"
-                      data-testid={`disconnect-${org.id}`}
-                      className={buttonClass('ghost', 'py-1 text-xs')}
-                      disabled={org.status === 'disconnected'}
-                      aria-label={`Disconnect ${org.name}`}
-                      onClick={() => setDisconnecting(org)}
-                    >
-                      Disconnect
-                    </button>
+                    {canDisconnect ? (
+                      <button
+                        type="button"
+                        data-testid={`disconnect-${org.id}`}
+                        className={buttonClass('ghost', 'py-1 text-xs')}
+                        disabled={org.status === 'disconnected'}
+                        aria-label={`Disconnect ${org.name}`}
+                        onClick={() => setDisconnecting(org)}
+                      >
+                        Disconnect
+                      </button>
+                    ) : null}
                   </div>
                 </td>
               </tr>
@@ -84,7 +88,7 @@ export function OrganisationsTable({ organisations }: { organisations: Organisat
         </table>
       </div>
       {sync.isError ? <ErrorPanel error={sync.error} title="Could not start the sync" /> : null}
-      {disconnecting ? <DisconnectDialog organisation={disconnecting} onClose={() => setDisconnecting(null)} /> : null}
+      {disconnecting && canDisconnect ? <DisconnectDialog organisation={disconnecting} onClose={() => setDisconnecting(null)} /> : null}
     </div>
   );
 }

@@ -3,11 +3,9 @@ import { Outlet } from 'react-router-dom';
 import { SyncProgressProvider } from '../sync/SyncProgressProvider';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
-import { useDeepLinkNavigation } from './useDeepLinkNavigation';
 import { WarningsBanner } from './WarningsBanner';
 
 export function AppFrame() {
-  useDeepLinkNavigation();
   return (
     <SyncProgressProvider>
       <div className="flex h-screen flex-col">

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
 
 import { useAppInfo } from '../app/useAppInfo';
+import { useCan } from '../session/useSession';
 
 interface Item {
   to: string;
@@ -31,11 +32,13 @@ const ITEMS: Item[] = [
 
 export function Sidebar() {
   const info = useAppInfo();
+  // Without read every page but /unauthorized redirects there, so links would only mislead.
+  const items = useCan('read') ? ITEMS : [];
   return (
     <aside className="flex w-56 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50/80 dark:border-zinc-800 dark:bg-zinc-900/40">
       <nav aria-label="Main" className="flex-1 p-3">
         <ul className="space-y-0.5">
-          {ITEMS.map((item) => (
+          {items.map((item) => (
             <li key={item.to}>
               <NavLink
                 to={item.to}

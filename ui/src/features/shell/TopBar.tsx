@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { ProfileBadge } from '../app/ProfileBadge';
 import { useAppInfo } from '../app/useAppInfo';
 import { OnlineIndicator } from '../network/OnlineIndicator';
+import { SessionControls } from '../session/SessionControls';
 import { SyncProgressCompact } from '../sync/SyncProgressPanel';
 import { ThemeToggle } from '../theme/ThemeToggle';
 
@@ -27,6 +28,7 @@ export function TopBar() {
             <ProfileBadge profile={info.data.profile} />
           </span>
         ) : null}
+        <SessionControls />
         <ThemeToggle />
       </div>
     </header>

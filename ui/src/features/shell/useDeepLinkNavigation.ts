@@ -1,7 +1,8 @@
-import { useEffect } from 'react';
+import { useCallback } from 'react';
 import { useNavigate } from 'react-router-dom';
 
 import { onNavigate } from '../../lib/ipc';
+import { useIpcListener } from '../../lib/useIpcListener';
 
 /** In-app absolute paths only: Rust validates deep links, this guards against anything else slipping through. */
 export function isInAppPath(path: string): boolean {
@@ -11,22 +12,13 @@ export function isInAppPath(path: string): boolean {
 /** Subscribes once to `navigate` events from Rust (deep links) and routes to them. */
 export function useDeepLinkNavigation(): void {
   const navigate = useNavigate();
-  useEffect(() => {
-    let disposed = false;
-    let unlisten: (() => void) | undefined;
-    onNavigate(({ path }) => {
-      if (isInAppPath(path)) void navigate(path);
-    })
-      .then((stop) => {
-        if (disposed) stop();
-        else unlisten = stop;
-      })
-      .catch(() => {
-        // Outside the desktop shell there is no event bus; deep links simply cannot arrive.
-      });
-    return () => {
-      disposed = true;
-      unlisten?.();
-    };
-  }, [navigate]);
+  useIpcListener(
+    useCallback(
+      () =>
+        onNavigate(({ path }) => {
+          if (isInAppPath(path)) void navigate(path);
+        }),
+      [navigate],
+    ),
+  );
 }

@@ -1,7 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 
 import { onSyncProgress } from '../../lib/ipc';
+import { useIpcListener } from '../../lib/useIpcListener';
 import { invoicesKey } from '../invoices/useInvoices';
 import { organisationsKey } from '../organisations/useOrganisations';
 import { applyProgress, isActive, isAllDone, SyncProgressContext, type OrganisationSync } from './syncProgress';
@@ -12,31 +13,22 @@ export function SyncProgressProvider({ children }: { children: ReactNode }) {
   const [organisations, setOrganisations] = useState<OrganisationSync[]>([]);
   const latest = useRef<OrganisationSync[]>([]);
 
-  useEffect(() => {
-    let disposed = false;
-    let unlisten: (() => void) | undefined;
-    onSyncProgress((event) => {
-      const next = applyProgress(latest.current, event);
-      latest.current = next;
-      setOrganisations(next);
-      const sync = next.find((s) => s.organisationId === event.organisationId);
-      if (event.state === 'done' && sync && isAllDone(sync)) {
-        void queryClient.invalidateQueries({ queryKey: organisationsKey });
-        void queryClient.invalidateQueries({ queryKey: invoicesKey });
-      }
-    })
-      .then((stop) => {
-        if (disposed) stop();
-        else unlisten = stop;
-      })
-      .catch(() => {
-        // Outside the desktop shell there is no event bus; no progress can arrive.
-      });
-    return () => {
-      disposed = true;
-      unlisten?.();
-    };
-  }, [queryClient]);
+  useIpcListener(
+    useCallback(
+      () =>
+        onSyncProgress((event) => {
+          const next = applyProgress(latest.current, event);
+          latest.current = next;
+          setOrganisations(next);
+          const sync = next.find((s) => s.organisationId === event.organisationId);
+          if (event.state === 'done' && sync && isAllDone(sync)) {
+            void queryClient.invalidateQueries({ queryKey: organisationsKey });
+            void queryClient.invalidateQueries({ queryKey: invoicesKey });
+          }
+        }),
+      [queryClient],
+    ),
+  );
 
   const clearFinished = useCallback(() => {
     latest.current = latest.current.filter(isActive);

@@ -19,6 +19,8 @@ import type {
   InvoiceQuery,
   NavigateEvent,
   Organisation,
+  SessionSettings,
+  SessionStatus,
   SyncProgress,
   XeroConnectResult,
 } from '../bindings';
@@ -111,6 +113,36 @@ export function getBankTransaction(organisationId: string, bankTransactionId: st
   return call<BankTransactionDetail>('get_bank_transaction', { organisationId, bankTransactionId });
 }
 
+export function sessionStatus(): Promise<SessionStatus> {
+  return call<SessionStatus>('session_status');
+}
+
+/** Opens the system browser for Okta; answers with state "signing_in", the outcome arrives as `session-changed`. */
+export function signIn(): Promise<SessionStatus> {
+  return call<SessionStatus>('sign_in');
+}
+
+export function cancelSignIn(): Promise<SessionStatus> {
+  return call<SessionStatus>('cancel_sign_in');
+}
+
+export function signOut(): Promise<SessionStatus> {
+  return call<SessionStatus>('sign_out');
+}
+
+export function lockSession(): Promise<SessionStatus> {
+  return call<SessionStatus>('lock_session');
+}
+
+/** Tells Rust the user is active, which postpones the idle lock; callers send it at most once per 30 s. */
+export function sessionActivity(): Promise<null> {
+  return call<null>('session_activity');
+}
+
+export function updateSessionSettings(settings: SessionSettings): Promise<SessionStatus> {
+  return call<SessionStatus>('update_session_settings', { settings });
+}
+
 async function subscribe<T>(event: string, handler: (payload: T) => void): Promise<() => void> {
   try {
     return await listen<T>(event, (e) => handler(e.payload));
@@ -128,4 +160,9 @@ export function onNavigate(handler: (event: NavigateEvent) => void): Promise<() 
 /** Progress of background syncs, one event per organisation and resource; resolves to the unsubscribe function. */
 export function onSyncProgress(handler: (progress: SyncProgress) => void): Promise<() => void> {
   return subscribe('sync-progress', handler);
+}
+
+/** Sign-in finished or failed, idle lock, sign-out, grace expiry; resolves to the unsubscribe function. */
+export function onSessionChanged(handler: (status: SessionStatus) => void): Promise<() => void> {
+  return subscribe('session-changed', handler);
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import {
   appInfo,
+  cancelSignIn,
   cancelSync,
   connectXero,
   dbInfo,
@@ -11,14 +12,30 @@ import {
   listAuditEvents,
   listInvoices,
   listOrganisations,
+  lockSession,
   onNavigate,
+  onSessionChanged,
   onSyncProgress,
+  sessionActivity,
+  sessionStatus,
+  signIn,
+  signOut,
   syncNow,
+  updateSessionSettings,
   verifyAuditLog,
 } from '.';
-import type { InvoiceQuery, SyncProgress } from '../bindings';
+import type { InvoiceQuery, SessionState, SyncProgress } from '../bindings';
 import { toIpcError } from './errors';
-import { emitNavigate, emitSyncProgress, fixtures, installFakeBackend, rejectWith, resetFakeBackend } from './testing';
+import {
+  emitNavigate,
+  emitSessionChanged,
+  emitSyncProgress,
+  fixtures,
+  installFakeBackend,
+  makeSession,
+  rejectWith,
+  resetFakeBackend,
+} from './testing';
 
 afterEach(() => resetFakeBackend());
 
@@ -125,5 +142,48 @@ describe('ipc wrappers', () => {
     stop();
     await emitSyncProgress({ ...event, state: 'done' });
     expect(seen).toEqual([event]);
+  });
+
+  it('name the session commands and pass the settings as `settings`', async () => {
+    const fake = installFakeBackend({}, { session: makeSession({ state: 'signed_out' }) });
+    const states: SessionState[] = [];
+    states.push((await sessionStatus()).state);
+    states.push((await signIn()).state);
+    states.push((await cancelSignIn()).state);
+    states.push((await lockSession()).state);
+    states.push((await signOut()).state);
+    await expect(sessionActivity()).resolves.toBeNull();
+    const settings = { mode: 'single_user', idleLockMinutes: 0, offlineGraceDays: 3 } as const;
+    const updated = await updateSessionSettings(settings);
+    expect(states).toEqual(['signed_out', 'signing_in', 'signed_out', 'locked', 'signed_out']);
+    expect(updated).toMatchObject(settings);
+    expect(fake.calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['session_status', {}],
+      ['sign_in', {}],
+      ['cancel_sign_in', {}],
+      ['lock_session', {}],
+      ['sign_out', {}],
+      ['session_activity', {}],
+      ['update_session_settings', { settings }],
+    ]);
+  });
+
+  it('the fake core refuses data commands outside an open session, as Rust does', async () => {
+    const fake = installFakeBackend({}, { session: makeSession({ state: 'signed_out' }) });
+    await expect(dbInfo()).rejects.toMatchObject({ code: 'sign_in_required' });
+    fake.setSession(makeSession({ state: 'locked' }));
+    await expect(dbInfo()).rejects.toMatchObject({ code: 'locked' });
+    fake.setSession(makeSession());
+    await expect(dbInfo()).resolves.toEqual(fixtures.dbInfo);
+  });
+
+  it('onSessionChanged delivers session-changed payloads and unsubscribes', async () => {
+    installFakeBackend();
+    const seen: SessionState[] = [];
+    const stop = await onSessionChanged((status) => seen.push(status.state));
+    await emitSessionChanged(makeSession({ state: 'locked' }));
+    stop();
+    await emitSessionChanged(makeSession());
+    expect(seen).toEqual(['locked']);
   });
 });

@@ -21,6 +21,12 @@ import type {
   InvoiceRow,
   NavigateEvent,
   Organisation,
+  Permission,
+  Role,
+  RoleGroups,
+  SessionSettings,
+  SessionStatus,
+  SessionUser,
   SyncProgress,
   XeroConnectResult,
 } from '../bindings';
@@ -98,7 +104,72 @@ export function makeBankTransactions(count: number, organisationId = 'org-1'): B
   });
 }
 
+const ALL_PERMISSIONS: Permission[] = [
+  'read',
+  'reconcile',
+  'post_to_xero',
+  'export',
+  'collect_payments',
+  'manage_connections',
+  'manage_credentials',
+  'manage_ai_settings',
+  'manage_sign_in',
+];
+
+/** A plausible Okta group mapping; tests read the permissions from here, as the UI reads them from Rust. */
+export const ROLE_GROUPS: RoleGroups[] = [
+  { role: 'viewer', groups: ['xp-viewers'], permissions: ['read'] },
+  {
+    role: 'accountant',
+    groups: ['xp-accountants'],
+    permissions: ['read', 'reconcile', 'post_to_xero', 'export', 'collect_payments'],
+  },
+  { role: 'owner', groups: ['xp-owners', 'finance-admins'], permissions: ALL_PERMISSIONS },
+];
+
+export const OKTA_USER = { name: 'Ada Lovelace', email: 'ada@example.com' } as const;
+const SINGLE_USER: SessionUser = { name: 'owner', email: '', role: 'owner' };
+
+export interface SessionFixtureOptions extends Partial<Omit<SessionStatus, 'user'>> {
+  /** The signed-in person's role; `null` = their Okta groups map to no role. Default owner. */
+  role?: Role | null;
+}
+
+/**
+ * A session status the way Rust reports it: okta mode, signed in as owner unless told otherwise. The user is
+ * known while signed in or locked; permissions only while signed in; single-user mode is always the owner.
+ */
+export function makeSession({ role = 'owner', ...overrides }: SessionFixtureOptions = {}): SessionStatus {
+  const mode = overrides.mode ?? 'okta';
+  const state = overrides.state ?? 'signed_in';
+  const user: SessionUser | null =
+    mode === 'single_user'
+      ? SINGLE_USER
+      : state === 'signed_in' || state === 'locked'
+        ? { ...OKTA_USER, role }
+        : null;
+  const granted = ROLE_GROUPS.find((g) => g.role === user?.role)?.permissions ?? [];
+  return {
+    mode,
+    state,
+    user,
+    permissions: state === 'signed_in' ? [...granted] : [],
+    oktaConfigured: true,
+    oktaIssuer: 'https://example.okta.com/oauth2/default',
+    offline: false,
+    lastValidatedAt: state === 'signed_in' ? '2026-11-23T09:00:00Z' : null,
+    offlineUntil: null,
+    offlineGraceDays: 7,
+    idleLockMinutes: 15,
+    message: null,
+    roleGroups: structuredClone(ROLE_GROUPS),
+    ...overrides,
+  };
+}
+
 export const fixtures = {
+  /** The default session: single-user mode, so every page is reachable as owner without signing in. */
+  session: makeSession({ mode: 'single_user', oktaConfigured: false, oktaIssuer: null, idleLockMinutes: 0 }),
   appInfo: {
     version: '2.0.0',
     profile: 'sandbox',
@@ -200,6 +271,58 @@ export interface FakeBackend {
   callsTo(cmd: string): number;
   /** Replace one command's handler mid-test (e.g. make a failing call succeed on retry). */
   set(cmd: string, handler: CommandHandler): void;
+  /** The session the fake core holds now. */
+  session(): SessionStatus;
+  /** Change the session silently, as when Rust decides something the UI has not been told yet. */
+  setSession(status: SessionStatus): void;
+  /** Change the session and emit `session-changed`, as Rust does when sign-in finishes or the idle lock fires. */
+  changeSession(status: SessionStatus): Promise<void>;
+}
+
+export interface FakeBackendOptions {
+  /** The session the fake core starts with; default `fixtures.session` (single-user owner). */
+  session?: SessionStatus;
+}
+
+/** Commands that answer whatever the session state; every other one needs an open (signed-in) session. */
+const SESSION_COMMANDS: ReadonlySet<string> = new Set([
+  'session_status',
+  'sign_in',
+  'cancel_sign_in',
+  'sign_out',
+  'lock_session',
+  'session_activity',
+  'update_session_settings',
+]);
+
+/** What Rust answers a data command outside an open session. */
+function sessionRejection(session: SessionStatus): Promise<never> | null {
+  if (session.state === 'signed_in') return null;
+  if (session.state === 'locked') {
+    return rejectWith({ code: 'locked', message: 'Xero Partner is locked. Sign in again to continue.' });
+  }
+  return rejectWith({ code: 'sign_in_required', message: 'Sign in to continue.' });
+}
+
+/** The session commands, acting on the fake core's session the way Rust's state machine does. */
+function sessionHandlers(get: () => SessionStatus, put: (status: SessionStatus) => void): CommandHandlers {
+  const update = (patch: Partial<SessionStatus>) => {
+    put({ ...get(), ...patch });
+    return structuredClone(get());
+  };
+  const ended = { user: null, permissions: [], message: null } satisfies Partial<SessionStatus>;
+  return {
+    session_status: () => structuredClone(get()),
+    sign_in: () => update({ state: 'signing_in', message: null }),
+    cancel_sign_in: () => update({ state: 'signed_out', ...ended }),
+    sign_out: () => update({ state: 'signed_out', ...ended }),
+    lock_session: () => update({ state: 'locked', permissions: [] }),
+    session_activity: () => null,
+    update_session_settings: (args) => {
+      const { settings } = args as { settings: SessionSettings };
+      return update(settings);
+    },
+  };
 }
 
 export function defaultHandlers(): CommandHandlers {
@@ -257,8 +380,17 @@ export function defaultHandlers(): CommandHandlers {
   };
 }
 
-export function installFakeBackend(overrides: CommandHandlers = {}): FakeBackend {
-  const handlers: CommandHandlers = { ...defaultHandlers(), ...overrides };
+export function installFakeBackend(overrides: CommandHandlers = {}, options: FakeBackendOptions = {}): FakeBackend {
+  let session = structuredClone(options.session ?? fixtures.session);
+  const getSession = () => session;
+  const putSession = (next: SessionStatus) => {
+    session = structuredClone(next);
+  };
+  const handlers: CommandHandlers = {
+    ...defaultHandlers(),
+    ...sessionHandlers(getSession, putSession),
+    ...overrides,
+  };
   const calls: FakeBackend['calls'] = [];
   mockIPC(
     (cmd, payload) => {
@@ -267,6 +399,10 @@ export function installFakeBackend(overrides: CommandHandlers = {}): FakeBackend
       const handler = handlers[cmd];
       if (!handler) {
         return Promise.reject(new Error(`fake backend: no handler for command "${cmd}"`));
+      }
+      if (!SESSION_COMMANDS.has(cmd)) {
+        const rejection = sessionRejection(session);
+        if (rejection) return rejection;
       }
       return handler(args);
     },
@@ -277,6 +413,12 @@ export function installFakeBackend(overrides: CommandHandlers = {}): FakeBackend
     callsTo: (cmd) => calls.filter((c) => c.cmd === cmd).length,
     set: (cmd, handler) => {
       handlers[cmd] = handler;
+    },
+    session: () => structuredClone(session),
+    setSession: putSession,
+    changeSession: (status) => {
+      putSession(status);
+      return emitSessionChanged(status);
     },
   };
 }
@@ -293,6 +435,11 @@ export function emitNavigate(path: string): Promise<void> {
 /** What Rust emits while a background sync runs. */
 export function emitSyncProgress(progress: SyncProgress): Promise<void> {
   return emit('sync-progress', progress);
+}
+
+/** What Rust emits when the session changes (sign-in done or failed, idle lock, sign-out, grace expiry). */
+export function emitSessionChanged(status: SessionStatus): Promise<void> {
+  return emit('session-changed', status);
 }
 
 /** A handler result that rejects the way Tauri does: with the plain `{code, message}` object, not an Error. */

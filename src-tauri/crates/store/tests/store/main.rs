@@ -4,6 +4,7 @@
 mod audit;
 mod encryption;
 mod outbox;
+mod settings;
 mod xero;
 
 use std::path::PathBuf;

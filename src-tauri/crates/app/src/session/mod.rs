@@ -1,0 +1,9 @@
+//! The app's own sign-in (Okta OIDC) or single-user mode, roles and what they allow, offline
+//! grace and lock. `access` and `record` are pure; `service` does the I/O.
+
+pub mod access;
+pub mod record;
+mod service;
+
+pub use access::RoleMap;
+pub use service::{Notify, SessionService};

@@ -1,0 +1,391 @@
+//! Okta sign-in, roles, refresh, sign-out, lock and offline grace, against the sandbox's Okta
+//! emulator, with the app's clock injected so every time edge is tested on both sides.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+use time::Duration;
+use xp_app::config::{AppConfig, ProviderUrls};
+use xp_app::session::SessionService;
+use xp_app::{Paths, Services};
+use xp_core::{Clock, ErrorCode, ManualClock};
+use xp_ipc::{Permission, Role, SessionSettings, SessionState, SignInMode};
+use xp_sandbox_kit::{Ctx, Seed};
+use xp_vault::SecretStore;
+
+struct World {
+    dir: tempfile::TempDir,
+    base: String,
+    ctx: Ctx,
+    users: serde_json::Value,
+    vault: Arc<xp_vault::MemoryStore>,
+    clock: ManualClock,
+    client_id: String,
+}
+
+async fn world() -> World {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let ctx = Ctx::new(StdDuration::from_secs(60));
+    let emu =
+        xp_sandbox_okta::Emulator::new(ctx.clone(), Seed::Demo, url::Url::parse(&format!("{base}/okta")).unwrap());
+    let creds = emu.credentials();
+    let app = axum::Router::new().nest("/okta", emu.router());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    World {
+        dir: tempfile::tempdir().unwrap(),
+        base,
+        clock: ManualClock::new(ctx.clock.now()),
+        ctx,
+        users: creds["users"].clone(),
+        vault: Arc::new(xp_vault::MemoryStore::new()),
+        client_id: creds["client_id"].as_str().unwrap().to_owned(),
+    }
+}
+
+impl World {
+    fn config(&self, issuer_origin: &str) -> AppConfig {
+        let mut config = AppConfig::parse("profile = \"sandbox\"", "test", &Default::default()).unwrap();
+        config.providers = ProviderUrls::sandbox(&url::Url::parse(&self.base).unwrap());
+        config.providers.okta_issuer = Some(url::Url::parse(&format!("{issuer_origin}/okta/oauth2/default")).unwrap());
+        config.okta.client_id = Some(self.client_id.clone());
+        config
+    }
+
+    /// Opens the app (services + session) on the same data folder and vault: a restart.
+    async fn open_with(&self, config: AppConfig) -> (Services, SessionService) {
+        let services = Services::with_vault(
+            config,
+            Paths::resolve(Some(self.dir.path())),
+            self.vault.clone(),
+            vec![],
+            Arc::new(self.clock.clone()),
+        )
+        .await
+        .unwrap();
+        let session = SessionService::new(services.clone()).await.unwrap();
+        (services, session)
+    }
+
+    async fn open(&self) -> (Services, SessionService) {
+        self.open_with(self.config(&self.base)).await
+    }
+
+    /// The app opened while the provider cannot be reached (nothing listens on port 1).
+    async fn open_offline(&self) -> (Services, SessionService) {
+        self.open_with(self.config("http://127.0.0.1:1")).await
+    }
+
+    fn username(&self, role: &str) -> String {
+        let group = format!("XP-{role}s");
+        let u = self
+            .users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["groups"].as_array().unwrap().contains(&group.clone().into()));
+        u.unwrap()["username"].as_str().unwrap().to_owned()
+    }
+
+    /// Starts a sign-in and plays the browser: the sandbox signs `username` in at once and
+    /// answers with the redirect the OS would hand to the app. Returns that redirect URL.
+    async fn browser_sign_in(&self, session: &SessionService, username: &str) -> String {
+        let seen = Arc::new(Mutex::new(None));
+        let s = seen.clone();
+        let status = session.begin_sign_in(move |u| *s.lock().unwrap() = Some(u.clone())).await.unwrap();
+        // Someone already signed in keeps working while another sign-in runs.
+        assert!(matches!(status.state, SessionState::SigningIn | SessionState::SignedIn), "{status:?}");
+        let mut url = seen.lock().unwrap().take().unwrap();
+        url.query_pairs_mut().append_pair("login_hint", username).append_pair("sandbox_auto", "1");
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let r = http.get(url).send().await.unwrap();
+        assert_eq!(r.status(), 302, "{}", r.text().await.unwrap());
+        r.headers()["location"].to_str().unwrap().to_owned()
+    }
+
+    async fn sign_in(&self, session: &SessionService, role: &str) {
+        let redirect = self.browser_sign_in(session, &self.username(role)).await;
+        assert!(redirect.starts_with("com.xeropartner.app:/auth/callback?"), "{redirect}");
+        let status = session.complete_sign_in(&redirect).await.unwrap();
+        assert_eq!(status.state, SessionState::SignedIn, "{:?}", status.message);
+    }
+
+    async fn rotate_keys(&self) {
+        let r = reqwest::Client::new().post(format!("{}/okta/_sandbox/rotate-keys", self.base)).send().await.unwrap();
+        assert!(r.status().is_success());
+    }
+
+    fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+        self.ctx.clock.advance(by);
+    }
+}
+
+fn code(r: xp_app::Result<()>) -> ErrorCode {
+    r.unwrap_err().code()
+}
+
+#[tokio::test]
+async fn each_group_signs_in_with_its_role_and_the_window_never_sees_a_token() {
+    let w = world().await;
+    let (services, session) = w.open().await;
+    let before = session.status().await.unwrap();
+    assert_eq!((before.mode, before.state), (SignInMode::Okta, SessionState::SignedOut));
+    assert_eq!(code(session.require(Permission::Read).await), ErrorCode::SignInRequired);
+
+    for (group, role) in [("Owner", Role::Owner), ("Accountant", Role::Accountant), ("Viewer", Role::Viewer)] {
+        w.sign_in(&session, group).await;
+        let s = session.status().await.unwrap();
+        let user = s.user.clone().unwrap();
+        assert_eq!(user.role, Some(role));
+        assert_eq!(user.email, w.username(group));
+        assert!(s.permissions.contains(&Permission::Read));
+        assert_eq!(s.permissions.contains(&Permission::ManageConnections), role == Role::Owner);
+        assert_eq!(s.permissions.contains(&Permission::Export), role >= Role::Accountant);
+        // Nothing that crosses IPC carries a token.
+        let json = serde_json::to_string(&s).unwrap();
+        let refresh = w.vault.get("okta/refresh/session").unwrap().unwrap();
+        assert!(!json.contains(refresh.expose().as_str()));
+        assert!(!json.contains("eyJ"), "no JWT in the status: {json}");
+        assert_eq!(services.actor(), w.username(group), "audit entries name the signed-in user");
+        session.sign_out().await.unwrap();
+    }
+    let audit = services.audit_events(50).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.action == "session.sign_in").count(), 3);
+    assert!(audit.iter().any(|e| e.action == "session.sign_in" && e.detail.contains("\"viewer\"")));
+}
+
+#[tokio::test]
+async fn a_viewer_is_refused_owner_and_accountant_actions_with_a_way_to_get_access() {
+    let w = world().await;
+    let (_, session) = w.open().await;
+    w.sign_in(&session, "Viewer").await;
+    session.require(Permission::Read).await.unwrap();
+    let e = session.require(Permission::ManageConnections).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Forbidden);
+    let msg = e.to_string();
+    assert!(msg.contains("owner") && msg.contains("viewer") && msg.contains("XP-Owners"), "{msg}");
+    assert_eq!(code(session.require(Permission::Export).await), ErrorCode::Forbidden);
+    let e = session
+        .update_settings(SessionSettings { mode: SignInMode::SingleUser, idle_lock_minutes: 0, offline_grace_days: 7 })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Forbidden, "a viewer cannot switch sign-in off");
+    assert_eq!(session.status().await.unwrap().mode, SignInMode::Okta);
+}
+
+#[tokio::test]
+async fn a_foreign_state_a_replayed_answer_and_a_replayed_code_are_refused() {
+    let w = world().await;
+    let (services, session) = w.open().await;
+
+    // An answer for a sign-in this app never started.
+    let e = session.complete_sign_in("com.xeropartner.app:/auth/callback?code=abc&state=forged").await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+    assert!(e.to_string().contains("does not belong to a sign-in this app started"), "{e}");
+    assert_eq!(session.status().await.unwrap().state, SessionState::SignedOut);
+
+    // The real answer works once; the same URL again is a replay.
+    let redirect = w.browser_sign_in(&session, &w.username("Owner")).await;
+    session.complete_sign_in(&redirect).await.unwrap();
+    let e = session.complete_sign_in(&redirect).await.unwrap_err();
+    assert!(e.to_string().contains("already used"), "{e}");
+    assert_eq!(session.status().await.unwrap().state, SessionState::SignedIn, "a replay does not end the session");
+
+    // A fresh state carrying an already redeemed code: the token endpoint refuses it.
+    let fresh = w.browser_sign_in(&session, &w.username("Viewer")).await;
+    let fresh_state =
+        url::Url::parse(&fresh).unwrap().query_pairs().find(|(k, _)| k == "state").unwrap().1.into_owned();
+    let old_code = url::Url::parse(&redirect).unwrap().query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
+    let spliced = format!("com.xeropartner.app:/auth/callback?code={old_code}&state={fresh_state}");
+    let e = session.complete_sign_in(&spliced).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::ReconnectNeeded, "invalid_grant: {e}");
+    let status = session.status().await.unwrap();
+    assert!(status.message.unwrap().contains("no longer accepts"));
+    let audit = services.audit_events(50).await.unwrap();
+    assert!(audit.iter().filter(|e| e.action == "session.sign_in_refused").count() >= 3);
+    assert!(audit.iter().all(|e| !e.detail.contains(&old_code)), "codes never reach the audit log");
+}
+
+#[tokio::test]
+async fn an_answer_after_the_sign_in_expired_or_was_cancelled_is_refused() {
+    let w = world().await;
+    let (_, session) = w.open().await;
+    let redirect = w.browser_sign_in(&session, &w.username("Owner")).await;
+    // The pending sign-in (with its nonce and verifier) lives 10 minutes.
+    w.clock.advance(Duration::minutes(10) + Duration::seconds(1));
+    let e = session.complete_sign_in(&redirect).await.unwrap_err();
+    assert!(e.to_string().contains("expired"), "{e}");
+    assert_eq!(session.status().await.unwrap().state, SessionState::SignedOut);
+
+    let redirect = w.browser_sign_in(&session, &w.username("Owner")).await;
+    session.cancel_sign_in().await.unwrap();
+    let e = session.complete_sign_in(&redirect).await.unwrap_err();
+    assert!(e.to_string().contains("cancelled"), "{e}");
+    assert_eq!(session.status().await.unwrap().state, SessionState::SignedOut);
+}
+
+#[tokio::test]
+async fn signing_keys_rotate_without_a_restart() {
+    let w = world().await;
+    let (_, session) = w.open().await;
+    w.sign_in(&session, "Owner").await;
+    // The ring publishes previous, current and next; three rotations retire every key the
+    // app has cached, so the next token's kid is unknown to it.
+    for _ in 0..3 {
+        w.rotate_keys().await;
+    }
+    session.sign_out().await.unwrap();
+    w.sign_in(&session, "Accountant").await;
+    assert_eq!(session.status().await.unwrap().user.unwrap().role, Some(Role::Accountant));
+    let fetches = w.ctx.counters.requests("okta", "GET /oauth2/default/v1/keys");
+    assert_eq!(fetches, 2, "one fetch at the first sign-in, one for the unknown kid");
+}
+
+#[tokio::test]
+async fn offline_grace_holds_to_its_edge_and_asks_for_an_online_sign_in_after() {
+    let w = world().await;
+    {
+        let (_, session) = w.open().await;
+        w.sign_in(&session, "Owner").await;
+    }
+    let signed_in_at = w.clock.now();
+
+    // Reopened offline one second before the edge: works from the cache, marked offline.
+    w.clock.set(signed_in_at + Duration::days(7) - Duration::seconds(1));
+    let (_, session) = w.open_offline().await;
+    session.revalidate().await.unwrap();
+    session.require(Permission::ManageConnections).await.unwrap();
+    let s = session.status().await.unwrap();
+    assert!(s.offline && s.state == SessionState::SignedIn, "{s:?}");
+    assert_eq!(s.offline_until.as_deref(), Some(xp_app::timefmt(signed_in_at + Duration::days(7)).as_str()));
+
+    // Exactly at the edge still works; one second after, an online sign-in is needed.
+    w.clock.set(signed_in_at + Duration::days(7));
+    session.require(Permission::Read).await.unwrap();
+    w.clock.set(signed_in_at + Duration::days(7) + Duration::seconds(1));
+    let e = session.require(Permission::Read).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::SignInRequired);
+    assert!(e.to_string().contains("more than 7 days"), "{e}");
+    assert_eq!(session.status().await.unwrap().state, SessionState::GraceExpired);
+}
+
+#[tokio::test]
+async fn going_online_again_renews_the_grace_period_with_a_rotated_refresh_token() {
+    let w = world().await;
+    let (_, session) = w.open().await;
+    w.sign_in(&session, "Owner").await;
+    let first = w.vault.get("okta/refresh/session").unwrap().unwrap();
+    w.advance(Duration::days(6));
+    session.activity(); // six idle days would lock it otherwise
+    session.revalidate().await.unwrap();
+    let s = session.status().await.unwrap();
+    assert!(!s.offline);
+    assert_eq!(s.last_validated_at.as_deref(), Some(xp_app::timefmt(w.clock.now()).as_str()));
+    let second = w.vault.get("okta/refresh/session").unwrap().unwrap();
+    assert_ne!(first.expose(), second.expose(), "the refresh token rotated and the new one is kept");
+    w.advance(Duration::days(6));
+    session.activity(); // six idle days would lock it otherwise
+    session.require(Permission::Read).await.unwrap();
+}
+
+#[tokio::test]
+async fn sign_out_revokes_the_refresh_token_and_a_revoked_session_ends() {
+    let w = world().await;
+    let (services, session) = w.open().await;
+    w.sign_in(&session, "Owner").await;
+    let refresh = w.vault.get("okta/refresh/session").unwrap().unwrap();
+    let status = session.sign_out().await.unwrap();
+    assert_eq!(status.state, SessionState::SignedOut);
+    assert!(status.message.is_none(), "revoked online: {:?}", status.message);
+    assert!(w.vault.get("okta/refresh/session").unwrap().is_none());
+    assert!(w.vault.get("okta/id/session").unwrap().is_none());
+    let token_url = url::Url::parse(&format!("{}/okta/oauth2/default/v1/token", w.base)).unwrap();
+    let http = xp_http::HttpClient::new(Default::default()).unwrap();
+    let e = xp_auth::refresh(&http, &w.clock, &token_url, &w.client_id, &refresh).await.unwrap_err();
+    assert!(matches!(e, xp_auth::Error::InvalidGrant { .. }), "{e:?}");
+
+    // Revoked elsewhere (an admin ended it): the next online check ends the session here.
+    w.sign_in(&session, "Owner").await;
+    let refresh = w.vault.get("okta/refresh/session").unwrap().unwrap();
+    let form =
+        [("token", refresh.expose().as_str()), ("token_type_hint", "refresh_token"), ("client_id", &w.client_id)];
+    reqwest::Client::new().post(format!("{}/okta/oauth2/default/v1/revoke", w.base)).form(&form).send().await.unwrap();
+    session.revalidate().await.unwrap();
+    let s = session.status().await.unwrap();
+    assert_eq!(s.state, SessionState::SignedOut);
+    assert!(s.message.unwrap().contains("Sign in again"));
+    assert!(services.audit_events(20).await.unwrap().iter().any(|e| e.action == "session.end"));
+}
+
+#[tokio::test]
+async fn idle_time_locks_and_the_lock_survives_a_restart() {
+    let w = world().await;
+    let (_, session) = w.open().await;
+    w.sign_in(&session, "Owner").await;
+    assert_eq!(session.status().await.unwrap().idle_lock_minutes, 15);
+    w.clock.advance(Duration::minutes(14));
+    session.activity();
+    w.clock.advance(Duration::minutes(14));
+    session.require(Permission::Read).await.unwrap();
+    w.clock.advance(Duration::minutes(1));
+    assert_eq!(code(session.require(Permission::Read).await), ErrorCode::Locked);
+    let s = session.status().await.unwrap();
+    assert_eq!(s.state, SessionState::Locked);
+    assert!(s.permissions.is_empty(), "a locked session shows nothing");
+
+    let (_, reopened) = w.open().await;
+    assert_eq!(reopened.status().await.unwrap().state, SessionState::Locked, "quitting does not unlock");
+    assert_eq!(code(reopened.require(Permission::Read).await), ErrorCode::Locked);
+    w.sign_in(&reopened, "Owner").await;
+    reopened.require(Permission::Read).await.unwrap();
+
+    reopened.lock().await.unwrap();
+    assert_eq!(code(reopened.require(Permission::Read).await), ErrorCode::Locked, "manual lock");
+}
+
+#[tokio::test]
+async fn single_user_mode_is_an_owner_choice_and_needs_no_sign_in() {
+    let w = world().await;
+    let (_, session) = w.open().await;
+    w.sign_in(&session, "Owner").await;
+    let s = session
+        .update_settings(SessionSettings { mode: SignInMode::SingleUser, idle_lock_minutes: 5, offline_grace_days: 3 })
+        .await
+        .unwrap();
+    assert_eq!((s.mode, s.state), (SignInMode::SingleUser, SessionState::SignedIn));
+    assert_eq!(s.user.unwrap().role, Some(Role::Owner));
+
+    let (services, reopened) = w.open().await;
+    reopened.require(Permission::ManageSignIn).await.unwrap();
+    assert_eq!(services.actor(), "owner");
+    assert!(reopened.lock().await.is_err(), "nothing to unlock with in single-user mode");
+    let e = reopened
+        .update_settings(SessionSettings { mode: SignInMode::Okta, idle_lock_minutes: 5, offline_grace_days: 0 })
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("offline grace"), "{e}");
+
+    // Without Okta configured, single-user is the default and Okta cannot be chosen.
+    let mut config = w.config(&w.base);
+    config.okta.client_id = None;
+    let dir = tempfile::tempdir().unwrap();
+    let services = Services::with_vault(
+        config,
+        Paths::resolve(Some(dir.path())),
+        Arc::new(xp_vault::MemoryStore::new()),
+        vec![],
+        Arc::new(w.clock.clone()),
+    )
+    .await
+    .unwrap();
+    let plain = SessionService::new(services).await.unwrap();
+    let s = plain.status().await.unwrap();
+    assert!(!s.okta_configured);
+    assert_eq!(s.mode, SignInMode::SingleUser);
+    let e = plain
+        .update_settings(SessionSettings { mode: SignInMode::Okta, idle_lock_minutes: 5, offline_grace_days: 7 })
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("not configured"), "{e}");
+}

@@ -1,0 +1,12 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+
+import { onSessionChanged } from '../../lib/ipc';
+import { sessionKey } from '../../lib/queryClient';
+import { useIpcListener } from '../../lib/useIpcListener';
+
+/** Puts every `session-changed` status from Rust into the session query, so guards and pages follow at once. */
+export function useSessionEvents(): void {
+  const queryClient = useQueryClient();
+  useIpcListener(useCallback(() => onSessionChanged((status) => queryClient.setQueryData(sessionKey, status)), [queryClient]));
+}
