@@ -109,7 +109,7 @@ fn watch_session<R: Runtime>(app: &tauri::AppHandle<R>) {
 fn start_background_sync<R: Runtime>(app: &tauri::AppHandle<R>) {
     // Not a command: keeps the local cache fresh for whoever signs in next; no data reaches the
     // window without a command's permission check.
-    let Some(xero) = app.state::<AppState>().background_xero() else { return };
+    let Some(xero) = app.state::<AppState>().xero_unchecked() else { return };
     let emitter = app.clone();
     tauri::async_runtime::spawn(async move {
         let report = std::sync::Arc::new(move |p: xp_sync::Progress| {
@@ -135,10 +135,14 @@ fn handle_deep_link<R: Runtime>(app: &tauri::AppHandle<R>, url: &str) {
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.set_focus();
             }
+            // A Xero connect in https-redirect mode waits for this state; anything else is the
+            // Okta sign-in's to check (state, code, tokens, nonce). Its refusal becomes the login
+            // page's message through the session-changed event.
+            if app.state::<AppState>().xero_unchecked().is_some_and(|x| x.deliver_redirect(url)) {
+                return;
+            }
             let Ok(session) = app.session() else { return };
             let url = url.to_owned();
-            // The session service checks state, code, tokens and nonce; a refusal becomes the
-            // login page's message through the session-changed event.
             tauri::async_runtime::spawn(async move {
                 let _ = session.complete_sign_in(&url).await;
             });

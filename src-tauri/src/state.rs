@@ -24,7 +24,7 @@ impl AppState {
         Self { services, session, xero }
     }
 
-    pub(crate) fn background_xero(&self) -> Option<xp_app::xero::XeroService> {
+    pub(crate) fn xero_unchecked(&self) -> Option<xp_app::xero::XeroService> {
         self.xero.as_ref().ok().cloned()
     }
 }

@@ -40,6 +40,7 @@ async fn main() {
         client_id: emu.credentials()["auto_consent_client_id"].as_str().map(str::to_owned),
         loopback_ports: vec![0],
         minute_ms,
+        https_redirect_uri: None,
     };
     let services = Services::with_vault(
         config,

@@ -57,7 +57,7 @@ impl Default for OktaSettings {
     fn default() -> Self {
         Self {
             client_id: None,
-            redirect_uri: "com.xeropartner.app:/auth/callback".into(),
+            redirect_uri: DEEP_LINK_CALLBACK.into(),
             scopes: ["openid", "profile", "email", "offline_access", "groups"].map(String::from).to_vec(),
             roles: crate::session::RoleMap::default(),
             offline_grace_days: 7,
@@ -74,11 +74,19 @@ pub struct XeroSettings {
     pub loopback_ports: Vec<u16>,
     /// Length of a rate-limit minute (the sandbox can shrink it).
     pub minute_ms: u64,
+    /// An https page registered with Xero that forwards `?code&state` to the app's deep link
+    /// [`DEEP_LINK_CALLBACK`] (docs/xero-redirect.html). When set, connecting uses it instead of
+    /// the loopback listener: for machines where local ports are blocked.
+    pub https_redirect_uri: Option<String>,
 }
+
+/// The app's sign-in deep link (a private-use reverse-DNS scheme, RFC 8252 §7.1). Okta redirects
+/// here directly; Xero, which accepts no custom scheme, through an https forwarding page.
+pub const DEEP_LINK_CALLBACK: &str = "com.xeropartner.app:/auth/callback";
 
 impl Default for XeroSettings {
     fn default() -> Self {
-        Self { client_id: None, loopback_ports: vec![53682, 53683, 53684], minute_ms: 60_000 }
+        Self { client_id: None, loopback_ports: vec![53682, 53683, 53684], minute_ms: 60_000, https_redirect_uri: None }
     }
 }
 
@@ -256,6 +264,7 @@ struct RawRoles {
 struct RawXero {
     client_id: Option<String>,
     loopback_ports: Option<Vec<u16>>,
+    https_redirect_uri: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -380,6 +389,12 @@ impl AppConfig {
             }
         }
         let okta = okta_settings(&raw.okta).map_err(err)?;
+        if let Some(r) = &raw.xero.https_redirect_uri {
+            let u = Url::parse(r).map_err(|e| err(format!("xero.https_redirect_uri is not a URL ({e}): {r:?}")))?;
+            if u.scheme() != "https" || u.host().is_none() {
+                return Err(err(format!("xero.https_redirect_uri must be an https URL, got {r:?}")));
+            }
+        }
         Ok(AppConfig {
             okta,
             profile,
@@ -393,6 +408,7 @@ impl AppConfig {
                     .loopback_ports
                     .clone()
                     .unwrap_or_else(|| XeroSettings::default().loopback_ports),
+                https_redirect_uri: raw.xero.https_redirect_uri.clone(),
                 ..XeroSettings::default()
             },
         })
@@ -520,6 +536,7 @@ mod tests {
             ("unknown_key = 1", "unknown field"),
             ("[providers]\nopenai = \"ftp://x\"", "http(s) URL"),
             ("[okta]\noffline_grace_days = 0", "offline_grace_days must be 1..=30"),
+            ("[xero]\nhttps_redirect_uri = \"http://example.com/cb\"", "must be an https URL"),
             ("[okta]\nidle_lock_minutes = 5000", "at most 1440"),
             ("[okta]\nredirect_uri = \"myapp:/cb\"", "reverse-DNS"),
             ("[okta.roles]\nowner = []", "maps no group"),

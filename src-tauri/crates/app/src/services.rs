@@ -36,6 +36,9 @@ pub struct Services {
     pub warnings: Vec<String>,
     /// Who the audit log names for actions taken now: set by the session service.
     actor: Arc<std::sync::RwLock<String>>,
+    /// Every sign-in in progress (Okta, Xero), keyed by `state`: the loopback listener and the
+    /// deep link both answer into it, and a state is usable once.
+    pub auth_flows: xp_auth::Registry,
 }
 
 impl std::fmt::Debug for Services {
@@ -70,7 +73,8 @@ impl Services {
             tracing::info!(recovered, "outbox items from an interrupted run are queued again");
         }
         let actor = Arc::new(std::sync::RwLock::new("owner".to_owned()));
-        Ok(Services { config, paths, vault, store, clock, warnings, actor })
+        let auth_flows = xp_auth::Registry::new(clock.clone());
+        Ok(Services { config, paths, vault, store, clock, warnings, actor, auth_flows })
     }
 
     /// The audit actor for actions taken now (the signed-in email, or "owner").

@@ -1,4 +1,5 @@
-//! Xero in the app: connect (system browser + loopback redirect, PKCE), choose organisations,
+//! Xero in the app: connect (system browser + loopback redirect or an https page forwarding to
+//! the deep link, PKCE), choose organisations,
 //! sync them through the engine, disconnect, and read what was synced. The pieces live in
 //! their crates (auth, providers/xero, sync, store); this module only wires them together.
 
@@ -20,6 +21,9 @@ use xp_sync::{
 };
 use xp_xero::{PageRequest, Resource, XeroClient, XeroConfig};
 
+/// How long a connect waits for the browser to come back (the pending state lives as long).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
 /// Granular scopes for what the app reads and writes (Xero apps created after 2 March 2026 get
 /// granular scopes only: shared/providers/xero.md §2), plus refresh tokens.
 pub const SCOPES: [&str; 6] = [
@@ -38,6 +42,8 @@ pub struct XeroService {
     client: XeroClient,
     refresher: Refresher,
     registry: Registry,
+    /// Connects waiting for their redirect through the deep link (https redirect mode), by state.
+    waiting: Arc<Mutex<HashMap<String, tokio::sync::oneshot::Sender<String>>>>,
     client_id: String,
     cancel: Arc<Mutex<CancellationToken>>,
     /// One sync at a time (the background one and "Sync now" must not interleave passes).
@@ -74,13 +80,14 @@ impl XeroService {
             client_id.clone(),
             TokenVault::new(services.vault.clone(), "xero"),
         );
-        let registry = Registry::new(services.clock.clone());
+        let registry = services.auth_flows.clone();
         Ok(Self {
             services,
             http,
             client,
             refresher,
             registry,
+            waiting: Arc::new(Mutex::new(HashMap::new())),
             client_id,
             cancel: Arc::new(Mutex::new(CancellationToken::new())),
             running: Arc::new(tokio::sync::Mutex::new(())),
@@ -91,38 +98,52 @@ impl XeroService {
     /// `open` is handed the authorize URL (the shell opens a browser; the CLI prints it).
     pub async fn connect(&self, open: impl FnOnce(&url::Url)) -> Result<XeroConnectResult> {
         let cfg = &self.services.config;
-        let receiver = LoopbackReceiver::bind(&LoopbackConfig {
-            ports: cfg.xero.loopback_ports.clone(),
-            ..LoopbackConfig::default()
-        })
-        .await
-        .map_err(auth_err)?;
-        let redirect_uri = receiver.redirect_uri();
         let pkce = Pkce::generate(&mut rand::rngs::OsRng);
-        let state = self.registry.start(PendingFlow {
+        let flow = |redirect_uri: &str| PendingFlow {
             provider: "xero".into(),
-            redirect_uri: redirect_uri.clone(),
+            redirect_uri: redirect_uri.to_owned(),
             verifier: pkce.verifier.clone(),
             nonce: None,
             extra: Default::default(),
-        });
-        let authorize = join(&cfg.providers.xero_login, "identity/connect/authorize")?;
-        let url = xp_auth::authorize_url(
-            &authorize,
-            &AuthorizeRequest {
-                client_id: &self.client_id,
-                redirect_uri: &redirect_uri,
-                scopes: &SCOPES,
-                state: state.as_str(),
-                code_challenge: &pkce.challenge,
-                nonce: None,
-                extra: &[],
-            },
-        )
-        .map_err(auth_err)?;
-        open(&url);
-        let callback = receiver.receive().await.map_err(auth_err)?;
+        };
+        let callback = match &cfg.xero.https_redirect_uri {
+            // Xero accepts no custom scheme (xero.md §2): its redirect goes to an https page that
+            // forwards the query to the app's deep link, which `deliver_redirect` hands over here.
+            Some(https) => {
+                let state = self.registry.start(flow(https));
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                self.waiting_lock().insert(state.as_str().to_owned(), tx);
+                open(&self.authorize_url(https, state.as_str(), &pkce.challenge)?);
+                let arrived = tokio::time::timeout(CONNECT_TIMEOUT, rx).await;
+                self.waiting_lock().remove(state.as_str());
+                let url = match arrived {
+                    Ok(Ok(url)) => url,
+                    _ => {
+                        self.registry.cancel(state.as_str());
+                        return Err(auth_err(xp_auth::Error::CallbackTimeout(CONNECT_TIMEOUT)));
+                    }
+                };
+                xp_auth::parse_redirect(&url, crate::config::DEEP_LINK_CALLBACK).map_err(auth_err)?
+            }
+            None => {
+                let receiver = LoopbackReceiver::bind(&LoopbackConfig {
+                    ports: cfg.xero.loopback_ports.clone(),
+                    ..LoopbackConfig::default()
+                })
+                .await
+                .map_err(auth_err)?;
+                let redirect_uri = receiver.redirect_uri();
+                let state = self.registry.start(flow(&redirect_uri));
+                open(&self.authorize_url(&redirect_uri, state.as_str(), &pkce.challenge)?);
+                receiver.receive().await.map_err(auth_err)?
+            }
+        };
         let flow = self.registry.take(&callback.state).map_err(auth_err)?;
+        if flow.provider != "xero" {
+            // One registry serves every sign-in: an answer meant for another provider's flow
+            // must not be traded at Xero's token endpoint.
+            return Err(auth_err(xp_auth::Error::UnknownState));
+        }
         let token_url = join(&cfg.providers.xero_identity, "connect/token")?;
         let tokens = xp_auth::exchange_code(
             &self.http,
@@ -158,6 +179,41 @@ impl XeroService {
                 })
                 .collect(),
         })
+    }
+
+    fn authorize_url(&self, redirect_uri: &str, state: &str, challenge: &str) -> Result<url::Url> {
+        let authorize = join(&self.services.config.providers.xero_login, "identity/connect/authorize")?;
+        xp_auth::authorize_url(
+            &authorize,
+            &AuthorizeRequest {
+                client_id: &self.client_id,
+                redirect_uri,
+                scopes: &SCOPES,
+                state,
+                code_challenge: challenge,
+                nonce: None,
+                extra: &[],
+            },
+        )
+        .map_err(auth_err)
+    }
+
+    fn waiting_lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, tokio::sync::oneshot::Sender<String>>> {
+        self.waiting.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Hands a deep-link redirect to the connect waiting for its state. False when none waits
+    /// (the URL is then someone else's, e.g. an Okta sign-in, or stale).
+    pub fn deliver_redirect(&self, url: &str) -> bool {
+        let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+        let Some(state) = url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "state").map(|(_, v)| v)
+        else {
+            return false;
+        };
+        match self.waiting_lock().remove(state.as_ref()) {
+            Some(tx) => tx.send(url.to_owned()).is_ok(),
+            None => false,
+        }
     }
 
     /// Keeps the chosen organisations (never "the first one": xero.md §13).

@@ -42,6 +42,7 @@ async fn world_with(seed: Seed, minute_ms: u64) -> World {
         client_id: Some(emu.credentials()["auto_consent_client_id"].as_str().unwrap().to_owned()),
         loopback_ports: vec![0],
         minute_ms,
+        https_redirect_uri: None,
     };
     let vault = Arc::new(xp_vault::MemoryStore::new());
     let services =
@@ -275,4 +276,53 @@ async fn the_background_sync_resumes_by_itself_when_xero_is_reachable_again() {
     stop.cancel();
     assert!(synced, "the background sync resumed after the network came back");
     assert_equal_to_sandbox(&w, &orgs).await;
+}
+
+/// Xero takes no custom scheme, so the https-redirect mode sends Xero's answer to an https page
+/// that forwards it to the app's deep link; the deep link hands it to the waiting connect.
+#[tokio::test]
+async fn connect_through_the_https_forwarding_page_and_the_deep_link() {
+    let w = world(Seed::Demo).await;
+    let mut services = w.services.clone();
+    services.config.xero.https_redirect_uri = Some(xp_sandbox_xero::HTTPS_REDIRECT.to_owned());
+    let xero = XeroService::new(services).unwrap();
+    assert!(!xero.deliver_redirect("com.xeropartner.app:/auth/callback?code=x&state=nobody-waits"));
+
+    let forwarded = Arc::new(Mutex::new(None::<String>));
+    let (app, seen) = (xero.clone(), forwarded.clone());
+    let connected = xero
+        .connect(move |authorize| {
+            let authorize = authorize.clone();
+            tokio::spawn(async move {
+                let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+                let r = http.get(authorize).send().await.unwrap();
+                let to = r.headers()["location"].to_str().unwrap().to_owned();
+                // What docs/xero-redirect.html does in the browser: same query, the app's scheme.
+                let (page, query) = to.split_once('?').unwrap();
+                assert_eq!(page, xp_sandbox_xero::HTTPS_REDIRECT);
+                let deep = format!("{}?{query}", xp_app::config::DEEP_LINK_CALLBACK);
+                *seen.lock().unwrap() = Some(deep.clone());
+                assert!(app.deliver_redirect(&deep), "the connect was waiting for this state");
+            });
+        })
+        .await
+        .unwrap();
+    assert_eq!(connected.organisations.len(), 2);
+    let deep = forwarded.lock().unwrap().clone().unwrap();
+    assert!(!xero.deliver_redirect(&deep), "a replayed deep link finds nobody waiting");
+}
+
+/// The shipped forwarding page sends to the deep link the app parses, and its CSP allows
+/// exactly its own inline script (a changed script without a new hash would silently not run).
+#[test]
+fn the_https_forwarding_page_targets_the_deep_link_and_its_csp_matches_its_script() {
+    use base64::Engine;
+    use sha2::Digest;
+    let page =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../docs/xero-redirect.html")).unwrap();
+    let script = page.split("<script>").nth(1).unwrap().split("</script>").next().unwrap();
+    assert!(script.contains(&format!("\"{}\"+location.search", xp_app::config::DEEP_LINK_CALLBACK)));
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()));
+    assert!(page.contains(&format!("script-src 'sha256-{hash}'")), "CSP hash of the inline script");
+    assert!(page.contains("no-referrer") && !page.contains("src=\"http"));
 }

@@ -140,6 +140,15 @@ impl Registry {
         }
     }
 
+    /// Which provider a pending state belongs to, without consuming it: lets one redirect
+    /// entrance (the deep link) hand each answer to the flow that is waiting for it.
+    pub fn provider_of(&self, state: &str) -> Option<String> {
+        let now = self.clock.now();
+        let mut inner = self.lock();
+        inner.prune(now, self.ttl);
+        inner.pending.get(state).map(|(flow, _)| flow.provider.clone())
+    }
+
     /// Forgets a flow the user abandoned (e.g. closed the sign-in dialog), if still pending.
     pub fn cancel(&self, state: &str) {
         let now = self.clock.now();
@@ -159,6 +168,44 @@ impl Registry {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod provider_tests {
+    use super::*;
+    use time::macros::datetime;
+    use xp_core::ManualClock;
+
+    #[test]
+    fn provider_of_names_the_waiting_flow_without_consuming_it() {
+        let clock = Arc::new(ManualClock::new(datetime!(2026-11-23 09:00 UTC)));
+        let reg = Registry::new(clock.clone());
+        let flow = PendingFlow {
+            provider: "xero".into(),
+            redirect_uri: "https://xeropartner.app/oauth/xero/callback".into(),
+            verifier: Sensitive::new("v".repeat(64)),
+            nonce: None,
+            extra: BTreeMap::new(),
+        };
+        let state = reg.start(flow);
+        assert_eq!(reg.provider_of(state.as_str()).as_deref(), Some("xero"));
+        assert_eq!(reg.provider_of("unknown"), None);
+        assert!(reg.take(state.as_str()).is_ok(), "asking did not consume it");
+        assert_eq!(reg.provider_of(state.as_str()), None, "a used state belongs to nobody");
+        let state = reg.start(PendingFlow { provider: "okta".into(), ..reg_flow() });
+        clock.advance(DEFAULT_TTL + Duration::seconds(1));
+        assert_eq!(reg.provider_of(state.as_str()), None, "an expired state belongs to nobody");
+    }
+
+    fn reg_flow() -> PendingFlow {
+        PendingFlow {
+            provider: String::new(),
+            redirect_uri: String::new(),
+            verifier: Sensitive::new("v".repeat(64)),
+            nonce: None,
+            extra: BTreeMap::new(),
+        }
     }
 }
 

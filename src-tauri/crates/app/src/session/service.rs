@@ -76,7 +76,7 @@ impl SessionService {
             .map_err(|e| Error::Config { path: "okta".into(), reason: e.to_string() })?;
         let now = services.clock.now();
         let inner = Inner {
-            registry: Registry::new(services.clock.clone()),
+            registry: services.auth_flows.clone(),
             tokens: TokenVault::new(services.vault.clone(), "okta"),
             http,
             live: Mutex::new(Live {
@@ -416,6 +416,9 @@ impl SessionService {
                 return Err(provider_err(e));
             }
         };
+        if flow.provider != "okta" {
+            return Err(provider_err(xp_auth::Error::UnknownState));
+        }
         {
             let mut live = self.live();
             if live.signing_in.as_deref() != Some(callback.state.as_str()) {
