@@ -2,6 +2,7 @@
 /// permission for each and deny any command not granted by a capability file.
 const COMMANDS: &[&str] = &[
     "app_info",
+    "connectivity",
     "session_status",
     "sign_in",
     "cancel_sign_in",

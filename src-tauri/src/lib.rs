@@ -46,6 +46,7 @@ pub fn run() {
         .setup(move |app| {
             app.manage(open_state(&opts));
             watch_session(app.handle());
+            watch_connectivity(app.handle());
             #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
             if let Err(e) = app.deep_link().register_all() {
                 tracing::warn!(error = %e, "could not register the deep-link scheme with the desktop");
@@ -90,6 +91,16 @@ fn open_state(opts: &xp_app::StartOptions) -> AppState {
         }
         AppState::new(services.map_err(|e| xp_ipc::IpcError::from(&e))).await
     })
+}
+
+/// Tells the window when the providers stop or start answering.
+fn watch_connectivity<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let Ok(services) = app.public_services() else { return };
+    let emitter = app.clone();
+    let reported = services.clone();
+    services.reachability.on_change(move |_| {
+        let _ = emitter.emit(xp_ipc::EVENT_CONNECTIVITY_CHANGED, reported.connectivity());
+    });
 }
 
 /// Tells the window whenever the session changes, and confirms it online now and every 10 minutes.

@@ -12,6 +12,7 @@ pub(crate) use xero::progress as sync_progress;
 pub(crate) fn handlers<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app::app_info,
+        app::connectivity,
         session::session_status,
         session::sign_in,
         session::cancel_sign_in,

@@ -12,6 +12,7 @@ fn every_command() -> Vec<(&'static str, Option<Permission>, Value)> {
     let q = |v: Value| json!({ "query": v });
     vec![
         ("app_info", None, json!({})),
+        ("connectivity", None, json!({})),
         ("session_status", None, json!({})),
         ("sign_in", None, json!({})),
         ("cancel_sign_in", None, json!({})),

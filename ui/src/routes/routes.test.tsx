@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
-import { emitNavigate, makeSession } from '../lib/ipc/testing';
+import { emitConnectivityChanged, emitNavigate, makeSession } from '../lib/ipc/testing';
 import { renderApp } from '../test/renderApp';
 
 const PAGES: Array<[path: string, testId: string, heading: string]> = [
@@ -117,5 +117,17 @@ describe('routes', () => {
       // Remove the own-property override so the prototype getter applies again.
       delete (navigator as unknown as Record<string, unknown>).onLine;
     }
+  });
+
+  it('shows offline when Rust reports the providers stopped answering, and online again when they answer', async () => {
+    renderApp('/dashboard');
+    await screen.findByTestId('page-dashboard');
+    const indicator = screen.getByTestId('online-indicator');
+    await waitFor(() => expect(indicator).toHaveTextContent('Online'));
+    await emitConnectivityChanged({ online: false, unreachableHosts: ['api.xero.com'], checkedAt: '2026-11-23T09:00:00Z' });
+    await waitFor(() => expect(indicator).toHaveTextContent('Offline — showing cached data'));
+    expect(indicator).toHaveAttribute('title', 'No answer from api.xero.com');
+    await emitConnectivityChanged({ online: true, unreachableHosts: [], checkedAt: '2026-11-23T09:01:00Z' });
+    await waitFor(() => expect(indicator).toHaveTextContent('Online'));
   });
 });

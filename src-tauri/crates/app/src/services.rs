@@ -39,6 +39,8 @@ pub struct Services {
     /// Every sign-in in progress (Okta, Xero), keyed by `state`: the loopback listener and the
     /// deep link both answer into it, and a state is usable once.
     pub auth_flows: xp_auth::Registry,
+    /// What the app's requests found out about the network (shared by every provider client).
+    pub reachability: xp_http::Reachability,
 }
 
 impl std::fmt::Debug for Services {
@@ -74,7 +76,8 @@ impl Services {
         }
         let actor = Arc::new(std::sync::RwLock::new("owner".to_owned()));
         let auth_flows = xp_auth::Registry::new(clock.clone());
-        Ok(Services { config, paths, vault, store, clock, warnings, actor, auth_flows })
+        let reachability = xp_http::Reachability::default();
+        Ok(Services { config, paths, vault, store, clock, warnings, actor, auth_flows, reachability })
     }
 
     /// The audit actor for actions taken now (the signed-in email, or "owner").
@@ -87,6 +90,22 @@ impl Services {
             Ok(mut a) => *a = actor,
             Err(p) => *p.into_inner() = actor,
         }
+    }
+
+    pub fn connectivity(&self) -> xp_ipc::Connectivity {
+        let (down, at) = self.reachability.snapshot();
+        xp_ipc::Connectivity {
+            online: self.reachability.online(),
+            unreachable_hosts: down,
+            checked_at: at.map(|t| crate::timefmt(time::OffsetDateTime::from(t))),
+        }
+    }
+
+    /// An HTTP client whose requests report to the app's reachability record.
+    pub fn http_client(&self) -> Result<xp_http::HttpClient> {
+        xp_http::HttpClient::new(xp_http::HttpConfig::default())
+            .map(|c| c.with_reachability(self.reachability.clone()))
+            .map_err(|e| Error::Config { path: "http".into(), reason: e.to_string() })
     }
 
     pub fn app_info(&self) -> AppInfo {

@@ -12,7 +12,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use xp_auth::{AuthorizeRequest, LoopbackConfig, LoopbackReceiver, PendingFlow, Pkce, Refresher, Registry, TokenVault};
 use xp_core::ErrorCode;
-use xp_http::{HttpClient, HttpConfig};
+use xp_http::HttpClient;
 use xp_ipc::{AvailableOrganisation, Organisation, OrganisationStatus, Provider, XeroConnectResult};
 use xp_store::xero as db;
 use xp_sync::{
@@ -68,7 +68,7 @@ impl XeroService {
         let client_id = cfg.xero.client_id.clone().ok_or_else(|| {
             config_error("no Xero client id: set [xero] client_id in the configuration, or start with --sandbox FILE")
         })?;
-        let http = HttpClient::new(HttpConfig::default()).map_err(|e| config_error(&e.to_string()))?;
+        let http = services.http_client()?;
         let minute = Duration::from_millis(cfg.xero.minute_ms.max(1));
         let client = XeroClient::new(http.clone(), XeroConfig { api_base: cfg.providers.xero_api.clone(), minute })
             .with_clock(services.clock.clone());

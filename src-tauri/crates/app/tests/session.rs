@@ -253,8 +253,15 @@ async fn offline_grace_holds_to_its_edge_and_asks_for_an_online_sign_in_after() 
 
     // Reopened offline one second before the edge: works from the cache, marked offline.
     w.clock.set(signed_in_at + Duration::days(7) - Duration::seconds(1));
-    let (_, session) = w.open_offline().await;
+    let (services, session) = w.open_offline().await;
+    assert_eq!(services.connectivity().online, None, "unknown before the first request");
     session.revalidate().await.unwrap();
+    let c = services.connectivity();
+    assert_eq!(
+        (c.online, c.unreachable_hosts),
+        (Some(false), vec!["127.0.0.1".to_owned()]),
+        "the app knows it is offline"
+    );
     session.require(Permission::ManageConnections).await.unwrap();
     let s = session.status().await.unwrap();
     assert!(s.offline && s.state == SessionState::SignedIn, "{s:?}");

@@ -144,6 +144,7 @@ pub struct HttpClient {
     inner: reqwest::Client,
     config: HttpConfig,
     governor: Governor,
+    reachability: Option<crate::Reachability>,
 }
 
 impl HttpClient {
@@ -157,7 +158,13 @@ impl HttpClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Request(e.to_string()))?;
-        Ok(Self { inner, config, governor: Governor::new() })
+        Ok(Self { inner, config, governor: Governor::new(), reachability: None })
+    }
+
+    /// Reports every request's fate (answered, or not reachable) to `r`.
+    pub fn with_reachability(mut self, r: crate::Reachability) -> Self {
+        self.reachability = Some(r);
+        self
     }
 
     pub fn governor(&self) -> &Governor {
@@ -182,6 +189,13 @@ impl HttpClient {
                 let outcome = self.send_once(&req, &host, attempt).await;
                 drop(permits);
                 let elapsed_ms = started.elapsed().as_millis() as u64;
+                if let Some(r) = &self.reachability {
+                    match &outcome {
+                        Ok(_) => r.record(&host, true, SystemTime::now()),
+                        Err(Error::Timeout { .. } | Error::Connect { .. }) => r.record(&host, false, SystemTime::now()),
+                        Err(_) => {}
+                    }
+                }
                 let (retry_outcome, result) = match outcome {
                     Ok(resp) => {
                         let retry_after =

@@ -8,9 +8,11 @@
 mod client;
 mod error;
 pub mod governor;
+pub mod reachability;
 pub mod retry;
 
 pub use client::{HttpClient, HttpConfig, Request, Response};
 pub use error::{Error, Result};
 pub use governor::{Governor, Limits, Permit};
+pub use reachability::Reachability;
 pub use retry::RetryPolicy;

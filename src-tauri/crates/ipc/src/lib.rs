@@ -577,11 +577,25 @@ pub struct SessionSettings {
     pub offline_grace_days: u32,
 }
 
+/// Whether the providers answer, as the app's own requests found out (not the OS's "online").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Connectivity {
+    /// None until the first provider request of this run.
+    pub online: Option<bool>,
+    /// Hosts whose last request got no answer.
+    pub unreachable_hosts: Vec<String>,
+    /// RFC 3339: the last request that decided it.
+    pub checked_at: Option<String>,
+}
+
 /// Event names, shared so the UI never hard-codes a string Rust does not emit.
 pub const EVENT_NAVIGATE: &str = "navigate";
 pub const EVENT_SYNC_PROGRESS: &str = "sync-progress";
 /// Payload: `SessionStatus`. Sent whenever sign-in state, role or lock changes.
 pub const EVENT_SESSION_CHANGED: &str = "session-changed";
+/// Payload: `Connectivity`. Sent when the providers stop or start answering.
+pub const EVENT_CONNECTIVITY_CHANGED: &str = "connectivity-changed";
 
 /// Every type exported to TypeScript, with the file it lives in.
 pub fn bindings() -> Vec<(&'static str, String)> {
@@ -638,5 +652,6 @@ pub fn bindings() -> Vec<(&'static str, String)> {
         RoleGroups,
         SessionStatus,
         SessionSettings,
+        Connectivity,
     ]
 }

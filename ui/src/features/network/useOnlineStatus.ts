@@ -1,4 +1,9 @@
-import { useSyncExternalStore } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useSyncExternalStore } from 'react';
+
+import type { Connectivity } from '../../lib/bindings';
+import { connectivity, onConnectivityChanged } from '../../lib/ipc';
+import { useIpcListener } from '../../lib/useIpcListener';
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('online', onChange);
@@ -9,10 +14,27 @@ function subscribe(onChange: () => void): () => void {
   };
 }
 
+export const connectivityKey = ['connectivity'] as const;
+
+/** Rust's view: whether the providers answered the app's last requests (null before the first). */
+export function useConnectivity(): Connectivity | undefined {
+  const queryClient = useQueryClient();
+  useIpcListener(
+    useCallback(() => onConnectivityChanged((c) => queryClient.setQueryData(connectivityKey, c)), [queryClient]),
+  );
+  return useQuery({ queryKey: connectivityKey, queryFn: connectivity, refetchInterval: 30_000, retry: false }).data;
+}
+
+/**
+ * Offline when the OS says so or when the providers stopped answering the app's requests (the OS
+ * cannot know that a provider is unreachable; Rust's requests do).
+ */
 export function useOnlineStatus(): boolean {
-  return useSyncExternalStore(
+  const osOnline = useSyncExternalStore(
     subscribe,
     () => navigator.onLine,
     () => true,
   );
+  const rust = useConnectivity();
+  return osOnline && rust?.online !== false;
 }

@@ -45,3 +45,4 @@ export type * from "./SessionUser";
 export type * from "./RoleGroups";
 export type * from "./SessionStatus";
 export type * from "./SessionSettings";
+export type * from "./Connectivity";

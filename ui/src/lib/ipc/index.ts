@@ -10,6 +10,7 @@ import type {
   BankTransactionPage,
   BankTransactionQuery,
   ConnectionSummary,
+  Connectivity,
   ContactDetail,
   ContactPage,
   ContactQuery,
@@ -40,6 +41,11 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>('app_info');
+}
+
+/** Whether the providers answer, as Rust's own requests found out. */
+export function connectivity(): Promise<Connectivity> {
+  return call<Connectivity>('connectivity');
 }
 
 export function dbInfo(): Promise<DbInfo> {
@@ -163,6 +169,11 @@ export function onSyncProgress(handler: (progress: SyncProgress) => void): Promi
 }
 
 /** Sign-in finished or failed, idle lock, sign-out, grace expiry; resolves to the unsubscribe function. */
+/** Sent when the providers stop or start answering; resolves to the unsubscribe function. */
+export function onConnectivityChanged(handler: (status: Connectivity) => void): Promise<() => void> {
+  return subscribe('connectivity-changed', handler);
+}
+
 export function onSessionChanged(handler: (status: SessionStatus) => void): Promise<() => void> {
   return subscribe('session-changed', handler);
 }

@@ -7,6 +7,7 @@ import type {
   AppInfo,
   AuditEvent,
   AuditVerification,
+  Connectivity,
   BankTransactionDetail,
   BankTransactionQuery,
   BankTransactionRow,
@@ -284,8 +285,10 @@ export interface FakeBackendOptions {
   session?: SessionStatus;
 }
 
-/** Commands that answer whatever the session state; every other one needs an open (signed-in) session. */
+/** Commands that answer whatever the session state (as in Rust); every other one needs an open session. */
 const SESSION_COMMANDS: ReadonlySet<string> = new Set([
+  'app_info',
+  'connectivity',
   'session_status',
   'sign_in',
   'cancel_sign_in',
@@ -328,6 +331,7 @@ function sessionHandlers(get: () => SessionStatus, put: (status: SessionStatus) 
 export function defaultHandlers(): CommandHandlers {
   return {
     app_info: () => structuredClone(fixtures.appInfo),
+    connectivity: () => ({ online: true, unreachableHosts: [], checkedAt: null }),
     db_info: () => structuredClone(fixtures.dbInfo),
     list_connections: () => structuredClone(fixtures.connections),
     list_audit_events: () => structuredClone(fixtures.auditEvents),
@@ -435,6 +439,11 @@ export function emitNavigate(path: string): Promise<void> {
 /** What Rust emits while a background sync runs. */
 export function emitSyncProgress(progress: SyncProgress): Promise<void> {
   return emit('sync-progress', progress);
+}
+
+/** What Rust emits when the providers stop or start answering. */
+export function emitConnectivityChanged(status: Connectivity): Promise<void> {
+  return emit('connectivity-changed', status);
 }
 
 /** What Rust emits when the session changes (sign-in done or failed, idle lock, sign-out, grace expiry). */

@@ -12,7 +12,7 @@ use url::Url;
 use xp_auth::oidc::{self, Expected, IdClaims, JwksCache, ProviderMetadata, TokenTypeHint};
 use xp_auth::{AuthorizeRequest, PendingFlow, Pkce, Registry, TokenSet, TokenVault};
 use xp_core::{ErrorCode, Sensitive};
-use xp_http::{HttpClient, HttpConfig};
+use xp_http::HttpClient;
 use xp_ipc::{Permission, Role, RoleGroups, SessionSettings, SessionState, SessionStatus, SessionUser, SignInMode};
 use xp_sync::CancellationToken;
 
@@ -72,8 +72,7 @@ impl SessionService {
             .await?
             .unwrap_or_else(|| record::default_settings(configured, &services.config.okta));
         let record = xp_store::settings::get::<SessionRecord>(&services.store, RECORD_KEY).await?;
-        let http = HttpClient::new(HttpConfig::default())
-            .map_err(|e| Error::Config { path: "okta".into(), reason: e.to_string() })?;
+        let http = services.http_client()?;
         let now = services.clock.now();
         let inner = Inner {
             registry: services.auth_flows.clone(),
