@@ -85,6 +85,8 @@ impl Harness {
 pub fn all_commands() -> Vec<(&'static str, serde_json::Value)> {
     vec![
         ("app_info", serde_json::json!({})),
+        ("session_status", serde_json::json!({})),
+        ("connectivity", serde_json::json!({})),
         ("db_info", serde_json::json!({})),
         ("list_connections", serde_json::json!({})),
         ("list_audit_events", serde_json::json!({ "limit": 100 })),

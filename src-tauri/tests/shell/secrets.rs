@@ -17,9 +17,19 @@ fn secrets_in_the_vault_never_reach_ipc_logs_or_the_database() {
     let api_secret = "okx-secret-0123456789abcdefABCDEF";
     h.vault.set("xero/refresh/test-connection", &Sensitive::new(refresh.into())).unwrap();
     h.vault.set("okx/secret/test", &Sensitive::new(api_secret.into())).unwrap();
+    let okta_refresh = "okta-refresh-i6mapTIAVSp2oJkgUnCACKKfZxt_H5MBLiqcybBBd04";
+    let id_token = "eyJraWQiOiJ2UmYwcEtiM21RIiwiYWxnIjoiUlMyNTYifQ.eyJzdWIiOiIwMHUxIn0.c2lnbmF0dXJl";
+    h.vault.set("okta/refresh/session", &Sensitive::new(okta_refresh.into())).unwrap();
+    h.vault.set("okta/id/session", &Sensitive::new(id_token.into())).unwrap();
     let store_key = h.vault.get(&h.services.paths.store_key_name()).unwrap().unwrap();
-    let secrets =
-        [refresh.to_owned(), api_secret.to_owned(), store_key.expose().clone(), store_key.expose().to_uppercase()];
+    let secrets = [
+        refresh.to_owned(),
+        api_secret.to_owned(),
+        okta_refresh.to_owned(),
+        id_token.to_owned(),
+        store_key.expose().clone(),
+        store_key.expose().to_uppercase(),
+    ];
 
     // Do real work that logs: a connection, audit entries, every command.
     tauri::async_runtime::block_on(async {
