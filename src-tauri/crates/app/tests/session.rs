@@ -103,6 +103,16 @@ impl World {
         r.headers()["location"].to_str().unwrap().to_owned()
     }
 
+    /// The authorize URL the next sign-in opens.
+    async fn authorize_url(&self, session: &SessionService) -> url::Url {
+        let seen = Arc::new(Mutex::new(None));
+        let s = seen.clone();
+        session.begin_sign_in(move |u| *s.lock().unwrap() = Some(u.clone())).await.unwrap();
+        session.cancel_sign_in().await.unwrap();
+        let url = seen.lock().unwrap().take().unwrap();
+        url
+    }
+
     async fn sign_in(&self, session: &SessionService, role: &str) {
         let redirect = self.browser_sign_in(session, &self.username(role)).await;
         assert!(redirect.starts_with("com.xeropartner.app:/auth/callback?"), "{redirect}");
@@ -331,11 +341,11 @@ async fn idle_time_locks_and_the_lock_survives_a_restart() {
     let (_, session) = w.open().await;
     w.sign_in(&session, "Owner").await;
     assert_eq!(session.status().await.unwrap().idle_lock_minutes, 15);
-    w.clock.advance(Duration::minutes(14));
+    w.advance(Duration::minutes(14));
     session.activity();
-    w.clock.advance(Duration::minutes(14));
+    w.advance(Duration::minutes(14));
     session.require(Permission::Read).await.unwrap();
-    w.clock.advance(Duration::minutes(1));
+    w.advance(Duration::minutes(1));
     assert_eq!(code(session.require(Permission::Read).await), ErrorCode::Locked);
     let s = session.status().await.unwrap();
     assert_eq!(s.state, SessionState::Locked);
@@ -349,6 +359,32 @@ async fn idle_time_locks_and_the_lock_survives_a_restart() {
 
     reopened.lock().await.unwrap();
     assert_eq!(code(reopened.require(Permission::Read).await), ErrorCode::Locked, "manual lock");
+}
+
+#[tokio::test]
+async fn after_a_lock_or_sign_out_okta_must_ask_for_credentials_again() {
+    let w = world().await;
+    let (_, session) = w.open().await;
+    let prompt = |u: &url::Url| u.query_pairs().find(|(k, _)| k == "prompt").map(|(_, v)| v.into_owned());
+    assert_eq!(prompt(&w.authorize_url(&session).await), None, "a first sign-in may use the browser's Okta session");
+    w.sign_in(&session, "Owner").await;
+    session.lock().await.unwrap();
+    let url = w.authorize_url(&session).await;
+    assert_eq!(prompt(&url).as_deref(), Some("login"), "unlocking needs the password");
+    assert!(url.query_pairs().any(|(k, v)| k == "max_age" && v == "0"), "and proof of it in auth_time");
+    // An answer authenticated before the lock (Okta reused its browser session, or the
+    // parameter was stripped on the way) is refused: auth_time must be after the request.
+    w.clock.advance(Duration::minutes(2));
+    let stale = w.browser_sign_in(&session, &w.username("Owner")).await;
+    let e = session.complete_sign_in(&stale).await.unwrap_err();
+    assert!(e.to_string().contains("did not ask for the password"), "{e}");
+    w.ctx.clock.advance(Duration::minutes(2));
+    let (_, reopened) = w.open().await;
+    assert_eq!(prompt(&w.authorize_url(&reopened).await).as_deref(), Some("login"), "also after a restart");
+    w.sign_in(&reopened, "Owner").await;
+    assert_eq!(prompt(&w.authorize_url(&reopened).await), None);
+    reopened.sign_out().await.unwrap();
+    assert_eq!(prompt(&w.authorize_url(&reopened).await).as_deref(), Some("login"), "the next person signs in fresh");
 }
 
 #[tokio::test]

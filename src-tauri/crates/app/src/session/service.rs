@@ -23,6 +23,8 @@ use crate::{timefmt, Error, Result, Services};
 /// The vault key under the `okta` prefix.
 const VAULT_KEY: &str = "session";
 const ID_TOKEN_KEY: &str = "okta/id/session";
+/// Pending-flow note: the sign-in must have authenticated at or after this Unix time.
+const REAUTH_AFTER: &str = "reauth_after";
 
 /// Called with the new status whenever it changes (the shell emits `session-changed`).
 pub type Notify = Arc<dyn Fn(SessionStatus) + Send + Sync>;
@@ -54,6 +56,10 @@ struct Live {
     /// The last online check failed for lack of network.
     offline: bool,
     message: Option<String>,
+    /// After a sign-out or a lock, the next sign-in must ask for credentials again even if the
+    /// browser still holds an Okta session (OIDC Core §3.1.2.1 `prompt=login`); otherwise a lock
+    /// would open with one click.
+    force_login: bool,
 }
 
 fn provider_err(e: xp_auth::Error) -> Error {
@@ -79,6 +85,7 @@ impl SessionService {
             tokens: TokenVault::new(services.vault.clone(), "okta"),
             http,
             live: Mutex::new(Live {
+                force_login: record.as_ref().is_some_and(|r| r.locked),
                 settings,
                 record,
                 signing_in: None,
@@ -295,6 +302,7 @@ impl SessionService {
                 _ => return Ok(()),
             }
         };
+        self.live().force_login = true;
         xp_store::settings::set(&self.inner.services.store, RECORD_KEY, &record).await?;
         self.audit("session.lock", &record.email, serde_json::json!({"reason": reason})).await?;
         tracing::info!(reason, "session locked");
@@ -335,14 +343,22 @@ impl SessionService {
         let pkce = Pkce::generate(&mut rand::rngs::OsRng);
         let nonce = random_token();
         let redirect_uri = self.config().redirect_uri.clone();
+        let force_login = self.live().force_login;
         let state = self.inner.registry.start(PendingFlow {
             provider: "okta".into(),
             redirect_uri: redirect_uri.clone(),
             verifier: pkce.verifier.clone(),
             nonce: Some(nonce.clone()),
-            extra: Default::default(),
+            extra: if force_login {
+                [(REAUTH_AFTER.to_owned(), self.now().unix_timestamp().to_string())].into()
+            } else {
+                Default::default()
+            },
         });
         let scopes: Vec<&str> = self.config().scopes.iter().map(String::as_str).collect();
+        // `prompt=login` asks Okta for fresh credentials; a stripped parameter is caught by
+        // `max_age=0` and the `auth_time` check in `finish` (OIDC Core §3.1.2.1, §3.1.2.2).
+        let reauthenticate: &[(&str, &str)] = if force_login { &[("prompt", "login"), ("max_age", "0")] } else { &[] };
         let url = xp_auth::authorize_url(
             &meta.authorization_endpoint,
             &AuthorizeRequest {
@@ -352,7 +368,7 @@ impl SessionService {
                 state: state.as_str(),
                 code_challenge: &pkce.challenge,
                 nonce: Some(&nonce),
-                extra: &[],
+                extra: reauthenticate,
             },
         )
         .map_err(provider_err)?;
@@ -441,6 +457,15 @@ impl SessionService {
         .await
         .map_err(provider_err)?;
         let claims = self.validate(&tokens, &meta, &jwks, &client_id, flow.nonce.as_deref()).await?;
+        if let Some(after) = flow.extra.get(REAUTH_AFTER).and_then(|t| t.parse::<i64>().ok()) {
+            let fresh =
+                claims.auth_time.is_some_and(|t| t.unix_timestamp() >= after - oidc::DEFAULT_LEEWAY.whole_seconds());
+            if !fresh {
+                return Err(Error::Invalid(
+                    "Okta did not ask for the password again after the lock or sign-out; sign in again".into(),
+                ));
+            }
+        }
         let now = self.now();
         let record = SessionRecord {
             sub: claims.sub.clone(),
@@ -457,6 +482,7 @@ impl SessionService {
         {
             let mut live = self.live();
             live.record = Some(record.clone());
+            live.force_login = false;
             live.last_activity = now;
             live.offline = false;
             live.message = None;
@@ -625,6 +651,7 @@ impl SessionService {
             }
         }
         let email = self.forget().await?;
+        self.live().force_login = true;
         self.live().message = unrevoked.then(|| {
             "Signed out on this computer. Okta could not be reached to revoke the sign-in; it expires on its own."
                 .to_owned()
