@@ -1,12 +1,24 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 
-import type { BankTransactionDetail, BankTransactionQuery, Organisation } from '../../lib/bindings';
-import { makeBankTransactions, organisationFor, pageOf, type FakeBackend } from '../../lib/ipc/testing';
+import type { BankTransactionDetail, BankTransactionQuery } from '../../lib/bindings';
+import { makeBankTransactions } from '../../lib/ipc/testing';
+import {
+  change,
+  clearFiltersWhenNothingMatches,
+  expectAriaSort,
+  expectCount,
+  expectOnlyRowsInView,
+  listCommand,
+  pagedBackend,
+  scrollToRow,
+  stubTableViewport,
+  typeInSearch,
+  whileOffline,
+  type Act,
+} from '../../test/lists';
 import { renderApp } from '../../test/renderApp';
 import { PAGE_SIZE } from '../lists/usePages';
-
-const ORGS: Organisation[] = [organisationFor('tenant-uk', 'Demo Company (UK)'), organisationFor('tenant-nz', 'Demo Company (NZ)')];
 
 const DEFAULT_QUERY: BankTransactionQuery = {
   organisationId: null,
@@ -25,34 +37,17 @@ const DEFAULT_QUERY: BankTransactionQuery = {
   limit: PAGE_SIZE,
 };
 
-const queries = (fake: FakeBackend) =>
-  fake.calls
-    .filter((c) => c.cmd === 'list_bank_transactions')
-    .map((c) => (c.args as { query: BankTransactionQuery }).query);
-const lastQuery = (fake: FakeBackend) => queries(fake).at(-1);
+const { backend: bankBackend, queries, lastQuery } = listCommand<BankTransactionQuery>(
+  'list_bank_transactions',
+  makeBankTransactions,
+);
 
-function bankBackend(count: number) {
-  const rows = makeBankTransactions(count);
-  return {
-    list_organisations: () => ORGS,
-    list_bank_transactions: (args: Record<string, unknown> | undefined) =>
-      pageOf(rows, (args as { query: BankTransactionQuery }).query),
-  };
-}
-
-type Act = (user: ReturnType<typeof renderApp>['user']) => Promise<void>;
-const change = (testId: string, value: string): Act => () =>
-  Promise.resolve(void fireEvent.change(screen.getByTestId(testId), { target: { value } }));
-
-beforeEach(() => {
-  vi.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(600);
-  vi.spyOn(Element.prototype, 'clientWidth', 'get').mockReturnValue(1200);
-});
+stubTableViewport();
 
 describe('bank transactions list', () => {
   it('asks for the first 200 newest and shows date, type, contact, reference, account, reconciled, status and total', async () => {
     const { fake } = renderApp('/bank-transactions', { backend: bankBackend(1234) });
-    expect(await screen.findByTestId('bank-transaction-count')).toHaveTextContent('1,234');
+    await expectCount('bank-transaction-count', '1,234');
     expect(queries(fake)).toEqual([DEFAULT_QUERY]);
 
     const received = await screen.findByTestId('bank-transaction-row-bt-1');
@@ -76,17 +71,11 @@ describe('bank transactions list', () => {
 
   it('renders only the rows in view of 10,000 and loads the next page on scroll', async () => {
     const { fake } = renderApp('/bank-transactions', { backend: bankBackend(10_000) });
-    expect(await screen.findByTestId('bank-transaction-count')).toHaveTextContent('10,000');
+    await expectCount('bank-transaction-count', '10,000');
     await screen.findByTestId('bank-transaction-row-bt-1');
-    const table = screen.getByRole('table', { name: 'Bank transactions' });
-    expect(table).toHaveAttribute('aria-rowcount', '10001');
-    const rendered = within(table).getAllByRole('row').length - 1;
-    expect(rendered).toBeGreaterThan(5);
-    expect(rendered).toBeLessThan(40);
+    expectOnlyRowsInView('Bank transactions', 10_000);
 
-    const scroller = screen.getByTestId('bank-transaction-scroll');
-    scroller.scrollTop = 170 * 40;
-    fireEvent.scroll(scroller);
+    scrollToRow('bank-transaction', 170);
     await waitFor(() => expect(fake.callsTo('list_bank_transactions')).toBe(2));
     expect(lastQuery(fake)).toEqual({ ...DEFAULT_QUERY, offset: 200 });
     expect(await screen.findByTestId('bank-transaction-row-bt-175')).toBeInTheDocument();
@@ -128,7 +117,7 @@ describe('bank transactions list', () => {
     ['date to', change('filter-date-to', '2026-10-31'), { dateTo: '2026-10-31' }, 'to=2026-10-31'],
     ['minimum amount', (user) => user.type(screen.getByTestId('filter-amount-min'), '-10.5'), { amountMin: '-10.5' }, 'min=-10.5'],
     ['maximum amount', (user) => user.type(screen.getByTestId('filter-amount-max'), '2000'), { amountMax: '2000' }, 'max=2000'],
-    ['search', (user) => user.type(screen.getByTestId('filter-search'), 'REF-00042'), { search: 'REF-00042' }, 'q=REF-00042'],
+    ['search', (user) => typeInSearch(user, 'REF-00042'), { search: 'REF-00042' }, 'q=REF-00042'],
   ])('filters by %s and keeps it in the URL', async (_label, act, expected, search) => {
     const { user, fake, router } = renderApp('/bank-transactions', { backend: bankBackend(300) });
     await screen.findByTestId('bank-transaction-row-bt-1');
@@ -157,7 +146,7 @@ describe('bank transactions list', () => {
     await screen.findByTestId('bank-transaction-row-bt-1');
     await user.click(screen.getByTestId(testId));
     await waitFor(() => expect(lastQuery(fake)).toEqual({ ...DEFAULT_QUERY, sort, descending: false }));
-    expect(screen.getByTestId(testId).closest('th')).toHaveAttribute('aria-sort', 'ascending');
+    expectAriaSort(testId, 'ascending');
     await user.click(screen.getByTestId(testId));
     await waitFor(() => expect(lastQuery(fake)).toEqual({ ...DEFAULT_QUERY, sort, descending: true }));
   });
@@ -165,7 +154,7 @@ describe('bank transactions list', () => {
   it('date is the default sort (newest first); type and account are not sortable', async () => {
     const { user, fake } = renderApp('/bank-transactions', { backend: bankBackend(30) });
     await screen.findByTestId('bank-transaction-row-bt-1');
-    expect(screen.getByTestId('sort-date').closest('th')).toHaveAttribute('aria-sort', 'descending');
+    expectAriaSort('sort-date', 'descending');
     expect(screen.queryByTestId('sort-type')).not.toBeInTheDocument();
     expect(screen.queryByTestId('sort-account')).not.toBeInTheDocument();
     await user.click(screen.getByTestId('sort-date'));
@@ -217,32 +206,24 @@ describe('bank transactions list', () => {
   });
 
   it('offers Clear filters when nothing matches', async () => {
-    const rows = makeBankTransactions(5);
     const { user, fake } = renderApp('/bank-transactions?reconciled=no&type=SPEND', {
-      backend: {
-        list_organisations: () => ORGS,
-        list_bank_transactions: (args) => {
-          const { query } = args as { query: BankTransactionQuery };
-          return query.types.length > 0 ? { rows: [], total: 0 } : pageOf(rows, query);
-        },
-      },
+      backend: pagedBackend(
+        'list_bank_transactions',
+        makeBankTransactions(5),
+        (query: BankTransactionQuery) => query.types.length > 0,
+      ),
     });
-    const empty = await screen.findByTestId('empty-state');
-    expect(empty).toHaveTextContent('No bank transactions match these filters');
-    await user.click(within(empty).getByRole('button', { name: 'Clear filters' }));
+    await clearFiltersWhenNothingMatches(user, 'No bank transactions match these filters');
     expect(await screen.findByTestId('bank-transaction-row-bt-1')).toBeInTheDocument();
     expect(lastQuery(fake)).toEqual(DEFAULT_QUERY);
   });
 
   it('says reads come from this computer while offline', async () => {
-    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
-    try {
+    await whileOffline(async () => {
       renderApp('/bank-transactions', { backend: bankBackend(3) });
       expect(await screen.findByTestId('bank-transactions-offline')).toBeInTheDocument();
       expect(await screen.findByTestId('bank-transaction-row-bt-1')).toBeInTheDocument();
-    } finally {
-      delete (navigator as unknown as Record<string, unknown>).onLine;
-    }
+    });
   });
 });
 

@@ -1,16 +1,11 @@
 import { useMemo } from 'react';
 
-import type { ContactSort, Organisation } from '../../lib/bindings';
-import { CheckboxGroup, FilterFooter, OrganisationField, SearchField, SelectField } from '../lists/FilterFields';
-import { yesNo } from '../lists/params';
-import { CONTACT_STATUSES, hasActiveFilters, withoutFilters, type ContactFilters } from './filters';
+import type { ContactSort } from '../../lib/bindings';
+import { SelectField } from '../lists/FilterFields';
+import { ListFiltersBar, type FiltersBarProps } from '../lists/ListFiltersBar';
+import { fromYesNo, yesNo } from '../lists/params';
+import { CONTACT_STATUSES, contactFilterCodec, type ContactFilters } from './filters';
 import { contactStatusLabel } from './status';
-
-interface ContactFiltersBarProps {
-  filters: ContactFilters;
-  organisations: Organisation[];
-  onChange: (next: ContactFilters) => void;
-}
 
 const YES_NO_ANY = [
   { value: '', label: 'Any' },
@@ -25,64 +20,51 @@ const SORT_OPTIONS: ReadonlyArray<{ value: string; label: string; sort: ContactS
   { value: 'updated_utc-asc', label: 'Least recently updated', sort: 'updated_utc', descending: false },
 ];
 
-const toYesNo = (value: string | null) => (value === 'yes' ? true : value === 'no' ? false : null);
-
-export function ContactFiltersBar({ filters, organisations, onChange }: ContactFiltersBarProps) {
+export function ContactFiltersBar(props: FiltersBarProps<ContactFilters>) {
+  const { filters, onChange } = props;
   // Stable per filter state, so a pending debounce is not restarted by unrelated renders.
-  const set = useMemo(() => {
-    const commit =
-      <K extends keyof ContactFilters>(key: K) =>
-      (value: ContactFilters[K]) =>
-        onChange({ ...filters, [key]: value });
-    return {
-      search: commit('search'),
-      organisationId: commit('organisationId'),
-      statuses: commit('statuses'),
-      isCustomer: (v: string | null) => onChange({ ...filters, isCustomer: toYesNo(v) }),
-      isSupplier: (v: string | null) => onChange({ ...filters, isSupplier: toYesNo(v) }),
+  const set = useMemo(
+    () => ({
+      isCustomer: (v: string | null) => onChange({ ...filters, isCustomer: fromYesNo(v) }),
+      isSupplier: (v: string | null) => onChange({ ...filters, isSupplier: fromYesNo(v) }),
       sort: (v: string | null) => {
         const option = SORT_OPTIONS.find((o) => o.value === v);
         if (option) onChange({ ...filters, sort: option.sort, descending: option.descending });
       },
-    };
-  }, [filters, onChange]);
+    }),
+    [filters, onChange],
+  );
 
   return (
-    <div role="search" aria-label="Filter contacts" className="space-y-4">
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <SearchField value={filters.search} placeholder="Name, email or contact number" onCommit={set.search} />
-        <OrganisationField organisations={organisations} value={filters.organisationId} onChange={set.organisationId} />
-        <SelectField
-          label="Sort by"
-          testId="filter-sort"
-          value={`${filters.sort}-${filters.descending ? 'desc' : 'asc'}`}
-          options={SORT_OPTIONS}
-          onChange={set.sort}
-        />
-        <SelectField
-          label="Customer"
-          testId="filter-customer"
-          value={yesNo(filters.isCustomer)}
-          options={YES_NO_ANY}
-          onChange={set.isCustomer}
-        />
-        <SelectField
-          label="Supplier"
-          testId="filter-supplier"
-          value={yesNo(filters.isSupplier)}
-          options={YES_NO_ANY}
-          onChange={set.isSupplier}
-        />
-      </div>
-      <CheckboxGroup
-        legend="Status"
-        testId="filter-status"
-        options={CONTACT_STATUSES}
-        chosen={filters.statuses}
-        labelOf={contactStatusLabel}
-        onChange={set.statuses}
+    <ListFiltersBar
+      {...props}
+      label="Filter contacts"
+      codec={contactFilterCodec}
+      searchPlaceholder="Name, email or contact number"
+      statuses={CONTACT_STATUSES}
+      statusLabel={contactStatusLabel}
+    >
+      <SelectField
+        label="Sort by"
+        testId="filter-sort"
+        value={`${filters.sort}-${filters.descending ? 'desc' : 'asc'}`}
+        options={SORT_OPTIONS}
+        onChange={set.sort}
       />
-      <FilterFooter active={hasActiveFilters(filters)} onClear={() => onChange(withoutFilters(filters))} />
-    </div>
+      <SelectField
+        label="Customer"
+        testId="filter-customer"
+        value={yesNo(filters.isCustomer)}
+        options={YES_NO_ANY}
+        onChange={set.isCustomer}
+      />
+      <SelectField
+        label="Supplier"
+        testId="filter-supplier"
+        value={yesNo(filters.isSupplier)}
+        options={YES_NO_ANY}
+        onChange={set.isSupplier}
+      />
+    </ListFiltersBar>
   );
 }

@@ -1,12 +1,24 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 
-import type { ContactDetail, ContactQuery, InvoiceQuery, Organisation } from '../../lib/bindings';
-import { makeContacts, makeInvoices, organisationFor, pageOf, rejectWith, type FakeBackend } from '../../lib/ipc/testing';
+import type { ContactDetail, ContactQuery, InvoiceQuery } from '../../lib/bindings';
+import { makeContacts, makeInvoices, pageOf, rejectWith } from '../../lib/ipc/testing';
+import {
+  clearFiltersWhenNothingMatches,
+  expectAriaSort,
+  expectCount,
+  expectOnlyRowsInView,
+  listCommand,
+  ORGS,
+  pagedBackend,
+  scrollToRow,
+  stubTableViewport,
+  typeInSearch,
+  whileOffline,
+  type Act,
+} from '../../test/lists';
 import { renderApp } from '../../test/renderApp';
 import { PAGE_SIZE } from '../lists/usePages';
-
-const ORGS: Organisation[] = [organisationFor('tenant-uk', 'Demo Company (UK)'), organisationFor('tenant-nz', 'Demo Company (NZ)')];
 
 const DEFAULT_QUERY: ContactQuery = {
   organisationId: null,
@@ -20,27 +32,14 @@ const DEFAULT_QUERY: ContactQuery = {
   limit: PAGE_SIZE,
 };
 
-const queries = (fake: FakeBackend) =>
-  fake.calls.filter((c) => c.cmd === 'list_contacts').map((c) => (c.args as { query: ContactQuery }).query);
-const lastQuery = (fake: FakeBackend) => queries(fake).at(-1);
+const { backend: contactBackend, queries, lastQuery } = listCommand<ContactQuery>('list_contacts', makeContacts);
 
-function contactBackend(count: number) {
-  const rows = makeContacts(count);
-  return {
-    list_organisations: () => ORGS,
-    list_contacts: (args: Record<string, unknown> | undefined) => pageOf(rows, (args as { query: ContactQuery }).query),
-  };
-}
-
-beforeEach(() => {
-  vi.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(600);
-  vi.spyOn(Element.prototype, 'clientWidth', 'get').mockReturnValue(1200);
-});
+stubTableViewport();
 
 describe('contacts list', () => {
   it('asks for the first 200 contacts A to Z and shows count, name, email, number, roles, status and currency', async () => {
     const { fake } = renderApp('/contacts', { backend: contactBackend(1234) });
-    expect(await screen.findByTestId('contact-count')).toHaveTextContent('1,234');
+    await expectCount('contact-count', '1,234');
     expect(queries(fake)).toEqual([DEFAULT_QUERY]);
 
     const row = await screen.findByTestId('contact-row-contact-1');
@@ -61,24 +60,18 @@ describe('contacts list', () => {
 
   it('renders only the rows in view of 10,000 and loads the next page on scroll', async () => {
     const { fake } = renderApp('/contacts', { backend: contactBackend(10_000) });
-    expect(await screen.findByTestId('contact-count')).toHaveTextContent('10,000');
+    await expectCount('contact-count', '10,000');
     await screen.findByTestId('contact-row-contact-1');
-    const table = screen.getByRole('table', { name: 'Contacts' });
-    expect(table).toHaveAttribute('aria-rowcount', '10001');
-    const rendered = within(table).getAllByRole('row').length - 1;
-    expect(rendered).toBeGreaterThan(5);
-    expect(rendered).toBeLessThan(40);
+    expectOnlyRowsInView('Contacts', 10_000);
 
-    const scroller = screen.getByTestId('contact-scroll');
-    scroller.scrollTop = 170 * 40;
-    fireEvent.scroll(scroller);
+    scrollToRow('contact', 170);
     await waitFor(() => expect(fake.callsTo('list_contacts')).toBe(2));
     expect(lastQuery(fake)).toEqual({ ...DEFAULT_QUERY, offset: 200 });
     expect(await screen.findByTestId('contact-row-contact-175')).toBeInTheDocument();
     expect(screen.queryByTestId('contact-row-contact-1')).not.toBeInTheDocument();
   });
 
-  it.each<[string, (user: ReturnType<typeof renderApp>['user']) => Promise<void>, Partial<ContactQuery>, string]>([
+  it.each<[string, Act, Partial<ContactQuery>, string]>([
     [
       'organisation',
       (user) => user.selectOptions(screen.getByTestId('filter-organisation'), 'Demo Company (NZ)'),
@@ -97,7 +90,7 @@ describe('contacts list', () => {
     ],
     ['customers', (user) => user.selectOptions(screen.getByTestId('filter-customer'), 'Yes'), { isCustomer: true }, 'customer=yes'],
     ['non-suppliers', (user) => user.selectOptions(screen.getByTestId('filter-supplier'), 'No'), { isSupplier: false }, 'supplier=no'],
-    ['search', (user) => user.type(screen.getByTestId('filter-search'), 'bayside.example'), { search: 'bayside.example' }, 'q=bayside.example'],
+    ['search', (user) => typeInSearch(user, 'bayside.example'), { search: 'bayside.example' }, 'q=bayside.example'],
   ])('filters by %s and keeps it in the URL', async (_label, act, expected, search) => {
     const { user, fake, router } = renderApp('/contacts', { backend: contactBackend(300) });
     await screen.findByTestId('contact-row-contact-1');
@@ -109,7 +102,7 @@ describe('contacts list', () => {
   it('debounces the search into one query', async () => {
     const { user, fake } = renderApp('/contacts', { backend: contactBackend(300) });
     await screen.findByTestId('contact-row-contact-1');
-    await user.type(screen.getByTestId('filter-search'), 'C-00042');
+    await typeInSearch(user, 'C-00042');
     await waitFor(() => expect(lastQuery(fake)?.search).toBe('C-00042'));
     expect(queries(fake).filter((q) => q.search !== null)).toHaveLength(1);
   });
@@ -118,14 +111,14 @@ describe('contacts list', () => {
     const { user, fake } = renderApp('/contacts', { backend: contactBackend(300) });
     await screen.findByTestId('contact-row-contact-1');
     const name = screen.getByTestId('sort-name');
-    expect(name.closest('th')).toHaveAttribute('aria-sort', 'ascending');
+    expectAriaSort('sort-name', 'ascending');
     await user.click(name);
     await waitFor(() => expect(lastQuery(fake)).toEqual({ ...DEFAULT_QUERY, descending: true }));
-    expect(screen.getByTestId('sort-name').closest('th')).toHaveAttribute('aria-sort', 'descending');
+    expectAriaSort('sort-name', 'descending');
 
     await user.selectOptions(screen.getByTestId('filter-sort'), 'Recently updated');
     await waitFor(() => expect(lastQuery(fake)).toEqual({ ...DEFAULT_QUERY, sort: 'updated_utc', descending: true }));
-    expect(screen.getByTestId('sort-name').closest('th')).toHaveAttribute('aria-sort', 'none');
+    expectAriaSort('sort-name', 'none');
     await user.selectOptions(screen.getByTestId('filter-sort'), 'Least recently updated');
     await waitFor(() => expect(lastQuery(fake)).toEqual({ ...DEFAULT_QUERY, sort: 'updated_utc', descending: false }));
     // Only name is a sortable column.
@@ -167,19 +160,10 @@ describe('contacts list', () => {
   });
 
   it('offers Clear filters when nothing matches', async () => {
-    const rows = makeContacts(5);
     const { user, fake } = renderApp('/contacts?status=ARCHIVED&supplier=yes', {
-      backend: {
-        list_organisations: () => ORGS,
-        list_contacts: (args) => {
-          const { query } = args as { query: ContactQuery };
-          return query.statuses.length > 0 ? { rows: [], total: 0 } : pageOf(rows, query);
-        },
-      },
+      backend: pagedBackend('list_contacts', makeContacts(5), (query: ContactQuery) => query.statuses.length > 0),
     });
-    const empty = await screen.findByTestId('empty-state');
-    expect(empty).toHaveTextContent('No contacts match these filters');
-    await user.click(within(empty).getByRole('button', { name: 'Clear filters' }));
+    await clearFiltersWhenNothingMatches(user, 'No contacts match these filters');
     expect(await screen.findByTestId('contact-row-contact-1')).toBeInTheDocument();
     expect(lastQuery(fake)).toEqual(DEFAULT_QUERY);
   });
@@ -195,14 +179,11 @@ describe('contacts list', () => {
   });
 
   it('says reads come from this computer while offline', async () => {
-    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
-    try {
+    await whileOffline(async () => {
       renderApp('/contacts', { backend: contactBackend(3) });
       expect(await screen.findByTestId('contacts-offline')).toHaveTextContent('Offline — showing data cached on this computer');
       expect(await screen.findByTestId('contact-row-contact-1')).toBeInTheDocument();
-    } finally {
-      delete (navigator as unknown as Record<string, unknown>).onLine;
-    }
+    });
   });
 });
 

@@ -1,13 +1,25 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import type { InvoiceDetail, InvoiceQuery, Organisation } from '../../lib/bindings';
-import { makeInvoices, organisationFor, rejectWith, type FakeBackend } from '../../lib/ipc/testing';
+import type { InvoiceDetail, InvoiceQuery } from '../../lib/bindings';
+import { makeInvoices, rejectWith } from '../../lib/ipc/testing';
+import {
+  change,
+  clearFiltersWhenNothingMatches,
+  expectAriaSort,
+  expectCount,
+  expectOnlyRowsInView,
+  listCommand,
+  ORGS,
+  pagedBackend,
+  scrollToRow,
+  stubTableViewport,
+  typeInSearch,
+  whileOffline,
+  type Act,
+} from '../../test/lists';
 import { renderApp } from '../../test/renderApp';
 import { INVOICE_PAGE_SIZE } from './useInvoices';
-
-const ORGS: Organisation[] = [organisationFor('tenant-uk', 'Demo Company (UK)'), organisationFor('tenant-nz', 'Demo Company (NZ)')];
-const VIEWPORT = 600;
 
 const DEFAULT_QUERY: InvoiceQuery = {
   organisationId: null,
@@ -25,32 +37,14 @@ const DEFAULT_QUERY: InvoiceQuery = {
   limit: INVOICE_PAGE_SIZE,
 };
 
-const queries = (fake: FakeBackend) =>
-  fake.calls.filter((c) => c.cmd === 'list_invoices').map((c) => (c.args as { query: InvoiceQuery }).query);
-const lastQuery = (fake: FakeBackend) => queries(fake).at(-1);
+const { backend: invoiceBackend, queries, lastQuery } = listCommand<InvoiceQuery>('list_invoices', makeInvoices);
 
-/** A fake that pages through `rows` the way Rust does. */
-function invoiceBackend(count: number) {
-  const rows = makeInvoices(count);
-  return {
-    list_organisations: () => ORGS,
-    list_invoices: (args: Record<string, unknown> | undefined) => {
-      const { query } = args as { query: InvoiceQuery };
-      return { rows: rows.slice(query.offset, query.offset + query.limit), total: rows.length };
-    },
-  };
-}
-
-beforeEach(() => {
-  // jsdom lays nothing out; give the scroll container a viewport so the virtualizer has something to fill.
-  vi.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(VIEWPORT);
-  vi.spyOn(Element.prototype, 'clientWidth', 'get').mockReturnValue(1200);
-});
+stubTableViewport();
 
 describe('invoices list', () => {
   it('asks for the first 200 newest invoices and shows the count, rows and formatted amounts', async () => {
     const { fake } = renderApp('/invoices', { backend: invoiceBackend(1234) });
-    expect(await screen.findByTestId('invoice-count')).toHaveTextContent('1,234');
+    await expectCount('invoice-count', '1,234');
     expect(queries(fake)[0]).toEqual(DEFAULT_QUERY);
 
     const row = await screen.findByTestId('invoice-row-inv-1');
@@ -65,19 +59,13 @@ describe('invoices list', () => {
 
   it('renders only the rows in view of 10,000 and loads the next page on scroll', async () => {
     const { fake } = renderApp('/invoices', { backend: invoiceBackend(10_000) });
-    expect(await screen.findByTestId('invoice-count')).toHaveTextContent('10,000');
+    await expectCount('invoice-count', '10,000');
     await screen.findByTestId('invoice-row-inv-1');
-    const table = screen.getByRole('table', { name: 'Invoices' });
-    expect(table).toHaveAttribute('aria-rowcount', '10001');
-    const rendered = within(table).getAllByRole('row').length - 1;
-    // 600px / 40px rows = 15 visible + overscan; far fewer than the 200 loaded, let alone 10,000.
-    expect(rendered).toBeGreaterThan(5);
-    expect(rendered).toBeLessThan(40);
+    // Far fewer than the 200 loaded, let alone 10,000.
+    const table = expectOnlyRowsInView('Invoices', 10_000);
     expect(fake.callsTo('list_invoices')).toBe(1);
 
-    const scroller = screen.getByTestId('invoice-scroll');
-    scroller.scrollTop = 170 * 40;
-    fireEvent.scroll(scroller);
+    scrollToRow('invoice', 170);
     await waitFor(() => expect(fake.callsTo('list_invoices')).toBe(2));
     expect(lastQuery(fake)).toMatchObject({ offset: 200, limit: 200 });
     expect(await screen.findByTestId('invoice-row-inv-175')).toBeInTheDocument();
@@ -85,7 +73,7 @@ describe('invoices list', () => {
     expect(within(table).getAllByRole('row').length).toBeLessThan(40);
   });
 
-  it.each<[string, (user: ReturnType<typeof renderApp>['user']) => Promise<void>, Partial<InvoiceQuery>]>([
+  it.each<[string, Act, Partial<InvoiceQuery>]>([
     [
       'organisation',
       (user) => user.selectOptions(screen.getByTestId('filter-organisation'), 'Demo Company (NZ)'),
@@ -103,17 +91,9 @@ describe('invoices list', () => {
     ['currency', (user) => user.type(screen.getByTestId('filter-currency'), 'eur'), { currency: 'EUR' }],
     ['minimum amount', (user) => user.type(screen.getByTestId('filter-amount-min'), '100.50'), { amountMin: '100.50' }],
     ['maximum amount', (user) => user.type(screen.getByTestId('filter-amount-max'), '2000'), { amountMax: '2000' }],
-    ['search', (user) => user.type(screen.getByTestId('filter-search'), 'Bayside'), { search: 'Bayside' }],
-    [
-      'date from',
-      () => Promise.resolve(void fireEvent.change(screen.getByTestId('filter-date-from'), { target: { value: '2026-10-01' } })),
-      { dateFrom: '2026-10-01' },
-    ],
-    [
-      'date to',
-      () => Promise.resolve(void fireEvent.change(screen.getByTestId('filter-date-to'), { target: { value: '2026-10-31' } })),
-      { dateTo: '2026-10-31' },
-    ],
+    ['search', (user) => typeInSearch(user, 'Bayside'), { search: 'Bayside' }],
+    ['date from', change('filter-date-from', '2026-10-01'), { dateFrom: '2026-10-01' }],
+    ['date to', change('filter-date-to', '2026-10-31'), { dateTo: '2026-10-31' }],
   ])('filters by %s', async (_label, act, expected) => {
     const { user, fake } = renderApp('/invoices', { backend: invoiceBackend(300) });
     await screen.findByTestId('invoice-row-inv-1');
@@ -124,7 +104,7 @@ describe('invoices list', () => {
   it('debounces typing into one query', async () => {
     const { user, fake } = renderApp('/invoices', { backend: invoiceBackend(300) });
     await screen.findByTestId('invoice-row-inv-1');
-    await user.type(screen.getByTestId('filter-search'), 'City Limousines');
+    await typeInSearch(user, 'City Limousines');
     await waitFor(() => expect(lastQuery(fake)?.search).toBe('City Limousines'));
     expect(queries(fake).filter((q) => q.search !== null)).toHaveLength(1);
   });
@@ -151,16 +131,16 @@ describe('invoices list', () => {
     await screen.findByTestId('invoice-row-inv-1');
     await user.click(screen.getByTestId(testId));
     await waitFor(() => expect(lastQuery(fake)).toEqual({ ...DEFAULT_QUERY, sort, descending: false }));
-    expect(screen.getByTestId(testId).closest('th')).toHaveAttribute('aria-sort', 'ascending');
+    expectAriaSort(testId, 'ascending');
     await user.click(screen.getByTestId(testId));
     await waitFor(() => expect(lastQuery(fake)).toEqual({ ...DEFAULT_QUERY, sort, descending: true }));
-    expect(screen.getByTestId(testId).closest('th')).toHaveAttribute('aria-sort', 'descending');
+    expectAriaSort(testId, 'descending');
   });
 
   it('date is the default sort (newest first); clicking it flips to oldest first', async () => {
     const { user, fake } = renderApp('/invoices', { backend: invoiceBackend(300) });
     await screen.findByTestId('invoice-row-inv-1');
-    expect(screen.getByTestId('sort-date').closest('th')).toHaveAttribute('aria-sort', 'descending');
+    expectAriaSort('sort-date', 'descending');
     await user.click(screen.getByTestId('sort-date'));
     await waitFor(() => expect(lastQuery(fake)).toEqual({ ...DEFAULT_QUERY, descending: false }));
   });
@@ -199,20 +179,10 @@ describe('invoices list', () => {
   });
 
   it('offers Clear filters when nothing matches', async () => {
-    let rows = makeInvoices(5);
     const { user, fake } = renderApp('/invoices?status=VOIDED&currency=EUR', {
-      backend: {
-        list_organisations: () => ORGS,
-        list_invoices: (args) => {
-          const { query } = args as { query: InvoiceQuery };
-          return query.statuses.length > 0 ? { rows: [], total: 0 } : { rows, total: rows.length };
-        },
-      },
+      backend: pagedBackend('list_invoices', makeInvoices(5), (query: InvoiceQuery) => query.statuses.length > 0),
     });
-    const empty = await screen.findByTestId('empty-state');
-    expect(empty).toHaveTextContent('No invoices match these filters');
-    rows = makeInvoices(5);
-    await user.click(within(empty).getByRole('button', { name: 'Clear filters' }));
+    await clearFiltersWhenNothingMatches(user, 'No invoices match these filters');
     expect(await screen.findByTestId('invoice-row-inv-1')).toBeInTheDocument();
     expect(lastQuery(fake)).toEqual(DEFAULT_QUERY);
   });
@@ -234,14 +204,11 @@ describe('invoices list', () => {
   });
 
   it('says reads come from this computer while offline', async () => {
-    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
-    try {
+    await whileOffline(async () => {
       renderApp('/invoices', { backend: invoiceBackend(3) });
       expect(await screen.findByText('Offline — showing data cached on this computer')).toBeInTheDocument();
       expect(await screen.findByTestId('invoice-row-inv-1')).toBeInTheDocument();
-    } finally {
-      delete (navigator as unknown as Record<string, unknown>).onLine;
-    }
+    });
   });
 });
 

@@ -5,6 +5,27 @@ import { buttonClass, fieldInput as input, fieldLabel as label } from '../../com
 import type { Organisation } from '../../lib/bindings';
 import { isValidAmount } from './params';
 
+/** A label above one control; `children` renders the control with the id the label points at. */
+export function LabelledField({
+  label: text,
+  className,
+  children,
+}: {
+  label: string;
+  className?: string;
+  children: (id: string) => ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className={className}>
+      <label htmlFor={id} className={label}>
+        {text}
+      </label>
+      {children(id)}
+    </div>
+  );
+}
+
 /** Debounced free-text search (`filter-search`). */
 export function SearchField({
   value,
@@ -17,23 +38,21 @@ export function SearchField({
   onCommit: (value: string | null) => void;
   className?: string;
 }) {
-  const id = useId();
   const commit = useCallback((v: string) => onCommit(v || null), [onCommit]);
   return (
-    <div className={className}>
-      <label htmlFor={id} className={label}>
-        Search
-      </label>
-      <DebouncedInput
-        id={id}
-        type="search"
-        data-testid="filter-search"
-        placeholder={placeholder}
-        className={input}
-        value={value ?? ''}
-        onCommit={commit}
-      />
-    </div>
+    <LabelledField label="Search" className={className}>
+      {(id) => (
+        <DebouncedInput
+          id={id}
+          type="search"
+          data-testid="filter-search"
+          placeholder={placeholder}
+          className={input}
+          value={value ?? ''}
+          onCommit={commit}
+        />
+      )}
+    </LabelledField>
   );
 }
 
@@ -51,26 +70,24 @@ export function SelectField({
   options: ReadonlyArray<{ value: string; label: string }>;
   onChange: (value: string | null) => void;
 }) {
-  const id = useId();
   return (
-    <div>
-      <label htmlFor={id} className={label}>
-        {text}
-      </label>
-      <select
-        id={id}
-        data-testid={testId}
-        className={input}
-        value={value ?? ''}
-        onChange={(e) => onChange(e.target.value || null)}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <LabelledField label={text}>
+      {(id) => (
+        <select
+          id={id}
+          data-testid={testId}
+          className={input}
+          value={value ?? ''}
+          onChange={(e) => onChange(e.target.value || null)}
+        >
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </LabelledField>
   );
 }
 
@@ -98,21 +115,19 @@ export function DateField({
   value: string | null;
   onChange: (value: string | null) => void;
 }) {
-  const id = useId();
   return (
-    <div>
-      <label htmlFor={id} className={label}>
-        {text}
-      </label>
-      <input
-        id={id}
-        type="date"
-        data-testid={testId}
-        className={input}
-        value={value ?? ''}
-        onChange={(e) => onChange(e.target.value || null)}
-      />
-    </div>
+    <LabelledField label={text}>
+      {(id) => (
+        <input
+          id={id}
+          type="date"
+          data-testid={testId}
+          className={input}
+          value={value ?? ''}
+          onChange={(e) => onChange(e.target.value || null)}
+        />
+      )}
+    </LabelledField>
   );
 }
 
@@ -128,24 +143,22 @@ export function AmountField({
   value: string | null;
   onCommit: (value: string | null) => void;
 }) {
-  const id = useId();
   const commit = useCallback((v: string) => onCommit(v || null), [onCommit]);
   return (
-    <div>
-      <label htmlFor={id} className={label}>
-        {text}
-      </label>
-      <DebouncedInput
-        id={id}
-        inputMode="decimal"
-        data-testid={testId}
-        placeholder="0.00"
-        className={`${input} text-right tabular-nums`}
-        value={value ?? ''}
-        validate={isValidAmount}
-        onCommit={commit}
-      />
-    </div>
+    <LabelledField label={text}>
+      {(id) => (
+        <DebouncedInput
+          id={id}
+          inputMode="decimal"
+          data-testid={testId}
+          placeholder="0.00"
+          className={`${input} text-right tabular-nums`}
+          value={value ?? ''}
+          validate={isValidAmount}
+          onCommit={commit}
+        />
+      )}
+    </LabelledField>
   );
 }
 

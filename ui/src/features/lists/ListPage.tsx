@@ -10,7 +10,7 @@ import type { Organisation } from '../../lib/bindings';
 import { useOnlineStatus } from '../network/useOnlineStatus';
 import { useOrganisations } from '../organisations/useOrganisations';
 
-interface ListPageProps {
+export interface ListPageProps {
   testId: string;
   title: string;
   description: string;

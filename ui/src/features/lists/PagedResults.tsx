@@ -9,17 +9,21 @@ import type { PagedRows } from '../../components/ui/listTable';
 import { formatCount } from '../../lib/format';
 import type { PagesResult } from './usePages';
 
-interface PagedResultsProps<TRow> {
-  pages: PagesResult<TRow>;
+/** How one list names its rows and explains an empty result. */
+export interface ResultsWording {
   /** Singular and plural noun, e.g. ['invoice', 'invoices']. */
   noun: readonly [one: string, many: string];
   countTestId: string;
-  /** Whether any filter narrows the list: an empty result then offers Clear filters. */
-  filtered: boolean;
-  onClearFilters: () => void;
   noMatchHint: ReactNode;
   emptyTitle: string;
   emptyHint: ReactNode;
+}
+
+interface PagedResultsProps<TRow> extends ResultsWording {
+  pages: PagesResult<TRow>;
+  /** Whether any filter narrows the list: an empty result then offers Clear filters. */
+  filtered: boolean;
+  onClearFilters: () => void;
   /** Renders the table for the loaded rows. */
   children: (paged: PagedRows<TRow>) => ReactNode;
 }

@@ -20,10 +20,9 @@ export function listParam<T extends string>(params: URLSearchParams, key: string
 }
 
 /** `yes` → true, `no` → false, anything else → null ("any"). */
-export function yesNoParam(params: URLSearchParams, key: string): boolean | null {
-  const value = params.get(key);
-  return value === 'yes' ? true : value === 'no' ? false : null;
-}
+export const fromYesNo = (value: string | null): boolean | null => (value === 'yes' ? true : value === 'no' ? false : null);
+
+export const yesNoParam = (params: URLSearchParams, key: string): boolean | null => fromYesNo(params.get(key));
 
 export const yesNo = (value: boolean | null): string | null => (value === null ? null : value ? 'yes' : 'no');
 
