@@ -13,6 +13,7 @@ mod api;
 mod error;
 mod hosted;
 mod model;
+mod persist;
 mod seed;
 
 use axum::extract::{MatchedPath, Request, State};

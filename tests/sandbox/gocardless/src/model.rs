@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use time::macros::{format_description, time};
 use time::{Date, Duration, OffsetDateTime, Weekday};
+use xp_sandbox_kit::persist::{opt_static_str, static_str, Word};
 
 pub const SCHEME: &str = "sepa_core";
 pub const CURRENCY: &str = "EUR";
@@ -61,12 +62,14 @@ pub fn fee(amount: i64) -> i64 {
 
 /// One planned transition. `status: None` is an event without a status change
 /// (e.g. `late_failure_settled`); `action: None` a status change without an event.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Step {
     #[serde(with = "time::serde::rfc3339")]
     pub at: Ts,
-    pub status: Option<&'static str>,
-    pub action: Option<&'static str>,
+    #[serde(default, deserialize_with = "opt_static_str")]
+    pub status: Option<Word>,
+    #[serde(default, deserialize_with = "opt_static_str")]
+    pub action: Option<Word>,
     pub details: Value,
     pub emitted: bool,
 }
@@ -217,7 +220,7 @@ pub fn plan_payment(from: &str, not_before: Ts, created: Ts, charge: Date, outco
     steps
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Mandate {
     pub id: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -260,7 +263,7 @@ pub fn plan_mandate(created: Ts) -> Vec<Step> {
     ]
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Payment {
     pub id: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -285,7 +288,7 @@ impl Payment {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Refund {
     pub id: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -299,7 +302,7 @@ pub struct Refund {
     pub timeline: Vec<Step>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Payout {
     pub id: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -316,12 +319,13 @@ pub struct Payout {
     pub items: Vec<Value>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BillingRequest {
     pub id: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: Ts,
-    pub status: &'static str,
+    #[serde(deserialize_with = "static_str")]
+    pub status: Word,
     pub customer: String,
     pub currency: String,
     pub scheme: String,
@@ -332,7 +336,7 @@ pub struct BillingRequest {
     pub details_collected: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Flow {
     pub id: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -366,13 +370,14 @@ pub struct PayerDetails {
     pub iban: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     pub id: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: Ts,
     pub action: String,
-    pub resource_type: &'static str,
+    #[serde(deserialize_with = "static_str")]
+    pub resource_type: Word,
     pub links: Map<String, Value>,
     pub details: Value,
 }
@@ -386,7 +391,9 @@ impl Event {
     }
 }
 
-#[derive(Debug, Default, Serialize)]
+/// Serialised whole for the admin dump and `--state`; the skipped fields are indexes
+/// ([`State::reindex`]) or saved beside it by `persist.rs`.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct State {
     seq: u64,
     pub creditor_id: String,
@@ -445,6 +452,15 @@ impl State {
             n /= 36;
         }
         format!("{prefix}{}", String::from_utf8_lossy(&buf))
+    }
+
+    /// Rebuilds what is derived from the records after they were read back from a state
+    /// file: the event index, the open payouts, and a sync due at once (it finds the next
+    /// step itself).
+    pub fn reindex(&mut self) {
+        self.event_index = self.events.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        self.open_payouts = self.payouts.values().filter(|p| !p.closed).map(|p| p.id.clone()).collect();
+        self.next_due = Some(OffsetDateTime::UNIX_EPOCH);
     }
 
     /// Something new is planned at `at`: make sure the next sync looks.

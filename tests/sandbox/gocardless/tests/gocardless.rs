@@ -16,20 +16,25 @@ struct Sandbox {
     base: String,
     ctx: Ctx,
     token: String,
+    emu: Emulator,
     http: reqwest::Client,
 }
 
 async fn start(seed: Seed) -> Sandbox {
-    let ctx = Ctx::new(Duration::from_secs(60));
+    start_with(Ctx::new(Duration::from_secs(60)), |ctx, base| Emulator::new(ctx, seed, base)).await
+}
+
+/// Serves the emulator `make` builds on a fresh port (`base` names that port).
+async fn start_with(ctx: Ctx, make: impl FnOnce(Ctx, url::Url) -> Emulator) -> Sandbox {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}/gocardless");
-    let emu = Emulator::new(ctx.clone(), seed, base.parse().unwrap());
+    let emu = make(ctx.clone(), base.parse().unwrap());
     let token = emu.credentials()["access_token"].as_str().unwrap().to_owned();
     let app = Router::new().nest("/gocardless", emu.router());
     tokio::spawn(async move { axum::serve(listener, app).await });
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    Sandbox { base, ctx, token, http }
+    Sandbox { base, ctx, token, emu, http }
 }
 
 impl Sandbox {
@@ -496,4 +501,50 @@ async fn the_demo_seed_spreads_payments_over_every_status() {
     assert_eq!(v["mandates"].as_array().unwrap().len(), 40);
     let (_, _, v) = sb.get("/payouts?limit=5").await;
     assert!(v["payouts"].as_array().unwrap().iter().all(|p| p["deducted_fees"].as_i64().unwrap() > 0));
+}
+
+#[tokio::test]
+async fn a_restored_emulator_goes_on_where_it_stopped() {
+    let sb1 = start(Seed::Demo).await;
+    let md = sb1.mandate().await;
+    let body = json!({"payments": {"amount": 4200, "currency": "EUR", "links": {"mandate": md}}});
+    let (s, p) = sb1.post("/payments", body.clone(), Some("restart-pay")).await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let pm = p["payments"]["id"].as_str().unwrap().to_owned();
+    sb1.advance_days(3);
+    let (_, _, before) = sb1.get(&format!("/payments/{pm}")).await;
+    let saved = sb1.emu.save().unwrap();
+
+    // The server restores the simulated clock; here the test does.
+    let ctx = Ctx::new(Duration::from_secs(60));
+    ctx.clock.advance(sb1.ctx.clock.offset());
+    let sb2 = start_with(ctx, |ctx, base| Emulator::restore(ctx, base, saved.clone()).unwrap()).await;
+    assert_eq!(sb2.emu.save().unwrap(), saved, "saving the restored emulator writes the same document");
+    assert_eq!(sb2.token, sb1.token, "the access token survives");
+    let (mut c1, mut c2) = (sb1.emu.credentials(), sb2.emu.credentials());
+    assert_eq!(c2["base_url"], json!(sb2.base), "the base URL follows the new address");
+    c1.as_object_mut().unwrap().remove("base_url");
+    c2.as_object_mut().unwrap().remove("base_url");
+    assert_eq!(c2, c1);
+    let state = |sb: &Sandbox| sb.emu.dump()["state"].clone();
+    assert_eq!(state(&sb2), state(&sb1), "every resource and event survives");
+    let (s, _, after) = sb2.get(&format!("/payments/{pm}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(after, before, "the payment reads the same after the restart");
+
+    // Lifecycles go on identically: the same events with the same ids on both.
+    sb1.advance_days(10);
+    sb2.advance_days(10);
+    let events = |v: Value| v["events"].clone();
+    let (_, _, e1) = sb1.get(&format!("/events?payment={pm}")).await;
+    let (_, _, e2) = sb2.get(&format!("/events?payment={pm}")).await;
+    assert_eq!(events(e2.clone()), events(e1), "the restored timeline plays out as the original");
+    assert!(e2["events"].as_array().unwrap().iter().any(|e| e["action"] == "paid_out"), "{e2}");
+
+    let (s, again) = sb2.post("/payments", body.clone(), Some("restart-pay")).await;
+    assert_eq!(s, StatusCode::CONFLICT, "idempotency keys survive: {again}");
+    assert_eq!(again["error"]["errors"][0]["links"]["conflicting_resource_id"], pm.as_str());
+    let (s, fresh) = sb2.post("/payments", body, Some("after-restart")).await;
+    assert_eq!(s, StatusCode::CREATED, "{fresh}");
+    assert!(fresh["payments"]["id"].as_str().unwrap() > pm.as_str(), "ids go on increasing, none is reissued");
 }

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod counters;
 pub mod demo;
 pub mod faults;
+pub mod persist;
 pub mod seed;
 
 pub use clock::SimClock;

@@ -32,6 +32,17 @@ impl Seed {
     }
 }
 
+/// The form [`Seed::parse`] reads, so a state file can record which seed it started from.
+impl std::fmt::Display for Seed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Seed::Empty => f.write_str("empty"),
+            Seed::Demo => f.write_str("demo"),
+            Seed::Large(n) => write!(f, "large:{n}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +54,13 @@ mod tests {
         assert_eq!(Seed::parse("large:100000"), Ok(Seed::Large(100_000)));
         for bad in ["", "large:", "large:0", "large:-1", "huge", "large:abc"] {
             assert!(Seed::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn displays_what_parse_reads() {
+        for s in [Seed::Empty, Seed::Demo, Seed::Large(250)] {
+            assert_eq!(Seed::parse(&s.to_string()), Ok(s), "a state file records the seed in --seed form");
         }
     }
 }

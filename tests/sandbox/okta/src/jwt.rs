@@ -11,6 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use rand::Rng;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use rsa::signature::{SignatureEncoding, Signer, Verifier};
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
@@ -28,6 +29,18 @@ struct Material {
     e: String,
 }
 
+impl Material {
+    fn of(key: RsaPrivateKey) -> Material {
+        let public = key.to_public_key();
+        Material {
+            n: B64.encode(public.n().to_bytes_be()),
+            e: B64.encode(public.e().to_bytes_be()),
+            verifier: VerifyingKey::new(public),
+            signer: SigningKey::new(key),
+        }
+    }
+}
+
 /// One RSA key whose `kid` is known at once and whose material may still be generating.
 pub struct Key {
     pub kid: String,
@@ -43,6 +56,18 @@ impl Key {
         Key { kid: random_kid(), pending: Mutex::new(Some(handle)), ready: OnceLock::new() }
     }
 
+    /// A key read back from a state file (PKCS#8 PEM), so tokens it signed still verify.
+    fn from_pem(kid: String, pem: &str) -> Result<Key, String> {
+        let key = RsaPrivateKey::from_pkcs8_pem(pem).map_err(|e| format!("signing key {kid}: {e}"))?;
+        Ok(Key { kid, pending: Mutex::new(None), ready: OnceLock::from(Material::of(key)) })
+    }
+
+    /// PKCS#8 PEM of the private key (waits for it if it is still generating).
+    fn to_pem(&self) -> Result<String, String> {
+        let pem = self.material().signer.to_pkcs8_pem(LineEnding::LF).map_err(|e| format!("signing key: {e}"))?;
+        Ok(pem.to_string())
+    }
+
     fn material(&self) -> &Material {
         self.ready.get_or_init(|| {
             let handle = self.pending.lock().unwrap_or_else(|p| p.into_inner()).take();
@@ -52,13 +77,7 @@ impl Key {
                 // initialising; generate inline rather than hang.
                 None => RsaPrivateKey::new(&mut rand::thread_rng(), BITS).expect("RSA key generation"),
             };
-            let public = key.to_public_key();
-            Material {
-                n: B64.encode(public.n().to_bytes_be()),
-                e: B64.encode(public.e().to_bytes_be()),
-                verifier: VerifyingKey::new(public),
-                signer: SigningKey::new(key),
-            }
+            Material::of(key)
         })
     }
 
@@ -91,6 +110,21 @@ impl KeyRing {
     /// The current key and the next one, both generating in the background.
     pub fn new() -> KeyRing {
         KeyRing { keys: vec![Key::spawn(), Key::spawn()], current: 0 }
+    }
+
+    /// Every key of the ring as (kid, PKCS#8 PEM), and which one is current.
+    pub fn save(&self) -> Result<(Vec<(String, String)>, usize), String> {
+        let keys = self.keys.iter().map(|k| Ok((k.kid.clone(), k.to_pem()?))).collect::<Result<_, String>>()?;
+        Ok((keys, self.current))
+    }
+
+    /// The ring [`KeyRing::save`] described: same kids, same keys, same current one.
+    pub fn restore(keys: Vec<(String, String)>, current: usize) -> Result<KeyRing, String> {
+        if current >= keys.len() {
+            return Err(format!("current key {current} of {} keys", keys.len()));
+        }
+        let keys = keys.into_iter().map(|(kid, pem)| Key::from_pem(kid, &pem)).collect::<Result<_, _>>()?;
+        Ok(KeyRing { keys, current })
     }
 
     pub fn current(&self) -> &Key {
@@ -184,6 +218,24 @@ mod tests {
         assert!(!ring.kids().contains(&old), "two rotations later the old key is gone");
         assert!(ring.verify(&t1).is_none());
         assert_eq!(ring.published().len(), 3);
+    }
+
+    #[test]
+    fn a_saved_ring_restores_with_the_same_keys() {
+        let mut ring = KeyRing::new();
+        ring.rotate();
+        let token = ring.sign(&json!({"sub": "a"}));
+        let (keys, current) = ring.save().expect("keys save");
+        assert!(keys[0].1.starts_with("-----BEGIN PRIVATE KEY-----"), "PKCS#8 PEM");
+        let back = KeyRing::restore(keys, current).expect("keys restore");
+        assert_eq!(back.kids(), ring.kids(), "the JWKS publishes the same kids");
+        assert_eq!(back.current().kid, ring.current().kid);
+        assert_eq!(back.jwks(), ring.jwks(), "and the same public keys");
+        assert!(back.verify(&token).is_some(), "tokens signed before the restart verify");
+        // PKCS#1 v1.5 signatures are deterministic: equal tokens mean the same private key.
+        assert_eq!(back.sign(&json!({"sub": "b"})), ring.sign(&json!({"sub": "b"})));
+        assert!(KeyRing::restore(vec![], 0).is_err());
+        assert!(KeyRing::restore(vec![("k".into(), "not a key".into())], 0).is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@
 mod jwt;
 mod oauth;
 mod pages;
+mod persist;
 mod rules;
 mod state;
 

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use rand::distributions::Alphanumeric;
 use rand::Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use time::OffsetDateTime;
@@ -92,7 +92,9 @@ pub struct CodeRecord {
     pub grant: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// `nonce` and `user_index` stay out of the admin dump; the state file adds `nonce` itself and
+/// `user_index` follows from `user`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Grant {
     pub id: String,
     pub user: String,
@@ -112,15 +114,18 @@ pub struct Grant {
     pub user_index: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RefreshRecord {
     pub grant: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub issued: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub expires: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub rotated_at: Option<OffsetDateTime>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessRecord {
     pub grant: String,
     pub revoked: bool,

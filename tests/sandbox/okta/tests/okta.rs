@@ -29,11 +29,16 @@ struct Sb {
 }
 
 async fn start() -> Sb {
+    start_with(|ctx, base| Emulator::new(ctx, Seed::Demo, base)).await
+}
+
+/// Serves the emulator `make` builds on a fresh port (`base` names that port).
+async fn start_with(make: impl FnOnce(Ctx, Url) -> Emulator) -> Sb {
     let ctx = Ctx::new(Duration::from_secs(60));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}/okta");
-    let emu = Emulator::new(ctx.clone(), Seed::Demo, Url::parse(&base).unwrap());
+    let emu = make(ctx.clone(), Url::parse(&base).unwrap());
     let app = axum::Router::new().nest("/okta", emu.router());
     tokio::spawn(async move { axum::serve(listener, app).await });
     let http = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
@@ -536,4 +541,44 @@ async fn faults_render_okta_429_and_buckets_run_out() {
     // A new minute on the simulated clock refills the bucket.
     sb.ctx.clock.advance(time::Duration::seconds(60));
     assert_eq!(sb.http.get(&url).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_restored_emulator_keeps_users_keys_and_refresh_tokens_on_another_port() {
+    let sb1 = start().await;
+    let before = sb1.sign_in(0).await;
+    sb1.http.post(format!("{}/_sandbox/rotate-keys", sb1.base)).send().await.unwrap();
+    let after_rotation = sb1.sign_in(1).await;
+    let saved = sb1.emu.save().unwrap();
+
+    let sb2 = start_with(|ctx, base| Emulator::restore(ctx, base, saved.clone()).unwrap()).await;
+    assert_ne!(sb1.base, sb2.base);
+    assert_eq!(sb2.emu.save().unwrap(), saved, "saving the restored emulator writes the same document");
+    let without_issuer = |mut v: Value| {
+        v.as_object_mut().unwrap().remove("issuer");
+        v
+    };
+    assert_eq!(without_issuer(sb2.emu.dump()), without_issuer(sb1.emu.dump()), "grants, users and kids survive");
+    assert_eq!(
+        without_issuer(sb2.creds()),
+        without_issuer(sb1.creds()),
+        "client id and user passwords survive, so the start-up line stays the same"
+    );
+    assert_eq!(sb2.creds()["issuer"], json!(sb2.iss()), "the issuer follows the new address");
+
+    let jwks = sb2.jwks().await;
+    assert_eq!(jwks, sb1.jwks().await, "the JWKS publishes the same keys");
+    verify(before["id_token"].as_str().unwrap(), &jwks);
+    verify(after_rotation["id_token"].as_str().unwrap(), &jwks);
+
+    let (status, refreshed) = sb2.refresh(before["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "a refresh token issued before the restart still works: {refreshed}");
+    let claims = verify(refreshed["id_token"].as_str().unwrap(), &jwks);
+    assert_eq!(claims["iss"], json!(sb2.iss()));
+    assert_eq!(claims["sub"], sb1.emu.dump()["users"][0]["id"], "for the same user");
+    assert_eq!(
+        sb2.introspect(refreshed["access_token"].as_str().unwrap()).await["active"],
+        true,
+        "tokens minted after the restart are live"
+    );
 }

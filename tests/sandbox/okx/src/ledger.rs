@@ -8,15 +8,17 @@
 use crate::market;
 use rand::rngs::StdRng;
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use xp_sandbox_kit::persist::{static_str, Word};
 use xp_sandbox_kit::{demo, Seed};
 
 pub const SCALE: i128 = 100_000_000;
 const DAY: i64 = 86_400_000;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Deposit {
     pub dep_id: u64,
     pub ccy: String,
@@ -31,7 +33,7 @@ pub struct Deposit {
     pub invoice: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Withdrawal {
     pub wd_id: u64,
     pub ccy: String,
@@ -44,13 +46,15 @@ pub struct Withdrawal {
     pub state: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Bill {
     pub bill_id: u64,
     pub inst_id: String,
     pub ccy: String,
-    pub kind: &'static str,
-    pub sub_type: &'static str,
+    #[serde(deserialize_with = "static_str")]
+    pub kind: Word,
+    #[serde(deserialize_with = "static_str")]
+    pub sub_type: Word,
     pub bal_chg: i128,
     pub bal: i128,
     pub sz: i128,
@@ -58,30 +62,36 @@ pub struct Bill {
     pub fee: i128,
     pub ord_id: String,
     pub trade_id: String,
-    pub exec_type: &'static str,
-    pub from: &'static str,
-    pub to: &'static str,
+    #[serde(deserialize_with = "static_str")]
+    pub exec_type: Word,
+    #[serde(deserialize_with = "static_str")]
+    pub from: Word,
+    #[serde(deserialize_with = "static_str")]
+    pub to: Word,
     pub fill_idx_px: String,
     pub ts: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Fill {
     pub inst_id: String,
     pub trade_id: String,
     pub ord_id: String,
     pub bill_id: u64,
-    pub side: &'static str,
+    #[serde(deserialize_with = "static_str")]
+    pub side: Word,
     pub px: String,
     pub sz: i128,
     pub fee_ccy: String,
     pub fee: i128,
-    pub exec_type: &'static str,
+    #[serde(deserialize_with = "static_str")]
+    pub exec_type: Word,
     pub idx_px: String,
     pub ts: i64,
 }
 
-#[derive(Debug, Default)]
+/// Serialised whole for `sandbox --state`, id counters included so ids are never reissued.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Ledger {
     pub deposits: Vec<Deposit>,
     pub withdrawals: Vec<Withdrawal>,

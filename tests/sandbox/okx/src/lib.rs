@@ -13,6 +13,7 @@
 
 pub mod ledger;
 pub mod market;
+mod persist;
 pub mod sign;
 
 use axum::body::Bytes;
@@ -132,7 +133,7 @@ impl Ep {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Creds {
     api_key: String,
     secret_key: String,

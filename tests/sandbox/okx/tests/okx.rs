@@ -17,14 +17,20 @@ struct Sandbox {
     key: String,
     secret: String,
     passphrase: String,
+    emu: Emulator,
     http: reqwest::Client,
 }
 
 async fn start(seed: Seed, minute: Duration) -> Sandbox {
+    start_with(minute, |ctx, base| Emulator::new(ctx, seed, base)).await
+}
+
+/// Serves the emulator `make` builds on a fresh port (`base` names that port).
+async fn start_with(minute: Duration, make: impl FnOnce(Ctx, url::Url) -> Emulator) -> Sandbox {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
     let ctx = Ctx::new(minute);
-    let emu = Emulator::new(ctx.clone(), seed, format!("{origin}/okx").parse().unwrap());
+    let emu = make(ctx.clone(), format!("{origin}/okx").parse().unwrap());
     let c = emu.credentials();
     let app = axum::Router::new().nest("/okx", emu.router());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -34,6 +40,7 @@ async fn start(seed: Seed, minute: Duration) -> Sandbox {
         key: c["api_key"].as_str().unwrap().into(),
         secret: c["secret_key"].as_str().unwrap().into(),
         passphrase: c["passphrase"].as_str().unwrap().into(),
+        emu,
         http: reqwest::Client::new(),
     }
 }
@@ -423,4 +430,34 @@ async fn an_empty_account_exists_with_nothing_in_it() {
     assert_eq!(bal[0]["totalEq"], "0");
     assert!(sb.ok_data("/api/v5/asset/deposit-history").await.is_empty());
     assert!(sb.ok_data("/api/v5/account/bills-archive").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_restored_emulator_keeps_keys_and_the_ledger_on_another_port() {
+    let sb1 = demo_sandbox().await;
+    let deposit = |sb: &Sandbox| {
+        sb.http.post(format!("{}/okx/_sandbox/deposit", sb.origin)).json(&json!({"ccy": "BTC", "amt": "0.5"})).send()
+    };
+    let created: Value = deposit(&sb1).await.unwrap().json().await.unwrap();
+    let dep = created["data"][0].clone();
+    let balances = sb1.ok_data("/api/v5/asset/balances").await;
+    let saved = sb1.emu.save().unwrap();
+
+    let sb2 =
+        start_with(Duration::from_secs(3600), |ctx, base| Emulator::restore(ctx, base, saved.clone()).unwrap()).await;
+    assert_eq!(sb2.emu.save().unwrap(), saved, "saving the restored emulator writes the same document");
+    assert_eq!(sb2.emu.credentials(), sb1.emu.credentials(), "key, secret and passphrase survive");
+    let without_base = |mut v: Value| {
+        v.as_object_mut().unwrap().remove("base");
+        v
+    };
+    assert_eq!(without_base(sb2.emu.dump()), without_base(sb1.emu.dump()), "the whole ledger survives");
+    assert_eq!(sb2.emu.dump()["base"], json!(format!("{}/okx", sb2.origin)), "the base follows the new address");
+
+    let newest = sb2.ok_data("/api/v5/asset/deposit-history?limit=1").await;
+    assert_eq!(newest[0], dep, "the deposit made before the restart is served, signed with the same key");
+    assert_eq!(sb2.ok_data("/api/v5/asset/balances").await, balances);
+    let again: Value = deposit(&sb2).await.unwrap().json().await.unwrap();
+    let id = |v: &Value| v["depId"].as_str().unwrap().parse::<u64>().unwrap();
+    assert!(id(&again["data"][0]) > id(&dep), "deposit ids go on increasing, none is reissued");
 }

@@ -11,6 +11,7 @@ mod chat;
 mod error;
 mod format;
 mod models;
+mod persist;
 mod ratelimit;
 mod responses;
 mod schema;

@@ -25,23 +25,33 @@ struct Sandbox {
     api: String,
     key: String,
     ctx: Ctx,
+    emu: Emulator,
     http: reqwest::Client,
 }
 
 impl Sandbox {
     async fn start(minute: Duration, limits: Option<(u64, u64)>) -> Sandbox {
+        Self::serve(minute, |ctx, base| {
+            let emulator = Emulator::new(ctx, Seed::Demo, base);
+            match limits {
+                Some((r, t)) => emulator.with_limits(r, t),
+                None => emulator,
+            }
+        })
+        .await
+    }
+
+    /// Serves the emulator `make` builds on a fresh port (`base` names that port).
+    async fn serve(minute: Duration, make: impl FnOnce(Ctx, url::Url) -> Emulator) -> Sandbox {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let ctx = Ctx::new(minute);
         let base: url::Url = format!("http://{addr}/openai").parse().unwrap();
-        let mut emulator = Emulator::new(ctx.clone(), Seed::Demo, base);
-        if let Some((r, t)) = limits {
-            emulator = emulator.with_limits(r, t);
-        }
-        let key = emulator.credentials()["api_key"].as_str().unwrap().to_owned();
-        let app = axum::Router::new().nest("/openai", emulator.router());
+        let emu = make(ctx.clone(), base);
+        let key = emu.credentials()["api_key"].as_str().unwrap().to_owned();
+        let app = axum::Router::new().nest("/openai", emu.router());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Sandbox { api: format!("http://{addr}/openai/v1"), key, ctx, http: reqwest::Client::new() }
+        Sandbox { api: format!("http://{addr}/openai/v1"), key, ctx, emu, http: reqwest::Client::new() }
     }
 
     async fn default() -> Sandbox {
@@ -562,4 +572,39 @@ async fn the_conformance_checks_can_fail() {
     );
     let delta = json!({"type": "response.output_text.delta", "item_id": "msg_1", "output_index": 0, "content_index": 0, "delta": "x", "sequence_number": 1});
     assert!(spec().validate_component("ResponseTextDeltaEvent", &delta).is_err(), "delta events require logprobs");
+}
+
+#[tokio::test]
+async fn a_restored_emulator_keeps_its_key_stored_responses_and_id_sequence() {
+    let sb1 = Sandbox::default().await;
+    let mut req = responses_request();
+    req["store"] = json!(true);
+    let (_, _, created) = sb1.post_json("/responses", &req).await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let saved = sb1.emu.save().unwrap();
+
+    let sb2 =
+        Sandbox::serve(Duration::from_secs(3600), |ctx, base| Emulator::restore(ctx, base, saved.clone()).unwrap())
+            .await;
+    assert_ne!(sb1.api, sb2.api);
+    assert_eq!(sb2.emu.save().unwrap(), saved, "saving the restored emulator writes the same document");
+    assert_eq!(sb2.key, sb1.key, "the API key survives");
+    assert_eq!(sb2.emu.dump()["stored_responses"], json!([id]));
+    let fetched: Value = sb2
+        .http
+        .get(format!("{}/responses/{id}", sb2.api))
+        .bearer_auth(&sb2.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fetched, created, "a response stored before the restart is served after it");
+
+    // The same request on both: the same next id, and not the first one again.
+    let (_, _, next1) = sb1.post_json("/responses", &req).await;
+    let (_, _, next2) = sb2.post_json("/responses", &req).await;
+    assert_eq!(next2["id"], next1["id"], "the id sequence goes on where it stopped");
+    assert_ne!(next2["id"], json!(id), "so no id is reissued");
 }

@@ -9,6 +9,7 @@ mod api;
 mod error;
 mod model;
 mod page;
+mod persist;
 mod seed;
 
 use axum::extract::State;
@@ -16,6 +17,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use rand::rngs::StdRng;
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -38,7 +40,7 @@ pub(crate) struct Creds {
     pub password: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum PageState {
     NotStarted,
     /// The payer opened the RedirectUrl but has not paid yet.
@@ -52,11 +54,13 @@ pub(crate) enum PageState {
     },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Page {
     pub token: String,
     pub request_id: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub expiration: OffsetDateTime,
     pub terminal_id: String,
     pub amount: i64,

@@ -4,15 +4,17 @@
 
 use rand::rngs::StdRng;
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use time::macros::format_description;
 use time::OffsetDateTime;
+use xp_sandbox_kit::persist::{static_str, Word};
 
 /// SEPA creditor id of the sandbox terminal: the sheet §4 Assert example value (a published
 /// test creditor id, not a real merchant's).
 pub const CREDITOR_ID: &str = "DE98ZZZ09999999999";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
     Authorized,
     Captured,
@@ -33,10 +35,21 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Means {
-    Card { brand: &'static str, number: String, exp_year: i32, exp_month: u8, holder: String },
-    BankAccount { iban: String, holder: String, bic: Option<String> },
+    Card {
+        #[serde(deserialize_with = "static_str")]
+        brand: Word,
+        number: String,
+        exp_year: i32,
+        exp_month: u8,
+        holder: String,
+    },
+    BankAccount {
+        iban: String,
+        holder: String,
+        bic: Option<String>,
+    },
 }
 
 impl Means {
@@ -71,19 +84,22 @@ impl Means {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capture {
     pub id: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub date: OffsetDateTime,
     pub amount: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tx {
     pub id: String,
     /// `PAYMENT` or `REFUND` (sheet §5).
-    pub kind: &'static str,
+    #[serde(deserialize_with = "static_str")]
+    pub kind: Word,
     pub status: Status,
+    #[serde(with = "time::serde::rfc3339")]
     pub date: OffsetDateTime,
     pub amount: i64,
     pub currency: String,

@@ -29,10 +29,15 @@ fn request_id() -> String {
 }
 
 async fn start(seed: Seed) -> Sb {
+    start_with(|ctx, base| Emulator::new(ctx, seed, base)).await
+}
+
+/// Serves the emulator `make` builds on a fresh port (`base` names that port).
+async fn start_with(make: impl FnOnce(Ctx, url::Url) -> Emulator) -> Sb {
     let ctx = Ctx::new(Duration::from_secs(60));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/saferpay", listener.local_addr().unwrap());
-    let emu = Emulator::new(ctx.clone(), seed, base.parse().unwrap());
+    let emu = make(ctx.clone(), base.parse().unwrap());
     let app = axum::Router::new().nest("/saferpay", emu.router());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let c = emu.credentials();
@@ -570,4 +575,48 @@ async fn demo_seed_holds_history_for_both_organisations() {
     assert_eq!(inq["PaymentMeans"]["Card"]["HolderName"].as_str().unwrap(), xp_sandbox_kit::demo::contact_name(1, 0));
     assert_eq!(start(Seed::Large(50)).await.emu.dump()["transactions"].as_array().unwrap().len(), 50);
     assert!(start(Seed::Empty).await.emu.dump()["transactions"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_restored_emulator_keeps_credentials_transactions_pages_and_retries() {
+    let sb1 = start(Seed::Demo).await;
+    let id = request_id();
+    let body = |sb: &Sb, retry: u32| {
+        json!({"RequestHeader": sb.header(&id, retry), "TerminalId": sb.terminal,
+               "Payment": {"Amount": {"Value": "4200", "CurrencyCode": "EUR"}, "OrderId": "INV-A00010",
+                           "MandateId": "M-RESTART-1"},
+               "PaymentMeans": {"BankAccount": {"IBAN": "DE89370400440532013000", "HolderName": "Restart AG"}}})
+    };
+    let (s, first) = sb1.raw("/Payment/v1/Transaction/AuthorizeDirect", &body(&sb1, 0)).await;
+    assert_eq!(s, StatusCode::OK, "{first}");
+    let page = sb1.initialize("1000", "CHF", json!(["VISA"]), None).await;
+    let token = page["Token"].as_str().unwrap().to_owned();
+    let saved = sb1.emu.save().unwrap();
+
+    let sb2 = start_with(|ctx, base| Emulator::restore(ctx, base, saved.clone()).unwrap()).await;
+    assert_eq!(sb2.emu.save().unwrap(), saved, "saving the restored emulator writes the same document");
+    assert_eq!(sb2.emu.dump(), sb1.emu.dump(), "transactions, pages and notifications survive");
+    assert_eq!(
+        (&sb2.customer, &sb2.terminal, &sb2.user, &sb2.password),
+        (&sb1.customer, &sb1.terminal, &sb1.user, &sb1.password),
+        "the API credentials survive, so the start-up line stays the same"
+    );
+    assert!(sb2.emu.credentials()["api_base"].as_str().unwrap().starts_with(&sb2.base), "the URL follows the port");
+
+    let (s, retried) = sb2.raw("/Payment/v1/Transaction/AuthorizeDirect", &body(&sb2, 1)).await;
+    assert_eq!(s, StatusCode::OK, "{retried}");
+    assert_eq!(retried["Transaction"]["Id"], first["Transaction"]["Id"], "a retry after the restart replays");
+    assert_eq!(sb2.created(&id), 0, "and creates nothing");
+    let inq = sb2
+        .ok(
+            "/Payment/v1/Transaction/Inquire",
+            json!({"TransactionReference": {"TransactionId": first["Transaction"]["Id"]}}),
+        )
+        .await;
+    assert_eq!(inq["Transaction"]["Status"], "AUTHORIZED");
+    let url = format!("{}/vt2/api/PaymentPage/{}/{}/{token}", sb2.base, sb2.customer, sb2.terminal);
+    let r = sb2.http.get(url).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "the payment page opens at the new address");
+    let sepa = sb2.sepa("100", "M-RESTART-2").await;
+    assert_ne!(sepa["Transaction"]["Id"], first["Transaction"]["Id"], "new ids do not repeat old ones");
 }

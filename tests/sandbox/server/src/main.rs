@@ -1,10 +1,11 @@
-//! `sandbox --listen 127.0.0.1:0 --seed demo|empty|large:N [--minute-ms MS] [--faults SPEC]`
+//! `sandbox --listen 127.0.0.1:0 --seed demo|empty|large:N [--minute-ms MS] [--faults SPEC] [--state FILE]`
 //! Prints one JSON line with every emulator's base URL and the demo credentials, then serves
-//! until killed.
+//! until SIGINT/SIGTERM (saving `--state FILE` one last time).
 
 use clap::Parser;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use xp_sandbox_kit::{Fault, Seed};
 
@@ -23,6 +24,13 @@ struct Cli {
     /// Faults to inject from the start, e.g. "xero:429*10,okx:latency=500".
     #[arg(long, default_value = "", value_parser = |s: &str| Fault::parse_spec(s).map(FaultList))]
     faults: FaultList,
+    /// Keep the state in FILE across restarts: restored from FILE if it exists (--seed is then
+    /// ignored), else seeded and written to FILE; saved about a second after changes and at exit.
+    /// FILE holds the demo credentials, passwords, signing keys and tokens in plain text (a test
+    /// sandbox's, created readable by you only). A FILE that cannot be read is an error (exit 2),
+    /// never replaced. Faults, counters and rate-limit windows are not kept.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
 }
 
 /// A whole `--faults` spec (clap would take a bare `Vec` for a repeated argument).
@@ -47,24 +55,63 @@ fn main() -> ExitCode {
         }
     };
     rt.block_on(async {
-        let opts =
-            xp_sandbox::Options { listen: cli.listen, seed: cli.seed, minute_ms: cli.minute_ms, faults: cli.faults.0 };
-        let running = match xp_sandbox::start(opts).await {
+        let opts = xp_sandbox::Options {
+            listen: cli.listen,
+            seed: cli.seed,
+            minute_ms: cli.minute_ms,
+            faults: cli.faults.0,
+            state: cli.state.clone(),
+        };
+        let mut running = match xp_sandbox::start(opts).await {
             Ok(r) => r,
+            Err(e @ xp_sandbox::Error::State { .. }) => {
+                eprintln!("error: {e} (the file is left as it is; fix or remove it)");
+                return ExitCode::from(2);
+            }
             Err(e) => {
                 eprintln!("error: cannot start the sandbox: {e}");
                 return ExitCode::FAILURE;
             }
         };
+        if let (Some(saved), Some(path)) = (running.restored_from, &cli.state) {
+            if saved != cli.seed {
+                eprintln!(
+                    "note: restored from {} (seeded with {saved}); --seed {} is ignored",
+                    path.display(),
+                    cli.seed
+                );
+            }
+        }
         let line = serde_json::to_string(&running.info).unwrap_or_default();
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}");
         let _ = out.flush();
         drop(out);
+        let mut code = ExitCode::SUCCESS;
         tokio::select! {
-            r = running.wait() => if let Err(e) = r { eprintln!("error: {e}"); return ExitCode::FAILURE },
-            _ = tokio::signal::ctrl_c() => {}
+            r = running.wait() => if let Err(e) = r { eprintln!("error: {e}"); code = ExitCode::FAILURE },
+            _ = shutdown_signal() => {}
         }
-        ExitCode::SUCCESS
+        if let Err(e) = running.stop().await {
+            eprintln!("error: {e}");
+            code = ExitCode::FAILURE;
+        }
+        code
     })
+}
+
+/// Ctrl-C, or SIGTERM (what `kill` and process supervisors send) on Unix.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

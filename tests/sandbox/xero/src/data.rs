@@ -22,6 +22,13 @@ impl Records {
         Self { items: Vec::new(), index: HashMap::new(), id_field }
     }
 
+    /// Records read back from a state file, re-indexed.
+    pub fn from_items(id_field: &'static str, items: Vec<Value>) -> Self {
+        let mut r = Self::new(id_field);
+        items.into_iter().for_each(|v| r.push(v));
+        r
+    }
+
     pub fn push(&mut self, v: Value) {
         let id = v[self.id_field].as_str().unwrap_or_default().to_ascii_lowercase();
         self.index.insert(id, self.items.len());

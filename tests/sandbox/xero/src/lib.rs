@@ -11,6 +11,7 @@ mod accounting;
 pub mod data;
 pub mod dates;
 mod identity;
+mod persist;
 pub mod query;
 mod state;
 

@@ -2,6 +2,7 @@
 //! idempotency records and rate-limit windows.
 
 use crate::data::Tenant;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -23,14 +24,15 @@ pub struct Code {
     pub expires: OffsetDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Connection {
     pub id: String,
     pub tenant_id: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Grant {
     pub client_id: String,
     pub scope: String,
@@ -38,27 +40,30 @@ pub struct Grant {
     pub revoked: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Access {
     pub auth_event_id: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub expires: OffsetDateTime,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Refresh {
     pub auth_event_id: String,
     /// Set when this token was used: it stays valid until then + grace (a lost response can be
     /// retried), then `invalid_grant`.
+    #[serde(with = "time::serde::rfc3339::option")]
     pub used_at: Option<OffsetDateTime>,
     /// The token its use produced (returned again on a retry within the grace window).
     pub successor: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Idempotent {
     pub body: String,
     pub status: u16,
     pub response: Value,
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
 

@@ -20,15 +20,17 @@ struct Sandbox {
 }
 
 async fn start(seed: Seed, minute: Duration) -> Sandbox {
+    serve(minute, |ctx, bases| Emulator::new(ctx, seed, bases)).await
+}
+
+/// Serves the emulator `make` builds on a fresh port (the bases name that port).
+async fn serve(minute: Duration, make: impl FnOnce(Ctx, Bases) -> Emulator) -> Sandbox {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let ctx = Ctx::new(minute);
     let at = |p: &str| url::Url::parse(&format!("{base}/xero/{p}")).unwrap();
-    let emu = std::sync::Arc::new(Emulator::new(
-        ctx.clone(),
-        seed,
-        Bases { identity: at("identity"), login: at("login"), api: at("api") },
-    ));
+    let emu =
+        std::sync::Arc::new(make(ctx.clone(), Bases { identity: at("identity"), login: at("login"), api: at("api") }));
     let app = axum::Router::new().nest("/xero", emu.router());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -427,4 +429,53 @@ async fn futures_join<F: std::future::Future<Output = reqwest::Response>>(
     calls: impl Iterator<Item = F>,
 ) -> Vec<reqwest::Response> {
     futures_util::future::join_all(calls).await
+}
+
+#[tokio::test]
+async fn a_restored_emulator_keeps_records_tokens_and_idempotency_on_another_port() {
+    let s1 = start(Seed::Demo, Duration::from_secs(60)).await;
+    let (tok, access) = s1.connect().await;
+    let refresh = tok["refresh_token"].as_str().unwrap().to_owned();
+    let t = tenant(&s1, 0);
+    let inv = s1.emu.records(&t, "Invoices")[xp_sandbox_kit::demo::direct_debit_invoice(1).1].clone();
+    let body = json!({"Payments": [{"Invoice": {"InvoiceID": inv["InvoiceID"]}, "Account": {"Code": "092"}, "Date": "2026-11-20", "Amount": inv["Total"], "Reference": "before restart"}]});
+    let put = |s: &Sandbox| {
+        s.http
+            .put(format!("{}/xero/api/api.xro/2.0/Payments", s.base))
+            .bearer_auth(&access)
+            .header("xero-tenant-id", &t)
+            .header("idempotency-key", "restart-1")
+            .json(&body)
+            .send()
+    };
+    let first: Value = put(&s1).await.unwrap().json().await.unwrap();
+    let pid = first["Payments"][0]["PaymentID"].as_str().unwrap().to_owned();
+    let extra_uri = "http://127.0.0.1:61000/callback";
+    s1.http.post(format!("{}/xero/_sandbox/redirect-uris", s1.base)).body(extra_uri).send().await.unwrap();
+
+    let saved = s1.emu.save().unwrap();
+    let s2 = serve(Duration::from_secs(60), |ctx, bases| Emulator::restore(ctx, bases, saved.clone()).unwrap()).await;
+    assert_ne!(s1.base, s2.base, "the restored emulator listens elsewhere");
+    assert_eq!(s2.emu.save().unwrap(), saved, "saving the restored emulator writes the same document");
+    assert_eq!(s2.emu.dump(), s1.emu.dump(), "the admin state dump is unchanged by the restart");
+    let (mut c1, mut c2) = (s1.creds(), s2.creds());
+    assert!(c2["authorize_url"].as_str().unwrap().starts_with(&s2.base), "URLs follow the new listen address");
+    c1.as_object_mut().unwrap().remove("authorize_url");
+    c2.as_object_mut().unwrap().remove("authorize_url");
+    assert_eq!(c2, c1, "client ids, redirect URIs and tenants survive, so the app's settings stay valid");
+    assert!(c2["redirect_uris"].as_array().unwrap().iter().any(|u| u == extra_uri));
+    for resource in ["Contacts", "Invoices", "Payments", "BankTransactions", "CreditNotes", "Accounts"] {
+        assert_eq!(s2.emu.records(&t, resource), s1.emu.records(&t, resource), "{resource} are restored");
+    }
+
+    let paid: Value =
+        s2.api(&access, &t, &format!("Invoices/{}", inv["InvoiceID"].as_str().unwrap())).await.json().await.unwrap();
+    assert_eq!(paid["Invoices"][0]["Status"], "PAID", "the access token issued before the restart still works");
+    let replay: Value = put(&s2).await.unwrap().json().await.unwrap();
+    assert_eq!(replay["Payments"][0]["PaymentID"], pid.as_str(), "a retry after the restart replays the first answer");
+    assert_eq!(s2.ctx.counters.snapshot().created_by_key.get("xero restart-1"), None, "nothing was created again");
+    let client = s2.creds()["auto_consent_client_id"].as_str().unwrap().to_owned();
+    let (status, refreshed) =
+        s2.token(&[("grant_type", "refresh_token"), ("client_id", &client), ("refresh_token", &refresh)]).await;
+    assert_eq!(status, StatusCode::OK, "the refresh token issued before the restart still works: {refreshed}");
 }

@@ -2,6 +2,8 @@
 //! every emulator through the URLs it names.
 #![allow(clippy::unwrap_used)]
 
+mod state;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

@@ -1,0 +1,158 @@
+//! `sandbox --state FILE`: the Xero emulator's state as JSON and back.
+//!
+//! Kept: the app registrations (client ids, redirect URIs), every tenant's records, grants with
+//! their connections, access and refresh tokens (so an app that stored them keeps working),
+//! and idempotency records (a retry after a restart must still replay). Dropped: consent pages
+//! and authorization codes (minutes-long, a browser flow does not survive a restart anyway) and
+//! rate-limit windows.
+
+use crate::data::{Records, Tenant};
+use crate::state::{Access, Grant, Idempotent, Refresh, State};
+use crate::{Bases, Emulator, Shared};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use xp_sandbox_kit::Ctx;
+
+/// Borrowed when saving, owned when restoring; sorted so that unchanged state saves to the
+/// same bytes.
+type Map<'a, T> = BTreeMap<Cow<'a, str>, Cow<'a, T>>;
+
+fn borrowed<T: Clone>(m: &HashMap<String, T>) -> Map<'_, T> {
+    m.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v))).collect()
+}
+
+fn owned<T: Clone>(m: Map<'_, T>) -> HashMap<String, T> {
+    m.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+#[derive(Serialize, Deserialize)]
+struct Saved<'a> {
+    client_id: Cow<'a, str>,
+    auto_consent_client_id: Cow<'a, str>,
+    redirect_uris: Cow<'a, [String]>,
+    tenants: Vec<SavedTenant<'a>>,
+    grants: Map<'a, Grant>,
+    access_tokens: Map<'a, Access>,
+    refresh_tokens: Map<'a, Refresh>,
+    idempotency: Vec<SavedIdempotent<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedIdempotent<'a> {
+    tenant: Cow<'a, str>,
+    key: Cow<'a, str>,
+    record: Cow<'a, Idempotent>,
+}
+
+/// A tenant's records in Xero's own JSON; the id indexes are rebuilt on restore.
+#[derive(Serialize, Deserialize)]
+struct SavedTenant<'a> {
+    tenant_id: Cow<'a, str>,
+    name: Cow<'a, str>,
+    currency: Cow<'a, str>,
+    organisation: Cow<'a, Value>,
+    currencies: Cow<'a, [Value]>,
+    tax_rates: Cow<'a, [Value]>,
+    accounts: Cow<'a, [Value]>,
+    contacts: Cow<'a, [Value]>,
+    invoices: Cow<'a, [Value]>,
+    payments: Cow<'a, [Value]>,
+    bank_transactions: Cow<'a, [Value]>,
+    credit_notes: Cow<'a, [Value]>,
+}
+
+impl<'a> SavedTenant<'a> {
+    fn of(t: &'a Tenant) -> Self {
+        Self {
+            tenant_id: Cow::Borrowed(&t.tenant_id),
+            name: Cow::Borrowed(&t.name),
+            currency: Cow::Borrowed(&t.currency),
+            organisation: Cow::Borrowed(&t.organisation),
+            currencies: Cow::Borrowed(&t.currencies),
+            tax_rates: Cow::Borrowed(&t.tax_rates),
+            accounts: Cow::Borrowed(&t.accounts.items),
+            contacts: Cow::Borrowed(&t.contacts.items),
+            invoices: Cow::Borrowed(&t.invoices.items),
+            payments: Cow::Borrowed(&t.payments.items),
+            bank_transactions: Cow::Borrowed(&t.bank_transactions.items),
+            credit_notes: Cow::Borrowed(&t.credit_notes.items),
+        }
+    }
+
+    /// The id fields are the ones `data::tenant` indexes by.
+    fn into_tenant(self) -> Tenant {
+        let records = |field, items: Cow<'_, [Value]>| Records::from_items(field, items.into_owned());
+        Tenant {
+            tenant_id: self.tenant_id.into_owned(),
+            name: self.name.into_owned(),
+            currency: self.currency.into_owned(),
+            organisation: self.organisation.into_owned(),
+            currencies: self.currencies.into_owned(),
+            tax_rates: self.tax_rates.into_owned(),
+            accounts: records("AccountID", self.accounts),
+            contacts: records("ContactID", self.contacts),
+            invoices: records("InvoiceID", self.invoices),
+            payments: records("PaymentID", self.payments),
+            bank_transactions: records("BankTransactionID", self.bank_transactions),
+            credit_notes: records("CreditNoteID", self.credit_notes),
+        }
+    }
+}
+
+impl Emulator {
+    /// Everything that must survive a restart, as JSON (see the module doc for what is left out).
+    pub fn save(&self) -> Result<Value, String> {
+        let s = &self.shared;
+        let st = s.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut idempotency: Vec<SavedIdempotent<'_>> = st
+            .idempotency
+            .iter()
+            .map(|((tenant, key), record)| SavedIdempotent {
+                tenant: Cow::Borrowed(tenant),
+                key: Cow::Borrowed(key),
+                record: Cow::Borrowed(record),
+            })
+            .collect();
+        idempotency.sort_by(|a, b| (&a.tenant, &a.key).cmp(&(&b.tenant, &b.key)));
+        let saved = Saved {
+            client_id: Cow::Borrowed(&s.client_id),
+            auto_consent_client_id: Cow::Borrowed(&s.auto_client_id),
+            redirect_uris: Cow::Borrowed(&st.redirect_uris),
+            tenants: st.tenants.iter().map(SavedTenant::of).collect(),
+            grants: borrowed(&st.grants),
+            access_tokens: borrowed(&st.access),
+            refresh_tokens: borrowed(&st.refresh),
+            idempotency,
+        };
+        serde_json::to_value(&saved).map_err(|e| format!("xero: {e}"))
+    }
+
+    /// The emulator as [`Emulator::save`] left it, reachable at `bases` (which may differ from
+    /// the saved run's: no URL is stored).
+    pub fn restore(ctx: Ctx, bases: Bases, saved: Value) -> Result<Self, String> {
+        let saved: Saved<'_> = serde_json::from_value(saved).map_err(|e| format!("xero: {e}"))?;
+        let st = State {
+            tenants: saved.tenants.into_iter().map(SavedTenant::into_tenant).collect(),
+            grants: owned(saved.grants),
+            access: owned(saved.access_tokens),
+            refresh: owned(saved.refresh_tokens),
+            idempotency: saved
+                .idempotency
+                .into_iter()
+                .map(|i| ((i.tenant.into_owned(), i.key.into_owned()), i.record.into_owned()))
+                .collect(),
+            redirect_uris: saved.redirect_uris.into_owned(),
+            ..Default::default()
+        };
+        let shared = Shared {
+            ctx,
+            client_id: saved.client_id.into_owned(),
+            auto_client_id: saved.auto_consent_client_id.into_owned(),
+            state: Mutex::new(st),
+        };
+        Ok(Self { shared: Arc::new(shared), bases })
+    }
+}
