@@ -29,7 +29,7 @@ const columns = helper.columns([
 
 const NUMERIC: ReadonlySet<string> = new Set(['total', 'amount_due']);
 // The min-width below is the sum of the tracks' minimums (58rem), so nothing clips; it fits a 1280 px window.
-const GRID = 'grid grid-cols-[8rem_minmax(9rem,1fr)_7rem_7rem_10rem_8.5rem_8.5rem]';
+const GRID = 'grid grid-cols-[8rem_minmax(9rem,1fr)_7.5rem_7rem_9.5rem_8.5rem_8.5rem]';
 
 const rowId = (row: InvoiceRow) => `${row.organisationId}/${row.invoiceId}`;
 const rowTestId = (row: InvoiceRow) => row.invoiceId;
