@@ -168,7 +168,7 @@ async fn each_group_signs_in_with_its_role_and_the_window_never_sees_a_token() {
 #[tokio::test]
 async fn a_viewer_is_refused_owner_and_accountant_actions_with_a_way_to_get_access() {
     let w = world().await;
-    let (_, session) = w.open().await;
+    let (services, session) = w.open().await;
     w.sign_in(&session, "Viewer").await;
     session.require(Permission::Read).await.unwrap();
     let e = session.require(Permission::ManageConnections).await.unwrap_err();
@@ -176,6 +176,11 @@ async fn a_viewer_is_refused_owner_and_accountant_actions_with_a_way_to_get_acce
     let msg = e.to_string();
     assert!(msg.contains("owner") && msg.contains("viewer") && msg.contains("XP-Owners"), "{msg}");
     assert_eq!(code(session.require(Permission::Export).await), ErrorCode::Forbidden);
+    let denied: Vec<_> =
+        services.audit_events(20).await.unwrap().into_iter().filter(|e| e.action == "access.denied").collect();
+    assert_eq!(denied.len(), 2, "each refusal by role is audited");
+    assert!(denied.iter().any(|e| e.detail.contains("\"export\"") && e.detail.contains("\"viewer\"")), "{denied:?}");
+    assert!(denied.iter().all(|e| e.subject == w.username("Viewer")));
     let e = session
         .update_settings(SessionSettings { mode: SignInMode::SingleUser, idle_lock_minutes: 0, offline_grace_days: 7 })
         .await

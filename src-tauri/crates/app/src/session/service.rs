@@ -145,25 +145,29 @@ impl SessionService {
             }
         }
         let needed = required_role(need);
-        match role {
-            Some(r) if access::allows(r, need) => Ok(()),
-            Some(r) => Err(denied(
-                ErrorCode::Forbidden,
-                format!(
-                    "this needs the {} role; you are signed in as {}. Ask your Okta administrator to add you to {}",
-                    role_name(needed),
-                    role_name(r),
-                    self.groups_text(needed)
-                ),
-            )),
-            None => Err(denied(
-                ErrorCode::Forbidden,
-                format!(
-                    "your Okta groups give you no role in Xero Partner. Ask your Okta administrator to add you to {}",
-                    self.groups_text(needed)
-                ),
-            )),
-        }
+        let refusal = match role {
+            Some(r) if access::allows(r, need) => return Ok(()),
+            Some(r) => format!(
+                "this needs the {} role; you are signed in as {}. Ask your Okta administrator to add you to {}",
+                role_name(needed),
+                role_name(r),
+                self.groups_text(needed)
+            ),
+            None => format!(
+                "your Okta groups give you no role in Xero Partner. Ask your Okta administrator to add you to {}",
+                self.groups_text(needed)
+            ),
+        };
+        // A refusal by role is worth an audit entry: the UI never offers these actions, so one
+        // arriving means a stale window, a misconfigured group, or someone probing.
+        let who = self.live().record.as_ref().map(|r| r.email.clone()).unwrap_or_default();
+        self.audit(
+            "access.denied",
+            &who,
+            serde_json::json!({"permission": serde_json::to_value(need).unwrap_or_default(), "role": role.map(role_name)}),
+        )
+        .await?;
+        Err(denied(ErrorCode::Forbidden, refusal))
     }
 
     fn groups_text(&self, role: Role) -> String {
