@@ -18,7 +18,10 @@ fn secrets_in_the_vault_never_reach_ipc_logs_or_the_database() {
     h.vault.set("xero/refresh/test-connection", &Sensitive::new(refresh.into())).unwrap();
     h.vault.set("okx/secret/test", &Sensitive::new(api_secret.into())).unwrap();
     let okta_refresh = "okta-refresh-i6mapTIAVSp2oJkgUnCACKKfZxt_H5MBLiqcybBBd04";
-    let id_token = "eyJraWQiOiJ2UmYwcEtiM21RIiwiYWxnIjoiUlMyNTYifQ.eyJzdWIiOiIwMHUxIn0.c2lnbmF0dXJl";
+    // JWT-shaped (three base64url parts, header and payload starting "eyJ"), random per run.
+    let part = || xp_core::ids::ConnectionId::new_random().to_string().replace('-', "");
+    let id_token = format!("eyJ{}.eyJ{}.{}", part(), part(), part());
+    let id_token = id_token.as_str();
     h.vault.set("okta/refresh/session", &Sensitive::new(okta_refresh.into())).unwrap();
     h.vault.set("okta/id/session", &Sensitive::new(id_token.into())).unwrap();
     let store_key = h.vault.get(&h.services.paths.store_key_name()).unwrap().unwrap();

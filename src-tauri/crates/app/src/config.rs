@@ -428,13 +428,13 @@ fn okta_settings(raw: &RawOkta) -> std::result::Result<OktaSettings, String> {
         okta.redirect_uri = r.clone();
     }
     if let Some(d) = raw.offline_grace_days {
-        if !(1..=30).contains(&d) {
+        if !crate::session::record::GRACE_DAYS.contains(&d) {
             return Err(format!("okta.offline_grace_days must be 1..=30, got {d}"));
         }
         okta.offline_grace_days = d;
     }
     if let Some(m) = raw.idle_lock_minutes {
-        if m > 24 * 60 {
+        if m > crate::session::record::MAX_IDLE_LOCK_MINUTES {
             return Err(format!("okta.idle_lock_minutes must be at most 1440 (0 turns it off), got {m}"));
         }
         okta.idle_lock_minutes = m;

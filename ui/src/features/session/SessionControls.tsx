@@ -1,6 +1,7 @@
 import { useNavigate } from 'react-router-dom';
 
 import { ForbiddenLink } from '../../components/ui/ForbiddenLink';
+import type { IpcError } from '../../lib/bindings';
 import { buttonClass } from '../../components/ui/styles';
 import { RoleBadge } from './RoleBadge';
 import { OfflineSessionBadge, SessionUserName, SingleUserBadge } from './SessionBadges';
@@ -8,27 +9,43 @@ import { useLockSession, useSession, useSignOut } from './useSession';
 
 const topBarButton = buttonClass('ghost', 'px-2.5 py-1 text-xs');
 
+/** A top-bar session action with its failure shown beside it. */
+function SessionAction(props: {
+  testId: string;
+  label: string;
+  className: string;
+  pending: boolean;
+  error: IpcError | null;
+  onClick: () => void;
+}) {
+  const { testId, label, className, pending, error, onClick } = props;
+  return (
+    <>
+      <button type="button" data-testid={testId} className={className} disabled={pending} onClick={onClick}>
+        {label}
+      </button>
+      {error ? (
+        <span role="alert" className="text-xs text-red-700 dark:text-red-400">
+          {error.message} <ForbiddenLink error={error} />
+        </span>
+      ) : null}
+    </>
+  );
+}
+
 /** Ends the Okta session without asking, then shows the login page (the next person starts at the dashboard). */
 export function SignOutButton({ className = topBarButton }: { className?: string }) {
   const signOut = useSignOut();
   const navigate = useNavigate();
   return (
-    <>
-      <button
-        type="button"
-        data-testid="sign-out-button"
-        className={className}
-        disabled={signOut.isPending}
-        onClick={() => signOut.mutate(undefined, { onSuccess: () => void navigate('/login', { replace: true }) })}
-      >
-        Sign out
-      </button>
-      {signOut.isError ? (
-        <span role="alert" className="text-xs text-red-700 dark:text-red-400">
-          {signOut.error.message} <ForbiddenLink error={signOut.error} />
-        </span>
-      ) : null}
-    </>
+    <SessionAction
+      testId="sign-out-button"
+      label="Sign out"
+      className={className}
+      pending={signOut.isPending}
+      error={signOut.error}
+      onClick={() => signOut.mutate(undefined, { onSuccess: () => void navigate('/login', { replace: true }) })}
+    />
   );
 }
 
@@ -36,22 +53,14 @@ export function SignOutButton({ className = topBarButton }: { className?: string
 function LockButton() {
   const lock = useLockSession();
   return (
-    <>
-      <button
-        type="button"
-        data-testid="lock-button"
-        className={topBarButton}
-        disabled={lock.isPending}
-        onClick={() => lock.mutate()}
-      >
-        Lock
-      </button>
-      {lock.isError ? (
-        <span role="alert" className="text-xs text-red-700 dark:text-red-400">
-          {lock.error.message} <ForbiddenLink error={lock.error} />
-        </span>
-      ) : null}
-    </>
+    <SessionAction
+      testId="lock-button"
+      label="Lock"
+      className={topBarButton}
+      pending={lock.isPending}
+      error={lock.error}
+      onClick={() => lock.mutate()}
+    />
   );
 }
 

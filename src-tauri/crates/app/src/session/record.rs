@@ -11,6 +11,11 @@ pub const RECORD_KEY: &str = "session.user";
 /// Settings key of the owner's choices (mode, idle lock, offline grace).
 pub const SETTINGS_KEY: &str = "session.settings";
 
+/// How long an owner may let the app work offline, in days (the config file and Settings agree).
+pub const GRACE_DAYS: std::ops::RangeInclusive<u32> = 1..=30;
+/// The longest idle lock, in minutes (24 h); 0 turns it off.
+pub const MAX_IDLE_LOCK_MINUTES: u32 = 24 * 60;
+
 /// The signed-in person, as validated from the ID token, and when that was last confirmed online.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionRecord {
@@ -40,10 +45,10 @@ pub fn default_settings(okta_configured: bool, okta: &crate::config::OktaSetting
 
 /// Checks an owner's new settings; the message names the field.
 pub fn validate_settings(s: &SessionSettings, okta_configured: bool) -> Result<(), String> {
-    if !(1..=30).contains(&s.offline_grace_days) {
+    if !GRACE_DAYS.contains(&s.offline_grace_days) {
         return Err(format!("offline grace must be 1 to 30 days, not {}", s.offline_grace_days));
     }
-    if s.idle_lock_minutes > 24 * 60 {
+    if s.idle_lock_minutes > MAX_IDLE_LOCK_MINUTES {
         return Err(format!("idle lock must be at most 1440 minutes (0 = never), not {}", s.idle_lock_minutes));
     }
     if s.mode == SignInMode::Okta && !okta_configured {

@@ -182,7 +182,7 @@ impl SessionService {
     /// The state now and the role it grants; persists an idle lock the moment it is due.
     async fn current(&self) -> Result<(SessionState, Option<Role>)> {
         let now = self.now();
-        let (eval, role, mode) = {
+        let (eval, role) = {
             let live = self.live();
             if live.settings.mode == SignInMode::SingleUser {
                 return Ok((SessionState::SignedIn, Some(Role::Owner)));
@@ -195,9 +195,8 @@ impl SessionService {
                 now,
             );
             let role = live.record.as_ref().and_then(|r| self.config().roles.role_for(&r.groups));
-            (eval, role, live.settings.mode)
+            (eval, role)
         };
-        debug_assert_eq!(mode, SignInMode::Okta);
         if eval.idle_lock_due {
             self.set_locked("idle").await?;
         }
@@ -345,7 +344,7 @@ impl SessionService {
         let client_id = self.client_id()?;
         let (meta, _) = self.provider().await?;
         let pkce = Pkce::generate(&mut rand::rngs::OsRng);
-        let nonce = random_token();
+        let nonce = oidc::nonce(&mut rand::rngs::OsRng);
         let redirect_uri = self.config().redirect_uri.clone();
         let force_login = self.live().force_login;
         let state = self.inner.registry.start(PendingFlow {
@@ -759,13 +758,4 @@ fn mode_name(m: SignInMode) -> &'static str {
 
 fn display_name(c: &IdClaims) -> String {
     c.name.clone().or_else(|| c.preferred_username.clone()).or_else(|| c.email.clone()).unwrap_or_else(|| c.sub.clone())
-}
-
-/// 256 random bits, base64url: the OIDC nonce (OIDC Core §15.5.2).
-fn random_token() -> String {
-    use base64::Engine;
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
