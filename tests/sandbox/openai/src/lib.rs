@@ -1,5 +1,5 @@
 //! Sandbox emulator of the OpenAI API (contract: `shared/providers/openai.md`, spec
-//! `shared/specs/openai.yaml`). Mounted by the sandbox server under `/openai`; clients use
+//! `tests/sandbox/specs/openai.yaml`). Mounted by the sandbox server under `/openai`; clients use
 //! `{base}/v1` as the API base URL.
 //!
 //! Served: `POST /v1/chat/completions`, `POST /v1/responses`, `GET|DELETE /v1/responses/{id}`,

@@ -1,5 +1,5 @@
 //! The OpenAI emulator over real loopback HTTP, checked against the official OpenAPI document
-//! (`shared/specs/openai.yaml`) with `xp-sandbox-conformance`.
+//! (`tests/sandbox/specs/openai.yaml`) with `xp-sandbox-conformance`.
 #![allow(clippy::unwrap_used)]
 
 use serde_json::{json, Value};
@@ -11,7 +11,7 @@ use xp_sandbox_openai::{Emulator, PROVIDER};
 
 fn spec() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();
-    SPEC.get_or_init(|| Spec::shared("openai.yaml").unwrap())
+    SPEC.get_or_init(|| Spec::official("openai.yaml").unwrap())
 }
 
 #[track_caller]

@@ -1,4 +1,4 @@
-//! The Accounting API under `/api.xro/2.0` (shared/specs/xero_accounting.yaml; xero.md §4–12):
+//! The Accounting API under `/api.xro/2.0` (tests/sandbox/specs/xero_accounting.yaml; xero.md §4–12):
 //! envelopes, paging, If-Modified-Since, where/order, summaryOnly, payments with idempotency,
 //! validation errors, and Xero's rate limits with their headers.
 

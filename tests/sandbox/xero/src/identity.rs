@@ -1,6 +1,6 @@
 //! Xero identity: the browser's authorize/consent page (login.xero.com), the token and
 //! revocation endpoints (identity.xero.com), and /connections (api.xero.com).
-//! Contract: shared/providers/xero.md §2–3 and shared/specs/xero-identity.yaml.
+//! Contract: shared/providers/xero.md §2–3 and tests/sandbox/specs/xero-identity.yaml.
 
 use crate::dates::connection_date;
 use crate::state::{Access, Code, Connection, Grant, PendingAuth, Refresh};
@@ -286,7 +286,7 @@ pub async fn token_endpoint(State(s): State<Arc<Shared>>, Form(f): Form<HashMap<
     }
 }
 
-/// Token response per shared/specs/xero-identity.yaml `AccessToken`. The access token is opaque
+/// Token response per tests/sandbox/specs/xero-identity.yaml `AccessToken`. The access token is opaque
 /// here (clients must not parse Xero's tokens). No `id_token`: the sandbox app asks for no
 /// OpenID scopes (granular accounting scopes + offline_access only).
 fn mint(

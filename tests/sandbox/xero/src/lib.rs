@@ -2,7 +2,7 @@
 //! Accounting API (api.xero.com/api.xro/2.0). Mounted under `/xero`, with the three hosts as
 //! prefixes: `/xero/login`, `/xero/identity`, `/xero/api`.
 //!
-//! Contract: shared/providers/xero.md, shared/specs/xero_accounting.yaml and xero-identity.yaml.
+//! Contract: shared/providers/xero.md, tests/sandbox/specs/xero_accounting.yaml and xero-identity.yaml.
 
 // Handlers return the finished HTTP response as their error: it is what goes on the wire.
 #![allow(clippy::result_large_err)]

@@ -117,8 +117,8 @@ fn tenant(s: &Sandbox, i: usize) -> String {
 async fn every_response_the_app_relies_on_conforms_to_the_official_spec() {
     let s = start(Seed::Demo, Duration::from_secs(60)).await;
     let (tok, access) = s.connect().await;
-    let spec = Spec::shared("xero_accounting.yaml").unwrap();
-    let identity = Spec::shared("xero-identity.yaml").unwrap();
+    let spec = Spec::official("xero_accounting.yaml").unwrap();
+    let identity = Spec::official("xero-identity.yaml").unwrap();
     identity.validate_component("AccessToken", &tok).unwrap();
     let conns: Value = s
         .http
