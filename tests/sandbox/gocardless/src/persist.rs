@@ -7,16 +7,16 @@
 
 use crate::model::{State, Ts};
 use crate::{App, Emulator, Shared, Window};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::{Deserialize, Serialize, Serializer};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use url::Url;
+use xp_sandbox_kit::persist::Persist;
 use xp_sandbox_kit::Ctx;
 
 /// `S` is `&State` when saving and `State` when restoring, so nothing is copied to save.
 #[derive(Serialize, Deserialize)]
-struct Saved<S> {
+pub struct Saved<S> {
     access_token: String,
     #[serde(with = "time::serde::rfc3339::option")]
     creditor_created_at: Option<Ts>,
@@ -41,23 +41,25 @@ fn entries(m: &std::collections::HashMap<(String, String), String>) -> Vec<Keyed
     v
 }
 
-impl Emulator {
-    /// Everything that must survive a restart, as JSON (see the module doc).
-    pub fn save(&self) -> Result<Value, String> {
+impl Persist for Emulator {
+    type Saved = Saved<State>;
+    type Base = Url;
+
+    /// Everything that must survive a restart (see the module doc), written while the state
+    /// lock is held.
+    fn save_into<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let st = self.app.0.state.lock().unwrap_or_else(|p| p.into_inner());
-        let saved = Saved {
+        Saved {
             access_token: self.app.0.token.clone(),
             creditor_created_at: st.creditor_created_at,
             idempotency: entries(&st.idempotency),
             ibans: entries(&st.ibans),
             state: &*st,
-        };
-        serde_json::to_value(&saved).map_err(|e| format!("gocardless: {e}"))
+        }
+        .serialize(s)
     }
 
-    /// The emulator as [`Emulator::save`] left it, reachable at `base`.
-    pub fn restore(ctx: Ctx, base: Url, saved: Value) -> Result<Self, String> {
-        let saved: Saved<State> = serde_json::from_value(saved).map_err(|e| format!("gocardless: {e}"))?;
+    fn from_saved(ctx: Ctx, base: Url, saved: Saved<State>) -> Result<Self, String> {
         let mut st = saved.state;
         st.creditor_created_at = saved.creditor_created_at;
         st.idempotency = saved.idempotency.into_iter().map(|k| ((k.scope, k.key), k.id)).collect();

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use xp_sandbox_gocardless::{Emulator, PROVIDER};
-use xp_sandbox_kit::{Ctx, Fault, Seed};
+use xp_sandbox_kit::{Ctx, Fault, Persist, Seed};
 
 struct Sandbox {
     base: String,

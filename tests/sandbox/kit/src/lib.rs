@@ -16,6 +16,7 @@ pub mod seed;
 pub use clock::SimClock;
 pub use counters::Counters;
 pub use faults::{Fault, FaultKind, Faults};
+pub use persist::Persist;
 pub use seed::Seed;
 
 use std::time::Duration;

@@ -11,15 +11,17 @@
 use crate::jwt::KeyRing;
 use crate::state::{AccessRecord, Grant, RefreshRecord, Shared, Store, User};
 use crate::Emulator;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::ser::Error as _;
+use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use url::Url;
+use xp_sandbox_kit::persist::Persist;
 use xp_sandbox_kit::Ctx;
 
+/// The Okta section of the state file.
 #[derive(Serialize, Deserialize)]
-struct Saved {
+pub struct Saved {
     client_id: String,
     org_id: String,
     users: Vec<SavedUser>,
@@ -56,12 +58,15 @@ struct SavedGrant {
     nonce: Option<String>,
 }
 
-impl Emulator {
-    /// Everything that must survive a restart, as JSON (see the module doc for what is left
-    /// out). Waits for signing keys that are still generating.
-    pub fn save(&self) -> Result<Value, String> {
+impl Persist for Emulator {
+    type Saved = Saved;
+    type Base = Url;
+
+    /// Everything that must survive a restart (see the module doc for what is left out).
+    /// Waits for signing keys that are still generating.
+    fn save_into<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let s = &self.shared;
-        let (keys, current_key) = s.keys().save().map_err(|e| format!("okta: {e}"))?;
+        let (keys, current_key) = s.keys().save().map_err(S::Error::custom)?;
         let store = s.store();
         let saved = Saved {
             client_id: s.client_id.clone(),
@@ -88,12 +93,11 @@ impl Emulator {
             refresh_tokens: store.refresh.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             access_tokens: store.access.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         };
-        serde_json::to_value(&saved).map_err(|e| format!("okta: {e}"))
+        saved.serialize(ser)
     }
 
-    /// The emulator as [`Emulator::save`] left it, reachable at `base` (the issuer follows it).
-    pub fn restore(ctx: Ctx, base: Url, saved: Value) -> Result<Self, String> {
-        let saved: Saved = serde_json::from_value(saved).map_err(|e| format!("okta: {e}"))?;
+    /// The issuer follows `base`.
+    fn from_saved(ctx: Ctx, base: Url, saved: Saved) -> Result<Self, String> {
         let users: Vec<User> = saved
             .users
             .into_iter()
@@ -107,13 +111,13 @@ impl Emulator {
             })
             .collect();
         let keys = saved.signing_keys.into_iter().map(|k| (k.kid, k.pkcs8_pem)).collect();
-        let keys = KeyRing::restore(keys, saved.current_key).map_err(|e| format!("okta: {e}"))?;
+        let keys = KeyRing::restore(keys, saved.current_key).map_err(|e| e.to_string())?;
         let mut store = Store::default();
         for (id, SavedGrant { mut grant, nonce }) in saved.grants {
             grant.user_index = users
                 .iter()
                 .position(|u| u.id == grant.user)
-                .ok_or_else(|| format!("okta: grant {id} names unknown user {}", grant.user))?;
+                .ok_or_else(|| format!("grant {id} names unknown user {}", grant.user))?;
             grant.nonce = nonce;
             store.grants.insert(id, grant);
         }

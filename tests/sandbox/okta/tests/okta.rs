@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::time::Duration;
 use url::Url;
-use xp_sandbox_kit::{Ctx, Fault, Seed};
+use xp_sandbox_kit::{Ctx, Fault, Persist, Seed};
 use xp_sandbox_okta::Emulator;
 
 const LOOPBACK: &str = "http://127.0.0.1:53682/callback";

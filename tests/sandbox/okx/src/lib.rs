@@ -1,7 +1,7 @@
 //! Sandbox emulator of OKX API v5 (REST). Mounted by the sandbox server under `/okx`, which
 //! stands for `https://www.okx.com`.
 //!
-//! Contract: /work/shared/providers/okx.md ("the sheet"). What it serves:
+//! Contract: shared/providers/okx.md ("the sheet"). What it serves:
 //! - public: `/api/v5/public/time`, `/market/ticker`, `/market/candles`, `/market/history-candles`
 //!   from a deterministic price model ([`market`]);
 //! - private (OK-ACCESS-* signed, [`sign`]): account and funding balances, deposit and withdrawal

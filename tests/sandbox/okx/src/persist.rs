@@ -5,31 +5,32 @@
 
 use crate::ledger::Ledger;
 use crate::{Creds, Emulator, Inner, Limiter};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::{Deserialize, Serialize, Serializer};
 use std::sync::{Arc, Mutex};
 use url::Url;
+use xp_sandbox_kit::persist::Persist;
 use xp_sandbox_kit::Ctx;
 
 /// `L` is `&Ledger` when saving and `Ledger` when restoring, so nothing is copied to save.
 #[derive(Serialize, Deserialize)]
-struct Saved<L> {
+pub struct Saved<L> {
     #[serde(flatten)]
     creds: Creds,
     ledger: L,
 }
 
-impl Emulator {
-    /// Everything that must survive a restart, as JSON (see the module doc).
-    pub fn save(&self) -> Result<Value, String> {
+impl Persist for Emulator {
+    type Saved = Saved<Ledger>;
+    type Base = Url;
+
+    /// Everything that must survive a restart (see the module doc), written while the ledger
+    /// lock is held.
+    fn save_into<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let ledger = self.inner.ledger();
-        let saved = Saved { creds: self.inner.creds.clone(), ledger: &*ledger };
-        serde_json::to_value(&saved).map_err(|e| format!("okx: {e}"))
+        Saved { creds: self.inner.creds.clone(), ledger: &*ledger }.serialize(s)
     }
 
-    /// The emulator as [`Emulator::save`] left it, reachable at `base`.
-    pub fn restore(ctx: Ctx, base: Url, saved: Value) -> Result<Self, String> {
-        let saved: Saved<Ledger> = serde_json::from_value(saved).map_err(|e| format!("okx: {e}"))?;
+    fn from_saved(ctx: Ctx, base: Url, saved: Saved<Ledger>) -> Result<Self, String> {
         let inner =
             Inner { ctx, base, creds: saved.creds, ledger: Mutex::new(saved.ledger), limiter: Limiter::default() };
         Ok(Self { inner: Arc::new(inner) })

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 use std::time::Duration;
 use time::OffsetDateTime;
-use xp_sandbox_kit::{demo, Ctx, Fault, Seed};
+use xp_sandbox_kit::{demo, Ctx, Fault, Persist, Seed};
 use xp_sandbox_okx::{ledger, market, sign, Emulator};
 
 struct Sandbox {

@@ -7,40 +7,44 @@
 
 use crate::ratelimit::RateLimiter;
 use crate::{Emulator, Shared};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use url::Url;
+use xp_sandbox_kit::persist::Persist;
 use xp_sandbox_kit::Ctx;
 
+/// The OpenAI section of the state file.
 #[derive(Serialize, Deserialize)]
-struct Saved<'a> {
+pub struct Saved<'a> {
     api_key: Cow<'a, str>,
     org: Cow<'a, str>,
     next_seq: u64,
     stored_responses: Cow<'a, BTreeMap<String, Value>>,
 }
 
-impl Emulator {
-    /// Everything that must survive a restart, as JSON (see the module doc).
-    pub fn save(&self) -> Result<Value, String> {
-        let s = &self.shared;
-        let stored = s.stored.lock().unwrap_or_else(|p| p.into_inner());
-        let saved = Saved {
-            api_key: Cow::Borrowed(&s.api_key),
-            org: Cow::Borrowed(&s.org),
-            next_seq: s.seq.load(Ordering::Relaxed),
+impl Persist for Emulator {
+    type Saved = Saved<'static>;
+    type Base = Url;
+
+    /// Everything that must survive a restart (see the module doc), written while the stored
+    /// responses are locked.
+    fn save_into<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let sh = &self.shared;
+        let stored = sh.stored.lock().unwrap_or_else(|p| p.into_inner());
+        Saved {
+            api_key: Cow::Borrowed(&sh.api_key),
+            org: Cow::Borrowed(&sh.org),
+            next_seq: sh.seq.load(Ordering::Relaxed),
             stored_responses: Cow::Borrowed(&stored),
-        };
-        serde_json::to_value(&saved).map_err(|e| format!("openai: {e}"))
+        }
+        .serialize(s)
     }
 
-    /// The emulator as [`Emulator::save`] left it, reachable at `base`.
-    pub fn restore(ctx: Ctx, base: Url, saved: Value) -> Result<Self, String> {
-        let saved: Saved<'_> = serde_json::from_value(saved).map_err(|e| format!("openai: {e}"))?;
+    fn from_saved(ctx: Ctx, base: Url, saved: Saved<'static>) -> Result<Self, String> {
         let shared = Shared {
             limiter: RateLimiter::new(ctx.minute),
             ctx,

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use std::sync::OnceLock;
 use std::time::Duration;
 use xp_sandbox_conformance::Spec;
-use xp_sandbox_kit::{Ctx, Fault, Seed};
+use xp_sandbox_kit::{Ctx, Fault, Persist, Seed};
 use xp_sandbox_openai::{Emulator, PROVIDER};
 
 fn spec() -> &'static Spec {

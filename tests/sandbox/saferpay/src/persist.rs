@@ -9,17 +9,18 @@ use crate::model::Tx;
 use crate::{Creds, Data, Emulator, Page, Shared};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use url::Url;
-use xp_sandbox_kit::persist::intern;
+use xp_sandbox_kit::persist::{intern, Persist};
 use xp_sandbox_kit::Ctx;
 
+/// The Saferpay section of the state file.
 #[derive(Serialize, Deserialize)]
-struct Saved<'a> {
+pub struct Saved<'a> {
     customer_id: Cow<'a, str>,
     terminal_id: Cow<'a, str>,
     username: Cow<'a, str>,
@@ -39,9 +40,13 @@ struct Reply<'a> {
     response: Cow<'a, Value>,
 }
 
-impl Emulator {
-    /// Everything that must survive a restart, as JSON (see the module doc).
-    pub fn save(&self) -> Result<Value, String> {
+impl Persist for Emulator {
+    type Saved = Saved<'static>;
+    type Base = Url;
+
+    /// Everything that must survive a restart (see the module doc), written while the data
+    /// lock is held.
+    fn save_into<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let c = &self.shared.creds;
         let d = self.shared.data();
         let mut replies: Vec<Reply<'_>> = d
@@ -54,7 +59,7 @@ impl Emulator {
             })
             .collect();
         replies.sort_by(|a, b| (&a.endpoint, &a.request_id).cmp(&(&b.endpoint, &b.request_id)));
-        let saved = Saved {
+        Saved {
             customer_id: Cow::Borrowed(&c.customer_id),
             terminal_id: Cow::Borrowed(&c.terminal_id),
             username: Cow::Borrowed(&c.username),
@@ -64,13 +69,11 @@ impl Emulator {
             replies,
             notifications: Cow::Borrowed(&d.notifications),
             decline_next: d.decline_next,
-        };
-        serde_json::to_value(&saved).map_err(|e| format!("saferpay: {e}"))
+        }
+        .serialize(s)
     }
 
-    /// The emulator as [`Emulator::save`] left it, reachable at `base`.
-    pub fn restore(ctx: Ctx, base: Url, saved: Value) -> Result<Self, String> {
-        let saved: Saved<'_> = serde_json::from_value(saved).map_err(|e| format!("saferpay: {e}"))?;
+    fn from_saved(ctx: Ctx, base: Url, saved: Saved<'static>) -> Result<Self, String> {
         let creds = Creds {
             customer_id: saved.customer_id.into_owned(),
             terminal_id: saved.terminal_id.into_owned(),

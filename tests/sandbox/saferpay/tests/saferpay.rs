@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
-use xp_sandbox_kit::{Ctx, Fault, Seed};
+use xp_sandbox_kit::{Ctx, Fault, Persist, Seed};
 use xp_sandbox_saferpay::{Emulator, PROVIDER};
 
 struct Sb {

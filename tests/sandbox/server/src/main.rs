@@ -82,6 +82,7 @@ fn main() -> ExitCode {
                 );
             }
         }
+        let stop = shutdown_signal();
         let line = serde_json::to_string(&running.info).unwrap_or_default();
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}");
@@ -90,7 +91,7 @@ fn main() -> ExitCode {
         let mut code = ExitCode::SUCCESS;
         tokio::select! {
             r = running.wait() => if let Err(e) = r { eprintln!("error: {e}"); code = ExitCode::FAILURE },
-            _ = shutdown_signal() => {}
+            _ = stop => {}
         }
         if let Err(e) = running.stop().await {
             eprintln!("error: {e}");
@@ -100,18 +101,25 @@ fn main() -> ExitCode {
     })
 }
 
-/// Ctrl-C, or SIGTERM (what `kill` and process supervisors send) on Unix.
-async fn shutdown_signal() {
+/// Ctrl-C, or SIGTERM (what `kill` and process supervisors send) on Unix. The handlers are
+/// installed when this is called, not when it is first awaited: it is called before the
+/// start-up line is printed, so a supervisor that stops the sandbox as soon as it has read the
+/// line still gets a clean stop with the last save, not the default action of the signal.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
+    let signals = {
         use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+        (signal(SignalKind::terminate()).ok(), signal(SignalKind::interrupt()).ok())
+    };
+    async move {
+        #[cfg(unix)]
+        if let (Some(mut term), Some(mut int)) = signals {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
                 _ = term.recv() => {}
+                _ = int.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -1,9 +1,9 @@
 //! Saves the state to `--state FILE` shortly after it changes, and once more at shutdown.
 //!
 //! "Changed" is cheap to know: every request that could change something bumps a generation
-//! counter (see [`bump`]); a tick that finds it moved serialises the state and writes FILE only
-//! if the bytes differ from the last write (reads bump the counter too, but leave the bytes
-//! alone).
+//! counter (see [`bump`]); a tick that finds it moved serialises the state and replaces FILE
+//! only if the bytes differ from the last write (reads bump the counter too, but leave the
+//! bytes alone).
 
 use crate::state_file;
 use crate::Emulators;
@@ -11,7 +11,6 @@ use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -37,8 +36,7 @@ pub(crate) struct Saver {
 struct Last {
     /// The generation the last successful save had seen.
     generation: u64,
-    /// Hash of the bytes last written (the state can be large; a 64-bit hash is enough to tell
-    /// "unchanged" apart).
+    /// Hash of the bytes last written.
     hash: Option<u64>,
 }
 
@@ -64,15 +62,16 @@ impl Saver {
     pub fn save(&self) -> Result<bool, String> {
         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
         let seen = self.generation.load(Ordering::Acquire);
-        let bytes = state_file::document(&self.ctx, self.seed, &self.emulators)?;
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        bytes.hash(&mut h);
-        let hash = h.finish();
-        let changed = last.hash != Some(hash);
-        if changed {
-            state_file::write_atomic(&self.path, &bytes).map_err(|e| format!("cannot write it: {e}"))?;
-            last.hash = Some(hash);
-        }
+        let written = state_file::write_atomic(&self.path, last.hash, |out| {
+            state_file::write_document(out, &self.ctx, self.seed, &self.emulators)
+        })?;
+        let changed = match written {
+            state_file::Written::Replaced(hash) => {
+                last.hash = Some(hash);
+                true
+            }
+            state_file::Written::Unchanged => false,
+        };
         last.generation = seen;
         Ok(changed)
     }

@@ -9,11 +9,12 @@
 use crate::data::{Records, Tenant};
 use crate::state::{Access, Grant, Idempotent, Refresh, State};
 use crate::{Bases, Emulator, Shared};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
+use xp_sandbox_kit::persist::Persist;
 use xp_sandbox_kit::Ctx;
 
 /// Borrowed when saving, owned when restoring; sorted so that unchanged state saves to the
@@ -28,8 +29,9 @@ fn owned<T: Clone>(m: Map<'_, T>) -> HashMap<String, T> {
     m.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
+/// The Xero section of the state file.
 #[derive(Serialize, Deserialize)]
-struct Saved<'a> {
+pub struct Saved<'a> {
     client_id: Cow<'a, str>,
     auto_consent_client_id: Cow<'a, str>,
     redirect_uris: Cow<'a, [String]>,
@@ -102,11 +104,15 @@ impl<'a> SavedTenant<'a> {
     }
 }
 
-impl Emulator {
-    /// Everything that must survive a restart, as JSON (see the module doc for what is left out).
-    pub fn save(&self) -> Result<Value, String> {
-        let s = &self.shared;
-        let st = s.state.lock().unwrap_or_else(|p| p.into_inner());
+impl Persist for Emulator {
+    type Saved = Saved<'static>;
+    type Base = Bases;
+
+    /// Everything that must survive a restart (see the module doc for what is left out),
+    /// written while the state lock is held.
+    fn save_into<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let sh = &self.shared;
+        let st = sh.state.lock().unwrap_or_else(|p| p.into_inner());
         let mut idempotency: Vec<SavedIdempotent<'_>> = st
             .idempotency
             .iter()
@@ -117,23 +123,20 @@ impl Emulator {
             })
             .collect();
         idempotency.sort_by(|a, b| (&a.tenant, &a.key).cmp(&(&b.tenant, &b.key)));
-        let saved = Saved {
-            client_id: Cow::Borrowed(&s.client_id),
-            auto_consent_client_id: Cow::Borrowed(&s.auto_client_id),
+        Saved {
+            client_id: Cow::Borrowed(&sh.client_id),
+            auto_consent_client_id: Cow::Borrowed(&sh.auto_client_id),
             redirect_uris: Cow::Borrowed(&st.redirect_uris),
             tenants: st.tenants.iter().map(SavedTenant::of).collect(),
             grants: borrowed(&st.grants),
             access_tokens: borrowed(&st.access),
             refresh_tokens: borrowed(&st.refresh),
             idempotency,
-        };
-        serde_json::to_value(&saved).map_err(|e| format!("xero: {e}"))
+        }
+        .serialize(s)
     }
 
-    /// The emulator as [`Emulator::save`] left it, reachable at `bases` (which may differ from
-    /// the saved run's: no URL is stored).
-    pub fn restore(ctx: Ctx, bases: Bases, saved: Value) -> Result<Self, String> {
-        let saved: Saved<'_> = serde_json::from_value(saved).map_err(|e| format!("xero: {e}"))?;
+    fn from_saved(ctx: Ctx, bases: Bases, saved: Saved<'static>) -> Result<Self, String> {
         let st = State {
             tenants: saved.tenants.into_iter().map(SavedTenant::into_tenant).collect(),
             grants: owned(saved.grants),

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use sha2::Digest;
 use std::time::Duration;
 use xp_sandbox_conformance::Spec;
-use xp_sandbox_kit::{Ctx, Fault, Seed};
+use xp_sandbox_kit::{Ctx, Fault, Persist, Seed};
 use xp_sandbox_xero::{Bases, Emulator};
 
 struct Sandbox {

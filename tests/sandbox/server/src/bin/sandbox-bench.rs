@@ -1,9 +1,14 @@
 //! Measures how long `sandbox` takes to print its start-up line and how much memory it holds
 //! then, per seed; prints a Markdown table (medians of several runs).
-//! Usage: sandbox-bench [--runs N] [--sandbox PATH] SEED...
+//! Usage: sandbox-bench [--runs N] [--sandbox PATH] [--state] SEED...
+//!
+//! With `--state` it measures `--state FILE` instead: the first start (seed, then write FILE
+//! before the start-up line), a restart that restores FILE (to the start-up line), and the
+//! save at exit (one change through the admin API, then SIGTERM until the process is gone).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -19,9 +24,93 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Starts the sandbox and waits for its start-up line: the child, the line and how long it took.
+fn start(bin: &Path, args: &[&str]) -> (Child, String, Duration) {
+    let started = Instant::now();
+    let mut child = Command::new(bin)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the sandbox binary starts");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    BufReader::new(stdout).read_line(&mut line).expect("reads the start-up line");
+    let took = started.elapsed();
+    assert!(line.starts_with('{'), "unexpected start-up line: {line:?}");
+    (child, line, took)
+}
+
+/// The `"admin"` URL's `host:port` from the start-up line.
+fn admin_addr(line: &str) -> String {
+    let key = "\"admin\":\"http://";
+    let at = line.find(key).expect("the start-up line names the admin URL") + key.len();
+    line[at..].split('/').next().expect("host:port").to_owned()
+}
+
+/// One change to the state (the simulated clock moves on), so the exit has something to save.
+fn change_something(admin: &str) {
+    let body = r#"{"seconds":60}"#;
+    let mut s = std::net::TcpStream::connect(admin).expect("connects to the admin API");
+    write!(
+        s,
+        "POST /admin/time/advance HTTP/1.1\r\nHost: {admin}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("sends the request");
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).expect("reads the reply");
+    assert!(reply.starts_with("HTTP/1.1 200"), "the clock did not move: {reply}");
+}
+
+/// SIGTERM, then the time until the process has exited (it saves FILE first).
+fn terminate(mut child: Child) -> Duration {
+    let started = Instant::now();
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success(), "kill -TERM {pid}");
+    let status = child.wait().expect("waits for the sandbox");
+    assert!(status.success(), "the sandbox exits cleanly after its last save: {status}");
+    started.elapsed()
+}
+
+fn bench_state(bin: &Path, runs: usize, seeds: &[String]) {
+    println!("| seed | first start: seed + write FILE (median of {runs}) | restore FILE to start-up line | save at exit after a change | FILE size |");
+    println!("|---|---|---|---|---|");
+    let dir = std::env::temp_dir().join(format!("sandbox-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let file = dir.join("state.json");
+    let state = file.to_str().expect("UTF-8 path");
+    for seed in seeds {
+        let (mut first, mut restore, mut save) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let _ = std::fs::remove_file(&file);
+            let (child, _, took) = start(bin, &["--listen", "127.0.0.1:0", "--seed", seed, "--state", state]);
+            first.push(took.as_secs_f64());
+            // Nothing changed since FILE was written: the exit has nothing to save. (The pause
+            // lets builds that installed their signal handlers only after the line do so.)
+            std::thread::sleep(Duration::from_millis(200));
+            terminate(child);
+            let (child, line, took) = start(bin, &["--listen", "127.0.0.1:0", "--state", state]);
+            restore.push(took.as_secs_f64());
+            change_something(&admin_addr(&line));
+            save.push(terminate(child).as_secs_f64());
+        }
+        let mib = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) as f64 / (1024.0 * 1024.0);
+        println!(
+            "| `{seed}` | {:.2} s | {:.2} s | {:.2} s | {mib:.0} MiB |",
+            median(first),
+            median(restore),
+            median(save)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut runs = 5;
+    let mut state = false;
     let mut bin = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("sandbox"))).unwrap_or_default();
     let mut seeds = Vec::new();
     let mut it = args.into_iter();
@@ -29,11 +118,15 @@ fn main() {
         match a.as_str() {
             "--runs" => runs = it.next().and_then(|n| n.parse().ok()).unwrap_or(5),
             "--sandbox" => bin = it.next().map(Into::into).unwrap_or(bin),
+            "--state" => state = true,
             _ => seeds.push(a),
         }
     }
     if seeds.is_empty() {
         seeds = vec!["empty".into(), "demo".into(), "large:100000".into()];
+    }
+    if state {
+        return bench_state(&bin, runs, &seeds);
     }
     println!("| seed | start-up to JSON line (median of {runs}) | resident memory after start |");
     println!("|---|---|---|");
@@ -41,18 +134,7 @@ fn main() {
         let mut times = Vec::new();
         let mut rss = Vec::new();
         for _ in 0..runs {
-            let started = Instant::now();
-            let mut child = Command::new(&bin)
-                .args(["--listen", "127.0.0.1:0", "--seed", seed])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("the sandbox binary starts");
-            let mut line = String::new();
-            let stdout = child.stdout.take().expect("stdout is piped");
-            BufReader::new(stdout).read_line(&mut line).expect("reads the start-up line");
-            let took: Duration = started.elapsed();
-            assert!(line.starts_with('{'), "unexpected start-up line: {line:?}");
+            let (mut child, _, took) = start(&bin, &["--listen", "127.0.0.1:0", "--seed", seed]);
             times.push(took.as_secs_f64());
             rss.push(rss_kib(child.id()).unwrap_or(0) as f64 / 1024.0);
             let _ = child.kill();
