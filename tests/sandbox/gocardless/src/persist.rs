@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use url::Url;
-use xp_sandbox_kit::persist::Persist;
+use xp_sandbox_kit::persist::{pairs, Persist};
 use xp_sandbox_kit::Ctx;
 
 /// `S` is `&State` when saving and `State` when restoring, so nothing is copied to save.
@@ -27,7 +27,7 @@ pub struct Saved<S> {
 
 /// One entry of an index keyed by two strings: (resource, Idempotency-Key) → id created, or
 /// (customer, IBAN) → bank account.
-#[derive(Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Serialize, Deserialize)]
 struct Keyed {
     scope: String,
     key: String,
@@ -35,10 +35,7 @@ struct Keyed {
 }
 
 fn entries(m: &std::collections::HashMap<(String, String), String>) -> Vec<Keyed> {
-    let mut v: Vec<Keyed> =
-        m.iter().map(|((scope, key), id)| Keyed { scope: scope.clone(), key: key.clone(), id: id.clone() }).collect();
-    v.sort();
-    v
+    pairs(m, |scope, key, id| Keyed { scope: scope.clone(), key: key.clone(), id: id.clone() })
 }
 
 impl Persist for Emulator {

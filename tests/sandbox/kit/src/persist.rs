@@ -14,7 +14,7 @@ use crate::Ctx;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 
 /// An emulator whose state `sandbox --state FILE` keeps across restarts.
@@ -51,6 +51,14 @@ impl<E: Persist> Serialize for Saving<'_, E> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.0.save_into(s)
     }
+}
+
+/// The entries of a map keyed by two strings (JSON keys an object by one), sorted by key so that
+/// unchanged state saves to the same bytes, each made into a saved record by `entry`.
+pub fn pairs<'a, A: Ord, B: Ord, V, T>(m: &'a HashMap<(A, B), V>, entry: impl Fn(&'a A, &'a B, &'a V) -> T) -> Vec<T> {
+    let mut sorted: Vec<(&'a (A, B), &'a V)> = m.iter().collect();
+    sorted.sort_unstable_by(|x, y| x.0.cmp(y.0));
+    sorted.into_iter().map(|((a, b), v)| entry(a, b, v)).collect()
 }
 
 /// A vocabulary word. Declare such fields as `Word`, not `&'static str`: serde's derive borrows
@@ -91,6 +99,14 @@ mod tests {
         status: Word,
         #[serde(default, deserialize_with = "opt_static_str")]
         action: Option<Word>,
+    }
+
+    #[test]
+    fn pairs_come_out_sorted_by_both_keys() {
+        let m: HashMap<(String, String), u32> =
+            [(("b", "1"), 3), (("a", "2"), 2), (("a", "1"), 1)].map(|((a, b), v)| ((a.into(), b.into()), v)).into();
+        let listed = pairs(&m, |a, b, v| format!("{a}{b}={v}"));
+        assert_eq!(listed, ["a1=1", "a2=2", "b1=3"], "the same map always saves in the same order");
     }
 
     #[test]

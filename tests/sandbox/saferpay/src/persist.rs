@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use url::Url;
-use xp_sandbox_kit::persist::{intern, Persist};
+use xp_sandbox_kit::persist::{intern, pairs, Persist};
 use xp_sandbox_kit::Ctx;
 
 /// The Saferpay section of the state file.
@@ -49,16 +49,11 @@ impl Persist for Emulator {
     fn save_into<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let c = &self.shared.creds;
         let d = self.shared.data();
-        let mut replies: Vec<Reply<'_>> = d
-            .replies
-            .iter()
-            .map(|((endpoint, id), v)| Reply {
-                endpoint: Cow::Borrowed(endpoint),
-                request_id: Cow::Borrowed(id),
-                response: Cow::Borrowed(v),
-            })
-            .collect();
-        replies.sort_by(|a, b| (&a.endpoint, &a.request_id).cmp(&(&b.endpoint, &b.request_id)));
+        let replies = pairs(&d.replies, |endpoint, id, v| Reply {
+            endpoint: Cow::Borrowed(endpoint),
+            request_id: Cow::Borrowed(id),
+            response: Cow::Borrowed(v),
+        });
         Saved {
             customer_id: Cow::Borrowed(&c.customer_id),
             terminal_id: Cow::Borrowed(&c.terminal_id),

@@ -14,7 +14,7 @@ use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
-use xp_sandbox_kit::persist::Persist;
+use xp_sandbox_kit::persist::{pairs, Persist};
 use xp_sandbox_kit::Ctx;
 
 /// Borrowed when saving, owned when restoring; sorted so that unchanged state saves to the
@@ -113,16 +113,11 @@ impl Persist for Emulator {
     fn save_into<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let sh = &self.shared;
         let st = sh.state.lock().unwrap_or_else(|p| p.into_inner());
-        let mut idempotency: Vec<SavedIdempotent<'_>> = st
-            .idempotency
-            .iter()
-            .map(|((tenant, key), record)| SavedIdempotent {
-                tenant: Cow::Borrowed(tenant),
-                key: Cow::Borrowed(key),
-                record: Cow::Borrowed(record),
-            })
-            .collect();
-        idempotency.sort_by(|a, b| (&a.tenant, &a.key).cmp(&(&b.tenant, &b.key)));
+        let idempotency = pairs(&st.idempotency, |tenant, key, record| SavedIdempotent {
+            tenant: Cow::Borrowed(tenant),
+            key: Cow::Borrowed(key),
+            record: Cow::Borrowed(record),
+        });
         Saved {
             client_id: Cow::Borrowed(&sh.client_id),
             auto_consent_client_id: Cow::Borrowed(&sh.auto_client_id),
