@@ -115,6 +115,19 @@ async fn connect_sync_and_export_headlessly() {
     assert_eq!(kept.lines().filter(|l| l.starts_with("kept: ")).count(), 2, "{kept}");
     let out = xpartner(&s, data.path()).args(["sync", "xero"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<_> = said.lines().collect();
+    assert_eq!(lines.len(), 2, "one line per kept organisation: {said}");
+    assert!(
+        lines.iter().all(|l| l.contains(": synced ") && l.contains(" records in ") && l.ends_with(" calls")),
+        "each line says what happened in words, not a Rust Debug dump: {said}"
+    );
+    let again = xpartner(&s, data.path()).args(["--json", "sync", "xero"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(report["ok"], true, "{report}");
+    let orgs = report["organisations"].as_array().unwrap();
+    assert_eq!(orgs.len(), 2, "{report}");
+    assert!(orgs.iter().all(|o| o["outcome"] == "done" && o["calls"].as_u64() > Some(0)), "{report}");
     let json: serde_json::Value = serde_json::from_str(&export_json(&s, data.path())).unwrap();
     let total: usize = s.emu.credentials()["tenants"]
         .as_array()
