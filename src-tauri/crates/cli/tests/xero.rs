@@ -55,6 +55,16 @@ fn xpartner(s: &Sandbox, data: &Path) -> Command {
     c
 }
 
+/// How many invoices the emulator holds over every organisation.
+fn upstream_invoices(s: &Sandbox) -> usize {
+    s.emu.credentials()["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| s.emu.records(t["tenantId"].as_str().unwrap(), "Invoices").len())
+        .sum()
+}
+
 fn keychain_or_skip() -> bool {
     let dir = tempfile::tempdir().unwrap();
     let ok = Command::new(env!("CARGO_BIN_EXE_xpartner"))
@@ -134,12 +144,7 @@ async fn connect_sync_and_export_headlessly() {
     assert_eq!(orgs.len(), 2, "{report}");
     assert!(orgs.iter().all(|o| o["outcome"] == "done" && o["calls"].as_u64() > Some(0)), "{report}");
     let json: serde_json::Value = serde_json::from_str(&export_json(&s, data.path())).unwrap();
-    let total: usize = s.emu.credentials()["tenants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| s.emu.records(t["tenantId"].as_str().unwrap(), "Invoices").len())
-        .sum();
+    let total = upstream_invoices(&s);
     assert_eq!(json.as_array().unwrap().len(), total);
     let csv = xpartner(&s, data.path()).args(["export", "contacts"]).output().unwrap();
     let text = String::from_utf8(csv.stdout).unwrap();
@@ -214,11 +219,6 @@ async fn one_sync_gets_through_truncated_and_non_json_answers_among_other_faults
     assert!(s.ctx.faults.list().is_empty(), "every fault of the burst was served during that run");
     assert!(said.lines().all(|l| l.contains(": synced ")), "{said}");
     let json: serde_json::Value = serde_json::from_str(&export_json(&s, data.path())).unwrap();
-    let total: usize = s.emu.credentials()["tenants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| s.emu.records(t["tenantId"].as_str().unwrap(), "Invoices").len())
-        .sum();
+    let total = upstream_invoices(&s);
     assert_eq!(json.as_array().unwrap().len(), total, "every invoice arrived in the one run");
 }
