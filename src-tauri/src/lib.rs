@@ -69,11 +69,24 @@ pub fn run() {
         tracing::error!("cannot start the window: {e}");
         std::process::exit(1);
     });
-    app.run(move |_handle, event| {
+    app.run(move |handle, event| {
         if let tauri::RunEvent::Exit = event {
             tracing::info!("exiting");
+            close_store(handle);
             // Flushes the log writer before the process ends.
             let _ = &log_guard;
+        }
+    });
+}
+
+/// Folds the WAL into the database file and ends the store's connection threads before the
+/// process exits. Bounded: a sync in flight gives its connection back at its next page, and the
+/// window must close even if it does not.
+fn close_store<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let Ok(services) = app.public_services() else { return };
+    tauri::async_runtime::block_on(async move {
+        if tokio::time::timeout(std::time::Duration::from_secs(5), services.store.close()).await.is_err() {
+            tracing::warn!("the store did not close within 5 s; exiting anyway");
         }
     });
 }

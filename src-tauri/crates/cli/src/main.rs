@@ -1,6 +1,8 @@
 //! `xpartner`: the headless face of Xero Partner, built from the same crates as the window.
 //! Exit codes: 0 success, 1 the check or action failed, 2 bad usage.
 
+mod report;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -227,22 +229,19 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
         Command::Sync { provider: SyncCommand::Xero { org, full } } => {
             let xero = xp_app::xero::XeroService::new(services.clone())?;
             let report = std::sync::Arc::new(|p: xp_sync::Progress| {
-                if p.state != xp_sync::ProgressState::Running || p.pages_done > 0 {
-                    eprintln!(
-                        "{} {}: {:?} {} items{}",
-                        p.organisation_name,
-                        p.resource,
-                        p.state,
-                        p.items_done,
-                        p.message.map(|m| format!(" ({m})")).unwrap_or_default()
-                    );
+                if let Some(line) = report::progress_line(&p) {
+                    eprintln!("{line}");
                 }
             });
             let results = xero.sync(org.as_deref(), *full, report).await?;
-            let mut ok = true;
-            for (o, outcome) in &results {
-                ok &= matches!(outcome, xp_sync::OrgOutcome::Done { .. });
-                println!("{}: {outcome:?}", o.name);
+            let ok = results.iter().all(|(_, outcome)| matches!(outcome, xp_sync::OrgOutcome::Done { .. }));
+            if cli.json {
+                let orgs: Vec<_> = results.iter().map(|(o, r)| report::outcome_json(&o.id, &o.name, r)).collect();
+                println!("{}", serde_json::json!({ "ok": ok, "organisations": orgs }));
+            } else {
+                for (o, outcome) in &results {
+                    println!("{}", report::outcome_line(&o.name, outcome));
+                }
             }
             if ok {
                 ExitCode::SUCCESS
@@ -256,11 +255,17 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
                 println!("{}", serde_json::to_string(&orgs).unwrap_or_default());
             } else {
                 for o in orgs {
+                    let status = match o.status {
+                        xp_ipc::OrganisationStatus::Active => "active",
+                        xp_ipc::OrganisationStatus::Paused => "paused (daily limit)",
+                        xp_ipc::OrganisationStatus::ReconnectNeeded => "reconnect needed",
+                        xp_ipc::OrganisationStatus::Disconnected => "disconnected",
+                    };
                     println!(
-                        "{} {:?} {} last synced {}",
+                        "{} {} {}, last synced {}",
                         o.id,
-                        o.status,
                         o.name,
+                        status,
                         o.last_synced_at.unwrap_or_else(|| "never".into())
                     );
                 }

@@ -38,11 +38,20 @@ pub struct Request {
     body: Option<Bytes>,
     idempotency_key: Option<String>,
     rate_keys: Vec<(String, Limits)>,
+    expects_json: bool,
 }
 
 impl Request {
     pub fn new(method: Method, url: Url) -> Self {
-        Self { method, url, headers: HeaderMap::new(), body: None, idempotency_key: None, rate_keys: Vec::new() }
+        Self {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: None,
+            idempotency_key: None,
+            rate_keys: Vec::new(),
+            expects_json: false,
+        }
     }
 
     pub fn get(url: Url) -> Self {
@@ -89,6 +98,15 @@ impl Request {
         Ok(self)
     }
 
+    /// Asks for JSON (`accept: application/json`) and holds the answer to it: a 2xx answer whose
+    /// body is not well-formed JSON (cut short, a proxy's HTML page sent with 200) is unusable, and
+    /// an idempotent request is sent again under the retry policy, like a reset connection.
+    pub fn expect_json(mut self) -> Self {
+        self.headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        self.expects_json = true;
+        self
+    }
+
     /// Books this request against the governor under `key` (e.g. tenant) with `limits`.
     pub fn rate_limited(mut self, key: impl Into<String>, limits: Limits) -> Self {
         self.rate_keys.push((key.into(), limits));
@@ -118,6 +136,11 @@ impl Response {
 
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// True for a well-formed JSON document, and for the empty body of a 204.
+    fn body_is_json(&self) -> bool {
+        self.status == 204 || serde_json::from_slice::<serde::de::IgnoredAny>(&self.body).is_ok()
     }
 
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
@@ -197,6 +220,10 @@ impl HttpClient {
                     }
                 }
                 let (retry_outcome, result) = match outcome {
+                    Ok(resp) if resp.is_success() && req.expects_json && !resp.body_is_json() => {
+                        tracing::info!(attempt, status = resp.status, "the answer's body is not well-formed JSON");
+                        (Outcome::BrokenBody, Ok(resp))
+                    }
                     Ok(resp) => {
                         let retry_after =
                             resp.header("retry-after").and_then(|v| parse_retry_after(v, SystemTime::now()));
@@ -206,7 +233,7 @@ impl HttpClient {
                     Err(e @ (Error::Connect { .. } | Error::Body { .. })) => (Outcome::ConnectError, Err(e)),
                     Err(e) => return Err(e),
                 };
-                if let Ok(r) = &result {
+                if let (Ok(r), Outcome::Status { .. }) = (&result, retry_outcome) {
                     if r.is_success() {
                         tracing::Span::current().record("status", r.status).record("attempts", attempt);
                         tracing::debug!(elapsed_ms, "ok");

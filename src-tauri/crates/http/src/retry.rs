@@ -31,6 +31,9 @@ pub enum Outcome {
     /// cannot tell.
     ConnectError,
     Timeout,
+    /// A 2xx answer whose body cannot be used (cut short, not the JSON asked for): the server
+    /// answered, so a non-idempotent request may have been applied.
+    BrokenBody,
     Status {
         status: u16,
         retry_after: Option<Duration>,
@@ -71,7 +74,9 @@ impl RetryPolicy {
             }
             // Nothing was sent (or the connection dropped before a response): safe to retry an
             // idempotent request; a non-idempotent one may have been applied.
-            Outcome::ConnectError if idempotent => Decision::RetryAfter(self.backoff(attempt, unit_random)),
+            Outcome::ConnectError | Outcome::BrokenBody if idempotent => {
+                Decision::RetryAfter(self.backoff(attempt, unit_random))
+            }
             _ => Decision::GiveUp,
         }
     }
@@ -120,6 +125,13 @@ mod tests {
         assert!(matches!(P.decide(1, five, true, 0.5), Decision::RetryAfter(_)));
         assert!(matches!(P.decide(1, Outcome::ConnectError, true, 0.5), Decision::RetryAfter(_)));
         assert!(matches!(P.decide(1, Outcome::Timeout, true, 0.5), Decision::RetryAfter(_)));
+        assert!(matches!(P.decide(1, Outcome::BrokenBody, true, 0.5), Decision::RetryAfter(_)));
+        assert_eq!(
+            P.decide(1, Outcome::BrokenBody, false, 0.5),
+            Decision::GiveUp,
+            "the write was answered, so applied"
+        );
+        assert_eq!(P.decide(5, Outcome::BrokenBody, true, 0.5), Decision::GiveUp, "broken bodies are bounded too");
         assert_eq!(
             P.decide(1, five, false, 0.5),
             Decision::GiveUp,

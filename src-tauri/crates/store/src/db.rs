@@ -1,3 +1,5 @@
+//! The database handle: opening (key check, pragmas, migrations), closing, integrity checks and size.
+
 use crate::{Error, Result, StoreKey};
 use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -50,6 +52,7 @@ impl Store {
     /// An existing file is first opened once with the key and no other pragma, so a wrong key is
     /// reported before anything (journal mode, migrations) could write to it.
     pub async fn open(path: &Path, key: &StoreKey) -> Result<Store> {
+        crypto_init();
         let display = path.display().to_string();
         let exists = path.exists();
         if exists {
@@ -158,6 +161,20 @@ impl Store {
             tables,
         })
     }
+}
+
+/// Initialises the libcrypto SQLCipher links before SQLCipher does, with `OPENSSL_INIT_NO_ATEXIT`
+/// (what `openssl_sys::init` asks for). Left to itself, SQLCipher initialises OpenSSL lazily on a
+/// sqlx worker thread, and OpenSSL then registers `OPENSSL_cleanup` with `atexit`. That cleanup
+/// frees every thread's OpenSSL thread-stop list without the lock an ending thread holds while it
+/// walks its own list (crypto/initthread.c, `init_thread_deregister(NULL, 1)`), so a sqlx worker
+/// thread ending while the process exits (a pool closed or dropped just before `main` returns)
+/// frees the same blocks again: "double free or corruption (fasttop)", SIGABRT after the work
+/// was done. Without the atexit cleanup the OS reclaims that memory; nothing needs flushing.
+/// tests/ci/exit-loop.sh checks that the cleanup never runs.
+fn crypto_init() {
+    #[cfg(not(target_vendor = "apple"))]
+    openssl_sys::init();
 }
 
 fn base_options(path: &Path, key: &StoreKey) -> SqliteConnectOptions {

@@ -284,11 +284,9 @@ impl XeroClient {
     }
 
     fn base_request(&self, method: Method, url: Url, token: &Sensitive<String>) -> Result<Request> {
-        // XML is Xero's default; ask for JSON on every call (xero.md §3).
-        Ok(Request::new(method, url)
-            .bearer(token)?
-            .header("accept", "application/json")?
-            .rate_limited(APP_KEY, self.app_limits()))
+        // XML is Xero's default; ask for JSON on every call (xero.md §3). A 200 that is not JSON
+        // (cut short, a gateway's HTML page) is retried by xp-http like a reset connection.
+        Ok(Request::new(method, url).bearer(token)?.expect_json().rate_limited(APP_KEY, self.app_limits()))
     }
 
     fn tenant_request(&self, method: Method, url: Url, token: &Sensitive<String>, tenant_id: &str) -> Result<Request> {

@@ -49,21 +49,31 @@ async fn two_503s_are_retried_by_xp_http_and_the_call_succeeds() {
 }
 
 #[tokio::test]
-async fn a_truncated_body_is_malformed_and_the_next_call_works() {
+async fn a_truncated_and_a_non_json_200_are_retried_within_the_call() {
     let s = start(MINUTE).await;
-    s.fault("xero:truncated*1");
-    let e = s.xero.fetch_page(&s.token, &s.tenants[0], Resource::Contacts, contacts()).await.unwrap_err();
-    assert!(matches!(&e, Error::Malformed { what } if what.contains("Contacts")), "{e:?}");
-    assert_eq!(e.code(), ErrorCode::Provider);
-    assert_eq!(s.faults_injected(), 1);
+    s.fault("xero:truncated*1,xero:malformed*1");
     let page = s.xero.fetch_page(&s.token, &s.tenants[0], Resource::Contacts, contacts()).await.unwrap();
-    assert_eq!(page.records.len(), 10, "the fault was one-off");
+    assert_eq!(page.records.len(), 10, "an idempotent GET is sent again after an unusable 200");
+    assert_eq!(s.faults_injected(), 2, "both broken answers were served before the good one");
 }
 
 #[tokio::test]
-async fn a_non_json_body_is_malformed_and_the_next_call_works() {
+async fn broken_bodies_that_outlast_the_retries_are_malformed_and_the_next_call_works() {
     let s = start(MINUTE).await;
-    s.fault("xero:malformed*1");
+    // xp-http's default policy makes 5 attempts in all.
+    s.fault("xero:truncated*5");
+    let e = s.xero.fetch_page(&s.token, &s.tenants[0], Resource::Contacts, contacts()).await.unwrap_err();
+    assert!(matches!(&e, Error::Malformed { what } if what.contains("Contacts")), "{e:?}");
+    assert_eq!(e.code(), ErrorCode::Provider);
+    assert_eq!(s.faults_injected(), 5, "bounded: five attempts, then the error");
+    let page = s.xero.fetch_page(&s.token, &s.tenants[0], Resource::Contacts, contacts()).await.unwrap();
+    assert_eq!(page.records.len(), 10, "the faults were used up");
+}
+
+#[tokio::test]
+async fn a_non_json_body_on_every_attempt_is_malformed_without_echoing_it() {
+    let s = start(MINUTE).await;
+    s.fault("xero:malformed*5");
     let e = s.xero.fetch_page(&s.token, &s.tenants[0], Resource::Invoices, contacts()).await.unwrap_err();
     assert!(matches!(e, Error::Malformed { .. }), "{e:?}");
     assert!(!e.to_string().contains("<html>"), "the body itself is not echoed: {e}");
