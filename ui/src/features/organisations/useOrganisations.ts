@@ -2,13 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import type { Organisation } from '../../lib/bindings';
 import { connectXero, disconnectOrganisation, keepOrganisations, listOrganisations } from '../../lib/ipc';
-import { connectionsKey } from '../connections/useConnections';
-import { invoicesKey } from '../invoices/useInvoices';
-
-export const organisationsKey = ['organisations'] as const;
+import { invalidateSyncedData, queryKeys } from '../../lib/queryKeys';
 
 export function useOrganisations() {
-  return useQuery({ queryKey: organisationsKey, queryFn: listOrganisations });
+  return useQuery({ queryKey: queryKeys.organisations, queryFn: listOrganisations });
 }
 
 /** Sign-in in the system browser; pending until Xero redirects back, which can take minutes. */
@@ -22,12 +19,12 @@ export function useKeepOrganisations() {
     mutationFn: ({ connectionId, tenantIds }: { connectionId: string; tenantIds: string[] }) =>
       keepOrganisations(connectionId, tenantIds),
     onSuccess: (kept: Organisation[]) => {
-      queryClient.setQueryData<Organisation[]>(organisationsKey, (current = []) => [
+      queryClient.setQueryData<Organisation[]>(queryKeys.organisations, (current = []) => [
         ...current.filter((o) => !kept.some((k) => k.id === o.id)),
         ...kept,
       ]);
-      void queryClient.invalidateQueries({ queryKey: organisationsKey });
-      void queryClient.invalidateQueries({ queryKey: connectionsKey });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.organisations });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.connections });
     },
   });
 }
@@ -37,10 +34,7 @@ export function useDisconnectOrganisation() {
   return useMutation({
     mutationFn: ({ organisationId, eraseData }: { organisationId: string; eraseData: boolean }) =>
       disconnectOrganisation(organisationId, eraseData),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: organisationsKey });
-      void queryClient.invalidateQueries({ queryKey: connectionsKey });
-      void queryClient.invalidateQueries({ queryKey: invoicesKey });
-    },
+    // Erasing drops the organisation's records; keeping them still changes its status and the connection's.
+    onSuccess: () => invalidateSyncedData(queryClient),
   });
 }
