@@ -1,7 +1,7 @@
-import { BankTransactionFiltersBar } from '../features/bankTransactions/BankTransactionFiltersBar';
-import { BankTransactionTable } from '../features/bankTransactions/BankTransactionTable';
-import { bankTransactionFilterCodec } from '../features/bankTransactions/filters';
-import { useBankTransactionPages } from '../features/bankTransactions/useBankTransactions';
+import { BankTransactionFiltersBar } from '../features/xero/bankTransactions/BankTransactionFiltersBar';
+import { BankTransactionTable } from '../features/xero/bankTransactions/BankTransactionTable';
+import { bankTransactionFilterCodec } from '../features/xero/bankTransactions/filters';
+import { useBankTransactionPages } from '../features/xero/bankTransactions/useBankTransactions';
 import { ListRoute } from '../features/lists/ListRoute';
 import type { BankTransactionRow } from '../lib/bindings';
 

@@ -6,9 +6,9 @@ import { useAppInfo } from '../features/app/useAppInfo';
 import { AvailableProviders } from '../features/connections/AvailableProviders';
 import { ConnectionsTable } from '../features/connections/ConnectionsTable';
 import { useConnections } from '../features/connections/useConnections';
-import { useConnectXero } from '../features/organisations/useOrganisations';
-import { XeroConnectPanel } from '../features/organisations/XeroConnectPanel';
-import { XeroOrganisationsCard } from '../features/organisations/XeroOrganisationsCard';
+import { useConnectXero } from '../features/xero/organisations/useOrganisations';
+import { XeroConnectPanel } from '../features/xero/organisations/XeroConnectPanel';
+import { XeroOrganisationsCard } from '../features/xero/organisations/XeroOrganisationsCard';
 import { useCan } from '../features/session/useSession';
 import { SyncProgressPanel } from '../features/sync/SyncProgressPanel';
 

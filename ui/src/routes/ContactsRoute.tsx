@@ -1,7 +1,7 @@
-import { contactFilterCodec } from '../features/contacts/filters';
-import { ContactFiltersBar } from '../features/contacts/ContactFiltersBar';
-import { ContactTable } from '../features/contacts/ContactTable';
-import { useContactPages } from '../features/contacts/useContacts';
+import { contactFilterCodec } from '../features/xero/contacts/filters';
+import { ContactFiltersBar } from '../features/xero/contacts/ContactFiltersBar';
+import { ContactTable } from '../features/xero/contacts/ContactTable';
+import { useContactPages } from '../features/xero/contacts/useContacts';
 import { ListRoute } from '../features/lists/ListRoute';
 import type { ContactRow } from '../lib/bindings';
 

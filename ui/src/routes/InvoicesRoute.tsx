@@ -1,7 +1,7 @@
-import { invoiceFilterCodec } from '../features/invoices/filters';
-import { InvoiceFiltersBar } from '../features/invoices/InvoiceFiltersBar';
-import { InvoiceTable } from '../features/invoices/InvoiceTable';
-import { useInvoicePages } from '../features/invoices/useInvoices';
+import { invoiceFilterCodec } from '../features/xero/invoices/filters';
+import { InvoiceFiltersBar } from '../features/xero/invoices/InvoiceFiltersBar';
+import { InvoiceTable } from '../features/xero/invoices/InvoiceTable';
+import { useInvoicePages } from '../features/xero/invoices/useInvoices';
 import { ListRoute } from '../features/lists/ListRoute';
 import type { InvoiceRow } from '../lib/bindings';
 

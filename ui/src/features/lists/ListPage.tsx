@@ -8,7 +8,7 @@ import { QueryView } from '../../components/ui/QueryView';
 import { buttonClass } from '../../components/ui/styles';
 import type { Organisation } from '../../lib/bindings';
 import { useOnlineStatus } from '../network/useOnlineStatus';
-import { useOrganisations } from '../organisations/useOrganisations';
+import { useOrganisations } from '../xero/organisations/useOrganisations';
 
 export interface ListPageProps {
   testId: string;
