@@ -5,9 +5,10 @@ import { Fact } from '../components/ui/Fact';
 import { PageHeader } from '../components/ui/PageHeader';
 import { buttonClass, numericCell } from '../components/ui/styles';
 import { td, th } from '../components/ui/tableStyles';
+import { DetailPage } from '../features/lists/DetailPage';
 import { ContactRoleBadges, ContactStatusBadge } from '../features/xero/contacts/ContactBadges';
 import { useContact } from '../features/xero/contacts/useContacts';
-import { DetailPage } from '../features/lists/DetailPage';
+import { xeroSource } from '../features/xero/source';
 import type { ContactDetail } from '../lib/bindings';
 import { formatCount, formatMoney } from '../lib/format';
 
@@ -95,6 +96,7 @@ export default function ContactDetailRoute() {
   const contact = useContact(organisationId, contactId);
   return (
     <DetailPage
+      source={xeroSource}
       testId="page-contact-detail"
       back={{ to: '/contacts', label: 'Contacts' }}
       noun="Contact"

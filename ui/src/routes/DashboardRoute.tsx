@@ -1,6 +1,6 @@
 import { PageHeader } from '../components/ui/PageHeader';
-import { ConnectionsCard } from '../features/connections/ConnectionsCard';
 import { SecretsCard } from '../features/app/SecretsCard';
+import { ConnectionsCard } from '../features/connections/ConnectionsCard';
 import { StoreCard } from '../features/store/StoreCard';
 
 export default function DashboardRoute() {

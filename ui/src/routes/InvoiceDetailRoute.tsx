@@ -5,13 +5,14 @@ import { Fact } from '../components/ui/Fact';
 import { PageHeader } from '../components/ui/PageHeader';
 import { buttonClass, linkClass, numericCell } from '../components/ui/styles';
 import { td, th } from '../components/ui/tableStyles';
-import { InvoiceStatusBadge } from '../features/xero/invoices/InvoiceStatusBadge';
-import { useInvoice } from '../features/xero/invoices/useInvoices';
 import { DetailPage } from '../features/lists/DetailPage';
 import { LineItemsTable } from '../features/lists/LineItemsTable';
-import { openInXero } from '../lib/ipc';
+import { InvoiceStatusBadge } from '../features/xero/invoices/InvoiceStatusBadge';
+import { useInvoice } from '../features/xero/invoices/useInvoices';
+import { xeroSource } from '../features/xero/source';
 import type { InvoiceDetail } from '../lib/bindings';
 import { formatDate, formatMoney } from '../lib/format';
+import { openInXero } from '../lib/ipc';
 
 function Detail({ detail }: { detail: InvoiceDetail }) {
   const { row } = detail;
@@ -113,6 +114,7 @@ export default function InvoiceDetailRoute() {
   const invoice = useInvoice(organisationId, invoiceId);
   return (
     <DetailPage
+      source={xeroSource}
       testId="page-invoice-detail"
       back={{ to: '/invoices', label: 'Invoices' }}
       noun="Invoice"
