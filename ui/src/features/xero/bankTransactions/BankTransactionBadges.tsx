@@ -1,15 +1,8 @@
 import { Badge } from '../../../components/ui/Badge';
-import { BANK_TRANSACTION_STATUS as STATUS } from './status';
+import { bankTransactionStatus } from './status';
 
 /** Xero's bank-transaction status; unknown values from a newer API are shown as sent. */
-export function BankTransactionStatusBadge({ status }: { status: string }) {
-  const known = STATUS[status];
-  return (
-    <Badge tone={known?.tone ?? 'neutral'} title={status}>
-      {known?.label ?? status}
-    </Badge>
-  );
-}
+export const BankTransactionStatusBadge = bankTransactionStatus.StatusBadge;
 
 /** ✓ Reconciled, or nothing (the row is not matched to a bank statement line yet). */
 export function ReconciledBadge({ reconciled }: { reconciled: boolean }) {

@@ -1,14 +1,12 @@
-import type { BadgeTone } from '../../../components/ui/Badge';
+import { statusBadge } from '../../../components/ui/statusBadge';
 
-export const BANK_TRANSACTION_STATUS: Record<string, { tone: BadgeTone; label: string }> = {
+export const bankTransactionStatus = statusBadge<string>({
   AUTHORISED: { tone: 'success', label: 'Authorised' },
   DELETED: { tone: 'danger', label: 'Deleted' },
   VOIDED: { tone: 'danger', label: 'Voided' },
-};
+});
 
-export function bankTransactionStatusLabel(status: string): string {
-  return BANK_TRANSACTION_STATUS[status]?.label ?? status;
-}
+export const bankTransactionStatusLabel = bankTransactionStatus.label;
 
 const TYPE_LABEL: Record<string, string> = {
   RECEIVE: 'Received',

@@ -1,16 +1,9 @@
 import { Badge } from '../../../components/ui/Badge';
 import type { ContactRow } from '../../../lib/bindings';
-import { CONTACT_STATUS } from './status';
+import { contactStatus } from './status';
 
 /** Xero's contact status; unknown values from a newer API are shown as sent. */
-export function ContactStatusBadge({ status }: { status: string }) {
-  const known = CONTACT_STATUS[status];
-  return (
-    <Badge tone={known?.tone ?? 'neutral'} title={status}>
-      {known?.label ?? status}
-    </Badge>
-  );
-}
+export const ContactStatusBadge = contactStatus.StatusBadge;
 
 /** "Customer" and/or "Supplier"; a dash when Xero marks neither (no invoices or bills yet). */
 export function ContactRoleBadges({ contact }: { contact: Pick<ContactRow, 'isCustomer' | 'isSupplier'> }) {

@@ -1,11 +1,9 @@
-import type { BadgeTone } from '../../../components/ui/Badge';
+import { statusBadge } from '../../../components/ui/statusBadge';
 
-export const CONTACT_STATUS: Record<string, { tone: BadgeTone; label: string }> = {
+export const contactStatus = statusBadge<string>({
   ACTIVE: { tone: 'success', label: 'Active' },
   ARCHIVED: { tone: 'neutral', label: 'Archived' },
   GDPRREQUEST: { tone: 'warning', label: 'GDPR request' },
-};
+});
 
-export function contactStatusLabel(status: string): string {
-  return CONTACT_STATUS[status]?.label ?? status;
-}
+export const contactStatusLabel = contactStatus.label;
