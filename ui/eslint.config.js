@@ -4,6 +4,21 @@ import reactRefresh from 'eslint-plugin-react-refresh';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const TAURI = {
+  group: ['@tauri-apps/*'],
+  message: 'Only src/lib/ipc may import @tauri-apps/*; use the typed wrappers it exports.',
+};
+const SHARED = 'lists|network|session|sync';
+const LAYERS = 'see the layering rules in src/test/architecture.test.ts, which also checks what these patterns cannot';
+const NO_ROUTE = { regex: '^(\\.\\./)+routes(\\.tsx?)?(/|$)', message: `A feature never imports a route; ${LAYERS}.` };
+/** A feature `depth` folders below src/features imports no other feature but the shared ones. */
+const onlySharedFeatures = (depth) => ({
+  regex: `^(\\.\\./){${depth}}(?!(${SHARED})/)[^./][^/]*/`,
+  message: `A feature imports only components/, lib/, itself and the shared features (${SHARED.replaceAll('|', ', ')}); ${LAYERS}.`,
+});
+// Flat config replaces a rule's options per block, so each block repeats the @tauri-apps ban.
+const restrictImports = (...patterns) => ['error', { patterns: [TAURI, ...patterns] }];
+
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'src/lib/bindings'] },
   {
@@ -20,18 +35,27 @@ export default tseslint.config(
       'react-refresh/only-export-components': ['warn', { allowConstantExport: true }],
       '@typescript-eslint/consistent-type-imports': 'error',
       // Arrows point down: components talk to Rust only through the typed wrappers in src/lib/ipc.
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@tauri-apps/*'],
-              message: 'Only src/lib/ipc may import @tauri-apps/*; use the typed wrappers it exports.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': restrictImports(),
     },
+  },
+  {
+    files: ['src/components/**', 'src/lib/**'],
+    rules: {
+      'no-restricted-imports': restrictImports({
+        regex: '^(\\.\\./)+(features|routes)(/|\\.tsx?$|$)',
+        message: `components/ and lib/ are the bottom layer: they import no feature or route; ${LAYERS}.`,
+      }),
+    },
+  },
+  {
+    files: ['src/features/*/*.{ts,tsx}'],
+    // shell is the frame: it composes features.
+    ignores: ['src/features/shell/**'],
+    rules: { 'no-restricted-imports': restrictImports(onlySharedFeatures(1), NO_ROUTE) },
+  },
+  {
+    files: ['src/features/*/*/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': restrictImports(onlySharedFeatures(2), NO_ROUTE) },
   },
   {
     files: ['src/lib/ipc/**'],

@@ -1,8 +1,8 @@
 import { Navigate, type RouteObject } from 'react-router-dom';
 
 import { RequireSession } from './features/session/RequireSession';
-import { SessionRoot } from './features/session/SessionRoot';
 import { AppFrame } from './features/shell/AppFrame';
+import { SessionRoot } from './features/shell/SessionRoot';
 import BankTransactionDetailRoute from './routes/BankTransactionDetailRoute';
 import BankTransactionsRoute from './routes/BankTransactionsRoute';
 import ConnectionsRoute from './routes/ConnectionsRoute';

@@ -2,6 +2,7 @@ import { MutationCache, QueryCache, QueryClient, type QueryKey } from '@tanstack
 
 import type { ErrorCode, IpcError } from './bindings';
 import { isIpcError } from './ipc';
+import { queryKeys } from './queryKeys';
 
 declare module '@tanstack/react-query' {
   interface Register {
@@ -10,8 +11,8 @@ declare module '@tanstack/react-query' {
   }
 }
 
-/** The `session_status` query. Kept here because every failing query or mutation may need to refresh it. */
-export const sessionKey = ['session'] as const;
+// Every failing query or mutation may need to refresh the session.
+const sessionKey = queryKeys.session;
 
 /** Rust answers these when the session is over (nobody signed in, grace expired) or locked. */
 const SESSION_ENDED: ReadonlySet<ErrorCode> = new Set(['sign_in_required', 'locked']);

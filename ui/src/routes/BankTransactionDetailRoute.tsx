@@ -4,11 +4,12 @@ import { Card } from '../components/ui/Card';
 import { Fact } from '../components/ui/Fact';
 import { PageHeader } from '../components/ui/PageHeader';
 import { linkClass } from '../components/ui/styles';
-import { BankTransactionStatusBadge } from '../features/bankTransactions/BankTransactionBadges';
-import { bankTransactionTypeLabel } from '../features/bankTransactions/status';
-import { useBankTransaction } from '../features/bankTransactions/useBankTransactions';
 import { DetailPage } from '../features/lists/DetailPage';
 import { LineItemsTable } from '../features/lists/LineItemsTable';
+import { BankTransactionStatusBadge } from '../features/xero/bankTransactions/BankTransactionBadges';
+import { bankTransactionTypeLabel } from '../features/xero/bankTransactions/status';
+import { useBankTransaction } from '../features/xero/bankTransactions/useBankTransactions';
+import { xeroSource } from '../features/xero/source';
 import type { BankTransactionDetail } from '../lib/bindings';
 import { formatDate, formatMoney } from '../lib/format';
 
@@ -66,6 +67,7 @@ export default function BankTransactionDetailRoute() {
   const transaction = useBankTransaction(organisationId, bankTransactionId);
   return (
     <DetailPage
+      source={xeroSource}
       testId="page-bank-transaction-detail"
       back={{ to: '/bank-transactions', label: 'Bank transactions' }}
       noun="Bank transaction"

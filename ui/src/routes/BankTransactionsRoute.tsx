@@ -1,8 +1,9 @@
-import { BankTransactionFiltersBar } from '../features/bankTransactions/BankTransactionFiltersBar';
-import { BankTransactionTable } from '../features/bankTransactions/BankTransactionTable';
-import { bankTransactionFilterCodec } from '../features/bankTransactions/filters';
-import { useBankTransactionPages } from '../features/bankTransactions/useBankTransactions';
 import { ListRoute } from '../features/lists/ListRoute';
+import { BankTransactionFiltersBar } from '../features/xero/bankTransactions/BankTransactionFiltersBar';
+import { BankTransactionTable } from '../features/xero/bankTransactions/BankTransactionTable';
+import { bankTransactionFilterCodec } from '../features/xero/bankTransactions/filters';
+import { useBankTransactionPages } from '../features/xero/bankTransactions/useBankTransactions';
+import { xeroSource } from '../features/xero/source';
 import type { BankTransactionRow } from '../lib/bindings';
 
 const bankTransactionPath = (row: BankTransactionRow) =>
@@ -12,6 +13,7 @@ export default function BankTransactionsRoute() {
   return (
     <ListRoute
       page={{
+        source: xeroSource,
         testId: 'page-bank-transactions',
         title: 'Bank transactions',
         description: 'Money received and spent through the bank accounts of every connected Xero organisation.',

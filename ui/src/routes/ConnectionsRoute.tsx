@@ -5,18 +5,25 @@ import { QueryView } from '../components/ui/QueryView';
 import { useAppInfo } from '../features/app/useAppInfo';
 import { AvailableProviders } from '../features/connections/AvailableProviders';
 import { ConnectionsTable } from '../features/connections/ConnectionsTable';
+import { providerRegistry } from '../features/connections/providers';
 import { useConnections } from '../features/connections/useConnections';
-import { useConnectXero } from '../features/organisations/useOrganisations';
-import { XeroConnectPanel } from '../features/organisations/XeroConnectPanel';
-import { XeroOrganisationsCard } from '../features/organisations/XeroOrganisationsCard';
 import { useCan } from '../features/session/useSession';
 import { SyncProgressPanel } from '../features/sync/SyncProgressPanel';
+import { useConnectXero } from '../features/xero/organisations/useOrganisations';
+import { XeroConnectPanel } from '../features/xero/organisations/XeroConnectPanel';
+import { XeroOrganisationsCard } from '../features/xero/organisations/XeroOrganisationsCard';
+import type { Provider } from '../lib/bindings';
 
 export default function ConnectionsRoute() {
   const connections = useConnections();
   const info = useAppInfo();
   const connect = useConnectXero();
   const canManage = useCan('manage_connections');
+  // One entry per provider whose integration exists; the others show a disabled placeholder.
+  const providers = providerRegistry({ xero: { connecting: connect.isPending } });
+  const onConnect = (provider: Provider) => {
+    if (provider === 'xero') connect.mutate();
+  };
   return (
     <div data-testid="page-connections" className="space-y-6">
       <PageHeader title="Connections" description="The providers this installation reads from and writes to." />
@@ -48,9 +55,9 @@ export default function ConnectionsRoute() {
             <AvailableProviders
               endpoints={data.endpoints}
               connections={connections.data ?? []}
+              providers={providers}
               canConnect={canManage}
-              onConnectXero={() => connect.mutate()}
-              connectingXero={connect.isPending}
+              onConnect={onConnect}
             />
           )}
         </QueryView>

@@ -3,17 +3,25 @@ import { Link, useParams } from 'react-router-dom';
 import { Card } from '../components/ui/Card';
 import { Fact } from '../components/ui/Fact';
 import { PageHeader } from '../components/ui/PageHeader';
-import { buttonClass, numericCell } from '../components/ui/styles';
-import { td, th } from '../components/ui/tableStyles';
-import { ContactRoleBadges, ContactStatusBadge } from '../features/contacts/ContactBadges';
-import { useContact } from '../features/contacts/useContacts';
+import { buttonClass } from '../components/ui/styles';
 import { DetailPage } from '../features/lists/DetailPage';
+import { DetailTable, type DetailColumn } from '../features/lists/DetailTable';
+import { ContactRoleBadges, ContactStatusBadge } from '../features/xero/contacts/ContactBadges';
+import { useContact } from '../features/xero/contacts/useContacts';
+import { xeroSource } from '../features/xero/source';
 import type { ContactDetail } from '../lib/bindings';
 import { formatCount, formatMoney } from '../lib/format';
 
 /** ACCREC: sales invoices not yet paid, the contact owes you; ACCPAY: bills not yet paid, you owe them. */
 const direction = (invoiceType: string) =>
   invoiceType === 'ACCREC' ? 'Owes you' : invoiceType === 'ACCPAY' ? 'You owe' : invoiceType;
+
+const OUTSTANDING: Array<DetailColumn<ContactDetail['outstanding'][number]>> = [
+  { header: 'Direction', className: 'font-medium', cell: (o) => direction(o.invoiceType) },
+  { header: 'Currency', cell: (o) => o.currency },
+  { header: 'Invoices', numeric: true, cell: (o) => formatCount(o.invoices) },
+  { header: 'Amount', numeric: true, cell: (o) => formatMoney(o.amount, o.currency) },
+];
 
 function Detail({ detail }: { detail: ContactDetail }) {
   const { row } = detail;
@@ -56,34 +64,15 @@ function Detail({ detail }: { detail: ContactDetail }) {
           </dl>
         </Card>
         <Card title="Outstanding">
-          {detail.outstanding.length === 0 ? (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="outstanding">
-              Nothing outstanding.
-            </p>
-          ) : (
-            <div className="-mx-5 -my-4 overflow-x-auto">
-              <table className="w-full" aria-label="Outstanding" data-testid="outstanding">
-                <thead className="border-b border-zinc-200 dark:border-zinc-800">
-                  <tr>
-                    <th scope="col" className={`${th} pl-5`}>Direction</th>
-                    <th scope="col" className={th}>Currency</th>
-                    <th scope="col" className={`${th} text-right`}>Invoices</th>
-                    <th scope="col" className={`${th} pr-5 text-right`}>Amount</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                  {detail.outstanding.map((o) => (
-                    <tr key={`${o.invoiceType}/${o.currency}`} data-testid={`outstanding-${o.invoiceType}-${o.currency}`}>
-                      <td className={`${td} pl-5 font-medium`}>{direction(o.invoiceType)}</td>
-                      <td className={td}>{o.currency}</td>
-                      <td className={`${td} ${numericCell}`}>{formatCount(o.invoices)}</td>
-                      <td className={`${td} ${numericCell} pr-5`}>{formatMoney(o.amount, o.currency)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DetailTable
+            label="Outstanding"
+            testId="outstanding"
+            rows={detail.outstanding}
+            columns={OUTSTANDING}
+            rowKey={(o) => `${o.invoiceType}/${o.currency}`}
+            rowTestId={(o) => `outstanding-${o.invoiceType}-${o.currency}`}
+            emptyText="Nothing outstanding."
+          />
         </Card>
       </div>
     </>
@@ -95,6 +84,7 @@ export default function ContactDetailRoute() {
   const contact = useContact(organisationId, contactId);
   return (
     <DetailPage
+      source={xeroSource}
       testId="page-contact-detail"
       back={{ to: '/contacts', label: 'Contacts' }}
       noun="Contact"

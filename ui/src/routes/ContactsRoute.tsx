@@ -1,8 +1,9 @@
-import { contactFilterCodec } from '../features/contacts/filters';
-import { ContactFiltersBar } from '../features/contacts/ContactFiltersBar';
-import { ContactTable } from '../features/contacts/ContactTable';
-import { useContactPages } from '../features/contacts/useContacts';
 import { ListRoute } from '../features/lists/ListRoute';
+import { ContactFiltersBar } from '../features/xero/contacts/ContactFiltersBar';
+import { ContactTable } from '../features/xero/contacts/ContactTable';
+import { contactFilterCodec } from '../features/xero/contacts/filters';
+import { useContactPages } from '../features/xero/contacts/useContacts';
+import { xeroSource } from '../features/xero/source';
 import type { ContactRow } from '../lib/bindings';
 
 const contactPath = (row: ContactRow) =>
@@ -12,6 +13,7 @@ export default function ContactsRoute() {
   return (
     <ListRoute
       page={{
+        source: xeroSource,
         testId: 'page-contacts',
         title: 'Contacts',
         description: 'Customers and suppliers of every connected Xero organisation.',

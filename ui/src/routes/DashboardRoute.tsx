@@ -1,7 +1,7 @@
 import { PageHeader } from '../components/ui/PageHeader';
-import { ConnectionsCard } from '../features/dashboard/ConnectionsCard';
-import { SecretsCard } from '../features/dashboard/SecretsCard';
-import { StoreCard } from '../features/dashboard/StoreCard';
+import { SecretsCard } from '../features/app/SecretsCard';
+import { ConnectionsCard } from '../features/connections/ConnectionsCard';
+import { StoreCard } from '../features/store/StoreCard';
 
 export default function DashboardRoute() {
   return (

@@ -3,15 +3,16 @@ import { Link, useParams } from 'react-router-dom';
 import { Card } from '../components/ui/Card';
 import { Fact } from '../components/ui/Fact';
 import { PageHeader } from '../components/ui/PageHeader';
-import { buttonClass, linkClass, numericCell } from '../components/ui/styles';
-import { td, th } from '../components/ui/tableStyles';
-import { InvoiceStatusBadge } from '../features/invoices/InvoiceStatusBadge';
-import { useInvoice } from '../features/invoices/useInvoices';
+import { buttonClass, linkClass } from '../components/ui/styles';
 import { DetailPage } from '../features/lists/DetailPage';
+import { DetailTable } from '../features/lists/DetailTable';
 import { LineItemsTable } from '../features/lists/LineItemsTable';
-import { openInXero } from '../lib/ipc';
+import { InvoiceStatusBadge } from '../features/xero/invoices/InvoiceStatusBadge';
+import { useInvoice } from '../features/xero/invoices/useInvoices';
+import { xeroSource } from '../features/xero/source';
 import type { InvoiceDetail } from '../lib/bindings';
 import { formatDate, formatMoney } from '../lib/format';
+import { openInXero } from '../lib/ipc';
 
 function Detail({ detail }: { detail: InvoiceDetail }) {
   const { row } = detail;
@@ -74,34 +75,19 @@ function Detail({ detail }: { detail: InvoiceDetail }) {
           <LineItemsTable lines={detail.lineItems} currency={row.currency} emptyText="This invoice has no line items." />
         </Card>
         <Card title="Payments">
-          {detail.payments.length === 0 ? (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="payments">
-              No payments recorded.
-            </p>
-          ) : (
-            <div className="-mx-5 -my-4 overflow-x-auto">
-              <table className="w-full" aria-label="Payments" data-testid="payments">
-                <thead className="border-b border-zinc-200 dark:border-zinc-800">
-                  <tr>
-                    <th scope="col" className={`${th} pl-5`}>Date</th>
-                    <th scope="col" className={th}>Reference</th>
-                    <th scope="col" className={th}>Status</th>
-                    <th scope="col" className={`${th} pr-5 text-right`}>Amount</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                  {detail.payments.map((p) => (
-                    <tr key={p.paymentId}>
-                      <td className={`${td} pl-5 whitespace-nowrap`}>{formatDate(p.date)}</td>
-                      <td className={td}>{p.reference ?? '—'}</td>
-                      <td className={`${td} text-xs`}>{p.status}</td>
-                      <td className={`${td} ${numericCell} pr-5`}>{money(p.amount)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DetailTable
+            label="Payments"
+            testId="payments"
+            rows={detail.payments}
+            columns={[
+              { header: 'Date', className: 'whitespace-nowrap', cell: (p) => formatDate(p.date) },
+              { header: 'Reference', cell: (p) => p.reference ?? '—' },
+              { header: 'Status', className: 'text-xs', cell: (p) => p.status },
+              { header: 'Amount', numeric: true, cell: (p) => money(p.amount) },
+            ]}
+            rowKey={(p) => p.paymentId}
+            emptyText="No payments recorded."
+          />
         </Card>
       </div>
     </>
@@ -113,6 +99,7 @@ export default function InvoiceDetailRoute() {
   const invoice = useInvoice(organisationId, invoiceId);
   return (
     <DetailPage
+      source={xeroSource}
       testId="page-invoice-detail"
       back={{ to: '/invoices', label: 'Invoices' }}
       noun="Invoice"

@@ -1,8 +1,9 @@
-import { invoiceFilterCodec } from '../features/invoices/filters';
-import { InvoiceFiltersBar } from '../features/invoices/InvoiceFiltersBar';
-import { InvoiceTable } from '../features/invoices/InvoiceTable';
-import { useInvoicePages } from '../features/invoices/useInvoices';
 import { ListRoute } from '../features/lists/ListRoute';
+import { invoiceFilterCodec } from '../features/xero/invoices/filters';
+import { InvoiceFiltersBar } from '../features/xero/invoices/InvoiceFiltersBar';
+import { InvoiceTable } from '../features/xero/invoices/InvoiceTable';
+import { useInvoicePages } from '../features/xero/invoices/useInvoices';
+import { xeroSource } from '../features/xero/source';
 import type { InvoiceRow } from '../lib/bindings';
 
 const invoicePath = (row: InvoiceRow) =>
@@ -12,6 +13,7 @@ export default function InvoicesRoute() {
   return (
     <ListRoute
       page={{
+        source: xeroSource,
         testId: 'page-invoices',
         title: 'Invoices',
         description: 'Sales invoices and bills of every connected Xero organisation.',

@@ -3,11 +3,11 @@ import { Link } from 'react-router-dom';
 import { Loading } from '../components/ui/Loading';
 import { PageHeader } from '../components/ui/PageHeader';
 import { buttonClass } from '../components/ui/styles';
-import type { SessionStatus } from '../lib/bindings';
 import { RoleBadge } from '../features/session/RoleBadge';
 import { RoleGuide } from '../features/session/RoleGuide';
 import { SignOutButton } from '../features/session/SessionControls';
 import { useCan, useSession } from '../features/session/useSession';
+import type { SessionStatus } from '../lib/bindings';
 
 function SignedInAs({ status }: { status: SessionStatus }) {
   const user = status.user;

@@ -26,7 +26,10 @@ beforeEach(() => {
   document.documentElement.className = '';
 });
 
-afterEach(() => {
+afterEach(async () => {
   cleanup();
+  // A listener whose component unmounted while it was still subscribing unsubscribes as soon as the subscription
+  // resolves; let that happen while the fake event bus still exists, or it throws into the next test.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   resetFakeBackend();
 });

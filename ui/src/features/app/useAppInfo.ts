@@ -1,9 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 
 import { appInfo } from '../../lib/ipc';
-
-export const appInfoKey = ['app-info'] as const;
+import { queryKeys } from '../../lib/queryKeys';
 
 export function useAppInfo() {
-  return useQuery({ queryKey: appInfoKey, queryFn: appInfo, staleTime: Infinity });
+  return useQuery({ queryKey: queryKeys.appInfo, queryFn: appInfo, staleTime: Infinity });
 }

@@ -2,36 +2,36 @@ import { useId } from 'react';
 
 import { Badge } from '../../components/ui/Badge';
 import { buttonClass } from '../../components/ui/styles';
-import type { ConnectionSummary, ProviderEndpoint } from '../../lib/bindings';
-import { PROVIDER_ORDER, PROVIDERS } from './providers';
+import type { ConnectionSummary, Provider, ProviderEndpoint } from '../../lib/bindings';
+import type { ProviderEntry } from './providers';
 
 interface AvailableProvidersProps {
   endpoints: ProviderEndpoint[];
   connections: ConnectionSummary[];
-  /** Starts the Xero sign-in; the only provider that can be connected so far. */
-  onConnectXero: () => void;
-  connectingXero: boolean;
+  /** Every provider in display order; those with a connector get a working Connect button. */
+  providers: ProviderEntry[];
+  /** Starts the sign-in of a provider that has a connector. */
+  onConnect: (provider: Provider) => void;
   /** The signed-in role may connect providers (manage_connections); without it no connect button shows. */
   canConnect: boolean;
 }
 
-export function AvailableProviders({
-  endpoints,
-  connections,
-  onConnectXero,
-  connectingXero,
-  canConnect,
-}: AvailableProvidersProps) {
+/** "A and B" / "A, B and C": the providers that can be connected, in the note above the list. */
+function listOf(labels: string[]): string {
+  return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
+}
+
+export function AvailableProviders({ endpoints, connections, providers, onConnect, canConnect }: AvailableProvidersProps) {
   const noteId = useId();
+  const connectable = listOf(providers.filter((p) => p.connector).map((p) => p.label));
   return (
     <div>
       <p id={noteId} className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
-        Xero can be connected now; the other providers arrive with their integrations in a later release. The
-        addresses below are the base URLs this installation is configured to use.
+        {connectable ? `${connectable} can be connected now; the` : 'The'} other providers arrive with their
+        integrations in a later release. The addresses below are the base URLs this installation is configured to use.
       </p>
       <ul className="grid gap-3 sm:grid-cols-2" aria-label="Available providers">
-        {PROVIDER_ORDER.map((provider) => {
-          const meta = PROVIDERS[provider];
+        {providers.map(({ provider, label, description, connector }) => {
           const baseUrl = endpoints.find((e) => e.provider === provider)?.baseUrl;
           const count = connections.filter((c) => c.provider === provider).length;
           return (
@@ -41,28 +41,28 @@ export function AvailableProviders({
               className="flex flex-col gap-2 rounded-md border border-zinc-200 p-4 dark:border-zinc-800"
             >
               <div className="flex items-center justify-between gap-2">
-                <span className="font-medium text-zinc-900 dark:text-zinc-100">{meta.label}</span>
+                <span className="font-medium text-zinc-900 dark:text-zinc-100">{label}</span>
                 {count > 0 ? (
                   <Badge tone="success">{count === 1 ? 'Connected' : `${count} connections`}</Badge>
                 ) : (
                   <Badge>Not connected</Badge>
                 )}
               </div>
-              <p className="text-sm text-zinc-600 dark:text-zinc-400">{meta.description}</p>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">{description}</p>
               <p className="truncate font-mono text-xs text-zinc-500 dark:text-zinc-400" title={baseUrl}>
                 {baseUrl ?? 'No base URL configured'}
               </p>
               {canConnect ? (
                 <div>
-                  {provider === 'xero' ? (
+                  {connector ? (
                     <button
                       type="button"
-                      data-testid="connect-xero"
-                      disabled={connectingXero}
-                      onClick={onConnectXero}
+                      data-testid={`connect-${provider}`}
+                      disabled={connector.connecting}
+                      onClick={() => onConnect(provider)}
                       className={buttonClass('primary', 'mt-1 py-1.5 text-xs')}
                     >
-                      {connectingXero ? 'Waiting for Xero…' : `Connect ${meta.label}`}
+                      {connector.connecting ? `Waiting for ${label}…` : `Connect ${label}`}
                     </button>
                   ) : (
                     <button
@@ -72,7 +72,7 @@ export function AvailableProviders({
                       title="Connecting arrives with this provider's integration"
                       className={buttonClass('secondary', 'mt-1 py-1.5 text-xs')}
                     >
-                      Connect {meta.label}
+                      Connect {label}
                     </button>
                   )}
                 </div>

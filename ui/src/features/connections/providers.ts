@@ -17,6 +17,23 @@ export const PROVIDERS: Record<Provider, ProviderMeta> = {
 
 export const PROVIDER_ORDER = Object.keys(PROVIDERS) as Provider[];
 
+/** A provider whose integration exists in this build, so it can be connected. */
+export interface Connector {
+  /** Its sign-in is under way (the browser is open); the button waits. */
+  connecting: boolean;
+}
+
+/** One provider as the Connections page offers it: what it is and, once its integration exists, its connector. */
+export interface ProviderEntry extends ProviderMeta {
+  provider: Provider;
+  connector: Connector | null;
+}
+
+/** Every provider in display order; `connectors` names the ones this build can connect. */
+export function providerRegistry(connectors: Partial<Record<Provider, Connector>>): ProviderEntry[] {
+  return PROVIDER_ORDER.map((provider) => ({ provider, ...PROVIDERS[provider], connector: connectors[provider] ?? null }));
+}
+
 export function providerLabel(provider: Provider): string {
   return PROVIDERS[provider].label;
 }

@@ -1,9 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 
 import { listConnections } from '../../lib/ipc';
-
-export const connectionsKey = ['connections'] as const;
+import { queryKeys } from '../../lib/queryKeys';
 
 export function useConnections() {
-  return useQuery({ queryKey: connectionsKey, queryFn: listConnections });
+  return useQuery({ queryKey: queryKeys.connections, queryFn: listConnections });
 }

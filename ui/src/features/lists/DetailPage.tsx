@@ -8,9 +8,12 @@ import { Loading } from '../../components/ui/Loading';
 import { PageHeader } from '../../components/ui/PageHeader';
 import { buttonClass } from '../../components/ui/styles';
 import type { IpcError } from '../../lib/bindings';
+import type { RecordSource } from './source';
 
 interface DetailPageProps<T> {
   testId: string;
+  /** Whose record this is: the not-found message names the provider. */
+  source: Pick<RecordSource, 'name'>;
   /** The list this record belongs to, e.g. { to: '/invoices', label: 'Invoices' }. */
   back: { to: string; label: string };
   /** What one record is called, e.g. "Invoice". */
@@ -22,7 +25,7 @@ interface DetailPageProps<T> {
 }
 
 /** Breadcrumb back to the list plus the loading, not-found, error and loaded states of one record. */
-export function DetailPage<T>({ testId, back, noun, id, query, children }: DetailPageProps<T>) {
+export function DetailPage<T>({ testId, source, back, noun, id, query, children }: DetailPageProps<T>) {
   const lower = noun.toLowerCase();
   return (
     <div data-testid={testId}>
@@ -48,8 +51,8 @@ export function DetailPage<T>({ testId, back, noun, id, query, children }: Detai
                 </Link>
               }
             >
-              It may have been deleted in Xero, or its organisation was disconnected and its data erased. The link may
-              also be wrong.
+              It may have been deleted in {source.name}, or its organisation was disconnected and its data erased. The
+              link may also be wrong.
             </EmptyState>
           </>
         ) : (

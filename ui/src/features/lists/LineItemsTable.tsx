@@ -1,40 +1,27 @@
-import { numericCell } from '../../components/ui/styles';
-import { td, th } from '../../components/ui/tableStyles';
 import type { LineItemRow } from '../../lib/bindings';
 import { formatMoney } from '../../lib/format';
+import { DetailTable, type DetailColumn } from './DetailTable';
+
+const columns = (currency: string): Array<DetailColumn<LineItemRow>> => [
+  { header: 'Description', cell: (line) => line.description || '—' },
+  { header: 'Quantity', numeric: true, cell: (line) => line.quantity },
+  { header: 'Unit price', numeric: true, cell: (line) => formatMoney(line.unitAmount, currency) },
+  { header: 'Account', className: 'font-mono text-xs', cell: (line) => line.accountCode ?? '—' },
+  { header: 'Tax', className: 'font-mono text-xs', cell: (line) => line.taxType ?? '—' },
+  { header: 'Tax amount', numeric: true, cell: (line) => formatMoney(line.taxAmount, currency) },
+  { header: 'Amount', numeric: true, cell: (line) => formatMoney(line.lineAmount, currency) },
+];
 
 /** Line items of an invoice or bank transaction, amounts in the record's currency. */
 export function LineItemsTable({ lines, currency, emptyText }: { lines: LineItemRow[]; currency: string; emptyText: string }) {
-  const money = (amount: string) => formatMoney(amount, currency);
-  if (lines.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">{emptyText}</p>;
   return (
-    <div className="-mx-5 -my-4 overflow-x-auto">
-      <table className="w-full" aria-label="Line items" data-testid="line-items">
-        <thead className="border-b border-zinc-200 dark:border-zinc-800">
-          <tr>
-            <th scope="col" className={`${th} pl-5`}>Description</th>
-            <th scope="col" className={`${th} text-right`}>Quantity</th>
-            <th scope="col" className={`${th} text-right`}>Unit price</th>
-            <th scope="col" className={th}>Account</th>
-            <th scope="col" className={th}>Tax</th>
-            <th scope="col" className={`${th} text-right`}>Tax amount</th>
-            <th scope="col" className={`${th} pr-5 text-right`}>Amount</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-          {lines.map((line, i) => (
-            <tr key={i}>
-              <td className={`${td} pl-5`}>{line.description || '—'}</td>
-              <td className={`${td} ${numericCell}`}>{line.quantity}</td>
-              <td className={`${td} ${numericCell}`}>{money(line.unitAmount)}</td>
-              <td className={`${td} font-mono text-xs`}>{line.accountCode ?? '—'}</td>
-              <td className={`${td} font-mono text-xs`}>{line.taxType ?? '—'}</td>
-              <td className={`${td} ${numericCell}`}>{money(line.taxAmount)}</td>
-              <td className={`${td} ${numericCell} pr-5`}>{money(line.lineAmount)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DetailTable
+      label="Line items"
+      testId="line-items"
+      rows={lines}
+      columns={columns(currency)}
+      rowKey={(_, i) => String(i)}
+      emptyText={emptyText}
+    />
   );
 }

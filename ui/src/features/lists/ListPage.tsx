@@ -8,10 +8,12 @@ import { QueryView } from '../../components/ui/QueryView';
 import { buttonClass } from '../../components/ui/styles';
 import type { Organisation } from '../../lib/bindings';
 import { useOnlineStatus } from '../network/useOnlineStatus';
-import { useOrganisations } from '../organisations/useOrganisations';
+import type { RecordSource } from './source';
 
 export interface ListPageProps {
   testId: string;
+  /** Whose records these are: names the provider to connect and reads its organisations. */
+  source: RecordSource;
   title: string;
   description: string;
   /** Test id of the offline note, e.g. "invoices-offline". */
@@ -22,8 +24,9 @@ export interface ListPageProps {
   children: (organisations: Organisation[]) => ReactNode;
 }
 
-/** The frame of a list of synced Xero records: header, offline note, and "connect Xero first" when nothing is. */
-export function ListPage({ testId, title, description, offlineTestId, noOrganisationsHint, children }: ListPageProps) {
+/** The frame of a list of one provider's synced records: header, offline note, and "connect it first" when nothing is. */
+export function ListPage({ testId, source, title, description, offlineTestId, noOrganisationsHint, children }: ListPageProps) {
+  const { useOrganisations } = source;
   const organisations = useOrganisations();
   const online = useOnlineStatus();
   return (
@@ -42,7 +45,7 @@ export function ListPage({ testId, title, description, offlineTestId, noOrganisa
         {(list) =>
           list.length === 0 ? (
             <EmptyState
-              title="Connect Xero on the Connections page"
+              title={`Connect ${source.name} on the Connections page`}
               action={
                 <Link to="/connections" className={buttonClass('primary')}>
                   Go to Connections

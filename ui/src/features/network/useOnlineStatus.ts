@@ -4,6 +4,7 @@ import { useCallback, useSyncExternalStore } from 'react';
 import type { Connectivity } from '../../lib/bindings';
 import { connectivity, onConnectivityChanged } from '../../lib/ipc';
 import { useIpcListener } from '../../lib/useIpcListener';
+import { queryKeys } from '../../lib/queryKeys';
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('online', onChange);
@@ -14,15 +15,13 @@ function subscribe(onChange: () => void): () => void {
   };
 }
 
-export const connectivityKey = ['connectivity'] as const;
-
 /** Rust's view: whether the providers answered the app's last requests (null before the first). */
 export function useConnectivity(): Connectivity | undefined {
   const queryClient = useQueryClient();
   useIpcListener(
-    useCallback(() => onConnectivityChanged((c) => queryClient.setQueryData(connectivityKey, c)), [queryClient]),
+    useCallback(() => onConnectivityChanged((c) => queryClient.setQueryData(queryKeys.connectivity, c)), [queryClient]),
   );
-  return useQuery({ queryKey: connectivityKey, queryFn: connectivity, refetchInterval: 30_000, retry: false }).data;
+  return useQuery({ queryKey: queryKeys.connectivity, queryFn: connectivity, refetchInterval: 30_000, retry: false }).data;
 }
 
 /**

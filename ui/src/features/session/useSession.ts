@@ -10,7 +10,7 @@ import {
   signOut,
   updateSessionSettings,
 } from '../../lib/ipc';
-import { sessionKey } from '../../lib/queryClient';
+import { queryKeys } from '../../lib/queryKeys';
 
 /** How often the session is re-read, so an idle lock or grace expiry decided by Rust shows without an event. */
 export const SESSION_POLL_MS = 30_000;
@@ -18,7 +18,7 @@ export const SESSION_POLL_MS = 30_000;
 /** Rust's view of who is signed in and what they may do; `session-changed` events keep it current in between. */
 export function useSession() {
   return useQuery({
-    queryKey: sessionKey,
+    queryKey: queryKeys.session,
     queryFn: sessionStatus,
     refetchInterval: SESSION_POLL_MS,
     // Coming back to the window after a break is when an idle lock most likely happened.
@@ -36,7 +36,7 @@ function useSessionCommand<TArgs = void>(command: (args: TArgs) => Promise<Sessi
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: command,
-    onSuccess: (status) => queryClient.setQueryData(sessionKey, status),
+    onSuccess: (status) => queryClient.setQueryData(queryKeys.session, status),
   });
 }
 

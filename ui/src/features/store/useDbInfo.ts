@@ -1,9 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 
 import { dbInfo } from '../../lib/ipc';
-
-export const dbInfoKey = ['db-info'] as const;
+import { queryKeys } from '../../lib/queryKeys';
 
 export function useDbInfo() {
-  return useQuery({ queryKey: dbInfoKey, queryFn: dbInfo });
+  return useQuery({ queryKey: queryKeys.dbInfo, queryFn: dbInfo });
 }

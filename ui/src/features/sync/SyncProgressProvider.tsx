@@ -2,9 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 
 import { onSyncProgress } from '../../lib/ipc';
+import { invalidateSyncedData } from '../../lib/queryKeys';
 import { useIpcListener } from '../../lib/useIpcListener';
-import { invoicesKey } from '../invoices/useInvoices';
-import { organisationsKey } from '../organisations/useOrganisations';
 import { applyProgress, isActive, isAllDone, SyncProgressContext, type OrganisationSync } from './syncProgress';
 
 /** Collects `sync-progress` events for the whole frame and refreshes cached data when an organisation finishes. */
@@ -21,10 +20,7 @@ export function SyncProgressProvider({ children }: { children: ReactNode }) {
           latest.current = next;
           setOrganisations(next);
           const sync = next.find((s) => s.organisationId === event.organisationId);
-          if (event.state === 'done' && sync && isAllDone(sync)) {
-            void queryClient.invalidateQueries({ queryKey: organisationsKey });
-            void queryClient.invalidateQueries({ queryKey: invoicesKey });
-          }
+          if (event.state === 'done' && sync && isAllDone(sync)) invalidateSyncedData(queryClient);
         }),
       [queryClient],
     ),
