@@ -1,6 +1,7 @@
 //! The shell's commands over real IPC (Tauri's mock runtime: no display, no D-Bus).
 #![allow(clippy::unwrap_used, clippy::new_without_default)] // in tests a panic is the failure report
 
+mod commands;
 mod ipc;
 mod roles;
 mod secrets;
