@@ -1,5 +1,6 @@
 //! Sign-in, lock and sign-out. These work while signed out; everything they change is checked
-//! inside the session service (settings need the owner's `manage_sign_in`).
+//! inside the session service. Changing the settings needs the owner's `manage_sign_in`, which the
+//! command table checks first and the service again (the CLI reaches it without the table).
 
 use super::Access;
 use crate::CmdError;
