@@ -1,35 +1,19 @@
-/// The app's own commands. Listing them here makes Tauri generate an `allow-<command>`
-/// permission for each and deny any command not granted by a capability file.
-const COMMANDS: &[&str] = &[
-    "app_info",
-    "connectivity",
-    "session_status",
-    "sign_in",
-    "cancel_sign_in",
-    "sign_out",
-    "lock_session",
-    "session_activity",
-    "update_session_settings",
-    "db_info",
-    "list_connections",
-    "list_audit_events",
-    "verify_audit_log",
-    "list_organisations",
-    "connect_xero",
-    "keep_organisations",
-    "sync_now",
-    "cancel_sync",
-    "disconnect_organisation",
-    "list_invoices",
-    "get_invoice",
-    "open_in_xero",
-    "list_contacts",
-    "get_contact",
-    "list_bank_transactions",
-    "get_bank_transaction",
-];
+//! Tauri's build step. The app's commands come from the one command table
+//! (`src/commands/table.rs`): tauri-build generates an `allow-<command>` permission for each and
+//! denies any command a capability file does not grant.
+
+/// Reads the table's names; the shell's own `command_table!` reads the same file for the handlers.
+macro_rules! command_table {
+    ($($area:ident :: $name:ident => $need:ident),* $(,)?) => {
+        const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+include!("src/commands/table.rs");
 
 fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/src/commands/table.rs");
+    // What tauri-build was given, so the shell's tests can compare it with the shell's table.
+    println!("cargo:rustc-env=XP_BUILD_COMMANDS={}", COMMANDS.join(","));
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("./src-tauri/capabilities/**/*")

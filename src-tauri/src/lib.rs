@@ -8,6 +8,7 @@ mod error;
 mod state;
 
 pub use args::AppArgs;
+pub use commands::{command, Command, Need, COMMANDS};
 pub use deep_link::{route as route_deep_link, DeepLink};
 pub use error::CmdError;
 pub use state::{AppState, AppStateExt};

@@ -1,22 +1,23 @@
-use crate::{AppStateExt, CmdError};
-use tauri::{AppHandle, Runtime};
-use xp_ipc::{AppInfo, Connectivity, DbInfo, Permission};
+use super::Access;
+use crate::CmdError;
+use tauri::Runtime;
+use xp_ipc::{AppInfo, Connectivity, DbInfo};
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, CmdError> {
-    Ok(app.public_services()?.app_info())
+#[tracing::instrument(skip(access), err)]
+pub async fn app_info<R: Runtime>(access: Access<R>) -> Result<AppInfo, CmdError> {
+    Ok(access.services().await?.app_info())
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn db_info<R: Runtime>(app: AppHandle<R>) -> Result<DbInfo, CmdError> {
-    Ok(app.services(Permission::Read).await?.db_info().await?)
+#[tracing::instrument(skip(access), err)]
+pub async fn db_info<R: Runtime>(access: Access<R>) -> Result<DbInfo, CmdError> {
+    Ok(access.services().await?.db_info().await?)
 }
 
 /// Whether the providers answer; no data, so it works signed out (the login page shows it too).
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn connectivity<R: Runtime>(app: AppHandle<R>) -> Result<Connectivity, CmdError> {
-    Ok(app.public_services()?.connectivity())
+#[tracing::instrument(skip(access), err)]
+pub async fn connectivity<R: Runtime>(access: Access<R>) -> Result<Connectivity, CmdError> {
+    Ok(access.services().await?.connectivity())
 }

@@ -1,9 +1,10 @@
-use crate::{AppStateExt, CmdError};
-use tauri::{AppHandle, Runtime};
-use xp_ipc::{ConnectionSummary, Permission};
+use super::Access;
+use crate::CmdError;
+use tauri::Runtime;
+use xp_ipc::ConnectionSummary;
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn list_connections<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ConnectionSummary>, CmdError> {
-    Ok(app.services(Permission::Read).await?.connections().await?)
+#[tracing::instrument(skip(access), err)]
+pub async fn list_connections<R: Runtime>(access: Access<R>) -> Result<Vec<ConnectionSummary>, CmdError> {
+    Ok(access.services().await?.connections().await?)
 }

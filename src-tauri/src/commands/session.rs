@@ -1,22 +1,25 @@
 //! Sign-in, lock and sign-out. These work while signed out; everything they change is checked
-//! inside the session service (settings need the owner's `manage_sign_in`).
+//! inside the session service. Changing the settings needs the owner's `manage_sign_in`, which the
+//! command table checks first and the service again (the CLI reaches it without the table).
 
-use crate::{AppStateExt, CmdError};
-use tauri::{AppHandle, Runtime};
+use super::Access;
+use crate::CmdError;
+use tauri::Runtime;
 use xp_ipc::{SessionSettings, SessionStatus};
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn session_status<R: Runtime>(app: AppHandle<R>) -> Result<SessionStatus, CmdError> {
-    Ok(app.session()?.status().await?)
+#[tracing::instrument(skip(access), err)]
+pub async fn session_status<R: Runtime>(access: Access<R>) -> Result<SessionStatus, CmdError> {
+    Ok(access.session().await?.status().await?)
 }
 
 /// Opens Okta's sign-in in the system browser; the answer returns through the deep link.
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn sign_in<R: Runtime>(app: AppHandle<R>) -> Result<SessionStatus, CmdError> {
-    Ok(app
-        .session()?
+#[tracing::instrument(skip(access), err)]
+pub async fn sign_in<R: Runtime>(access: Access<R>) -> Result<SessionStatus, CmdError> {
+    Ok(access
+        .session()
+        .await?
         .begin_sign_in(|url| {
             if let Err(e) = webbrowser::open(url.as_str()) {
                 tracing::warn!(error = %e, "could not open the system browser for Okta sign-in");
@@ -26,35 +29,35 @@ pub async fn sign_in<R: Runtime>(app: AppHandle<R>) -> Result<SessionStatus, Cmd
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn cancel_sign_in<R: Runtime>(app: AppHandle<R>) -> Result<SessionStatus, CmdError> {
-    Ok(app.session()?.cancel_sign_in().await?)
+#[tracing::instrument(skip(access), err)]
+pub async fn cancel_sign_in<R: Runtime>(access: Access<R>) -> Result<SessionStatus, CmdError> {
+    Ok(access.session().await?.cancel_sign_in().await?)
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn sign_out<R: Runtime>(app: AppHandle<R>) -> Result<SessionStatus, CmdError> {
-    Ok(app.session()?.sign_out().await?)
+#[tracing::instrument(skip(access), err)]
+pub async fn sign_out<R: Runtime>(access: Access<R>) -> Result<SessionStatus, CmdError> {
+    Ok(access.session().await?.sign_out().await?)
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn lock_session<R: Runtime>(app: AppHandle<R>) -> Result<SessionStatus, CmdError> {
-    Ok(app.session()?.lock().await?)
+#[tracing::instrument(skip(access), err)]
+pub async fn lock_session<R: Runtime>(access: Access<R>) -> Result<SessionStatus, CmdError> {
+    Ok(access.session().await?.lock().await?)
 }
 
 /// The window saw input: restarts the idle-lock clock.
 #[tauri::command]
-pub async fn session_activity<R: Runtime>(app: AppHandle<R>) -> Result<(), CmdError> {
-    app.session()?.activity();
+pub async fn session_activity<R: Runtime>(access: Access<R>) -> Result<(), CmdError> {
+    access.session().await?.activity();
     Ok(())
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
+#[tracing::instrument(skip(access), err)]
 pub async fn update_session_settings<R: Runtime>(
-    app: AppHandle<R>,
+    access: Access<R>,
     settings: SessionSettings,
 ) -> Result<SessionStatus, CmdError> {
-    Ok(app.session()?.update_settings(settings).await?)
+    Ok(access.session().await?.update_settings(settings).await?)
 }

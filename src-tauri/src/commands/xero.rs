@@ -1,24 +1,25 @@
-use crate::{AppStateExt, CmdError};
+use super::Access;
+use crate::CmdError;
 use std::sync::Arc;
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{Emitter, Runtime};
 use xp_ipc::{
     BankTransactionDetail, BankTransactionPage, BankTransactionQuery, ContactDetail, ContactPage, ContactQuery,
-    InvoiceDetail, InvoicePage, InvoiceQuery, Organisation, Permission, SyncProgress, SyncState, XeroConnectResult,
+    InvoiceDetail, InvoicePage, InvoiceQuery, Organisation, SyncProgress, SyncState, XeroConnectResult,
 };
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn list_organisations<R: Runtime>(app: AppHandle<R>) -> Result<Vec<Organisation>, CmdError> {
-    Ok(xp_app::xero::organisations(&app.services(Permission::Read).await?).await?)
+#[tracing::instrument(skip(access), err)]
+pub async fn list_organisations<R: Runtime>(access: Access<R>) -> Result<Vec<Organisation>, CmdError> {
+    Ok(xp_app::xero::organisations(&access.services().await?).await?)
 }
 
 /// Opens Xero's sign-in in the system browser (never a webview: RFC 8252 §8.12) and waits for
 /// the loopback redirect.
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn connect_xero<R: Runtime>(app: AppHandle<R>) -> Result<XeroConnectResult, CmdError> {
-    Ok(app
-        .xero(Permission::ManageConnections)
+#[tracing::instrument(skip(access), err)]
+pub async fn connect_xero<R: Runtime>(access: Access<R>) -> Result<XeroConnectResult, CmdError> {
+    Ok(access
+        .xero()
         .await?
         .connect(|url| {
             if let Err(e) = webbrowser::open(url.as_str()) {
@@ -29,21 +30,21 @@ pub async fn connect_xero<R: Runtime>(app: AppHandle<R>) -> Result<XeroConnectRe
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
+#[tracing::instrument(skip(access), err)]
 pub async fn keep_organisations<R: Runtime>(
-    app: AppHandle<R>,
+    access: Access<R>,
     connection_id: String,
     tenant_ids: Vec<String>,
 ) -> Result<Vec<Organisation>, CmdError> {
-    Ok(app.xero(Permission::ManageConnections).await?.keep(&connection_id, &tenant_ids).await?)
+    Ok(access.xero().await?.keep(&connection_id, &tenant_ids).await?)
 }
 
 /// Starts a sync in the background; progress arrives as `sync-progress` events.
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn sync_now<R: Runtime>(app: AppHandle<R>, organisation_id: Option<String>) -> Result<(), CmdError> {
-    let xero = app.xero(Permission::Read).await?;
-    let emitter = app.clone();
+#[tracing::instrument(skip(access), err)]
+pub async fn sync_now<R: Runtime>(access: Access<R>, organisation_id: Option<String>) -> Result<(), CmdError> {
+    let xero = access.xero().await?;
+    let emitter = access.app().clone();
     let report = Arc::new(move |p: xp_sync::Progress| {
         let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, progress(p));
     });
@@ -56,88 +57,83 @@ pub async fn sync_now<R: Runtime>(app: AppHandle<R>, organisation_id: Option<Str
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn cancel_sync<R: Runtime>(app: AppHandle<R>) -> Result<(), CmdError> {
-    app.xero(Permission::Read).await?.cancel_sync();
+#[tracing::instrument(skip(access), err)]
+pub async fn cancel_sync<R: Runtime>(access: Access<R>) -> Result<(), CmdError> {
+    access.xero().await?.cancel_sync();
     Ok(())
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
+#[tracing::instrument(skip(access), err)]
 pub async fn disconnect_organisation<R: Runtime>(
-    app: AppHandle<R>,
+    access: Access<R>,
     organisation_id: String,
     erase_data: bool,
 ) -> Result<(), CmdError> {
-    Ok(app.xero(Permission::ManageConnections).await?.disconnect(&organisation_id, erase_data).await?)
+    Ok(access.xero().await?.disconnect(&organisation_id, erase_data).await?)
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn list_invoices<R: Runtime>(app: AppHandle<R>, query: InvoiceQuery) -> Result<InvoicePage, CmdError> {
-    Ok(xp_app::invoices::list(&app.services(Permission::Read).await?, &query).await?)
+#[tracing::instrument(skip(access), err)]
+pub async fn list_invoices<R: Runtime>(access: Access<R>, query: InvoiceQuery) -> Result<InvoicePage, CmdError> {
+    Ok(xp_app::invoices::list(&access.services().await?, &query).await?)
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
+#[tracing::instrument(skip(access), err)]
 pub async fn get_invoice<R: Runtime>(
-    app: AppHandle<R>,
+    access: Access<R>,
     organisation_id: String,
     invoice_id: String,
 ) -> Result<InvoiceDetail, CmdError> {
-    Ok(xp_app::invoices::get(&app.services(Permission::Read).await?, &organisation_id, &invoice_id).await?)
+    Ok(xp_app::invoices::get(&access.services().await?, &organisation_id, &invoice_id).await?)
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
-pub async fn list_contacts<R: Runtime>(app: AppHandle<R>, query: ContactQuery) -> Result<ContactPage, CmdError> {
-    Ok(xp_app::browse::list_contacts(&app.services(Permission::Read).await?, &query).await?)
+#[tracing::instrument(skip(access), err)]
+pub async fn list_contacts<R: Runtime>(access: Access<R>, query: ContactQuery) -> Result<ContactPage, CmdError> {
+    Ok(xp_app::browse::list_contacts(&access.services().await?, &query).await?)
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
+#[tracing::instrument(skip(access), err)]
 pub async fn get_contact<R: Runtime>(
-    app: AppHandle<R>,
+    access: Access<R>,
     organisation_id: String,
     contact_id: String,
 ) -> Result<ContactDetail, CmdError> {
-    Ok(xp_app::browse::get_contact(&app.services(Permission::Read).await?, &organisation_id, &contact_id).await?)
+    Ok(xp_app::browse::get_contact(&access.services().await?, &organisation_id, &contact_id).await?)
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
+#[tracing::instrument(skip(access), err)]
 pub async fn list_bank_transactions<R: Runtime>(
-    app: AppHandle<R>,
+    access: Access<R>,
     query: BankTransactionQuery,
 ) -> Result<BankTransactionPage, CmdError> {
-    Ok(xp_app::browse::list_bank_transactions(&app.services(Permission::Read).await?, &query).await?)
+    Ok(xp_app::browse::list_bank_transactions(&access.services().await?, &query).await?)
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
+#[tracing::instrument(skip(access), err)]
 pub async fn get_bank_transaction<R: Runtime>(
-    app: AppHandle<R>,
+    access: Access<R>,
     organisation_id: String,
     bank_transaction_id: String,
 ) -> Result<BankTransactionDetail, CmdError> {
-    Ok(xp_app::browse::get_bank_transaction(
-        &app.services(Permission::Read).await?,
-        &organisation_id,
-        &bank_transaction_id,
-    )
-    .await?)
+    Ok(xp_app::browse::get_bank_transaction(&access.services().await?, &organisation_id, &bank_transaction_id).await?)
 }
 
 /// Opens an invoice in Xero's web app in the system browser. The URL is built in Rust from the
 /// stored invoice, so the webview cannot make the app open an arbitrary address.
 #[tauri::command]
-#[tracing::instrument(skip(app), err)]
+#[tracing::instrument(skip(access), err)]
 pub async fn open_in_xero<R: Runtime>(
-    app: AppHandle<R>,
+    access: Access<R>,
     organisation_id: String,
     invoice_id: String,
 ) -> Result<(), CmdError> {
-    let detail = xp_app::invoices::get(&app.services(Permission::Read).await?, &organisation_id, &invoice_id).await?;
+    let detail = xp_app::invoices::get(&access.services().await?, &organisation_id, &invoice_id).await?;
     webbrowser::open(&detail.xero_url).map_err(|e| {
         CmdError(xp_ipc::IpcError {
             code: xp_core::ErrorCode::Internal,

@@ -1,6 +1,7 @@
 //! The shell's commands over real IPC (Tauri's mock runtime: no display, no D-Bus).
 #![allow(clippy::unwrap_used, clippy::new_without_default)] // in tests a panic is the failure report
 
+mod commands;
 mod ipc;
 mod roles;
 mod secrets;
@@ -81,7 +82,8 @@ impl Harness {
     }
 }
 
-/// Every command the shell exposes, with arguments that make it do real work.
+/// The commands that do real work in single-user mode with no network, with arguments: a subset
+/// of the command table (`roles.rs` and `commands.rs` cover every command).
 pub fn all_commands() -> Vec<(&'static str, serde_json::Value)> {
     vec![
         ("app_info", serde_json::json!({})),

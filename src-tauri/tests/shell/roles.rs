@@ -1,69 +1,63 @@
 //! Every command checks the session in Rust: called directly over IPC (as a compromised or
-//! curious webview would), a signed-out, locked or under-privileged caller is refused.
+//! curious webview would), a signed-out, locked or under-privileged caller is refused, exactly as
+//! the command table says.
 
 use crate::Harness;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use xero_partner_lib::COMMANDS;
 use xp_app::session::record::{SessionRecord, RECORD_KEY};
 use xp_ipc::Permission;
 
-/// Every command of the shell with the permission it needs (None: works signed out) and
-/// arguments that pass deserialisation.
-fn every_command() -> Vec<(&'static str, Option<Permission>, Value)> {
+/// Arguments for each command that pass deserialisation, so the call reaches its permission check.
+/// Keyed by name: the list of commands and what each needs come from the command table, and
+/// `commands.rs` fails naming this file when a command has no entry here.
+pub(crate) fn arguments() -> BTreeMap<&'static str, Value> {
     let q = |v: Value| json!({ "query": v });
-    vec![
-        ("app_info", None, json!({})),
-        ("connectivity", None, json!({})),
-        ("session_status", None, json!({})),
-        ("sign_in", None, json!({})),
-        ("cancel_sign_in", None, json!({})),
-        ("sign_out", None, json!({})),
-        ("lock_session", None, json!({})),
-        ("session_activity", None, json!({})),
+    BTreeMap::from([
+        ("app_info", json!({})),
+        ("connectivity", json!({})),
+        ("session_status", json!({})),
+        ("sign_in", json!({})),
+        ("cancel_sign_in", json!({})),
+        ("sign_out", json!({})),
+        ("lock_session", json!({})),
+        ("session_activity", json!({})),
         (
             "update_session_settings",
-            Some(Permission::ManageSignIn),
             json!({"settings": {"mode": "single_user", "idleLockMinutes": 0, "offlineGraceDays": 7}}),
         ),
-        ("db_info", Some(Permission::Read), json!({})),
-        ("list_connections", Some(Permission::Read), json!({})),
-        ("list_audit_events", Some(Permission::Read), json!({"limit": 10})),
-        ("verify_audit_log", Some(Permission::Read), json!({})),
-        ("list_organisations", Some(Permission::Read), json!({})),
-        ("connect_xero", Some(Permission::ManageConnections), json!({})),
-        ("keep_organisations", Some(Permission::ManageConnections), json!({"connectionId": "c", "tenantIds": ["t"]})),
-        ("sync_now", Some(Permission::Read), json!({"organisationId": null})),
-        ("cancel_sync", Some(Permission::Read), json!({})),
-        (
-            "disconnect_organisation",
-            Some(Permission::ManageConnections),
-            json!({"organisationId": "o", "eraseData": false}),
-        ),
-        ("list_invoices", Some(Permission::Read), q(serde_json::to_value(xp_ipc::InvoiceQuery::default()).unwrap())),
-        ("get_invoice", Some(Permission::Read), json!({"organisationId": "o", "invoiceId": "i"})),
-        ("open_in_xero", Some(Permission::Read), json!({"organisationId": "o", "invoiceId": "i"})),
-        ("list_contacts", Some(Permission::Read), q(serde_json::to_value(xp_ipc::ContactQuery::default()).unwrap())),
-        ("get_contact", Some(Permission::Read), json!({"organisationId": "o", "contactId": "c"})),
-        (
-            "list_bank_transactions",
-            Some(Permission::Read),
-            q(serde_json::to_value(xp_ipc::BankTransactionQuery::default()).unwrap()),
-        ),
-        ("get_bank_transaction", Some(Permission::Read), json!({"organisationId": "o", "bankTransactionId": "b"})),
-    ]
+        ("db_info", json!({})),
+        ("list_connections", json!({})),
+        ("list_audit_events", json!({"limit": 10})),
+        ("verify_audit_log", json!({})),
+        ("list_organisations", json!({})),
+        ("connect_xero", json!({})),
+        ("keep_organisations", json!({"connectionId": "c", "tenantIds": ["t"]})),
+        ("sync_now", json!({"organisationId": null})),
+        ("cancel_sync", json!({})),
+        ("disconnect_organisation", json!({"organisationId": "o", "eraseData": false})),
+        ("list_invoices", q(serde_json::to_value(xp_ipc::InvoiceQuery::default()).unwrap())),
+        ("get_invoice", json!({"organisationId": "o", "invoiceId": "i"})),
+        ("open_in_xero", json!({"organisationId": "o", "invoiceId": "i"})),
+        ("list_contacts", q(serde_json::to_value(xp_ipc::ContactQuery::default()).unwrap())),
+        ("get_contact", json!({"organisationId": "o", "contactId": "c"})),
+        ("list_bank_transactions", q(serde_json::to_value(xp_ipc::BankTransactionQuery::default()).unwrap())),
+        ("get_bank_transaction", json!({"organisationId": "o", "bankTransactionId": "b"})),
+    ])
 }
 
-#[test]
-fn the_list_above_is_every_command_the_window_may_call() {
-    let build = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src-tauri/build.rs")).unwrap();
-    let listed: Vec<&str> = every_command().iter().map(|(c, _, _)| *c).collect();
-    let start = build.find("const COMMANDS").unwrap();
-    let end = start + build[start..].find("];").unwrap();
-    let declared: Vec<&str> = build[start..end].split('"').skip(1).step_by(2).collect();
-    let mut a = listed.clone();
-    let mut b = declared.clone();
-    a.sort_unstable();
-    b.sort_unstable();
-    assert_eq!(a, b, "every command in build.rs must be in this test with the permission it needs");
+/// Every command in the table with the permission the table says it needs (None: works signed
+/// out) and its arguments.
+fn every_command() -> Vec<(&'static str, Option<Permission>, Value)> {
+    let mut args = arguments();
+    COMMANDS
+        .iter()
+        .map(|c| {
+            let a = args.remove(c.name).unwrap_or_else(|| panic!("roles.rs has no arguments for {}", c.name));
+            (c.name, c.need.permission(), a)
+        })
+        .collect()
 }
 
 /// A harness in Okta mode (issuer and client id set; nothing listens there) with `record` as
@@ -133,7 +127,11 @@ fn a_viewer_may_read_but_every_owner_command_is_refused_in_rust() {
 #[test]
 fn no_role_and_locked_sessions_reach_no_data() {
     let h = okta_harness(Some(record(&["Everyone"], false)));
-    assert_eq!(code_of(h.invoke("list_connections", json!({}))).as_deref(), Some("forbidden"));
+    for (cmd, need, args) in every_command() {
+        if need.is_some() {
+            assert_eq!(code_of(h.invoke(cmd, args)).as_deref(), Some("forbidden"), "{cmd}: no role, no data");
+        }
+    }
     let h = okta_harness(Some(record(&["XP-Owners"], true)));
     for (cmd, need, args) in every_command() {
         if need.is_some() {

@@ -4,7 +4,7 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import { beforeEach, expect, vi } from 'vitest';
 
 import type { Organisation } from '../lib/bindings';
-import { organisationFor, pageOf, type CommandHandlers, type FakeBackend } from '../lib/ipc/testing';
+import { organisationFor, pageOf, type CommandHandler, type CommandHandlers, type CommandName, type FakeBackend } from '../lib/ipc/testing';
 import type { renderApp } from './renderApp';
 
 export type User = ReturnType<typeof renderApp>['user'];
@@ -24,24 +24,22 @@ interface Paging {
  * accepts gets an empty page instead.
  */
 export function pagedBackend<TQuery extends Paging>(
-  command: string,
+  command: CommandName,
   rows: unknown[],
   noMatch: (query: TQuery) => boolean = () => false,
 ): CommandHandlers {
-  return {
-    list_organisations: () => ORGS,
-    [command]: (args) => {
-      const { query } = args as { query: TQuery };
-      return noMatch(query) ? { rows: [], total: 0 } : pageOf(rows, query);
-    },
+  const page: CommandHandler = (args) => {
+    const { query } = args as { query: TQuery };
+    return noMatch(query) ? { rows: [], total: 0 } : pageOf(rows, query);
   };
+  return { list_organisations: () => ORGS, [command]: page };
 }
 
 /**
  * One list command under test: `backend(count)` pages through `count` made-up rows, `queries` are the queries the
  * command was sent (oldest first) and `lastQuery` the latest of them.
  */
-export function listCommand<TQuery extends Paging>(command: string, makeRows: (count: number) => unknown[]) {
+export function listCommand<TQuery extends Paging>(command: CommandName, makeRows: (count: number) => unknown[]) {
   const queries = (fake: FakeBackend) =>
     fake.calls.filter((c) => c.cmd === command).map((c) => (c.args as { query: TQuery }).query);
   return {

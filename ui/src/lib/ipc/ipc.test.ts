@@ -153,6 +153,8 @@ describe('ipc wrappers', () => {
     states.push((await lockSession()).state);
     states.push((await signOut()).state);
     await expect(sessionActivity()).resolves.toBeNull();
+    // Changing sign-in settings needs the owner's manage_sign_in, so the owner signs in first (as in Rust).
+    fake.setSession(makeSession({ role: 'owner' }));
     const settings = { mode: 'single_user', idleLockMinutes: 0, offlineGraceDays: 3 } as const;
     const updated = await updateSessionSettings(settings);
     expect(states).toEqual(['signed_out', 'signing_in', 'signed_out', 'locked', 'signed_out']);
@@ -175,6 +177,14 @@ describe('ipc wrappers', () => {
     await expect(dbInfo()).rejects.toMatchObject({ code: 'locked' });
     fake.setSession(makeSession());
     await expect(dbInfo()).resolves.toEqual(fixtures.dbInfo);
+  });
+
+  it('the fake core refuses a command the role lacks the permission for, as Rust does', async () => {
+    installFakeBackend({}, { session: makeSession({ role: 'viewer' }) });
+    await expect(dbInfo()).resolves.toEqual(fixtures.dbInfo);
+    await expect(connectXero()).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(updateSessionSettings(fixtures.session)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(sessionStatus()).resolves.toMatchObject({ state: 'signed_in' });
   });
 
   it('onSessionChanged delivers session-changed payloads and unsubscribes', async () => {
