@@ -255,9 +255,10 @@ pub fn finish(saved: &mut Saved, shape: Shape, pass: &Pass) {
 }
 
 /// A full pass may remove local records that are gone upstream only if it saw every page in
-/// one run and nothing shifted.
+/// one run and nothing shifted. A window pass never may: what is older than the provider's
+/// history is not gone, only out of reach, and the local copy is then the only one left.
 pub fn may_remove_missing(pass: &Pass) -> bool {
-    pass.full && !pass.resumed && !pass.shifted
+    pass.full && !pass.resumed && !pass.shifted && !matches!(pass.position, Position::Window { .. })
 }
 
 #[cfg(test)]
@@ -518,6 +519,14 @@ mod tests {
             Position::Window { from_ms: 10 * DAY + 7, until_ms: now + 1_000, cursor: None },
             "and its last window ends at our clock when the pass began"
         );
+    }
+
+    #[test]
+    fn a_full_window_pass_never_removes_what_it_did_not_see() {
+        let mut p = begin(&Saved::default(), WINDOWS, 10 * DAY, 7 * DAY, true);
+        assert!(p.full);
+        while !after_page(&mut p, WINDOWS, &cpage(1, 0, 0, None)) {}
+        assert!(!may_remove_missing(&p), "records older than the history are out of reach, not deleted");
     }
 
     #[test]

@@ -1,22 +1,7 @@
-use crate::{db, stored, upstream, Fake, TableSink};
+use crate::{clock, db, engine, stored, upstream, Fake, TableSink};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
-use xp_core::{Clock, ManualClock};
-use xp_sync::{CancellationToken, Engine, EngineConfig, Org, OrgOutcome, Progress, ProgressState};
-
-fn engine(store: &xp_store::Store, clock: &ManualClock, page_size: u32) -> Engine {
-    let clock: Arc<dyn Clock> = Arc::new(clock.clone());
-    Engine::new(
-        store.clone(),
-        clock,
-        EngineConfig { page_size, full_every: Duration::from_secs(7 * 86_400), concurrent_organisations: 4 },
-    )
-}
-
-fn clock() -> ManualClock {
-    ManualClock::new(time::macros::datetime!(2026-11-23 09:00 UTC))
-}
+use xp_sync::{CancellationToken, Org, OrgOutcome, Progress, ProgressState};
 
 fn org(id: &str) -> Org {
     Org { id: id.into(), external_id: format!("tenant-{id}"), name: format!("Org {id}") }

@@ -10,8 +10,41 @@ use serde_json::{json, Value};
 use sqlx::Row;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use xp_core::{Clock, ManualClock};
 use xp_store::{Store, StoreKey};
-use xp_sync::{BoxFuture, FetchRequest, FetchedPage, JobKey, ResourceSpec, Sink, SinkError, Source, SourceError};
+use xp_sync::{
+    BoxFuture, Engine, EngineConfig, FetchRequest, FetchedPage, JobKey, ResourceSpec, Sink, SinkError, Source,
+    SourceError,
+};
+
+pub fn clock() -> ManualClock {
+    ManualClock::new(time::macros::datetime!(2026-11-23 09:00 UTC))
+}
+
+pub fn now_ms(c: &ManualClock) -> i64 {
+    (c.now().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// An engine with a weekly full reconciliation, on `clock`.
+pub fn engine(store: &Store, clock: &ManualClock, page_size: u32) -> Engine {
+    let clock: Arc<dyn Clock> = Arc::new(clock.clone());
+    Engine::new(
+        store.clone(),
+        clock,
+        EngineConfig { page_size, full_every: Duration::from_secs(7 * 86_400), concurrent_organisations: 4 },
+    )
+}
+
+/// Counts a call to a fake source (1-based) and fails it once `fail_after` calls went through
+/// (a crash or an outage between pages).
+pub fn count_call(calls: &AtomicU32, fail_after: &Mutex<Option<u32>>) -> Result<u32, SourceError> {
+    let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
+    if fail_after.lock().unwrap().is_some_and(|k| n > k) {
+        return Err(SourceError::Transient("connection reset".into()));
+    }
+    Ok(n)
+}
 
 /// Upstream data: resource → records `{id, updated, value}`.
 #[derive(Default)]

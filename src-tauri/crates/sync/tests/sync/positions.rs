@@ -2,16 +2,15 @@
 //! (GoCardless lists: follow `after` until it is null), and cursors inside time windows with a
 //! limited history (OKX bills and fills: `after` = bill id, newest first, 3 days to 3 months).
 
-use crate::{db, stored, TableSink};
+use crate::{clock, count_call, db, engine, now_ms, stored, TableSink};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
-use xp_core::{Clock, ManualClock};
+use xp_core::ManualClock;
 use xp_sync::{
-    BoxFuture, CancellationToken, Engine, EngineConfig, FetchRequest, FetchedPage, JobKey, Order, Org, OrgOutcome,
-    Paging, Position, ResourceSpec, Source, SourceError,
+    BoxFuture, CancellationToken, Engine, FetchRequest, FetchedPage, JobKey, Order, Org, OrgOutcome, Paging, Position,
+    ResourceSpec, Source, SourceError,
 };
 
 const DAY: i64 = 86_400_000;
@@ -25,8 +24,11 @@ struct Feed {
     calls: AtomicU32,
     fail_after: Mutex<Option<u32>>,
     /// Run after the given call (1-based) was answered: upstream changes while a pass is under way.
-    after_call: Mutex<Option<(u32, Box<dyn Fn(&Feed) + Send + Sync>)>>,
+    after_call: Mutex<Option<(u32, Change)>>,
 }
+
+/// A change made upstream while a pass is under way.
+type Change = Box<dyn Fn(&Feed) + Send + Sync>;
 
 impl Feed {
     fn with_records(n: usize) -> Arc<Feed> {
@@ -62,10 +64,7 @@ impl Source for Feed {
 
     fn fetch<'a>(&'a self, _job: &'a JobKey, req: FetchRequest) -> BoxFuture<'a, Result<FetchedPage, SourceError>> {
         Box::pin(async move {
-            let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
-            if self.fail_after.lock().unwrap().is_some_and(|k| n > k) {
-                return Err(SourceError::Transient("connection reset".into()));
-            }
+            let n = count_call(&self.calls, &self.fail_after)?;
             let Position::Cursor(after) = req.position else { panic!("a cursor source was asked for {req:?}") };
             let mut rows: Vec<(i64, String, i64)> =
                 self.data.lock().unwrap().iter().map(|(id, (u, v))| (*u, id.clone(), *v)).collect();
@@ -95,23 +94,6 @@ impl Source for Feed {
     fn record_updated_ms(&self, _resource: &str, record: &Value) -> Option<i64> {
         record["updated"].as_i64()
     }
-}
-
-fn clock() -> ManualClock {
-    ManualClock::new(time::macros::datetime!(2026-11-23 09:00 UTC))
-}
-
-fn now_ms(c: &ManualClock) -> i64 {
-    (c.now().unix_timestamp_nanos() / 1_000_000) as i64
-}
-
-fn engine(store: &xp_store::Store, clock: &ManualClock, page_size: u32) -> Engine {
-    let clock: Arc<dyn Clock> = Arc::new(clock.clone());
-    Engine::new(
-        store.clone(),
-        clock,
-        EngineConfig { page_size, full_every: Duration::from_secs(7 * 86_400), concurrent_organisations: 2 },
-    )
 }
 
 fn org() -> Org {
@@ -306,10 +288,7 @@ impl Source for Bills {
 
     fn fetch<'a>(&'a self, _job: &'a JobKey, req: FetchRequest) -> BoxFuture<'a, Result<FetchedPage, SourceError>> {
         Box::pin(async move {
-            let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
-            if self.fail_after.lock().unwrap().is_some_and(|k| n > k) {
-                return Err(SourceError::Transient("connection reset".into()));
-            }
+            count_call(&self.calls, &self.fail_after)?;
             let Position::Window { from_ms, until_ms, cursor } = req.position else {
                 panic!("a window source was asked for {req:?}")
             };
@@ -325,7 +304,7 @@ impl Source for Bills {
                 .filter(|b| b.1 >= from_ms && b.1 < until_ms && after.is_none_or(|a| b.0 < a))
                 .copied()
                 .collect();
-            rows.sort_by(|a, b| b.0.cmp(&a.0));
+            rows.sort_by_key(|b| std::cmp::Reverse(b.0));
             rows.truncate(req.page_size as usize);
             let full = rows.len() == req.page_size as usize;
             Ok(FetchedPage {
@@ -373,6 +352,12 @@ async fn window_paging_reads_the_providers_whole_history_window_by_window_then_f
     for (id, v) in bills.visible() {
         assert_eq!(all.get(&id), Some(&v), "bill {id}");
     }
+
+    // A week later the reconciliation is due; the bills it can no longer reach stay.
+    c.advance(time::Duration::days(8));
+    let out = run(&e, bills.as_ref()).await;
+    assert!(matches!(out, OrgOutcome::Done { items: 0, .. }), "nothing left in the history: {out:?}");
+    assert_eq!(stored(&d.store, "o1", "Bills").await, all, "the local copy is the only one left: nothing is removed");
 }
 
 #[tokio::test]

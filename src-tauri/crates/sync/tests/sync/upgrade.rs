@@ -1,16 +1,13 @@
 //! A database written before the `sync_pass` column: an unfinished pass stored in `feed_cursor`
 //! moves to the new column with the upgrade and the sync resumes at its page.
 
-use crate::{stored, Fake, TableSink};
+use crate::{clock, engine, now_ms, stored, Fake, TableSink};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, Row};
 use std::borrow::Cow;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
-use std::time::Duration;
-use xp_core::{Clock, ManualClock};
 use xp_store::{Store, StoreKey};
-use xp_sync::{CancellationToken, Engine, EngineConfig, Org, OrgOutcome};
+use xp_sync::{CancellationToken, Org, OrgOutcome};
 
 /// The first migration that knows `sync_pass`.
 const SYNC_PASS_MIGRATION: i64 = 20261202000001;
@@ -20,8 +17,8 @@ async fn an_unfinished_pass_saved_before_the_upgrade_resumes_at_its_page_after_i
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     let key = StoreKey::generate();
-    let clock = ManualClock::new(time::macros::datetime!(2026-11-23 09:00 UTC));
-    let now_ms = (clock.now().unix_timestamp_nanos() / 1_000_000) as i64;
+    let clock = clock();
+    let now_ms = now_ms(&clock);
     {
         let mut conn = SqliteConnectOptions::new()
             .filename(&path)
@@ -75,11 +72,7 @@ async fn an_unfinished_pass_saved_before_the_upgrade_resumes_at_its_page_after_i
         .await
         .unwrap();
     let fake = Fake::with_records("Invoices", 1_050);
-    let engine = Engine::new(
-        store.clone(),
-        Arc::new(clock.clone()),
-        EngineConfig { page_size: 100, full_every: Duration::from_secs(7 * 86_400), concurrent_organisations: 1 },
-    );
+    let engine = engine(&store, &clock, 100);
     let org = Org { id: "o1".into(), external_id: "tenant-o1".into(), name: "Org o1".into() };
     let out = engine.sync_org(fake.as_ref(), &TableSink, &org, false, &|_| {}, &CancellationToken::new()).await;
     assert_eq!(out, OrgOutcome::Done { items: 850, calls: 10 }, "Settings, then Invoices pages 3 to 11");
