@@ -388,3 +388,102 @@ async fn a_window_pass_interrupted_between_any_pages_resumes_and_ends_equal() {
         assert_eq!(stored(&d.store, "o1", "Bills").await, reference, "stopped after {stop_after}");
     }
 }
+
+/// An event feed read oldest first from a persisted cursor (GoCardless events polled with
+/// `before` = the newest event seen): the cursor after a page is its newest event's id, given
+/// even on the last page, and a short page is the head.
+#[derive(Default)]
+struct Events {
+    /// Event ids are their sequence numbers, oldest first.
+    data: Mutex<Vec<u64>>,
+    calls: AtomicU32,
+    fail_after: Mutex<Option<u32>>,
+    asked: Mutex<Vec<Option<String>>>,
+}
+
+impl Events {
+    fn append(&self, n: u64) {
+        let mut d = self.data.lock().unwrap();
+        let from = d.last().copied().unwrap_or(0) + 1;
+        d.extend(from..from + n);
+    }
+
+    fn upstream(&self) -> BTreeMap<String, Value> {
+        self.data.lock().unwrap().iter().map(|e| (format!("EV{e:06}"), Events::record(*e))).collect()
+    }
+
+    fn record(e: u64) -> Value {
+        json!({"id": format!("EV{e:06}"), "created": 1_000 + e as i64})
+    }
+}
+
+impl Source for Events {
+    fn resources(&self) -> Vec<ResourceSpec> {
+        vec![ResourceSpec {
+            name: "Events".into(),
+            paging: Paging::Cursor,
+            order: Order::OldestFirst,
+            incremental: true,
+        }]
+    }
+
+    fn fetch<'a>(&'a self, _job: &'a JobKey, req: FetchRequest) -> BoxFuture<'a, Result<FetchedPage, SourceError>> {
+        Box::pin(async move {
+            count_call(&self.calls, &self.fail_after)?;
+            let Position::Cursor(before) = req.position else { panic!("a cursor source was asked for {req:?}") };
+            self.asked.lock().unwrap().push(before.clone());
+            let newer_than: u64 = before.map_or(0, |c| c.trim_start_matches("EV").parse().unwrap());
+            let page: Vec<u64> = self
+                .data
+                .lock()
+                .unwrap()
+                .iter()
+                .copied()
+                .filter(|e| *e > newer_than)
+                .take(req.page_size as usize)
+                .collect();
+            Ok(FetchedPage {
+                next_cursor: page.last().map(|e| format!("EV{e:06}")),
+                records: page.into_iter().map(Events::record).collect(),
+                ..Default::default()
+            })
+        })
+    }
+
+    fn record_id(&self, _resource: &str, record: &Value) -> Option<String> {
+        record["id"].as_str().map(str::to_owned)
+    }
+
+    fn record_updated_ms(&self, _resource: &str, record: &Value) -> Option<i64> {
+        record["created"].as_i64()
+    }
+}
+
+#[tokio::test]
+async fn an_oldest_first_feed_is_polled_from_the_cursor_the_last_pass_ended_on() {
+    let d = db(&["o1"]).await;
+    let events = Events::default();
+    events.append(250);
+    let e = engine(&d.store, &clock(), 100);
+    let out = run(&e, &events).await;
+    assert_eq!(out, OrgOutcome::Done { items: 250, calls: 3 }, "pages of 100, 100 and 50 (the head)");
+    let feed: Option<String> = sqlx::query_scalar("SELECT feed_cursor FROM sync_cursors WHERE resource = 'Events'")
+        .fetch_one(d.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(feed.as_deref(), Some("EV000250"), "the feed cursor has its own column again");
+
+    events.append(120);
+    *events.fail_after.lock().unwrap() = Some(events.calls.load(Ordering::SeqCst) + 1);
+    assert!(matches!(run(&e, &events).await, OrgOutcome::Failed { .. }), "stopped after one page of the poll");
+    *events.fail_after.lock().unwrap() = None;
+    events.asked.lock().unwrap().clear();
+    let out = run(&e, &events).await;
+    assert_eq!(out, OrgOutcome::Done { items: 20, calls: 1 }, "only the events after the committed page");
+    assert_eq!(events.asked.lock().unwrap().clone(), [Some("EV000350".to_owned())]);
+    assert_eq!(stored(&d.store, "o1", "Events").await, events.upstream());
+
+    events.asked.lock().unwrap().clear();
+    assert!(matches!(run(&e, &events).await, OrgOutcome::Done { items: 0, calls: 1 }), "nothing new: one empty poll");
+    assert_eq!(events.asked.lock().unwrap().clone(), [Some("EV000370".to_owned())], "polled from the head");
+}
