@@ -46,6 +46,11 @@ pub fn count_call(calls: &AtomicU32, fail_after: &Mutex<Option<u32>>) -> Result<
     Ok(n)
 }
 
+/// The `id` every fake source's records carry.
+pub fn id_of(record: &Value) -> Option<String> {
+    record["id"].as_str().map(str::to_owned)
+}
+
 /// Upstream data: resource → records `{id, updated, value}`.
 #[derive(Default)]
 pub struct Fake {
@@ -124,7 +129,7 @@ impl Source for Fake {
     }
 
     fn record_id(&self, _resource: &str, record: &Value) -> Option<String> {
-        record["id"].as_str().map(str::to_owned)
+        id_of(record)
     }
 
     fn record_updated_ms(&self, _resource: &str, record: &Value) -> Option<i64> {

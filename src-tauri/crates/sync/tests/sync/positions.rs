@@ -2,7 +2,7 @@
 //! (GoCardless lists: follow `after` until it is null), and cursors inside time windows with a
 //! limited history (OKX bills and fills: `after` = bill id, newest first, 3 days to 3 months).
 
-use crate::{clock, count_call, db, engine, now_ms, stored, TableSink};
+use crate::{clock, count_call, db, engine, id_of, now_ms, stored, TableSink};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -88,7 +88,7 @@ impl Source for Feed {
     }
 
     fn record_id(&self, _resource: &str, record: &Value) -> Option<String> {
-        record["id"].as_str().map(str::to_owned)
+        id_of(record)
     }
 
     fn record_updated_ms(&self, _resource: &str, record: &Value) -> Option<i64> {
@@ -316,7 +316,7 @@ impl Source for Bills {
     }
 
     fn record_id(&self, _resource: &str, record: &Value) -> Option<String> {
-        record["id"].as_str().map(str::to_owned)
+        id_of(record)
     }
 
     fn record_updated_ms(&self, _resource: &str, record: &Value) -> Option<i64> {
@@ -451,7 +451,7 @@ impl Source for Events {
     }
 
     fn record_id(&self, _resource: &str, record: &Value) -> Option<String> {
-        record["id"].as_str().map(str::to_owned)
+        id_of(record)
     }
 
     fn record_updated_ms(&self, _resource: &str, record: &Value) -> Option<i64> {
