@@ -1,8 +1,8 @@
 //! Runs passes: per organisation its resources one after another, organisations side by side.
 
 use crate::cursor;
-use crate::error::{Error, Result, SourceError};
-use crate::pass::{self, PageFacts};
+use crate::error::{Error, Result, SinkError, SourceError};
+use crate::pass::{self, Order, PageFacts, Paging, Position, Shape};
 use crate::progress::{eta, Progress, ProgressState};
 use serde_json::Value;
 use sqlx::SqliteConnection;
@@ -21,30 +21,68 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct JobKey {
     /// The app's organisation id (sync_cursors' key).
     pub organisation_id: String,
-    /// The provider's id for it (e.g. Xero tenant id).
-    pub tenant_id: String,
+    /// The provider's id for it (Xero tenant id, GoCardless creditor, OKX account).
+    pub external_id: String,
     pub resource: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceSpec {
     pub name: String,
-    /// Fetched page by page (`page=N`); otherwise one call returns everything.
-    pub paged: bool,
-    /// Honours a modified-since filter; otherwise every pass is a full read.
+    /// How the provider pages it.
+    pub paging: Paging,
+    /// The order the provider returns it in. Newest first, an incremental pass reads from the
+    /// head and stops at the high-water mark.
+    pub order: Order,
+    /// Can be read from a high-water mark (a modified-since filter, a newest-first list that
+    /// stops at the mark, a window from the mark, a feed cursor); otherwise every pass is full.
     pub incremental: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl ResourceSpec {
+    /// A resource read by numbered pages, oldest first (Xero's lists).
+    pub fn numbered(name: &str, incremental: bool) -> Self {
+        Self { name: name.to_owned(), paging: Paging::Numbered, order: Order::OldestFirst, incremental }
+    }
+
+    /// A resource one call returns whole.
+    pub fn whole(name: &str, incremental: bool) -> Self {
+        Self { name: name.to_owned(), paging: Paging::Whole, order: Order::OldestFirst, incremental }
+    }
+
+    fn shape(&self) -> Shape {
+        Shape { paging: self.paging, order: self.order }
+    }
+}
+
+/// What the engine asks a source for.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchRequest {
-    pub page: Option<u32>,
+    /// Where to read: the whole resource, a page number, a cursor, or a cursor inside a time window.
+    pub position: Position,
     pub page_size: u32,
+    /// The high-water mark (ms, provider time; inclusive) for sources that filter by
+    /// modification; None on a full pass.
     pub since_ms: Option<i64>,
+}
+
+impl FetchRequest {
+    /// The page number of a numbered read, None for the other positions.
+    pub fn page(&self) -> Option<u32> {
+        match self.position {
+            Position::Page(n) => Some(n),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct FetchedPage {
     pub records: Vec<Value>,
+    /// Cursor and window paging: the provider's cursor for the following page, None when this
+    /// page is the last (of the list, or of the window). An oldest-first feed gives the cursor
+    /// after its newest record even on the last page: the next pass polls from there.
+    pub next_cursor: Option<String>,
     pub page_count: Option<u32>,
     pub item_count: Option<u64>,
 }
@@ -70,14 +108,14 @@ pub trait Sink: Send + Sync {
         conn: &'a mut SqliteConnection,
         job: &'a JobKey,
         records: &'a [Value],
-    ) -> BoxFuture<'a, std::result::Result<(), String>>;
+    ) -> BoxFuture<'a, std::result::Result<(), SinkError>>;
     /// After a complete full pass: remove local records of `job` whose ids are not in `keep`.
     fn remove_missing<'a>(
         &'a self,
         conn: &'a mut SqliteConnection,
         job: &'a JobKey,
         keep: &'a [String],
-    ) -> BoxFuture<'a, std::result::Result<u64, String>>;
+    ) -> BoxFuture<'a, std::result::Result<u64, SinkError>>;
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -126,7 +164,8 @@ pub struct Engine {
 #[derive(Debug, Clone)]
 pub struct Org {
     pub id: String,
-    pub tenant_id: String,
+    /// The provider's id for it (Xero tenant id, ...).
+    pub external_id: String,
     pub name: String,
 }
 
@@ -156,7 +195,7 @@ impl Engine {
         for spec in source.resources() {
             let job = JobKey {
                 organisation_id: org.id.clone(),
-                tenant_id: org.tenant_id.clone(),
+                external_id: org.external_id.clone(),
                 resource: spec.name.clone(),
             };
             match self.sync_resource(source, sink, org, &job, &spec, force_full, report, cancel).await {
@@ -259,10 +298,11 @@ impl Engine {
         cancel: &CancellationToken,
     ) -> Result<(u64, u32)> {
         let mut conn = self.store.pool().acquire().await?;
-        let mut cur = cursor::load(&mut conn, &job.organisation_id, &job.resource).await?;
+        let mut saved = cursor::load(&mut conn, &job.organisation_id, &job.resource).await?;
         drop(conn);
         let full_every_ms = self.config.full_every.as_millis() as i64;
-        let mut pass = pass::begin(&cur, self.now_ms(), full_every_ms, force_full || !spec.incremental);
+        let shape = spec.shape();
+        let mut pass = pass::begin(&saved, shape, self.now_ms(), full_every_ms, force_full || !spec.incremental);
         let started = Instant::now();
         let mut items_done = 0u64;
         let mut pages_done = 0u32;
@@ -281,7 +321,7 @@ impl Engine {
         };
         report(progress(ProgressState::Running, 0, 0, &pass, None));
         let request = |pass: &pass::Pass| FetchRequest {
-            page: spec.paged.then_some(pass.next_page),
+            position: pass.position.clone(),
             page_size: self.config.page_size,
             since_ms: pass.since_ms,
         };
@@ -308,20 +348,26 @@ impl Engine {
                     return Err(e.into());
                 }
             };
+            let updated = page.records.iter().filter_map(|r| source.record_updated_ms(&job.resource, r));
+            let (min_updated_ms, max_updated_ms) = updated.fold((None, None), |(lo, hi), t| {
+                (Some(lo.map_or(t, |l: i64| l.min(t))), Some(hi.map_or(t, |h: i64| h.max(t))))
+            });
+            let whole = spec.paging == Paging::Whole;
             let facts = PageFacts {
                 records: page.records.len(),
                 page_size: self.config.page_size,
                 page_count: page.page_count,
-                item_count: page.item_count.or(if spec.paged { None } else { Some(page.records.len() as u64) }),
-                max_updated_ms: page.records.iter().filter_map(|r| source.record_updated_ms(&job.resource, r)).max(),
-                paged: spec.paged,
+                item_count: page.item_count.or(whole.then_some(page.records.len() as u64)),
+                max_updated_ms,
+                min_updated_ms,
+                next_cursor: page.next_cursor.clone(),
             };
-            let done = pass::after_page(&mut pass, &facts);
+            let done = pass::after_page(&mut pass, shape, &facts);
             if pass.full && !pass.resumed {
                 keep_ids.extend(page.records.iter().filter_map(|r| source.record_id(&job.resource, r)));
             }
             let snapshot = pass.clone();
-            let commit = self.commit_page(sink, job, &page.records, &mut cur, &snapshot, done, &keep_ids);
+            let commit = self.commit_page(sink, job, shape, &page.records, &mut saved, &snapshot, done, &keep_ids);
             if done {
                 if let Err(e) = commit.await {
                     report(progress(ProgressState::Failed, pages_done, items_done, &pass, Some(e.to_string())));
@@ -366,8 +412,9 @@ impl Engine {
         &self,
         sink: &dyn Sink,
         job: &JobKey,
+        shape: Shape,
         records: &[Value],
-        cur: &mut pass::Cursor,
+        saved: &mut pass::Saved,
         pass: &pass::Pass,
         done: bool,
         keep_ids: &[String],
@@ -375,19 +422,19 @@ impl Engine {
         let mut conn = self.store.pool().acquire().await?;
         sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
         let committed = async {
-            sink.write(&mut conn, job, records).await.map_err(Error::Sink)?;
+            sink.write(&mut conn, job, records).await?;
             if done {
                 if pass::may_remove_missing(pass) {
-                    let removed = sink.remove_missing(&mut conn, job, keep_ids).await.map_err(Error::Sink)?;
+                    let removed = sink.remove_missing(&mut conn, job, keep_ids).await?;
                     if removed > 0 {
                         tracing::info!(resource = %job.resource, removed, "removed records gone upstream");
                     }
                 }
-                pass::finish(cur, pass);
+                pass::finish(saved, shape, pass);
             } else {
-                cur.pass = Some(pass.clone());
+                saved.pass = Some(pass.clone());
             }
-            cursor::save(&mut conn, &job.organisation_id, &job.resource, cur, self.now_ms()).await?;
+            cursor::save(&mut conn, &job.organisation_id, &job.resource, saved, self.now_ms()).await?;
             Ok::<_, Error>(())
         }
         .await;

@@ -1,3 +1,6 @@
+//! The engine's error type, and the typed failures its two plug-ins ([`crate::Source`],
+//! [`crate::Sink`]) report.
+
 use std::time::Duration;
 use xp_core::ErrorCode;
 
@@ -16,12 +19,45 @@ pub enum SourceError {
     Transient(String),
 }
 
+/// How a sink failed to store a page. Either way nothing of the page (nor the position after
+/// it) was committed, and the next run reads the page again.
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// The database refused the write (full disk, a broken file, a lock held too long).
+    #[error(transparent)]
+    Store(xp_store::Error),
+    /// A record the provider sent cannot be stored as it is (a field missing or malformed).
+    #[error("{resource} record {id} cannot be stored: {reason}")]
+    InvalidRecord { resource: String, id: String, reason: String },
+    /// The sink was handed a resource it does not store: the source and sink disagree.
+    #[error("no table stores {0} records")]
+    UnknownResource(String),
+}
+
+impl From<xp_store::Error> for SinkError {
+    /// The store's own "cannot be stored" is the provider's data at fault, not the database.
+    fn from(e: xp_store::Error) -> Self {
+        match e {
+            xp_store::Error::InvalidRecord { resource, id, reason } => {
+                SinkError::InvalidRecord { resource: resource.to_owned(), id, reason }
+            }
+            other => SinkError::Store(other),
+        }
+    }
+}
+
+impl From<sqlx::Error> for SinkError {
+    fn from(e: sqlx::Error) -> Self {
+        SinkError::Store(e.into())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
     Source(#[from] SourceError),
     #[error("storing the page failed: {0}")]
-    Sink(String),
+    Sink(#[from] SinkError),
     #[error(transparent)]
     Store(#[from] xp_store::Error),
     #[error("database: {0}")]
@@ -37,6 +73,8 @@ impl Error {
             Error::Source(SourceError::ReconnectNeeded(_)) => ErrorCode::ReconnectNeeded,
             Error::Source(SourceError::Transient(_)) => ErrorCode::Offline,
             Error::Cancelled => ErrorCode::InvalidInput,
+            Error::Sink(SinkError::InvalidRecord { .. }) => ErrorCode::Provider,
+            Error::Sink(SinkError::UnknownResource(_)) => ErrorCode::Internal,
             _ => ErrorCode::StoreUnavailable,
         }
     }

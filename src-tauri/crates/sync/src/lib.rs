@@ -5,7 +5,9 @@
 //! reports progress and honours cancellation.
 //!
 //! Providers plug in through [`Source`] (how to fetch a page) and [`Sink`] (how to store it);
-//! the engine never knows whose data it moves.
+//! the engine never knows whose data it moves. Each resource says how it pages ([`Paging`]:
+//! whole, numbered pages, cursor, time windows) and in which [`Order`]; the pass's [`Position`]
+//! is what commits with the rows.
 
 mod cursor;
 mod engine;
@@ -16,6 +18,7 @@ mod progress;
 pub use engine::{
     BoxFuture, Engine, EngineConfig, FetchRequest, FetchedPage, JobKey, Org, OrgOutcome, ResourceSpec, Sink, Source,
 };
-pub use error::{Error, Result, SourceError};
+pub use error::{Error, Result, SinkError, SourceError};
+pub use pass::{Order, Paging, Position};
 pub use progress::{Progress, ProgressState};
 pub use tokio_util::sync::CancellationToken;

@@ -1,25 +1,10 @@
-use crate::{db, stored, upstream, Fake, TableSink};
+use crate::{clock, db, engine, stored, upstream, Fake, TableSink};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
-use xp_core::{Clock, ManualClock};
-use xp_sync::{CancellationToken, Engine, EngineConfig, Org, OrgOutcome, Progress, ProgressState};
-
-fn engine(store: &xp_store::Store, clock: &ManualClock, page_size: u32) -> Engine {
-    let clock: Arc<dyn Clock> = Arc::new(clock.clone());
-    Engine::new(
-        store.clone(),
-        clock,
-        EngineConfig { page_size, full_every: Duration::from_secs(7 * 86_400), concurrent_organisations: 4 },
-    )
-}
-
-fn clock() -> ManualClock {
-    ManualClock::new(time::macros::datetime!(2026-11-23 09:00 UTC))
-}
+use xp_sync::{CancellationToken, Org, OrgOutcome, Progress, ProgressState};
 
 fn org(id: &str) -> Org {
-    Org { id: id.into(), tenant_id: format!("tenant-{id}"), name: format!("Org {id}") }
+    Org { id: id.into(), external_id: format!("tenant-{id}"), name: format!("Org {id}") }
 }
 
 fn collect() -> (Arc<Mutex<Vec<Progress>>>, impl Fn(Progress) + Send + Sync) {
@@ -175,4 +160,26 @@ async fn many_organisations_sync_side_by_side() {
 
 fn no_hook() -> Arc<dyn Fn(Org, OrgOutcome) -> xp_sync::BoxFuture<'static, ()> + Send + Sync> {
     Arc::new(|_, _| Box::pin(async {}))
+}
+
+#[tokio::test]
+async fn a_record_the_sink_refuses_fails_the_organisation_with_a_reason_and_commits_nothing_of_its_page() {
+    let d = db(&["o1"]).await;
+    let fake = Fake::with_records("Invoices", 250);
+    // Sorted between r00149 and r00150: on page 2.
+    fake.data.lock().unwrap().push(("Invoices".into(), serde_json::json!({"updated": 1_149, "value": 77})));
+    let e = engine(&d.store, &clock(), 100);
+    let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+    let OrgOutcome::Failed { failed } = &out else { panic!("a refused record fails the organisation: {out:?}") };
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].0, "Invoices");
+    assert_eq!(
+        failed[0].1, "storing the page failed: Invoices record 77 cannot be stored: it has no id",
+        "the reason says which record and why, in words"
+    );
+    assert_eq!(stored(&d.store, "o1", "Invoices").await.len(), 100, "page 1 stays, nothing of page 2 was written");
+    fake.data.lock().unwrap().retain(|(_, r)| r.get("id").is_some());
+    let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+    assert!(matches!(out, OrgOutcome::Done { items: 150, .. }), "resumed at page 2: {out:?}");
+    assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"));
 }

@@ -3,13 +3,53 @@
 #![allow(clippy::unwrap_used)]
 
 mod engine;
+mod positions;
+mod upgrade;
 
 use serde_json::{json, Value};
 use sqlx::Row;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use xp_core::{Clock, ManualClock};
 use xp_store::{Store, StoreKey};
-use xp_sync::{BoxFuture, FetchRequest, FetchedPage, JobKey, ResourceSpec, Sink, Source, SourceError};
+use xp_sync::{
+    BoxFuture, Engine, EngineConfig, FetchRequest, FetchedPage, JobKey, ResourceSpec, Sink, SinkError, Source,
+    SourceError,
+};
+
+pub fn clock() -> ManualClock {
+    ManualClock::new(time::macros::datetime!(2026-11-23 09:00 UTC))
+}
+
+pub fn now_ms(c: &ManualClock) -> i64 {
+    (c.now().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// An engine with a weekly full reconciliation, on `clock`.
+pub fn engine(store: &Store, clock: &ManualClock, page_size: u32) -> Engine {
+    let clock: Arc<dyn Clock> = Arc::new(clock.clone());
+    Engine::new(
+        store.clone(),
+        clock,
+        EngineConfig { page_size, full_every: Duration::from_secs(7 * 86_400), concurrent_organisations: 4 },
+    )
+}
+
+/// Counts a call to a fake source (1-based) and fails it once `fail_after` calls went through
+/// (a crash or an outage between pages).
+pub fn count_call(calls: &AtomicU32, fail_after: &Mutex<Option<u32>>) -> Result<u32, SourceError> {
+    let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
+    if fail_after.lock().unwrap().is_some_and(|k| n > k) {
+        return Err(SourceError::Transient("connection reset".into()));
+    }
+    Ok(n)
+}
+
+/// The `id` every fake source's records carry.
+pub fn id_of(record: &Value) -> Option<String> {
+    record["id"].as_str().map(str::to_owned)
+}
 
 /// Upstream data: resource → records `{id, updated, value}`.
 #[derive(Default)]
@@ -51,10 +91,7 @@ impl Fake {
 
 impl Source for Fake {
     fn resources(&self) -> Vec<ResourceSpec> {
-        vec![
-            ResourceSpec { name: "Settings".into(), paged: false, incremental: false },
-            ResourceSpec { name: "Invoices".into(), paged: true, incremental: true },
-        ]
+        vec![ResourceSpec::whole("Settings", false), ResourceSpec::numbered("Invoices", true)]
     }
 
     fn fetch<'a>(&'a self, job: &'a JobKey, req: FetchRequest) -> BoxFuture<'a, Result<FetchedPage, SourceError>> {
@@ -74,10 +111,10 @@ impl Source for Fake {
                 .filter(|(r, v)| *r == job.resource && req.since_ms.is_none_or(|s| v["updated"].as_i64().unwrap() >= s))
                 .map(|(_, v)| v.clone())
                 .collect();
-            rows.sort_by_key(|v| (v["updated"].as_i64().unwrap(), v["id"].as_str().unwrap().to_owned()));
+            rows.sort_by_key(|v| (v["updated"].as_i64().unwrap(), v["id"].as_str().unwrap_or_default().to_owned()));
             let total = rows.len();
-            let Some(page) = req.page else {
-                return Ok(FetchedPage { records: rows, page_count: None, item_count: None });
+            let Some(page) = req.page() else {
+                return Ok(FetchedPage { records: rows, ..Default::default() });
             };
             let size = req.page_size as usize;
             let start = ((page as usize - 1) * size).min(total);
@@ -86,12 +123,13 @@ impl Source for Fake {
                 records: rows[start..end].to_vec(),
                 page_count: Some(total.div_ceil(size) as u32),
                 item_count: Some(total as u64),
+                next_cursor: None,
             })
         })
     }
 
     fn record_id(&self, _resource: &str, record: &Value) -> Option<String> {
-        record["id"].as_str().map(str::to_owned)
+        id_of(record)
     }
 
     fn record_updated_ms(&self, _resource: &str, record: &Value) -> Option<i64> {
@@ -108,17 +146,23 @@ impl Sink for TableSink {
         conn: &'a mut sqlx::SqliteConnection,
         job: &'a JobKey,
         records: &'a [Value],
-    ) -> BoxFuture<'a, Result<(), String>> {
+    ) -> BoxFuture<'a, Result<(), SinkError>> {
         Box::pin(async move {
             for r in records {
+                let Some(id) = r["id"].as_str() else {
+                    return Err(SinkError::InvalidRecord {
+                        resource: job.resource.clone(),
+                        id: r["value"].to_string(),
+                        reason: "it has no id".into(),
+                    });
+                };
                 sqlx::query("INSERT INTO t_records (org, resource, id, raw) VALUES (?, ?, ?, ?) ON CONFLICT (org, resource, id) DO UPDATE SET raw = excluded.raw")
                     .bind(&job.organisation_id)
                     .bind(&job.resource)
-                    .bind(r["id"].as_str().unwrap_or_default())
+                    .bind(id)
                     .bind(r.to_string())
                     .execute(&mut *conn)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                    .await?;
             }
             Ok(())
         })
@@ -129,14 +173,13 @@ impl Sink for TableSink {
         conn: &'a mut sqlx::SqliteConnection,
         job: &'a JobKey,
         keep: &'a [String],
-    ) -> BoxFuture<'a, Result<u64, String>> {
+    ) -> BoxFuture<'a, Result<u64, SinkError>> {
         Box::pin(async move {
             let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM t_records WHERE org = ? AND resource = ?")
                 .bind(&job.organisation_id)
                 .bind(&job.resource)
                 .fetch_all(&mut *conn)
-                .await
-                .map_err(|e| e.to_string())?;
+                .await?;
             let keep: std::collections::HashSet<&String> = keep.iter().collect();
             let mut removed = 0;
             for id in ids.iter().filter(|i| !keep.contains(i)) {
@@ -145,8 +188,7 @@ impl Sink for TableSink {
                     .bind(&job.resource)
                     .bind(id)
                     .execute(&mut *conn)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                    .await?;
                 removed += 1;
             }
             Ok(removed)
@@ -162,6 +204,12 @@ pub struct Db {
 pub async fn db(orgs: &[&str]) -> Db {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("t.db"), &StoreKey::generate()).await.unwrap();
+    add_test_tables(&store, orgs).await;
+    Db { _dir: dir, store }
+}
+
+/// The test sink's table, one connection and the organisations.
+pub async fn add_test_tables(store: &Store, orgs: &[&str]) {
     sqlx::query("CREATE TABLE t_records (org TEXT, resource TEXT, id TEXT, raw TEXT, PRIMARY KEY (org, resource, id))")
         .execute(store.pool())
         .await
@@ -179,7 +227,6 @@ pub async fn db(orgs: &[&str]) -> Db {
             .await
             .unwrap();
     }
-    Db { _dir: dir, store }
 }
 
 /// What the store holds for an org and resource: id → raw record.
