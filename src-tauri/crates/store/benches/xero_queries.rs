@@ -109,7 +109,11 @@ async fn run() {
         ),
         (
             "amount range 1,000.00–1,500.00".into(),
-            InvoiceQuery { amount_min_minor: Some(100_000), amount_max_minor: Some(150_000), ..base.clone() },
+            InvoiceQuery {
+                amount_min: Some(rust_decimal::Decimal::new(1000, 0)),
+                amount_max: Some(rust_decimal::Decimal::new(1500, 0)),
+                ..base.clone()
+            },
         ),
         ("contact filter".into(), InvoiceQuery { contact_id: Some(contact_id), ..base.clone() }),
         ("currency = USD".into(), InvoiceQuery { currency: Some("USD".into()), ..base.clone() }),
