@@ -452,7 +452,8 @@ mod tests {
 
     #[test]
     fn one_bad_record_fails_the_page_and_is_named() {
-        let cases: [(&str, Box<dyn Fn(&mut Value)>, &str); 7] = [
+        type Spoil = Box<dyn Fn(&mut Value)>;
+        let cases: [(&str, Spoil, &str); 7] = [
             ("text total", Box::new(|v| v["Total"] = json!("twelve")), "Total"),
             ("broken date", Box::new(|v| v["DueDate"] = json!("/Date(yesterday)/")), "DueDate"),
             ("impossible companion", Box::new(|v| v["DateString"] = json!("2026-02-30T00:00:00")), "DateString"),
