@@ -1,6 +1,6 @@
 //! The contact and bank-transaction lists and details the UI shows, read from the local store.
 
-use crate::invoices::{minor, organisation_name, valid_date};
+use crate::invoices::{amount, organisation_name, valid_date};
 use crate::Result;
 use xp_ipc::{
     BankTransactionDetail, BankTransactionPage, BankTransactionQuery, BankTransactionRow, BankTransactionSort,
@@ -81,8 +81,8 @@ pub async fn list_bank_transactions(
         is_reconciled: q.is_reconciled,
         date_from: valid_date("dateFrom", q.date_from.as_deref())?,
         date_to: valid_date("dateTo", q.date_to.as_deref())?,
-        amount_min_minor: minor("amountMin", q.amount_min.as_deref())?,
-        amount_max_minor: minor("amountMax", q.amount_max.as_deref())?,
+        amount_min: amount("amountMin", q.amount_min.as_deref())?,
+        amount_max: amount("amountMax", q.amount_max.as_deref())?,
         search: some(&q.search),
         sort: match q.sort {
             BankTransactionSort::Date => db::BankTransactionSort::Date,

@@ -15,8 +15,8 @@ pub async fn list(services: &Services, q: &InvoiceQuery) -> Result<InvoicePage> 
         currency: q.currency.clone().filter(|s| !s.is_empty()).map(|c| c.to_ascii_uppercase()),
         date_from: valid_date("dateFrom", q.date_from.as_deref())?,
         date_to: valid_date("dateTo", q.date_to.as_deref())?,
-        amount_min_minor: minor("amountMin", q.amount_min.as_deref())?,
-        amount_max_minor: minor("amountMax", q.amount_max.as_deref())?,
+        amount_min: amount("amountMin", q.amount_min.as_deref())?,
+        amount_max: amount("amountMax", q.amount_max.as_deref())?,
         search: q.search.clone().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         sort: match q.sort {
             InvoiceSort::Date => db::InvoiceSort::Date,
@@ -130,11 +130,12 @@ pub(crate) fn valid_date(field: &str, v: Option<&str>) -> Result<Option<String>>
     Ok(Some(v.to_owned()))
 }
 
-/// "100.5" → 10050, through the store's own exact conversion (more than two decimals is
-/// refused, not rounded); the error names the field.
-pub(crate) fn minor(field: &str, v: Option<&str>) -> Result<Option<i64>> {
+/// "100.5" → the exact decimal 100.5, through the store's own check; the store compares it
+/// with each row at that row's currency exponent (1000 is 1,000 JPY and 1,000.00 USD). The
+/// error names the field.
+pub(crate) fn amount(field: &str, v: Option<&str>) -> Result<Option<rust_decimal::Decimal>> {
     let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
-    db::amount_to_minor(v)
+    db::amount_filter(v)
         .map(Some)
         .map_err(|_| Error::Invalid(format!("{field} must be an amount like 100.00, not {v:?}")))
 }
@@ -144,13 +145,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amounts_become_exact_minor_units_or_a_clear_error() {
-        assert_eq!(minor("a", Some("100.5")).unwrap(), Some(10050));
-        assert_eq!(minor("a", Some(" 12 ")).unwrap(), Some(1200));
-        assert_eq!(minor("a", Some("-3.25")).unwrap(), Some(-325));
-        assert_eq!(minor("a", Some("")).unwrap(), None);
-        assert!(minor("amountMin", Some("1.005")).unwrap_err().to_string().contains("amountMin"));
-        assert!(minor("a", Some("12,50")).is_err());
+    fn amounts_become_exact_decimals_or_a_clear_error() {
+        use rust_decimal::Decimal;
+        assert_eq!(amount("a", Some("100.5")).unwrap(), Some(Decimal::new(1005, 1)));
+        assert_eq!(amount("a", Some(" 12 ")).unwrap(), Some(Decimal::new(12, 0)));
+        assert_eq!(amount("a", Some("-3.25")).unwrap(), Some(Decimal::new(-325, 2)));
+        assert_eq!(amount("a", Some("1.005")).unwrap(), Some(Decimal::new(1005, 3)), "a dinar has three decimals");
+        assert_eq!(amount("a", Some("")).unwrap(), None);
+        assert!(amount("amountMin", Some("12,50")).unwrap_err().to_string().contains("amountMin"));
+        assert!(amount("a", Some("0.0000000000000000001")).is_err(), "finer than any currency");
     }
 
     #[test]

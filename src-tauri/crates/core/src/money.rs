@@ -18,6 +18,8 @@ pub enum MoneyError {
     CurrencyMismatch(Currency, Currency),
     #[error("amount overflow")]
     Overflow,
+    #[error("{0} has more decimals than {1} has minor units")]
+    TooPrecise(Decimal, Currency),
 }
 
 /// An ISO 4217 alphabetic code, or a crypto asset ticker (OKX), upper-case ASCII.
@@ -51,18 +53,36 @@ impl Currency {
         std::str::from_utf8(&self.0[..self.1 as usize]).unwrap_or("???")
     }
 
-    /// Digits after the decimal point in the currency's minor unit (ISO 4217 table A.1).
+    /// Digits after the decimal point in the currency's minor unit: ISO 4217 table A.1 for fiat
+    /// (most have 2; the exceptions are listed), the built-in crypto assets at the precision OKX
+    /// reports them in. An asset this table does not know gets 2; a provider that knows better
+    /// (an exchange's instrument list) passes it through [`Currency::minor_units_with`].
     pub fn minor_units(&self) -> u32 {
+        self.minor_units_with(|_| None)
+    }
+
+    /// [`Currency::minor_units`] with a per-asset hook: `asset(code)` answers first, so a crypto
+    /// asset gets the exponent its provider declares (8 to 18 decimals), fiat the ISO table's.
+    pub fn minor_units_with(&self, asset: impl Fn(&str) -> Option<u32>) -> u32 {
+        if let Some(e) = asset(self.code()) {
+            return e.min(MAX_MINOR_UNITS);
+        }
         match self.code() {
-            "JPY" | "KRW" | "ISK" | "CLP" | "VND" | "XAF" | "XOF" | "XPF" | "UGX" | "PYG" => 0,
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "UYI" | "VND"
+            | "VUV" | "XAF" | "XOF" | "XPF" => 0,
             "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
-            // Crypto: the precision OKX reports balances in.
-            "BTC" | "ETH" => 8,
+            "CLF" | "UYW" => 4,
             "USDT" | "USDC" => 6,
+            "BTC" => 8,
+            "ETH" => 18,
             _ => 2,
         }
     }
 }
+
+/// The most decimals a minor unit may have: 10^18 minor units per unit still fits an `i64`, the
+/// integer the store keeps them in.
+pub const MAX_MINOR_UNITS: u32 = 18;
 
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -143,6 +163,31 @@ impl Money {
         };
         let amount = self.amount.round_dp_with_strategy(self.currency.minor_units(), strategy);
         Money::new(amount, self.currency)
+    }
+
+    /// The amount in the currency's minor units (cents, yen, fils), exactly: an amount with more
+    /// decimals than the currency has is refused, never rounded.
+    pub fn to_minor(&self) -> Result<i64, MoneyError> {
+        self.to_minor_at(self.currency.minor_units())
+    }
+
+    /// [`Money::to_minor`] at an exponent chosen by the caller (a per-asset exponent).
+    pub fn to_minor_at(&self, exponent: u32) -> Result<i64, MoneyError> {
+        let n = self.amount.normalize();
+        if n.scale() > exponent {
+            return Err(MoneyError::TooPrecise(self.amount, self.currency));
+        }
+        let mut fixed = n;
+        fixed.rescale(exponent);
+        if fixed.scale() != exponent {
+            return Err(MoneyError::Overflow);
+        }
+        i64::try_from(fixed.mantissa()).map_err(|_| MoneyError::Overflow)
+    }
+
+    /// Minor units back to an amount at `exponent` decimals.
+    pub fn from_minor(minor: i64, exponent: u32, currency: Currency) -> Money {
+        Money::new(Decimal::new(minor, exponent.min(MAX_MINOR_UNITS)), currency)
     }
 
     pub fn is_negative(&self) -> bool {
@@ -226,6 +271,27 @@ mod tests {
     fn display_pads_to_minor_units() {
         assert_eq!(Money::parse("5", "EUR").unwrap().to_string(), "5.00 EUR");
         assert_eq!(Money::parse("5.125", "EUR").unwrap().to_string(), "5.125 EUR");
+    }
+
+    #[test]
+    fn minor_units_follow_the_currency_exponent() {
+        let yen = Money::parse("1200", "JPY").unwrap();
+        assert_eq!(yen.to_minor(), Ok(1200), "the yen has no minor unit");
+        assert!(Money::parse("1200.5", "JPY").unwrap().to_minor().is_err(), "half a yen is refused, not rounded");
+        assert_eq!(Money::parse("1.234", "KWD").unwrap().to_minor(), Ok(1234), "the dinar has thousandths (fils)");
+        assert_eq!(Money::parse("-3.5", "EUR").unwrap().to_minor(), Ok(-350));
+        assert_eq!(Money::parse("0.00000001", "BTC").unwrap().to_minor(), Ok(1), "one satoshi");
+        assert_eq!(Money::from_minor(1234, 3, Currency::parse("KWD").unwrap()).amount.to_string(), "1.234");
+        assert!(Money::parse("99999999999", "ETH").unwrap().to_minor().is_err(), "10^29 wei overflows an i64");
+    }
+
+    #[test]
+    fn a_provider_can_declare_an_assets_exponent() {
+        let sol = Currency::parse("SOL").unwrap();
+        assert_eq!(sol.minor_units(), 2, "unknown assets fall back to two decimals");
+        assert_eq!(sol.minor_units_with(|c| (c == "SOL").then_some(9)), 9);
+        assert_eq!(Currency::parse("JPY").unwrap().minor_units_with(|_| None), 0);
+        assert_eq!(sol.minor_units_with(|_| Some(40)), MAX_MINOR_UNITS, "capped where i64 ends");
     }
 
     proptest! {

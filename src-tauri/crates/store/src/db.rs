@@ -65,10 +65,11 @@ impl Store {
             .create_if_missing(!exists)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            // 16 MiB of decrypted pages per connection (the default is about 8 MiB): every page
-            // read from disk costs an HMAC check and a decryption, and the indexes of 100k
-            // invoices are larger than the default cache (docs/benchmarks-store.md).
-            .pragma("cache_size", "-16384")
+            // 64 MiB of decrypted pages per connection (the default is about 8 MiB): every page
+            // read from disk costs an HMAC check and a decryption, and a sync page of 1,000
+            // invoices touches leaves all over the ten indexes of 100k invoices, more than 16 MiB
+            // hold between pages (docs/benchmarks.md).
+            .pragma("cache_size", "-65536")
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

@@ -30,6 +30,9 @@ pub enum Error {
     Unexpected { status: u16, body: String },
     #[error("invalid request to Xero: {0}")]
     Request(String),
+    /// A synced record that cannot be read as Xero documents it; nothing of its page is kept.
+    #[error("Xero {resource} record {id} cannot be read: {reason}")]
+    InvalidRecord { resource: &'static str, id: String, reason: String },
 }
 
 impl Error {
@@ -42,7 +45,9 @@ impl Error {
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Validation { .. } | Error::Request(_) => ErrorCode::InvalidInput,
             Error::Http(e) => e.code(),
-            Error::Malformed { .. } | Error::Server { .. } | Error::Unexpected { .. } => ErrorCode::Provider,
+            Error::Malformed { .. } | Error::Server { .. } | Error::Unexpected { .. } | Error::InvalidRecord { .. } => {
+                ErrorCode::Provider
+            }
         }
     }
 }

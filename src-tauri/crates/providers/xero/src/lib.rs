@@ -12,6 +12,7 @@ mod config;
 pub mod dates;
 mod error;
 mod rate;
+pub mod records;
 mod resources;
 mod types;
 

@@ -9,7 +9,6 @@ mod parse;
 pub mod query;
 mod write;
 
-pub use parse::{minor_to_text, parse_ms_date, AMOUNT_DP};
 pub use query::*;
 pub use write::{clear_organisation, delete_missing, upsert};
 

@@ -5,10 +5,7 @@
 use rust_decimal::Decimal;
 use serde_json::Value;
 use time::OffsetDateTime;
-
-/// Xero keeps document amounts (totals, line and tax amounts, payments) at 2 decimals in every
-/// currency; only unit amounts and quantities go to 4 (`unitdp=4`, xero.md §13).
-pub const AMOUNT_DP: u32 = 2;
+use xp_core::Currency;
 
 /// Why one record cannot be stored; the caller adds which record it was.
 pub type FieldResult<T> = std::result::Result<T, String>;
@@ -96,8 +93,9 @@ pub fn decimal(v: &Value, field: &str) -> FieldResult<Option<Decimal>> {
     parsed.map(Some).map_err(|_| format!("{field} {text:?} is not a decimal amount"))
 }
 
-/// A document amount: exact text at 2 dp ("1200.50") and its minor units (120050).
-/// More than 2 significant decimals is refused rather than rounded: a total Xero did not
+/// A document amount in its currency: exact text at the currency's exponent ("1200.50" USD,
+/// "1200" JPY, "1.500" KWD) and its minor units at that exponent (120050, 1200, 1500).
+/// More decimals than the currency has is refused rather than rounded: a total Xero did not
 /// round is not a total we can trust.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Amount {
@@ -105,27 +103,47 @@ pub struct Amount {
     pub minor: i64,
 }
 
-pub fn amount(record: &Value, field: &str) -> FieldResult<Option<Amount>> {
+/// The exponent of a record's currency and how many minor units make one unit (10^exponent).
+/// Xero sends no currency on some payments; their amounts are read at two decimals, the
+/// precision Xero keeps documents in when nothing says otherwise (xero.md §13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exponent(pub u32);
+
+impl Exponent {
+    pub fn of(currency: Option<&str>) -> FieldResult<Exponent> {
+        match currency {
+            None => Ok(Exponent(2)),
+            Some(code) => Currency::parse(code)
+                .map(|c| Exponent(c.minor_units()))
+                .map_err(|_| format!("CurrencyCode {code:?} is not a currency")),
+        }
+    }
+
+    /// Minor units per unit, for the `minor_unit` column.
+    pub fn unit(self) -> i64 {
+        10i64.pow(self.0)
+    }
+}
+
+pub fn amount(record: &Value, field: &str, exp: Exponent) -> FieldResult<Option<Amount>> {
     let Some(d) = decimal(record.get(field).unwrap_or(&Value::Null), field)? else {
         return Ok(None);
     };
-    to_amount(d, field).map(Some)
+    to_amount(d, field, exp).map(Some)
 }
 
-pub fn to_amount(d: Decimal, field: &str) -> FieldResult<Amount> {
+pub fn to_amount(d: Decimal, field: &str, exp: Exponent) -> FieldResult<Amount> {
     let n = d.normalize();
-    if n.scale() > AMOUNT_DP {
-        return Err(format!("{field} {d} has more than {AMOUNT_DP} decimals"));
+    if n.scale() > exp.0 {
+        return Err(format!("{field} {d} has more than {} decimals", exp.0));
     }
     let mut fixed = n;
-    fixed.rescale(AMOUNT_DP);
-    let minor = i64::try_from(fixed.mantissa()).map_err(|_| format!("{field} {d} is out of range"))?;
+    fixed.rescale(exp.0);
+    let minor = i64::try_from(fixed.mantissa())
+        .ok()
+        .filter(|_| fixed.scale() == exp.0)
+        .ok_or_else(|| format!("{field} {d} is out of range"))?;
     Ok(Amount { text: fixed.to_string(), minor })
-}
-
-/// Minor units back to exact 2 dp text (for sums computed in SQL).
-pub fn minor_to_text(minor: i64) -> String {
-    Decimal::new(minor, AMOUNT_DP).to_string()
 }
 
 /// A quantity or unit amount: exact as sent (up to 4 dp), normalised ("2.0" → "2").
@@ -174,20 +192,21 @@ pub struct Line {
 }
 
 /// `LineItems`: None when the record carries none (a summary listing), so stored lines stay.
-pub fn lines(record: &Value) -> FieldResult<Option<Vec<Line>>> {
+/// Line amounts are in the document's currency, `exp` its exponent.
+pub fn lines(record: &Value, exp: Exponent) -> FieldResult<Option<Vec<Line>>> {
     match record.get("LineItems") {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()
-            .map(|(i, l)| line(l).map_err(|e| format!("LineItems[{i}]: {e}")))
+            .map(|(i, l)| line(l, exp).map_err(|e| format!("LineItems[{i}]: {e}")))
             .collect::<FieldResult<Vec<_>>>()
             .map(Some),
         Some(other) => Err(format!("LineItems {other} is not a list")),
     }
 }
 
-pub fn line(l: &Value) -> FieldResult<Line> {
+pub fn line(l: &Value, exp: Exponent) -> FieldResult<Line> {
     if !l.is_object() {
         return Err("not an object".into());
     }
@@ -198,8 +217,8 @@ pub fn line(l: &Value) -> FieldResult<Line> {
         unit_amount: plain_decimal(l, "UnitAmount")?,
         account_code: text(l, &["AccountCode"])?,
         tax_type: text(l, &["TaxType"])?,
-        tax_amount: amount(l, "TaxAmount")?.map(|a| a.text),
-        line_amount: amount(l, "LineAmount")?.map(|a| a.text),
+        tax_amount: amount(l, "TaxAmount", exp)?.map(|a| a.text),
+        line_amount: amount(l, "LineAmount", exp)?.map(|a| a.text),
     })
 }
 
@@ -229,26 +248,37 @@ mod tests {
     }
 
     #[test]
-    fn amounts_are_exact_and_normalised_to_two_decimals() {
-        let a = amount(&json!({"Total": 1200.5}), "Total").unwrap().unwrap();
+    fn amounts_are_exact_at_their_currencys_exponent() {
+        let usd = Exponent::of(Some("USD")).unwrap();
+        let a = amount(&json!({"Total": 1200.5}), "Total", usd).unwrap().unwrap();
         assert_eq!(a, Amount { text: "1200.50".into(), minor: 120_050 });
-        let a = amount(&json!({"Total": 0.1}), "Total").unwrap().unwrap();
+        let a = amount(&json!({"Total": 0.1}), "Total", usd).unwrap().unwrap();
         assert_eq!(a, Amount { text: "0.10".into(), minor: 10 }, "0.1 is not 0.1000000000000000055511");
-        let a = amount(&json!({"Total": "-3.000"}), "Total").unwrap().unwrap();
+        let a = amount(&json!({"Total": "-3.000"}), "Total", usd).unwrap().unwrap();
         assert_eq!(a, Amount { text: "-3.00".into(), minor: -300 });
-        assert!(amount(&json!({"Total": 1.005}), "Total").is_err(), "a third decimal is refused, not rounded");
-        assert!(amount(&json!({"Total": "abc"}), "Total").is_err());
-        assert!(amount(&json!({"Total": true}), "Total").is_err());
-        assert_eq!(amount(&json!({}), "Total").unwrap(), None);
-        assert_eq!(minor_to_text(-5), "-0.05");
-        assert_eq!(to_amount(Decimal::new(15, 1), "x").unwrap().minor, 150);
+        assert!(amount(&json!({"Total": 1.005}), "Total", usd).is_err(), "a third decimal is refused, not rounded");
+        assert!(amount(&json!({"Total": "abc"}), "Total", usd).is_err());
+        assert!(amount(&json!({"Total": true}), "Total", usd).is_err());
+        assert_eq!(amount(&json!({}), "Total", usd).unwrap(), None);
+
+        let jpy = Exponent::of(Some("JPY")).unwrap();
+        let a = amount(&json!({"Total": 1200.0}), "Total", jpy).unwrap().unwrap();
+        assert_eq!(a, Amount { text: "1200".into(), minor: 1200 }, "a yen is the minor unit");
+        assert!(amount(&json!({"Total": 1200.5}), "Total", jpy).is_err(), "half a yen is refused");
+        let kwd = Exponent::of(Some("KWD")).unwrap();
+        let a = amount(&json!({"Total": 1.5}), "Total", kwd).unwrap().unwrap();
+        assert_eq!(a, Amount { text: "1.500".into(), minor: 1500 }, "the dinar has thousandths");
+        assert_eq!((jpy.unit(), usd.unit(), kwd.unit()), (1, 100, 1000));
+        assert_eq!(Exponent::of(None).unwrap(), usd, "no currency: Xero's two decimals");
+        assert!(Exponent::of(Some("E-R")).is_err());
     }
 
     #[test]
     fn line_items_absent_is_not_line_items_empty() {
-        assert_eq!(lines(&json!({})).unwrap(), None);
-        assert_eq!(lines(&json!({"LineItems": []})).unwrap(), Some(vec![]));
-        let l = lines(&json!({"LineItems": [{"Quantity": 2.0, "UnitAmount": 12.3456, "LineAmount": 24.69}]}))
+        let usd = Exponent(2);
+        assert_eq!(lines(&json!({}), usd).unwrap(), None);
+        assert_eq!(lines(&json!({"LineItems": []}), usd).unwrap(), Some(vec![]));
+        let l = lines(&json!({"LineItems": [{"Quantity": 2.0, "UnitAmount": 12.3456, "LineAmount": 24.69}]}), usd)
             .unwrap()
             .unwrap();
         assert_eq!(l[0].quantity.as_deref(), Some("2"));

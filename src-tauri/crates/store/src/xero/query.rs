@@ -1,10 +1,11 @@
 //! Reads for the UI: pure queries, every filter optional, offset paging with a total count.
 //! Input only ever reaches SQL as bound parameters; ORDER BY columns come from enums.
 
-use super::parse::{self, minor_to_text};
+use super::parse::{self, Exponent};
 use super::write::{args, reference_kind, Val};
 use super::Resource;
 use crate::{Error, Result, Store};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::sqlite::SqliteRow;
@@ -29,21 +30,51 @@ pub enum InvoiceSort {
 }
 
 impl InvoiceSort {
-    fn column(self) -> &'static str {
+    fn keys(self) -> &'static [&'static str] {
         match self {
-            InvoiceSort::Date => "date",
-            InvoiceSort::DueDate => "due_date",
-            InvoiceSort::Number => "number",
-            InvoiceSort::Contact => "contact_name",
-            InvoiceSort::Total => "total_minor",
-            InvoiceSort::AmountDue => "amount_due_minor",
-            InvoiceSort::Status => "status",
+            InvoiceSort::Date => &["date"],
+            InvoiceSort::DueDate => &["due_date"],
+            InvoiceSort::Number => &["number"],
+            InvoiceSort::Contact => &["contact_name"],
+            InvoiceSort::Total => &TOTAL_KEY,
+            InvoiceSort::AmountDue => &DUE_KEY,
+            InvoiceSort::Status => &["status"],
         }
     }
 }
 
-/// Filters of the invoice list. Dates are 'YYYY-MM-DD' and inclusive; amounts are minor units
-/// (cents) of `Total`, inclusive. `search` matches a fragment of the number, the contact's name
+/// An amount's face value as two integers (whole units, fraction × 10^18), whatever its
+/// currency's exponent: the expressions of the indexes in
+/// migrations/20261202000002_money_exponents.sql, spelled identically so SQLite uses them.
+const TOTAL_KEY: [&str; 2] =
+    ["total_minor / minor_unit", "total_minor % minor_unit * (1000000000000000000 / minor_unit)"];
+const DUE_KEY: [&str; 2] =
+    ["amount_due_minor / minor_unit", "amount_due_minor % minor_unit * (1000000000000000000 / minor_unit)"];
+
+/// `ORDER BY` terms for `keys` in one direction, then the rowid, so pages never overlap or skip.
+fn order_by(keys: &[&str], descending: bool) -> String {
+    let d = dir(descending);
+    keys.iter().map(|k| format!("{k} {d}, ")).collect::<String>() + &format!("id {d}")
+}
+
+/// A filter amount as the (whole units, fraction × 10^18) pair the amount keys compare with.
+fn amount_key(d: Decimal) -> Result<(i64, i64)> {
+    let whole = d.trunc();
+    let mut fraction = (d - whole).normalize();
+    fraction.rescale(18);
+    let out_of_range = || Error::InvalidQuery(format!("amount {d} is out of range"));
+    if fraction.scale() != 18 {
+        return Err(out_of_range());
+    }
+    Ok((
+        i64::try_from(whole).map_err(|_| out_of_range())?,
+        i64::try_from(fraction.mantissa()).map_err(|_| out_of_range())?,
+    ))
+}
+
+/// Filters of the invoice list. Dates are 'YYYY-MM-DD' and inclusive; amounts are exact face
+/// values of `Total` in the invoice's own currency (1000 matches 1,000 JPY and 1,000.00 USD),
+/// inclusive. `search` matches a fragment of the number, the contact's name
 /// or the reference, case-insensitively.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -54,8 +85,8 @@ pub struct InvoiceQuery {
     pub currency: Option<String>,
     pub date_from: Option<String>,
     pub date_to: Option<String>,
-    pub amount_min_minor: Option<i64>,
-    pub amount_max_minor: Option<i64>,
+    pub amount_min: Option<Decimal>,
+    pub amount_max: Option<Decimal>,
     pub search: Option<String>,
     pub sort: InvoiceSort,
     pub descending: bool,
@@ -150,6 +181,15 @@ impl Filter {
             self.vals.push(Val::Int(Some(v)));
         }
     }
+    /// `key op amount` by face value; `key` is one of the amount keys.
+    fn amount(&mut self, key: &[&str; 2], op: &str, v: Option<Decimal>) -> Result<()> {
+        if let Some(v) = v {
+            let (whole, fraction) = amount_key(v)?;
+            self.clauses.push(format!("({}, {}) {op} (?, ?)", key[0], key[1]));
+            self.vals.extend([Val::Int(Some(whole)), Val::Int(Some(fraction))]);
+        }
+        Ok(())
+    }
     fn flag(&mut self, column: &str, v: Option<bool>) {
         self.int(&format!("{column} = ?"), v.map(i64::from));
     }
@@ -223,8 +263,8 @@ fn invoice_filter(q: &InvoiceQuery) -> Result<Filter> {
     f.eq("currency", q.currency.as_deref());
     f.date("date >= ?", q.date_from.as_deref())?;
     f.date("date <= ?", q.date_to.as_deref())?;
-    f.int("total_minor >= ?", q.amount_min_minor);
-    f.int("total_minor <= ?", q.amount_max_minor);
+    f.amount(&TOTAL_KEY, ">=", q.amount_min)?;
+    f.amount(&TOTAL_KEY, "<=", q.amount_max)?;
     if let Some(s) = search_text(&q.search) {
         if s.chars().count() >= TRIGRAM {
             // A quoted FTS5 string is one phrase: operators and column filters in it are text.
@@ -237,12 +277,15 @@ fn invoice_filter(q: &InvoiceQuery) -> Result<Filter> {
     Ok(f)
 }
 
-/// A decimal amount as typed in a filter ("1500", "1500.5", "-3.25") → minor units for the
-/// `amount_*_minor` fields. Refuses more than 2 decimals rather than rounding.
-pub fn amount_to_minor(text: &str) -> Result<i64> {
-    let d = rust_decimal::Decimal::from_str_exact(text.trim())
-        .map_err(|_| Error::InvalidQuery(format!("{text:?} is not an amount")))?;
-    parse::to_amount(d, "amount").map(|a| a.minor).map_err(Error::InvalidQuery)
+/// A decimal amount as typed in a filter ("1500", "1500.5", "-3.25"), exactly. Refuses what is
+/// not a plain decimal, and more than 18 decimals (finer than any currency's minor unit).
+pub fn amount_filter(text: &str) -> Result<Decimal> {
+    let d =
+        Decimal::from_str_exact(text.trim()).map_err(|_| Error::InvalidQuery(format!("{text:?} is not an amount")))?;
+    if d.normalize().scale() > xp_core::money::MAX_MINOR_UNITS {
+        return Err(Error::InvalidQuery(format!("{text:?} has more decimals than any currency")));
+    }
+    Ok(d)
 }
 
 /// How many invoices match the filters (paging fields are ignored).
@@ -257,11 +300,9 @@ pub async fn list_invoices(store: &Store, q: &InvoiceQuery) -> Result<InvoicePag
     let f = invoice_filter(q)?;
     let (offset, limit) = page_bounds(q.offset, q.limit);
     let where_sql = f.sql();
-    let d = dir(q.descending);
-    // `id` breaks ties so pages never overlap or skip rows.
     let sql = format!(
-        "SELECT {INVOICE_COLUMNS} FROM xero_invoices{where_sql} ORDER BY {col} {d}, id {d} LIMIT ? OFFSET ?",
-        col = q.sort.column()
+        "SELECT {INVOICE_COLUMNS} FROM xero_invoices{where_sql} ORDER BY {order} LIMIT ? OFFSET ?",
+        order = order_by(q.sort.keys(), q.descending)
     );
     let mut vals = f.vals.clone();
     vals.push(Val::Int(Some(limit)));
@@ -351,6 +392,7 @@ pub async fn get_invoice(store: &Store, organisation_id: &str, invoice_id: &str)
     })
     .collect::<Result<Vec<_>>>()?;
     // The invoice carries its payments' summaries: shown until the Payments feed brings them.
+    let exp = Exponent::of(row.currency.as_deref()).unwrap_or(Exponent(2));
     for p in raw.get("Payments").and_then(Value::as_array).into_iter().flatten() {
         let Ok(Some(id)) = parse::guid(p, &["PaymentID"]) else { continue };
         if payments.iter().any(|known| known.payment_id == id) {
@@ -359,7 +401,7 @@ pub async fn get_invoice(store: &Store, organisation_id: &str, invoice_id: &str)
         payments.push(PaymentRow {
             payment_id: id,
             date: parse::calendar_date(p, "Date").ok().flatten(),
-            amount: parse::amount(p, "Amount").ok().flatten().map(|a| a.text),
+            amount: parse::amount(p, "Amount", exp).ok().flatten().map(|a| a.text),
             currency: row.currency.clone(),
             status: parse::text(p, &["Status"]).ok().flatten(),
             reference: parse::text(p, &["Reference"]).ok().flatten(),
@@ -525,26 +567,34 @@ pub async fn get_contact(store: &Store, organisation_id: &str, contact_id: &str)
             .bind(&contact_id)
             .fetch_one(store.pool())
             .await?;
-    // Summed in minor units: integer arithmetic, exact.
-    let outstanding = sqlx::query(
-        "SELECT currency, type, sum(amount_due_minor) AS due, count(*) AS n FROM xero_invoices \
+    // Summed in minor units (integer arithmetic, exact) per unit size: rows stored before the
+    // currency exponents counted hundredths, newer ones the currency's own minor unit.
+    let mut sums: std::collections::BTreeMap<(Option<String>, Option<String>), (Decimal, i64)> = Default::default();
+    for o in sqlx::query(
+        "SELECT currency, type, minor_unit, sum(amount_due_minor) AS due, count(*) AS n FROM xero_invoices \
          WHERE organisation_id = ? AND contact_id = ? AND status = 'AUTHORISED' AND amount_due_minor <> 0 \
-         GROUP BY currency, type ORDER BY currency, type",
+         GROUP BY currency, type, minor_unit",
     )
     .bind(organisation_id)
     .bind(&contact_id)
     .fetch_all(store.pool())
     .await?
-    .iter()
-    .map(|o| {
-        Ok(Outstanding {
-            currency: o.try_get("currency")?,
-            type_: o.try_get("type")?,
-            amount: minor_to_text(o.try_get("due")?),
-            invoices: o.try_get("n")?,
+    {
+        let unit: i64 = o.try_get("minor_unit")?;
+        let exp = exponent_of_unit(unit)?;
+        let e = sums.entry((o.try_get("currency")?, o.try_get("type")?)).or_default();
+        e.0 += Decimal::new(o.try_get("due")?, exp);
+        e.1 += o.try_get::<i64, _>("n")?;
+    }
+    let outstanding = sums
+        .into_iter()
+        .map(|((currency, type_), (mut due, invoices))| {
+            if let Ok(Exponent(exp)) = Exponent::of(currency.as_deref()) {
+                due.rescale(exp.max(due.normalize().scale()));
+            }
+            Outstanding { currency, type_, amount: due.to_string(), invoices }
         })
-    })
-    .collect::<Result<Vec<_>>>()?;
+        .collect();
     Ok(Some(ContactDetail { row: contact_row(&r)?, invoice_count, outstanding, raw: raw_json(&r)? }))
 }
 
@@ -573,8 +623,8 @@ pub struct BankTransactionQuery {
     pub is_reconciled: Option<bool>,
     pub date_from: Option<String>,
     pub date_to: Option<String>,
-    pub amount_min_minor: Option<i64>,
-    pub amount_max_minor: Option<i64>,
+    pub amount_min: Option<Decimal>,
+    pub amount_max: Option<Decimal>,
     pub search: Option<String>,
     pub sort: BankTransactionSort,
     pub descending: bool,
@@ -644,22 +694,23 @@ pub async fn list_bank_transactions(store: &Store, q: &BankTransactionQuery) -> 
     f.flag("is_reconciled", q.is_reconciled);
     f.date("date >= ?", q.date_from.as_deref())?;
     f.date("date <= ?", q.date_to.as_deref())?;
-    f.int("total_minor >= ?", q.amount_min_minor);
-    f.int("total_minor <= ?", q.amount_max_minor);
+    f.amount(&TOTAL_KEY, ">=", q.amount_min)?;
+    f.amount(&TOTAL_KEY, "<=", q.amount_max)?;
     if let Some(s) = search_text(&q.search) {
         f.like_any(&["reference", "contact_name"], s);
     }
     let (offset, limit) = page_bounds(q.offset, q.limit);
-    let col = match q.sort {
-        BankTransactionSort::Date => "date",
-        BankTransactionSort::Total => "total_minor",
-        BankTransactionSort::Contact => "contact_name",
-        BankTransactionSort::Reference => "reference",
-        BankTransactionSort::Status => "status",
+    let keys: &[&str] = match q.sort {
+        BankTransactionSort::Date => &["date"],
+        BankTransactionSort::Total => &TOTAL_KEY,
+        BankTransactionSort::Contact => &["contact_name"],
+        BankTransactionSort::Reference => &["reference"],
+        BankTransactionSort::Status => &["status"],
     };
-    let (where_sql, d) = (f.sql(), dir(q.descending));
+    let where_sql = f.sql();
     let sql = format!(
-        "SELECT {BANK_COLUMNS} FROM xero_bank_transactions{where_sql} ORDER BY {col} {d}, id {d} LIMIT ? OFFSET ?"
+        "SELECT {BANK_COLUMNS} FROM xero_bank_transactions{where_sql} ORDER BY {order} LIMIT ? OFFSET ?",
+        order = order_by(keys, q.descending)
     );
     let mut vals = f.vals.clone();
     vals.extend([Val::Int(Some(limit)), Val::Int(Some(offset))]);
@@ -687,12 +738,21 @@ pub async fn get_bank_transaction(
         return Ok(None);
     };
     let raw = raw_json(&r)?;
+    let currency: Option<String> = r.try_get("currency")?;
+    let exp = Exponent::of(currency.as_deref()).map_err(Error::Corrupt)?;
     // Checked when stored, so a failure here means the file was changed behind our back.
-    let line_items = parse::lines(&raw)
+    let line_items = parse::lines(&raw, exp)
         .map_err(|e| Error::Corrupt(format!("stored bank transaction {bank_transaction_id}: {e}")))?
         .unwrap_or_default()
         .into_iter()
         .map(line_row)
         .collect();
     Ok(Some(BankTransactionDetail { row: bank_row(&r)?, line_items, raw }))
+}
+
+/// The exponent of a stored `minor_unit` (10^exponent).
+fn exponent_of_unit(unit: i64) -> Result<u32> {
+    (0..=xp_core::money::MAX_MINOR_UNITS)
+        .find(|&e| 10i64.checked_pow(e) == Some(unit))
+        .ok_or_else(|| Error::Corrupt(format!("minor_unit {unit} is not a power of ten")))
 }

@@ -1,18 +1,21 @@
 //! Writes from the sync engine. Every function takes the caller's connection so a page of
 //! records and its cursor commit together (or not at all).
 
-use super::parse::{self, FieldResult, Line};
+use super::parse::{self, Exponent, FieldResult, Line};
 use super::Resource;
 use crate::{Error, Result};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, SqliteConnection};
+use std::collections::{HashMap, HashSet};
 
 /// A bound value. SQL text is only ever built from the constant column lists below.
 #[derive(Debug, Clone)]
 pub(crate) enum Val {
     Text(Option<String>),
     Int(Option<i64>),
+    Blob(Vec<u8>),
 }
 
 /// The arguments for `sqlx::query_with` / `query_scalar_with`.
@@ -22,6 +25,7 @@ pub(crate) fn args(vals: Vec<Val>) -> Result<SqliteArguments<'static>> {
         match v {
             Val::Text(t) => a.add(t),
             Val::Int(i) => a.add(i),
+            Val::Blob(b) => a.add(b),
         }
         .map_err(sqlx::Error::Encode)?;
     }
@@ -59,6 +63,7 @@ const INVOICES: Table = Table {
         "amount_paid",
         "total_minor",
         "amount_due_minor",
+        "minor_unit",
         "updated_utc",
         "has_line_items",
     ],
@@ -101,6 +106,7 @@ const PAYMENTS: Table = Table {
         "date",
         "amount",
         "amount_minor",
+        "minor_unit",
         "currency",
         "status",
         "reference",
@@ -127,6 +133,7 @@ const BANK_TRANSACTIONS: Table = Table {
         "currency",
         "total",
         "total_minor",
+        "minor_unit",
         "is_reconciled",
         "bank_account_code",
         "bank_account_name",
@@ -150,6 +157,7 @@ const CREDIT_NOTES: Table = Table {
         "currency",
         "total",
         "total_minor",
+        "minor_unit",
         "remaining_credit",
         "updated_utc",
     ],
@@ -177,13 +185,34 @@ fn table(resource: Resource) -> Option<&'static Table> {
     }
 }
 
-fn upsert_sql(t: &Table) -> String {
+/// SQLite refuses a statement with more than 32,766 bound values; a page stays well below, and
+/// larger batches are split.
+const MAX_VALUES: usize = 30_000;
+/// Rows per multi-row statement: beyond a few hundred the statement's compile time grows faster
+/// than the per-statement overhead it saves.
+const MAX_ROWS: usize = 200;
+
+fn rows_per_statement(columns: usize) -> usize {
+    (MAX_VALUES / columns).clamp(1, MAX_ROWS)
+}
+
+/// The columns an upsert binds, in order: the key, the typed columns, `raw` when the table keeps
+/// it inline, and the content hash.
+fn upsert_columns(t: &Table) -> Vec<&'static str> {
     let mut cols = vec!["organisation_id", t.key];
     cols.extend_from_slice(t.columns);
     if t.raw_table.is_none() {
         cols.push("raw");
     }
-    let placeholders = vec!["?"; cols.len()].join(", ");
+    cols.push("content_hash");
+    cols
+}
+
+/// One multi-row upsert of `rows` records.
+fn upsert_sql(t: &Table, rows: usize) -> String {
+    let cols = upsert_columns(t);
+    let one = format!("({})", vec!["?"; cols.len()].join(", "));
+    let values = vec![one.as_str(); rows].join(", ");
     let sets = cols[2..]
         .iter()
         .map(|c| match t.special.iter().find(|(name, _)| name == c) {
@@ -194,11 +223,14 @@ fn upsert_sql(t: &Table) -> String {
         .join(", ");
     // An older copy of a record (a page fetched before a newer one was stored) must not win.
     // Equal timestamps do update: Xero changes some fields without moving UpdatedDateUTC (xero.md §8).
+    // A record whose content hash equals the stored one changes nothing and is skipped, so a
+    // full re-sync of unchanged data costs an index look-up per record and no writes.
     format!(
-        "INSERT INTO {name} ({cols}) VALUES ({placeholders}) \
+        "INSERT INTO {name} ({cols}) VALUES {values} \
          ON CONFLICT (organisation_id, {key}) DO UPDATE SET {sets} \
-         WHERE excluded.updated_utc IS NULL OR {name}.updated_utc IS NULL OR excluded.updated_utc >= {name}.updated_utc \
-         RETURNING id, {returning}",
+         WHERE (excluded.updated_utc IS NULL OR {name}.updated_utc IS NULL OR excluded.updated_utc >= {name}.updated_utc) \
+         AND {name}.content_hash IS NOT excluded.content_hash \
+         RETURNING id, {key}, {returning}",
         name = t.name,
         cols = cols.join(", "),
         key = t.key,
@@ -210,6 +242,9 @@ struct Parsed {
     id: String,
     values: Vec<Val>,
     lines: Option<Vec<Line>>,
+    /// The record's JSON as stored, serialised once.
+    raw: String,
+    hash: Vec<u8>,
 }
 
 fn text(v: &Value, path: &[&str]) -> FieldResult<Val> {
@@ -228,12 +263,18 @@ fn flag(v: &Value, field: &str) -> FieldResult<Val> {
     parse::flag(v, field).map(|b| Val::Int(b.map(i64::from)))
 }
 /// The amount's text and minor units, as two columns.
-fn amount2(v: &Value, field: &str) -> FieldResult<(Val, Val)> {
-    let a = parse::amount(v, field)?;
+fn amount2(v: &Value, field: &str, exp: Exponent) -> FieldResult<(Val, Val)> {
+    let a = parse::amount(v, field, exp)?;
     Ok((Val::Text(a.as_ref().map(|a| a.text.clone())), Val::Int(a.map(|a| a.minor))))
 }
-fn amount(v: &Value, field: &str) -> FieldResult<Val> {
-    parse::amount(v, field).map(|a| Val::Text(a.map(|a| a.text)))
+fn amount(v: &Value, field: &str, exp: Exponent) -> FieldResult<Val> {
+    parse::amount(v, field, exp).map(|a| Val::Text(a.map(|a| a.text)))
+}
+/// The record's currency code and its exponent.
+fn currency(v: &Value, path: &[&str]) -> FieldResult<(Option<String>, Exponent)> {
+    let code = parse::text(v, path)?;
+    let exp = Exponent::of(code.as_deref())?;
+    Ok((code, exp))
 }
 
 /// The typed columns of one record, in the order of its [`Table`]'s columns.
@@ -243,9 +284,10 @@ fn columns(resource: Resource, v: &Value) -> FieldResult<(Vec<Val>, Option<Vec<L
     }
     Ok(match resource {
         Resource::Invoices => {
-            let lines = parse::lines(v)?;
-            let (total, total_minor) = amount2(v, "Total")?;
-            let (due, due_minor) = amount2(v, "AmountDue")?;
+            let (code, exp) = currency(v, &["CurrencyCode"])?;
+            let lines = parse::lines(v, exp)?;
+            let (total, total_minor) = amount2(v, "Total", exp)?;
+            let (due, due_minor) = amount2(v, "AmountDue", exp)?;
             let values = vec![
                 text(v, &["InvoiceNumber"])?,
                 text(v, &["Type"])?,
@@ -255,12 +297,13 @@ fn columns(resource: Resource, v: &Value) -> FieldResult<(Vec<Val>, Option<Vec<L
                 text(v, &["Reference"])?,
                 date(v, "Date")?,
                 date(v, "DueDate")?,
-                text(v, &["CurrencyCode"])?,
+                Val::Text(code),
                 total,
                 due,
-                amount(v, "AmountPaid")?,
+                amount(v, "AmountPaid", exp)?,
                 total_minor,
                 due_minor,
+                Val::Int(Some(exp.unit())),
                 updated(v)?,
                 Val::Int(Some(i64::from(lines.is_some()))),
             ];
@@ -280,7 +323,6 @@ fn columns(resource: Resource, v: &Value) -> FieldResult<(Vec<Val>, Option<Vec<L
             None,
         ),
         Resource::Payments => {
-            let (amt, amt_minor) = amount2(v, "Amount")?;
             // A payment's currency is its document's; the top-level code is there when Xero sends it.
             let currency = match parse::text(v, &["CurrencyCode"])? {
                 Some(c) => Some(c),
@@ -289,12 +331,15 @@ fn columns(resource: Resource, v: &Value) -> FieldResult<(Vec<Val>, Option<Vec<L
                     None => parse::text(v, &["CreditNote", "CurrencyCode"])?,
                 },
             };
+            let exp = Exponent::of(currency.as_deref())?;
+            let (amt, amt_minor) = amount2(v, "Amount", exp)?;
             (
                 vec![
                     guid(v, &["Invoice", "InvoiceID"])?,
                     date(v, "Date")?,
                     amt,
                     amt_minor,
+                    Val::Int(Some(exp.unit())),
                     Val::Text(currency),
                     text(v, &["Status"])?,
                     text(v, &["Reference"])?,
@@ -307,9 +352,10 @@ fn columns(resource: Resource, v: &Value) -> FieldResult<(Vec<Val>, Option<Vec<L
             )
         }
         Resource::BankTransactions => {
+            let (code, exp) = currency(v, &["CurrencyCode"])?;
             // Line items stay in raw (the detail view reads them from there), but must be sound.
-            parse::lines(v)?;
-            let (total, total_minor) = amount2(v, "Total")?;
+            parse::lines(v, exp)?;
+            let (total, total_minor) = amount2(v, "Total", exp)?;
             (
                 vec![
                     text(v, &["Type"])?,
@@ -318,9 +364,10 @@ fn columns(resource: Resource, v: &Value) -> FieldResult<(Vec<Val>, Option<Vec<L
                     text(v, &["Contact", "Name"])?,
                     date(v, "Date")?,
                     text(v, &["Reference"])?,
-                    text(v, &["CurrencyCode"])?,
+                    Val::Text(code),
                     total,
                     total_minor,
+                    Val::Int(Some(exp.unit())),
                     flag(v, "IsReconciled")?,
                     text(v, &["BankAccount", "Code"])?,
                     text(v, &["BankAccount", "Name"])?,
@@ -330,7 +377,8 @@ fn columns(resource: Resource, v: &Value) -> FieldResult<(Vec<Val>, Option<Vec<L
             )
         }
         Resource::CreditNotes => {
-            let (total, total_minor) = amount2(v, "Total")?;
+            let (code, exp) = currency(v, &["CurrencyCode"])?;
+            let (total, total_minor) = amount2(v, "Total", exp)?;
             (
                 vec![
                     text(v, &["CreditNoteNumber"])?,
@@ -339,10 +387,11 @@ fn columns(resource: Resource, v: &Value) -> FieldResult<(Vec<Val>, Option<Vec<L
                     guid(v, &["Contact", "ContactID"])?,
                     text(v, &["Contact", "Name"])?,
                     date(v, "Date")?,
-                    text(v, &["CurrencyCode"])?,
+                    Val::Text(code),
                     total,
                     total_minor,
-                    amount(v, "RemainingCredit")?,
+                    Val::Int(Some(exp.unit())),
+                    amount(v, "RemainingCredit", exp)?,
                     updated(v)?,
                 ],
                 None,
@@ -373,7 +422,9 @@ fn parse_record(resource: Resource, id_field: &str, index: usize, v: &Value) -> 
         Err(e) => return Err(invalid(format!("#{index} of the page"), e)),
     };
     let (values, lines) = columns(resource, v).map_err(|e| invalid(id.clone(), e))?;
-    Ok(Parsed { id, values, lines })
+    let raw = v.to_string();
+    let hash = Sha256::digest(raw.as_bytes()).to_vec();
+    Ok(Parsed { id, values, lines, raw, hash })
 }
 
 /// Stores one page of `resource` records for `organisation_id` (the app's organisations.id).
@@ -382,11 +433,15 @@ fn parse_record(resource: Resource, id_field: &str, index: usize, v: &Value) -> 
 /// first one is written, so a malformed record fails the call with
 /// [`Error::InvalidRecord`] naming it and nothing of the page is written; the caller's
 /// transaction stays usable. A record older (by `UpdatedDateUTC`) than the stored copy is
-/// skipped. Returns how many records were written.
+/// skipped, and so is one whose content is byte for byte the stored one. Returns how many
+/// records were written.
 ///
 /// Invoices: a record WITH `LineItems` replaces the stored lines; one without (a summary
 /// listing) keeps them. Organisation, Currencies and TaxRates are small lists fetched whole:
 /// `records` replaces the stored list.
+///
+/// A page is written with a handful of multi-row statements (rows, raw side table, lines), not
+/// one per record: the per-statement cost dominated ingest (docs/benchmarks.md).
 #[tracing::instrument(skip(conn, records), fields(records = records.len()), err)]
 pub async fn upsert(
     conn: &mut SqliteConnection,
@@ -397,40 +452,52 @@ pub async fn upsert(
     let (Some(t), Some(id_field)) = (table(resource), resource.id_field()) else {
         return upsert_reference(conn, organisation_id, resource, records).await;
     };
-    let parsed =
+    let mut parsed =
         records.iter().enumerate().map(|(i, v)| parse_record(resource, id_field, i, v)).collect::<Result<Vec<_>>>()?;
-    let sql = upsert_sql(t);
-    let mut written = 0;
-    for (p, raw) in parsed.into_iter().zip(records) {
-        let mut vals = Vec::with_capacity(p.values.len() + 3);
-        vals.push(Val::Text(Some(organisation_id.to_owned())));
-        vals.push(Val::Text(Some(p.id.clone())));
-        vals.extend(p.values);
-        if t.raw_table.is_none() {
-            vals.push(Val::Text(Some(raw.to_string())));
+    // One row per id: a multi-row upsert may not touch the same row twice in a way its RETURNING
+    // could tell apart, and the later copy of a record in a page is the one Xero sent last.
+    let mut seen = HashSet::new();
+    parsed.reverse();
+    parsed.retain(|p| seen.insert(p.id.clone()));
+    parsed.reverse();
+
+    let cols = upsert_columns(t).len();
+    let mut changed: HashMap<String, (i64, i64)> = HashMap::with_capacity(parsed.len());
+    for chunk in parsed.chunks(rows_per_statement(cols)) {
+        let mut vals = Vec::with_capacity(chunk.len() * cols);
+        for p in chunk {
+            vals.push(Val::Text(Some(organisation_id.to_owned())));
+            vals.push(Val::Text(Some(p.id.clone())));
+            vals.extend(p.values.iter().cloned());
+            if t.raw_table.is_none() {
+                vals.push(Val::Text(Some(p.raw.clone())));
+            }
+            vals.push(Val::Blob(p.hash.clone()));
         }
-        let row: Option<(i64, i64)> = sqlx::query_as_with(&sql, args(vals)?).fetch_optional(&mut *conn).await?;
-        let Some((row_id, has_lines)) = row else {
-            continue; // older than what is stored
-        };
-        written += 1;
-        if let Some(side) = t.raw_table {
-            // Only invoices have a side table; `has_lines` is their flag after this upsert.
-            let keep_stored_lines = p.lines.is_none() && has_lines == 1;
-            store_raw(conn, side, row_id, raw, keep_stored_lines).await?;
-        }
-        if let Some(lines) = p.lines {
-            replace_lines(conn, organisation_id, &p.id, &lines).await?;
-        }
+        let rows: Vec<(i64, String, i64)> =
+            sqlx::query_as_with(&upsert_sql(t, chunk.len()), args(vals)?).fetch_all(&mut *conn).await?;
+        changed.extend(rows.into_iter().map(|(row_id, key, extra)| (key, (row_id, extra))));
     }
-    Ok(written)
+    // Only what was inserted or really updated goes on to the raw side table and the lines.
+    let written: Vec<(&Parsed, i64, i64)> =
+        parsed.iter().filter_map(|p| changed.get(&p.id).map(|&(row_id, extra)| (p, row_id, extra))).collect();
+    if let Some(side) = t.raw_table {
+        // Only invoices have a side table; `extra` is their has_line_items flag after the upsert.
+        let (keep, replace): (Vec<_>, Vec<_>) =
+            written.iter().partition(|(p, _, has_lines)| p.lines.is_none() && *has_lines == 1);
+        store_raw(conn, side, &replace, false).await?;
+        store_raw(conn, side, &keep, true).await?;
+        let with_lines: Vec<(&str, &[Line])> =
+            written.iter().filter_map(|(p, _, _)| p.lines.as_deref().map(|l| (p.id.as_str(), l))).collect();
+        replace_lines(conn, organisation_id, &with_lines).await?;
+    }
+    Ok(written.len())
 }
 
 async fn store_raw(
     conn: &mut SqliteConnection,
     side: &str,
-    id: i64,
-    raw: &Value,
+    rows: &[&(&Parsed, i64, i64)],
     keep_stored_lines: bool,
 ) -> Result<()> {
     let set = if keep_stored_lines {
@@ -439,41 +506,60 @@ async fn store_raw(
     } else {
         "excluded.raw".to_owned()
     };
-    let sql = format!("INSERT INTO {side} (id, raw) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET raw = {set}");
-    sqlx::query(&sql).bind(id).bind(raw.to_string()).execute(&mut *conn).await?;
+    for chunk in rows.chunks(rows_per_statement(2)) {
+        let values = vec!["(?, ?)"; chunk.len()].join(", ");
+        let sql = format!("INSERT INTO {side} (id, raw) VALUES {values} ON CONFLICT (id) DO UPDATE SET raw = {set}");
+        let mut vals = Vec::with_capacity(chunk.len() * 2);
+        for (p, row_id, _) in chunk {
+            vals.push(Val::Int(Some(*row_id)));
+            vals.push(Val::Text(Some(p.raw.clone())));
+        }
+        sqlx::query_with(&sql, args(vals)?).execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
-async fn replace_lines(
-    conn: &mut SqliteConnection,
-    organisation_id: &str,
-    invoice_id: &str,
-    lines: &[Line],
-) -> Result<()> {
-    sqlx::query("DELETE FROM xero_invoice_lines WHERE organisation_id = ? AND invoice_id = ?")
-        .bind(organisation_id)
-        .bind(invoice_id)
-        .execute(&mut *conn)
-        .await?;
-    for (position, l) in lines.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO xero_invoice_lines (organisation_id, invoice_id, position, line_item_id, description, \
-             quantity, unit_amount, account_code, tax_type, tax_amount, line_amount) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(organisation_id)
-        .bind(invoice_id)
-        .bind(position as i64)
-        .bind(&l.line_item_id)
-        .bind(&l.description)
-        .bind(&l.quantity)
-        .bind(&l.unit_amount)
-        .bind(&l.account_code)
-        .bind(&l.tax_type)
-        .bind(&l.tax_amount)
-        .bind(&l.line_amount)
-        .execute(&mut *conn)
-        .await?;
+const LINE_COLUMNS: &str = "organisation_id, invoice_id, position, line_item_id, description, quantity, unit_amount, \
+                            account_code, tax_type, tax_amount, line_amount";
+
+/// Replaces the lines of `invoices` (id, its lines) as sets.
+async fn replace_lines(conn: &mut SqliteConnection, organisation_id: &str, invoices: &[(&str, &[Line])]) -> Result<()> {
+    if invoices.is_empty() {
+        return Ok(());
+    }
+    // One JSON array parameter for the ids: one statement, whatever the page size.
+    let ids = Value::Array(invoices.iter().map(|(id, _)| Value::String((*id).to_owned())).collect());
+    sqlx::query(
+        "DELETE FROM xero_invoice_lines WHERE organisation_id = ? AND invoice_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(organisation_id)
+    .bind(ids.to_string())
+    .execute(&mut *conn)
+    .await?;
+    let all: Vec<(&str, usize, &Line)> = invoices
+        .iter()
+        .flat_map(|(id, lines)| lines.iter().enumerate().map(move |(position, l)| (*id, position, l)))
+        .collect();
+    for chunk in all.chunks(rows_per_statement(11)) {
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let mut vals = Vec::with_capacity(chunk.len() * 11);
+        for (invoice_id, position, l) in chunk {
+            vals.extend([
+                Val::Text(Some(organisation_id.to_owned())),
+                Val::Text(Some((*invoice_id).to_owned())),
+                Val::Int(Some(*position as i64)),
+                Val::Text(l.line_item_id.clone()),
+                Val::Text(l.description.clone()),
+                Val::Text(l.quantity.clone()),
+                Val::Text(l.unit_amount.clone()),
+                Val::Text(l.account_code.clone()),
+                Val::Text(l.tax_type.clone()),
+                Val::Text(l.tax_amount.clone()),
+                Val::Text(l.line_amount.clone()),
+            ]);
+        }
+        let sql = format!("INSERT INTO xero_invoice_lines ({LINE_COLUMNS}) VALUES {values}");
+        sqlx::query_with(&sql, args(vals)?).execute(&mut *conn).await?;
     }
     Ok(())
 }

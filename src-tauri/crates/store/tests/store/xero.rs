@@ -178,8 +178,25 @@ async fn demo_records_are_stored_once_however_often_a_page_arrives() {
     }
     let before = counts(&l).await;
     let rewritten = store_all(&l.store, &l.tenants).await;
-    assert!(rewritten > 0, "the same records (same UpdatedDateUTC) are written again, not skipped");
+    let reference_records: usize = l.tenants.iter().map(|t| 1 + t.currencies.len() + t.tax_rates.len()).sum();
+    assert_eq!(
+        rewritten, reference_records,
+        "identical records are skipped by their content hash; only the small lists are replaced whole"
+    );
     assert_eq!(counts(&l).await, before, "storing the same pages again must not add rows");
+
+    // Xero changes some fields without moving UpdatedDateUTC (xero.md §8): same timestamp,
+    // different content is written.
+    let mut changed = l.tenants[0].invoices.items[5].clone();
+    changed["Reference"] = json!("changed without a new timestamp");
+    let mut conn = l.store.pool().acquire().await.unwrap();
+    assert_eq!(xero::upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[changed.clone()]).await.unwrap(), 1);
+    let found =
+        xero::list_invoices(&l.store, &InvoiceQuery { search: Some("changed without".into()), ..Default::default() })
+            .await
+            .unwrap();
+    assert_eq!(found.total, 1, "the changed reference reached the row and its search index");
+    assert_eq!(xero::upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[changed]).await.unwrap(), 0);
 
     let org_ref = xero::get_reference(&l.store, &l.orgs[0], Resource::Organisation).await.unwrap().unwrap();
     assert_eq!(org_ref[0]["Name"], l.tenants[0].organisation["Name"]);
@@ -319,7 +336,11 @@ async fn every_invoice_filter_matches_an_in_memory_filter() {
         ),
         (
             "amount range",
-            InvoiceQuery { amount_min_minor: Some(100_000), amount_max_minor: Some(200_000), ..Default::default() },
+            InvoiceQuery {
+                amount_min: Some(Decimal::new(1000, 0)),
+                amount_max: Some(Decimal::new(2000, 0)),
+                ..Default::default()
+            },
             Box::new(|v| (100_000..=200_000).contains(&minor(&v["Total"]))),
         ),
         (
@@ -329,7 +350,7 @@ async fn every_invoice_filter_matches_an_in_memory_filter() {
                 statuses: vec!["PAID".into(), "AUTHORISED".into()],
                 currency: Some("EUR".into()),
                 date_from: Some("2025-01-01".into()),
-                amount_min_minor: Some(50_000),
+                amount_min: Some(Decimal::new(500, 0)),
                 search: Some("inv-a00".into()),
                 ..Default::default()
             },
@@ -704,7 +725,7 @@ async fn bank_transactions_filter_and_show_their_lines() {
         organisation_id: Some(org.clone()),
         types: vec!["SPEND".into()],
         is_reconciled: Some(true),
-        amount_min_minor: Some(50_000),
+        amount_min: Some(Decimal::new(500, 0)),
         limit: 1000,
         ..Default::default()
     };
@@ -740,4 +761,117 @@ async fn bank_transactions_filter_and_show_their_lines() {
     assert_eq!(detail.row.bank_account_code.as_deref(), Some("090"));
     assert_eq!(detail.line_items.len(), 1);
     assert_eq!(detail.line_items[0].line_amount, detail.row.total);
+}
+
+/// An invoice of `total` in `currency` (one line of the same amount) for contact `contact`.
+fn invoice_in(template: &Value, n: u32, currency: &str, total: &str, contact: &str) -> Value {
+    let mut v = template.clone();
+    let amount: Value = serde_json::from_str(total).unwrap();
+    v["InvoiceID"] = json!(format!("00000000-0000-0000-0000-{n:012}"));
+    v["InvoiceNumber"] = json!(format!("MONEY-{n}"));
+    v["CurrencyCode"] = json!(currency);
+    v["Status"] = json!("AUTHORISED");
+    v["Type"] = json!("ACCREC");
+    v["Contact"]["ContactID"] = json!(contact);
+    for field in ["Total", "AmountDue", "SubTotal"] {
+        v[field] = amount.clone();
+    }
+    v["TotalTax"] = json!(0);
+    v["AmountPaid"] = json!(0);
+    v["LineItems"] =
+        json!([{"Description": "one", "Quantity": 1, "UnitAmount": amount, "LineAmount": amount, "TaxAmount": 0}]);
+    v
+}
+
+#[tokio::test]
+async fn yen_and_dinar_amounts_round_trip_exactly_and_filter_and_sort_by_face_value() {
+    let fx = Fixture::new();
+    let store = fx.open().await;
+    let tenants = generate(xp_sandbox_kit::Seed::Demo, crate::t0());
+    let org = "org-money";
+    add_organisation(&store, org, "KWD").await;
+    let template = &tenants[0].invoices.items[0];
+    let contact = "11111111-2222-3333-4444-555555555555";
+    let page = vec![
+        invoice_in(template, 1, "JPY", "1500", contact),
+        invoice_in(template, 2, "KWD", "1500.125", contact),
+        invoice_in(template, 3, "USD", "1500.12", contact),
+        invoice_in(template, 4, "JPY", "98765", contact),
+        invoice_in(template, 5, "KWD", "-0.005", contact),
+    ];
+    let mut conn = store.pool().acquire().await.unwrap();
+    assert_eq!(xero::upsert(&mut conn, org, Resource::Invoices, &page).await.unwrap(), 5);
+
+    let minor: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT currency, total_minor, minor_unit FROM xero_invoices WHERE organisation_id = ? ORDER BY number",
+    )
+    .bind(org)
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(
+        minor,
+        [
+            ("JPY".into(), 1500, 1),
+            ("KWD".into(), 1_500_125, 1000),
+            ("USD".into(), 150_012, 100),
+            ("JPY".into(), 98_765, 1),
+            ("KWD".into(), -5, 1000)
+        ],
+        "minor units follow each currency's exponent: yen have none, dinars thousandths"
+    );
+
+    let base = InvoiceQuery { organisation_id: Some(org.into()), sort: InvoiceSort::Total, ..Default::default() };
+    let list = |q: InvoiceQuery| {
+        let store = store.clone();
+        async move {
+            xero::list_invoices(&store, &q)
+                .await
+                .unwrap()
+                .rows
+                .into_iter()
+                .map(|r| (r.number.unwrap(), r.total.unwrap()))
+                .collect::<Vec<_>>()
+        }
+    };
+    let all = list(base.clone()).await;
+    let texts = |v: &[(String, String)]| v.iter().map(|(n, t)| format!("{n} {t}")).collect::<Vec<_>>();
+    assert_eq!(
+        texts(&all),
+        ["MONEY-5 -0.005", "MONEY-1 1500", "MONEY-3 1500.12", "MONEY-2 1500.125", "MONEY-4 98765"],
+        "totals read back as sent, at their currency's decimals, sorted by face value across currencies"
+    );
+    let d = |s: &str| Some(Decimal::from_str(s).unwrap());
+    let between = list(InvoiceQuery { amount_min: d("1500"), amount_max: d("1500.12"), ..base.clone() }).await;
+    assert_eq!(texts(&between), ["MONEY-1 1500", "MONEY-3 1500.12"], "bounds are inclusive and exact");
+    let above = list(InvoiceQuery { amount_min: d("1500.121"), ..base.clone() }).await;
+    assert_eq!(texts(&above), ["MONEY-2 1500.125", "MONEY-4 98765"], "a thousandth decides for the dinar");
+    let negative = list(InvoiceQuery { amount_max: d("-0.001"), ..base.clone() }).await;
+    assert_eq!(texts(&negative), ["MONEY-5 -0.005"]);
+
+    let detail = xero::get_invoice(&store, org, "00000000-0000-0000-0000-000000000002").await.unwrap().unwrap();
+    assert_eq!(detail.line_items[0].line_amount.as_deref(), Some("1500.125"));
+    assert_eq!(detail.row.amount_due.as_deref(), Some("1500.125"));
+
+    let mut c = tenants[0].contacts.items[0].clone();
+    c["ContactID"] = json!(contact);
+    xero::upsert(&mut conn, org, Resource::Contacts, &[c]).await.unwrap();
+    let owed: Vec<(String, String, i64)> = xero::get_contact(&store, org, contact)
+        .await
+        .unwrap()
+        .unwrap()
+        .outstanding
+        .into_iter()
+        .map(|o| (o.currency.unwrap(), o.amount, o.invoices))
+        .collect();
+    assert_eq!(
+        owed,
+        [("JPY".into(), "100265".into(), 2), ("KWD".into(), "1500.120".into(), 2), ("USD".into(), "1500.12".into(), 1)],
+        "sums are exact per currency, at its decimals"
+    );
+
+    // Half a yen is not an amount Xero can send; refusing it beats storing a rounded total.
+    let half_yen = invoice_in(template, 6, "JPY", "1.5", contact);
+    let err = xero::upsert(&mut conn, org, Resource::Invoices, &[half_yen]).await.unwrap_err();
+    assert!(err.to_string().contains("decimals"), "{err}");
 }
