@@ -1,5 +1,6 @@
-//! Configuration: which environment (sandbox or production) and every provider's base URL.
-//! Chosen by a file and flags at start, never by a rebuild.
+//! Configuration: which environment (sandbox or production) and every provider's base URL, and
+//! the sections each feature owns (`[xero]` is the Xero connector's, `[okta]` the session's),
+//! composed here. Chosen by a file and flags at start, never by a rebuild.
 //!
 //! ```toml
 //! profile = "production"          # or "sandbox"
@@ -9,10 +10,12 @@
 //! xero_api = "https://api.xero.com"
 //! ```
 
+use crate::session::settings::{OktaSettings, RawOkta};
 use serde::Deserialize;
 use std::path::Path;
 use url::Url;
-use xp_ipc::{Profile, Provider, ProviderEndpoint};
+use xp_context::Endpoints;
+use xp_ipc::Profile;
 
 use crate::{Error, Result};
 
@@ -20,74 +23,11 @@ use crate::{Error, Result};
 pub struct AppConfig {
     pub profile: Profile,
     pub allow_plaintext_secrets: bool,
-    pub providers: ProviderUrls,
+    pub providers: Endpoints,
     /// Set when started with `--sandbox FILE`: the sandbox's demo credentials.
     pub sandbox: Option<SandboxFile>,
-    pub xero: XeroSettings,
+    pub xero: xp_connect_xero::Settings,
     pub okta: OktaSettings,
-}
-
-/// The app's own sign-in (issue 5): an Okta OIDC native app registration. The issuer is
-/// `providers.okta_issuer`; without it and a client id, only single-user mode is possible.
-///
-/// ```toml
-/// [okta]
-/// client_id = "0oa1b2c3d4E5F6g7h8i9"
-/// offline_grace_days = 7      # default for new installations; owners change it in Settings
-/// idle_lock_minutes = 15
-/// [okta.roles]
-/// owner = ["XP-Owners"]
-/// accountant = ["XP-Accountants"]
-/// viewer = ["XP-Viewers"]
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OktaSettings {
-    pub client_id: Option<String>,
-    /// A private-use scheme in reverse-DNS form with a single slash (RFC 8252 §7.1, okta.md §4);
-    /// it arrives through the deep link. Registered with the Okta app as a sign-in redirect.
-    pub redirect_uri: String,
-    /// `offline_access` for a refresh token (okta.md §5), `groups` for the roles claim.
-    pub scopes: Vec<String>,
-    pub roles: crate::session::RoleMap,
-    pub offline_grace_days: u32,
-    pub idle_lock_minutes: u32,
-}
-
-impl Default for OktaSettings {
-    fn default() -> Self {
-        Self {
-            client_id: None,
-            redirect_uri: DEEP_LINK_CALLBACK.into(),
-            scopes: ["openid", "profile", "email", "offline_access", "groups"].map(String::from).to_vec(),
-            roles: crate::session::RoleMap::default(),
-            offline_grace_days: 7,
-            idle_lock_minutes: 15,
-        }
-    }
-}
-
-/// The app's Xero registration: a public client (PKCE, no secret) and its redirect ports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct XeroSettings {
-    pub client_id: Option<String>,
-    /// Loopback ports registered as `http://127.0.0.1:{port}/callback` with the Xero app.
-    pub loopback_ports: Vec<u16>,
-    /// Length of a rate-limit minute (the sandbox can shrink it).
-    pub minute_ms: u64,
-    /// An https page registered with Xero that forwards `?code&state` to the app's deep link
-    /// [`DEEP_LINK_CALLBACK`] (docs/xero-redirect.html). When set, connecting uses it instead of
-    /// the loopback listener: for machines where local ports are blocked.
-    pub https_redirect_uri: Option<String>,
-}
-
-/// The app's sign-in deep link (a private-use reverse-DNS scheme, RFC 8252 §7.1). Okta redirects
-/// here directly; Xero, which accepts no custom scheme, through an https forwarding page.
-pub const DEEP_LINK_CALLBACK: &str = "com.xeropartner.app:/auth/callback";
-
-impl Default for XeroSettings {
-    fn default() -> Self {
-        Self { client_id: None, loopback_ports: vec![53682, 53683, 53684], minute_ms: 60_000, https_redirect_uri: None }
-    }
 }
 
 /// The one JSON line the sandbox prints at start (tests/sandbox/server), saved to a file.
@@ -128,8 +68,8 @@ impl SandboxFile {
         serde_json::from_str(line).map_err(|e| err(format!("not the sandbox's start-up line: {e}")))
     }
 
-    pub fn urls(&self) -> std::result::Result<ProviderUrls, String> {
-        Ok(ProviderUrls {
+    pub fn urls(&self) -> std::result::Result<Endpoints, String> {
+        Ok(Endpoints {
             xero_identity: parse_url("xero_identity", &self.xero_identity)?,
             xero_login: parse_url("xero_login", &self.xero_login)?,
             xero_api: parse_url("xero_api", &self.xero_api)?,
@@ -142,82 +82,35 @@ impl SandboxFile {
     }
 }
 
-/// Base URLs of every provider the app talks to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProviderUrls {
-    pub xero_identity: Url,
-    pub xero_login: Url,
-    pub xero_api: Url,
-    pub okta_issuer: Option<Url>,
-    pub gocardless: Url,
-    pub saferpay: Url,
-    pub okx: Url,
-    pub openai: Url,
+/// The real providers. Xero's hosts are spelled in its client crate; the others move to their
+/// client crates as those arrive.
+pub fn production_endpoints() -> Endpoints {
+    let url = |s: &str| Url::parse(s).expect("built-in URL parses");
+    Endpoints {
+        xero_identity: url(xp_xero::PRODUCTION_IDENTITY),
+        xero_login: url(xp_xero::PRODUCTION_LOGIN),
+        xero_api: url(xp_xero::PRODUCTION_API),
+        // An Okta issuer is per customer (https://{org}.okta.com/oauth2/default): configuration only.
+        okta_issuer: None,
+        gocardless: url("https://api.gocardless.com"),
+        saferpay: url("https://www.saferpay.com/api"),
+        okx: url("https://www.okx.com"),
+        openai: url("https://api.openai.com/v1"),
+    }
 }
 
-fn url(s: &str) -> Url {
-    Url::parse(s).expect("built-in URL parses")
-}
-
-impl ProviderUrls {
-    /// The real providers (hosts from shared/providers/*.md).
-    pub fn production() -> Self {
-        Self {
-            xero_identity: url("https://identity.xero.com"),
-            xero_login: url("https://login.xero.com"),
-            xero_api: url("https://api.xero.com"),
-            // An Okta issuer is per customer (https://{org}.okta.com/oauth2/default): configuration only.
-            okta_issuer: None,
-            gocardless: url("https://api.gocardless.com"),
-            saferpay: url("https://www.saferpay.com/api"),
-            okx: url("https://www.okx.com"),
-            openai: url("https://api.openai.com/v1"),
-        }
-    }
-
-    /// The local sandbox emulators, all behind one loopback origin with a prefix per provider.
-    pub fn sandbox(origin: &Url) -> Self {
-        let at = |p: &str| origin.join(p).expect("sandbox path joins");
-        Self {
-            xero_identity: at("/xero/identity"),
-            xero_login: at("/xero/login"),
-            xero_api: at("/xero/api"),
-            okta_issuer: Some(at("/okta/oauth2/default")),
-            gocardless: at("/gocardless"),
-            saferpay: at("/saferpay/api"),
-            okx: at("/okx"),
-            openai: at("/openai/v1"),
-        }
-    }
-
-    pub fn endpoints(&self) -> Vec<ProviderEndpoint> {
-        let mut v = vec![
-            ProviderEndpoint { provider: Provider::Xero, base_url: self.xero_api.to_string() },
-            ProviderEndpoint { provider: Provider::Gocardless, base_url: self.gocardless.to_string() },
-            ProviderEndpoint { provider: Provider::Saferpay, base_url: self.saferpay.to_string() },
-            ProviderEndpoint { provider: Provider::Okx, base_url: self.okx.to_string() },
-            ProviderEndpoint { provider: Provider::Openai, base_url: self.openai.to_string() },
-        ];
-        if let Some(okta) = &self.okta_issuer {
-            v.insert(1, ProviderEndpoint { provider: Provider::Okta, base_url: okta.to_string() });
-        }
-        v
-    }
-
-    fn all(&self) -> Vec<(&'static str, &Url)> {
-        let mut v = vec![
-            ("xero_identity", &self.xero_identity),
-            ("xero_login", &self.xero_login),
-            ("xero_api", &self.xero_api),
-            ("gocardless", &self.gocardless),
-            ("saferpay", &self.saferpay),
-            ("okx", &self.okx),
-            ("openai", &self.openai),
-        ];
-        if let Some(o) = &self.okta_issuer {
-            v.push(("okta_issuer", o));
-        }
-        v
+/// The local sandbox emulators, all behind one loopback origin with a prefix per provider.
+pub fn sandbox_endpoints(origin: &Url) -> Endpoints {
+    let at = |p: &str| origin.join(p).expect("sandbox path joins");
+    Endpoints {
+        xero_identity: at("/xero/identity"),
+        xero_login: at("/xero/login"),
+        xero_api: at("/xero/api"),
+        okta_issuer: Some(at("/okta/oauth2/default")),
+        gocardless: at("/gocardless"),
+        saferpay: at("/saferpay/api"),
+        okx: at("/okx"),
+        openai: at("/openai/v1"),
     }
 }
 
@@ -233,38 +126,9 @@ struct RawConfig {
     #[serde(default)]
     providers: RawProviders,
     #[serde(default)]
-    xero: RawXero,
+    xero: xp_connect_xero::settings::RawSettings,
     #[serde(default)]
     okta: RawOkta,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOkta {
-    client_id: Option<String>,
-    redirect_uri: Option<String>,
-    offline_grace_days: Option<u32>,
-    idle_lock_minutes: Option<u32>,
-    roles: Option<RawRoles>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRoles {
-    #[serde(default)]
-    owner: Vec<String>,
-    #[serde(default)]
-    accountant: Vec<String>,
-    #[serde(default)]
-    viewer: Vec<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawXero {
-    client_id: Option<String>,
-    loopback_ports: Option<Vec<u16>>,
-    https_redirect_uri: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -306,18 +170,8 @@ impl AppConfig {
             config.providers =
                 sandbox.urls().map_err(|reason| Error::Config { path: file.display().to_string(), reason })?;
             config.profile = Profile::Sandbox;
-            // The sandbox's demo app registration; XP_XERO_AUTO_CONSENT=1 picks the registration
-            // whose sign-ins are consented at once (headless runs: CLI tests, benchmarks).
-            let creds = &sandbox.credentials.expose()["xero"];
-            let which = if std::env::var("XP_XERO_AUTO_CONSENT").is_ok_and(|v| v == "1") {
-                "auto_consent_client_id"
-            } else {
-                "client_id"
-            };
-            if let Some(id) = creds[which].as_str() {
-                config.xero.client_id = Some(id.to_owned());
-            }
-            config.xero.minute_ms = sandbox.minute_ms;
+            config.okta.issuer = config.providers.okta_issuer.clone();
+            config.xero.apply_sandbox(&sandbox.credentials.expose()["xero"], sandbox.minute_ms);
             if let Some(id) = sandbox.credentials.expose()["okta"]["client_id"].as_str() {
                 config.okta.client_id = Some(id.to_owned());
             }
@@ -357,10 +211,10 @@ impl AppConfig {
             }
         };
         let mut providers = match profile {
-            Profile::Production => ProviderUrls::production(),
+            Profile::Production => production_endpoints(),
             Profile::Sandbox => {
                 let origin = raw.sandbox_origin.as_deref().unwrap_or(DEFAULT_SANDBOX_ORIGIN);
-                ProviderUrls::sandbox(&parse_url("sandbox_origin", origin).map_err(err)?)
+                sandbox_endpoints(&parse_url("sandbox_origin", origin).map_err(err)?)
             }
         };
         let p = &raw.providers;
@@ -388,68 +242,17 @@ impl AppConfig {
                 }
             }
         }
-        let okta = okta_settings(&raw.okta).map_err(err)?;
-        if let Some(r) = &raw.xero.https_redirect_uri {
-            let u = Url::parse(r).map_err(|e| err(format!("xero.https_redirect_uri is not a URL ({e}): {r:?}")))?;
-            if u.scheme() != "https" || u.host().is_none() {
-                return Err(err(format!("xero.https_redirect_uri must be an https URL, got {r:?}")));
-            }
-        }
+        let okta = OktaSettings::from_raw(&raw.okta, providers.okta_issuer.clone()).map_err(err)?;
+        let xero = xp_connect_xero::Settings::from_raw(&raw.xero).map_err(err)?;
         Ok(AppConfig {
             okta,
             profile,
             allow_plaintext_secrets: raw.secrets.allow_plaintext || overrides.allow_plaintext_secrets,
             providers,
             sandbox: None,
-            xero: XeroSettings {
-                client_id: raw.xero.client_id.clone(),
-                loopback_ports: raw
-                    .xero
-                    .loopback_ports
-                    .clone()
-                    .unwrap_or_else(|| XeroSettings::default().loopback_ports),
-                https_redirect_uri: raw.xero.https_redirect_uri.clone(),
-                ..XeroSettings::default()
-            },
+            xero,
         })
     }
-}
-
-fn okta_settings(raw: &RawOkta) -> std::result::Result<OktaSettings, String> {
-    let mut okta = OktaSettings { client_id: raw.client_id.clone(), ..OktaSettings::default() };
-    if let Some(r) = &raw.redirect_uri {
-        let u = Url::parse(r).map_err(|e| format!("okta.redirect_uri is not a URI ({e}): {r:?}"))?;
-        // RFC 8252 §7.1: a private-use scheme must be a reverse-DNS name the app controls.
-        if !u.scheme().contains('.') && !is_loopback(&u) {
-            return Err(format!(
-                "okta.redirect_uri must use a reverse-DNS scheme such as com.example.app:/callback, got {r:?}"
-            ));
-        }
-        okta.redirect_uri = r.clone();
-    }
-    if let Some(d) = raw.offline_grace_days {
-        if !crate::session::record::GRACE_DAYS.contains(&d) {
-            return Err(format!("okta.offline_grace_days must be 1..=30, got {d}"));
-        }
-        okta.offline_grace_days = d;
-    }
-    if let Some(m) = raw.idle_lock_minutes {
-        if m > crate::session::record::MAX_IDLE_LOCK_MINUTES {
-            return Err(format!("okta.idle_lock_minutes must be at most 1440 (0 turns it off), got {m}"));
-        }
-        okta.idle_lock_minutes = m;
-    }
-    if let Some(r) = &raw.roles {
-        if r.owner.is_empty() && r.accountant.is_empty() && r.viewer.is_empty() {
-            return Err("okta.roles maps no group to any role; nobody could use the app".into());
-        }
-        okta.roles = crate::session::RoleMap {
-            owner: r.owner.clone(),
-            accountant: r.accountant.clone(),
-            viewer: r.viewer.clone(),
-        };
-    }
-    Ok(okta)
 }
 
 fn parse_url(name: &str, v: &str) -> std::result::Result<Url, String> {
@@ -460,7 +263,7 @@ fn parse_url(name: &str, v: &str) -> std::result::Result<Url, String> {
     Ok(u)
 }
 
-fn is_loopback(u: &Url) -> bool {
+pub(crate) fn is_loopback(u: &Url) -> bool {
     match u.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -535,9 +338,9 @@ mod tests {
             ("[providers]\nokx = \"http://okx.example.com\"", "must use https"),
             ("unknown_key = 1", "unknown field"),
             ("[providers]\nopenai = \"ftp://x\"", "http(s) URL"),
-            ("[okta]\noffline_grace_days = 0", "offline_grace_days must be 1..=30"),
+            ("[okta]\noffline_grace_days = 0", "okta.offline_grace_days: offline grace must be 1 to 30 days"),
             ("[xero]\nhttps_redirect_uri = \"http://example.com/cb\"", "must be an https URL"),
-            ("[okta]\nidle_lock_minutes = 5000", "at most 1440"),
+            ("[okta]\nidle_lock_minutes = 5000", "okta.idle_lock_minutes: idle lock must be at most 1440"),
             ("[okta]\nredirect_uri = \"myapp:/cb\"", "reverse-DNS"),
             ("[okta.roles]\nowner = []", "maps no group"),
         ] {

@@ -1,21 +1,26 @@
+//! The composition root's failures: its own (configuration, session) and its features', each
+//! keeping its type until it becomes `{code, message}` at the IPC edge.
+
 use xp_core::ErrorCode;
 use xp_ipc::IpcError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
+    Context(#[from] xp_context::Error),
+    #[error(transparent)]
     Vault(#[from] xp_vault::Error),
     #[error(transparent)]
     Store(#[from] xp_store::Error),
+    #[error(transparent)]
+    Auth(#[from] xp_auth::Error),
+    #[error(transparent)]
+    Xero(#[from] xp_connect_xero::Error),
     #[error("configuration {path}: {reason}")]
     Config { path: String, reason: String },
-    #[error("the keychain entry for the local database key is not a valid key; the database was left untouched")]
-    BadStoredKey,
-    #[error("cannot use the data folder {path}: {reason}")]
-    DataDir { path: String, reason: String },
-    /// A provider or sign-in failure, with the code the UI acts on.
+    /// The session refused: signed out, locked, or the role lacks the permission.
     #[error("{message}")]
-    Provider { code: ErrorCode, message: String },
+    Denied { code: ErrorCode, message: String },
     #[error("{0}")]
     Invalid(String),
 }
@@ -23,12 +28,13 @@ pub enum Error {
 impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
+            Error::Context(e) => e.code(),
             Error::Vault(e) => e.code(),
             Error::Store(e) => e.code(),
+            Error::Auth(e) => e.code(),
+            Error::Xero(e) => e.code(),
             Error::Config { .. } => ErrorCode::Config,
-            Error::BadStoredKey => ErrorCode::StoreKeyMismatch,
-            Error::DataDir { .. } => ErrorCode::StoreUnavailable,
-            Error::Provider { code, .. } => *code,
+            Error::Denied { code, .. } => *code,
             Error::Invalid(_) => ErrorCode::InvalidInput,
         }
     }

@@ -1,25 +1,17 @@
-//! What the desktop shell and the `xpartner` CLI share: configuration and profiles, data
-//! folders, choosing the vault, opening the encrypted store with its key, logging with secrets
-//! scrubbed, and the read models behind the first IPC commands.
+//! The composition root shared by the desktop shell and the `xpartner` CLI: it reads the
+//! configuration and composes each feature's section, opens the shared runtime
+//! ([`xp_context::Context`]), the session (sign-in, roles, lock) and the registry of provider
+//! connectors, and runs the background jobs. Features live in their own crates; nothing here
+//! knows a provider's wire format or tables.
 
-pub mod bootstrap;
-pub mod browse;
 pub mod config;
+pub mod connectors;
 mod error;
-pub mod export;
-pub mod invoices;
-pub mod logging;
-pub mod paths;
-mod services;
 pub mod session;
-pub mod xero;
+mod start;
 
-pub use config::{AppConfig, ProviderUrls};
+pub use config::AppConfig;
+pub use connectors::Connectors;
 pub use error::{Error, Result};
-pub use paths::Paths;
-pub use services::{Services, StartOptions};
-
-/// RFC 3339 UTC text, as the store keeps timestamps.
-pub fn timefmt(t: time::OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
+pub use start::{App, StartOptions};
+pub use xp_context::{logging, Context, Paths};

@@ -19,6 +19,7 @@ pub mod oidc;
 pub mod pending;
 pub mod pkce;
 pub mod refresher;
+pub mod revoke;
 pub mod token;
 
 pub use authorize::{authorize_url, AuthorizeRequest};
@@ -27,4 +28,5 @@ pub use loopback::{parse_callback, parse_redirect, Callback, LoopbackConfig, Loo
 pub use pending::{PendingFlow, Registry, State};
 pub use pkce::Pkce;
 pub use refresher::{AccessToken, Refresher, TokenVault};
+pub use revoke::{revoke, TokenTypeHint};
 pub use token::{exchange_code, refresh, TokenSet};

@@ -12,3 +12,11 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error_code::ErrorCode;
 pub use money::{Currency, Money, MoneyError};
 pub use sensitive::Sensitive;
+
+/// RFC 3339 UTC text, as the store keeps timestamps and the UI shows them: sortable and readable
+/// in a SQL shell. Falls back to Unix seconds, which a valid `OffsetDateTime` never needs.
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}

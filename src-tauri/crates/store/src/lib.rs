@@ -6,6 +6,7 @@ pub mod connections;
 mod db;
 mod error;
 mod key;
+pub mod organisations;
 pub mod outbox;
 pub mod settings;
 mod timefmt;

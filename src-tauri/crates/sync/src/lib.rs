@@ -12,6 +12,7 @@
 mod cursor;
 mod engine;
 mod error;
+mod ipc;
 pub mod pass;
 mod progress;
 

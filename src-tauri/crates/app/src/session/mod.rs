@@ -4,6 +4,8 @@
 pub mod access;
 pub mod record;
 mod service;
+pub mod settings;
 
 pub use access::RoleMap;
 pub use service::{Notify, SessionService};
+pub use settings::OktaSettings;

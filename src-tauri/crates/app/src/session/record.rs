@@ -11,10 +11,8 @@ pub const RECORD_KEY: &str = "session.user";
 /// Settings key of the owner's choices (mode, idle lock, offline grace).
 pub const SETTINGS_KEY: &str = "session.settings";
 
-/// How long an owner may let the app work offline, in days (the config file and Settings agree).
-pub const GRACE_DAYS: std::ops::RangeInclusive<u32> = 1..=30;
-/// The longest idle lock, in minutes (24 h); 0 turns it off.
-pub const MAX_IDLE_LOCK_MINUTES: u32 = 24 * 60;
+pub use super::settings::{GRACE_DAYS, MAX_IDLE_LOCK_MINUTES};
+use super::settings::{check_grace_days, check_idle_lock_minutes, OktaSettings};
 
 /// The signed-in person, as validated from the ID token, and when that was last confirmed online.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +32,7 @@ pub struct SessionRecord {
     pub locked: bool,
 }
 
-pub fn default_settings(okta_configured: bool, okta: &crate::config::OktaSettings) -> SessionSettings {
+pub fn default_settings(okta_configured: bool, okta: &OktaSettings) -> SessionSettings {
     SessionSettings {
         // An installation with Okta configured signs people in unless an owner chose otherwise.
         mode: if okta_configured { SignInMode::Okta } else { SignInMode::SingleUser },
@@ -45,12 +43,8 @@ pub fn default_settings(okta_configured: bool, okta: &crate::config::OktaSetting
 
 /// Checks an owner's new settings; the message names the field.
 pub fn validate_settings(s: &SessionSettings, okta_configured: bool) -> Result<(), String> {
-    if !GRACE_DAYS.contains(&s.offline_grace_days) {
-        return Err(format!("offline grace must be 1 to 30 days, not {}", s.offline_grace_days));
-    }
-    if s.idle_lock_minutes > MAX_IDLE_LOCK_MINUTES {
-        return Err(format!("idle lock must be at most 1440 minutes (0 = never), not {}", s.idle_lock_minutes));
-    }
+    check_grace_days(s.offline_grace_days)?;
+    check_idle_lock_minutes(s.idle_lock_minutes)?;
     if s.mode == SignInMode::Okta && !okta_configured {
         return Err(
             "Okta sign-in is not configured: set the Okta issuer and client id in the configuration file first".into(),

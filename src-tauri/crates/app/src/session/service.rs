@@ -18,7 +18,10 @@ use xp_sync::CancellationToken;
 
 use super::access::{self, required_role, role_name};
 use super::record::{self, SessionRecord, RECORD_KEY, SETTINGS_KEY};
-use crate::{timefmt, Error, Result, Services};
+use crate::session::settings::OktaSettings;
+use crate::{Error, Result};
+use xp_context::Context;
+use xp_core::rfc3339 as timefmt;
 
 /// The vault key under the `okta` prefix.
 const VAULT_KEY: &str = "session";
@@ -35,7 +38,8 @@ pub struct SessionService {
 }
 
 struct Inner {
-    services: Services,
+    services: Context,
+    okta: OktaSettings,
     http: HttpClient,
     registry: Registry,
     tokens: TokenVault,
@@ -63,20 +67,20 @@ struct Live {
 }
 
 fn provider_err(e: xp_auth::Error) -> Error {
-    Error::Provider { code: e.code(), message: e.to_string() }
+    Error::Auth(e)
 }
 
 fn denied(code: ErrorCode, message: impl Into<String>) -> Error {
-    Error::Provider { code, message: message.into() }
+    Error::Denied { code, message: message.into() }
 }
 
 impl SessionService {
     /// Loads the settings and the remembered sign-in. No network: the app opens offline.
-    pub async fn new(services: Services) -> Result<Self> {
-        let configured = okta_configured(&services);
+    pub async fn new(services: Context, okta: OktaSettings) -> Result<Self> {
+        let configured = okta.configured();
         let settings = xp_store::settings::get::<SessionSettings>(&services.store, SETTINGS_KEY)
             .await?
-            .unwrap_or_else(|| record::default_settings(configured, &services.config.okta));
+            .unwrap_or_else(|| record::default_settings(configured, &okta));
         let record = xp_store::settings::get::<SessionRecord>(&services.store, RECORD_KEY).await?;
         let http = services.http_client()?;
         let now = services.clock.now();
@@ -97,6 +101,7 @@ impl SessionService {
             metadata: tokio::sync::Mutex::new(None),
             notify: Mutex::new(None),
             services,
+            okta,
         };
         let service = Self { inner: Arc::new(inner) };
         service.sync_actor();
@@ -115,8 +120,8 @@ impl SessionService {
         self.inner.services.clock.now()
     }
 
-    fn config(&self) -> &crate::config::OktaSettings {
-        &self.inner.services.config.okta
+    fn config(&self) -> &OktaSettings {
+        &self.inner.okta
     }
 
     // -----------------------------------------------------------------------------------------
@@ -226,8 +231,8 @@ impl SessionService {
             state,
             user: if signed_in || state == SessionState::Locked { user } else { None },
             permissions: if signed_in { access::permissions(role) } else { Vec::new() },
-            okta_configured: okta_configured(&self.inner.services),
-            okta_issuer: self.inner.services.config.providers.okta_issuer.as_ref().map(Url::to_string),
+            okta_configured: self.inner.okta.configured(),
+            okta_issuer: self.inner.okta.issuer.as_ref().map(Url::to_string),
             offline: !single && live.offline,
             last_validated_at: live.record.as_ref().filter(|_| !single).map(|r| timefmt(r.last_validated_at)),
             offline_until: live
@@ -328,7 +333,7 @@ impl SessionService {
     }
 
     fn issuer(&self) -> Result<Url> {
-        self.inner.services.config.providers.okta_issuer.clone().ok_or_else(not_configured)
+        self.inner.okta.issuer.clone().ok_or_else(not_configured)
     }
 
     fn client_id(&self) -> Result<String> {
@@ -670,12 +675,12 @@ impl SessionService {
         let Some(endpoint) = &meta.revocation_endpoint else { return Ok(()) };
         // The refresh token first: it is the long-lived one (okta.md §7).
         if let Some(t) = refresh {
-            oidc::revoke(&self.inner.http, endpoint, &client_id, &t, TokenTypeHint::RefreshToken)
+            xp_auth::revoke(&self.inner.http, endpoint, &client_id, &t, TokenTypeHint::RefreshToken)
                 .await
                 .map_err(provider_err)?;
         }
         if let Some(t) = access {
-            oidc::revoke(&self.inner.http, endpoint, &client_id, &t, TokenTypeHint::AccessToken)
+            xp_auth::revoke(&self.inner.http, endpoint, &client_id, &t, TokenTypeHint::AccessToken)
                 .await
                 .map_err(provider_err)?;
         }
@@ -708,7 +713,7 @@ impl SessionService {
     /// `ManageSignIn`; leaving single-user mode for Okta signs everyone out.
     pub async fn update_settings(&self, new: SessionSettings) -> Result<SessionStatus> {
         self.require(Permission::ManageSignIn).await?;
-        record::validate_settings(&new, okta_configured(&self.inner.services)).map_err(Error::Invalid)?;
+        record::validate_settings(&new, self.inner.okta.configured()).map_err(Error::Invalid)?;
         let old = self.live().settings.clone();
         xp_store::settings::set(&self.inner.services.store, SETTINGS_KEY, &new).await?;
         self.live().settings = new.clone();
@@ -736,10 +741,6 @@ impl SessionService {
         .await?;
         Ok(())
     }
-}
-
-fn okta_configured(services: &Services) -> bool {
-    services.config.providers.okta_issuer.is_some() && services.config.okta.client_id.is_some()
 }
 
 fn not_configured() -> Error {

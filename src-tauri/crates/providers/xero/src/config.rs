@@ -4,6 +4,12 @@
 use std::time::Duration;
 use url::Url;
 
+/// Xero's production hosts (xero.md §1), spelled here once: the app's configuration starts
+/// from them and the `[providers]` section may override each.
+pub const PRODUCTION_IDENTITY: &str = "https://identity.xero.com";
+pub const PRODUCTION_LOGIN: &str = "https://login.xero.com";
+pub const PRODUCTION_API: &str = "https://api.xero.com";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XeroConfig {
     /// `https://api.xero.com` in production, `{sandbox}/xero/api` against the emulator. Both
@@ -17,7 +23,7 @@ pub struct XeroConfig {
 impl XeroConfig {
     pub fn production() -> Self {
         Self {
-            api_base: Url::parse("https://api.xero.com").expect("a constant URL parses"),
+            api_base: Url::parse(PRODUCTION_API).expect("a constant URL parses"),
             minute: Duration::from_secs(60),
         }
     }

@@ -17,7 +17,7 @@ mod resources;
 mod types;
 
 pub use client::{Page, PageRequest, Pagination, XeroClient, MAX_PAGE_SIZE};
-pub use config::XeroConfig;
+pub use config::{XeroConfig, PRODUCTION_API, PRODUCTION_IDENTITY, PRODUCTION_LOGIN};
 pub use error::{Error, Result};
 pub use rate::{RateBudget, RateProblem};
 pub use resources::Resource;

@@ -1,34 +1,39 @@
-//! Everything a running app (window or CLI) holds, and the read models its commands return.
+//! The runtime every feature shares, window or CLI: data folders, the OS keychain, the encrypted
+//! store, the clock, the HTTP client factory (every request reports to one reachability record),
+//! the pending sign-in registry, the audit actor and the resolved provider endpoints. Connectors
+//! and the session take a [`Context`]; the composition root (`xp-app`) builds it from the
+//! configuration and hands each feature only what it resolved for it.
 
-use crate::config::Overrides;
-use crate::{bootstrap, AppConfig, Error, Paths, Result};
-use std::path::PathBuf;
+pub mod bootstrap;
+mod connector;
+mod endpoints;
+mod error;
+pub mod logging;
+mod paths;
+
+pub use connector::{Connector, ProgressReport};
+pub use tokio_util::sync::CancellationToken;
+pub use endpoints::Endpoints;
+pub use error::{Error, Result};
+pub use paths::Paths;
+
 use std::sync::Arc;
-use xp_core::{Clock, SystemClock};
+use xp_core::Clock;
 use xp_ipc::{
-    AppInfo, AuditEvent, AuditVerification, ConnectionStatus, ConnectionSummary, DbInfo, Provider, TableCount,
-    VaultStatus,
+    AppInfo, AuditEvent, AuditVerification, ConnectionStatus, ConnectionSummary, DbInfo, Profile, Provider,
+    TableCount, VaultStatus,
 };
 use xp_store::Store;
 use xp_vault::{SecretStore, VaultKind};
 
-/// What the command line (of the app or of `xpartner`) may set.
-#[derive(Debug, Default, Clone)]
-pub struct StartOptions {
-    pub data_dir: Option<PathBuf>,
-    pub config: Option<PathBuf>,
-    pub overrides: Overrides,
-}
-
-impl StartOptions {
-    pub fn paths(&self) -> Paths {
-        Paths::resolve(self.data_dir.as_deref())
-    }
-}
+/// The app's sign-in deep link (a private-use reverse-DNS scheme, RFC 8252 §7.1). Okta redirects
+/// here directly; Xero, which accepts no custom scheme, through an https forwarding page.
+pub const DEEP_LINK_CALLBACK: &str = "com.xeropartner.app:/auth/callback";
 
 #[derive(Clone)]
-pub struct Services {
-    pub config: AppConfig,
+pub struct Context {
+    pub profile: Profile,
+    pub endpoints: Endpoints,
     pub paths: Paths,
     pub vault: Arc<dyn SecretStore>,
     pub store: Store,
@@ -43,32 +48,26 @@ pub struct Services {
     pub reachability: xp_http::Reachability,
 }
 
-impl std::fmt::Debug for Services {
+impl std::fmt::Debug for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Services")
+        f.debug_struct("Context")
             .field("paths", &self.paths)
-            .field("profile", &self.config.profile)
+            .field("profile", &self.profile)
             .finish_non_exhaustive()
     }
 }
 
-impl Services {
-    /// Loads configuration, opens the OS keychain and the encrypted store.
-    pub async fn start(opts: &StartOptions) -> Result<Services> {
-        let config = AppConfig::load(opts.config.as_deref(), &opts.overrides)?;
-        let paths = opts.paths();
-        let (vault, warnings) = bootstrap::open_vault(&config, &paths)?;
-        Self::with_vault(config, paths, vault, warnings, Arc::new(SystemClock)).await
-    }
-
-    /// Same as `start` with the vault and clock given: for tests and embedding.
-    pub async fn with_vault(
-        config: AppConfig,
+impl Context {
+    /// Opens the encrypted store with its key from `vault` and puts outbox items an interrupted
+    /// run left in flight back in the queue.
+    pub async fn open(
+        profile: Profile,
+        endpoints: Endpoints,
         paths: Paths,
         vault: Arc<dyn SecretStore>,
         warnings: Vec<String>,
         clock: Arc<dyn Clock>,
-    ) -> Result<Services> {
+    ) -> Result<Context> {
         let store = bootstrap::open_store(vault.as_ref(), &paths, clock.now()).await?;
         let recovered = xp_store::outbox::recover_in_flight(&store).await?;
         if recovered > 0 {
@@ -77,7 +76,7 @@ impl Services {
         let actor = Arc::new(std::sync::RwLock::new("owner".to_owned()));
         let auth_flows = xp_auth::Registry::new(clock.clone());
         let reachability = xp_http::Reachability::default();
-        Ok(Services { config, paths, vault, store, clock, warnings, actor, auth_flows, reachability })
+        Ok(Context { profile, endpoints, paths, vault, store, clock, warnings, actor, auth_flows, reachability })
     }
 
     /// The audit actor for actions taken now (the signed-in email, or "owner").
@@ -97,7 +96,7 @@ impl Services {
         xp_ipc::Connectivity {
             online: self.reachability.online(),
             unreachable_hosts: down,
-            checked_at: at.map(|t| crate::timefmt(time::OffsetDateTime::from(t))),
+            checked_at: at.map(|t| xp_core::rfc3339(time::OffsetDateTime::from(t))),
         }
     }
 
@@ -111,7 +110,7 @@ impl Services {
     pub fn app_info(&self) -> AppInfo {
         AppInfo {
             version: env!("CARGO_PKG_VERSION").to_owned(),
-            profile: self.config.profile,
+            profile: self.profile,
             data_dir: self.paths.data_dir.display().to_string(),
             log_dir: self.paths.log_dir().display().to_string(),
             vault: match self.vault.kind() {
@@ -119,7 +118,7 @@ impl Services {
                 VaultKind::PlaintextFile => VaultStatus::PlaintextFile,
                 VaultKind::Memory => VaultStatus::Memory,
             },
-            endpoints: self.config.providers.endpoints(),
+            endpoints: self.endpoints.listed(),
             warnings: self.warnings.clone(),
         }
     }

@@ -1,6 +1,6 @@
 //! Opening the vault and the encrypted store in the one safe order.
 
-use crate::{AppConfig, Error, Paths, Result};
+use crate::{Error, Paths, Result};
 use std::sync::Arc;
 use time::OffsetDateTime;
 use xp_store::{Store, StoreKey};
@@ -8,10 +8,10 @@ use xp_vault::{KeychainStore, PlaintextFileStore, SecretStore};
 
 /// The OS keychain, or, only if the user explicitly allowed it, a plaintext file with a warning.
 /// Returns the vault and the warnings to show at this start.
-pub fn open_vault(config: &AppConfig, paths: &Paths) -> Result<(Arc<dyn SecretStore>, Vec<String>)> {
+pub fn open_vault(allow_plaintext_secrets: bool, paths: &Paths) -> Result<(Arc<dyn SecretStore>, Vec<String>)> {
     match KeychainStore::open() {
         Ok(k) => Ok((Arc::new(k), Vec::new())),
-        Err(e) if config.allow_plaintext_secrets => {
+        Err(e) if allow_plaintext_secrets => {
             let file = paths.plaintext_secrets_file();
             let warning = format!(
                 "No OS keychain is available ({e}). Secrets are stored UNENCRYPTED in {} because plaintext secrets were allowed in settings.",

@@ -1,13 +1,15 @@
 //! The invoice list and detail the UI shows, read from the local store (so they work offline).
 
-use crate::{Error, Result, Services};
+use crate::{Error, Result};
+use xp_context::Context;
+use xp_core::ids::OrganisationId;
 use xp_ipc::{InvoiceDetail, InvoicePage, InvoiceQuery, InvoiceRow, InvoiceSort, LineItemRow, PaymentRow};
 use xp_store::xero as db;
 
 /// The most rows one call returns; the UI pages as it scrolls.
 const MAX_LIMIT: u32 = 1000;
 
-pub async fn list(services: &Services, q: &InvoiceQuery) -> Result<InvoicePage> {
+pub async fn list(services: &Context, q: &InvoiceQuery) -> Result<InvoicePage> {
     let query = db::InvoiceQuery {
         organisation_id: q.organisation_id.clone().filter(|s| !s.is_empty()),
         statuses: q.statuses.iter().map(|s| s.to_ascii_uppercase()).collect(),
@@ -35,8 +37,8 @@ pub async fn list(services: &Services, q: &InvoiceQuery) -> Result<InvoicePage> 
     Ok(InvoicePage { rows: page.rows.into_iter().map(row).collect(), total: page.total })
 }
 
-pub async fn get(services: &Services, organisation_id: &str, invoice_id: &str) -> Result<InvoiceDetail> {
-    let d = db::get_invoice(&services.store, organisation_id, invoice_id)
+pub async fn get(services: &Context, organisation_id: OrganisationId, invoice_id: &str) -> Result<InvoiceDetail> {
+    let d = db::get_invoice(&services.store, &organisation_id.to_string(), invoice_id)
         .await?
         .ok_or_else(|| xp_store::Error::NotFound(format!("invoice {invoice_id} is not in the local cache")))?;
     let (name, short_code) = organisation(services, organisation_id).await?;
@@ -91,20 +93,16 @@ fn row(r: db::InvoiceRow) -> InvoiceRow {
     }
 }
 
-pub(crate) async fn organisation_name(services: &Services, id: &str) -> Result<String> {
-    Ok(organisation(services, id).await?.0)
+pub(crate) async fn organisation_name(services: &Context, id: OrganisationId) -> Result<String> {
+    Ok(xp_store::organisations::name(&services.store, id).await?)
 }
 
-async fn organisation(services: &Services, id: &str) -> Result<(String, Option<String>)> {
-    let name: Option<String> = sqlx::query_scalar("SELECT name FROM organisations WHERE id = ?")
-        .bind(id)
-        .fetch_optional(services.store.pool())
-        .await
-        .map_err(xp_store::Error::from)?;
-    let short_code = db::get_reference(&services.store, id, db::Resource::Organisation)
+async fn organisation(services: &Context, id: OrganisationId) -> Result<(String, Option<String>)> {
+    let name = xp_store::organisations::name(&services.store, id).await?;
+    let short_code = db::get_reference(&services.store, &id.to_string(), db::Resource::Organisation)
         .await?
         .and_then(|v| v.get(0).or(Some(&v)).and_then(|o| o["ShortCode"].as_str().map(str::to_owned)));
-    Ok((name.unwrap_or_default(), short_code))
+    Ok((name, short_code))
 }
 
 /// Xero's deep link for a document: through the organisation's short code when known, so it

@@ -2,6 +2,8 @@
 
 use crate::invoices::{amount, organisation_name, valid_date};
 use crate::Result;
+use xp_context::Context;
+use xp_core::ids::OrganisationId;
 use xp_ipc::{
     BankTransactionDetail, BankTransactionPage, BankTransactionQuery, BankTransactionRow, BankTransactionSort,
     ContactDetail, ContactPage, ContactQuery, ContactRow, ContactSort, LineItemRow, OutstandingRow,
@@ -14,7 +16,7 @@ fn some(s: &Option<String>) -> Option<String> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
-pub async fn list_contacts(services: &crate::Services, q: &ContactQuery) -> Result<ContactPage> {
+pub async fn list_contacts(services: &Context, q: &ContactQuery) -> Result<ContactPage> {
     let query = db::ContactQuery {
         organisation_id: some(&q.organisation_id),
         statuses: q.statuses.iter().map(|s| s.to_ascii_uppercase()).collect(),
@@ -33,8 +35,8 @@ pub async fn list_contacts(services: &crate::Services, q: &ContactQuery) -> Resu
     Ok(ContactPage { rows: page.rows.into_iter().map(contact_row).collect(), total: page.total })
 }
 
-pub async fn get_contact(services: &crate::Services, organisation_id: &str, contact_id: &str) -> Result<ContactDetail> {
-    let d = db::get_contact(&services.store, organisation_id, contact_id)
+pub async fn get_contact(services: &Context, organisation_id: OrganisationId, contact_id: &str) -> Result<ContactDetail> {
+    let d = db::get_contact(&services.store, &organisation_id.to_string(), contact_id)
         .await?
         .ok_or_else(|| xp_store::Error::NotFound(format!("contact {contact_id} is not in the local cache")))?;
     Ok(ContactDetail {
@@ -69,7 +71,7 @@ fn contact_row(r: db::ContactRow) -> ContactRow {
 }
 
 pub async fn list_bank_transactions(
-    services: &crate::Services,
+    services: &Context,
     q: &BankTransactionQuery,
 ) -> Result<BankTransactionPage> {
     let query = db::BankTransactionQuery {
@@ -100,11 +102,11 @@ pub async fn list_bank_transactions(
 }
 
 pub async fn get_bank_transaction(
-    services: &crate::Services,
-    organisation_id: &str,
+    services: &Context,
+    organisation_id: OrganisationId,
     id: &str,
 ) -> Result<BankTransactionDetail> {
-    let d = db::get_bank_transaction(&services.store, organisation_id, id)
+    let d = db::get_bank_transaction(&services.store, &organisation_id.to_string(), id)
         .await?
         .ok_or_else(|| xp_store::Error::NotFound(format!("bank transaction {id} is not in the local cache")))?;
     Ok(BankTransactionDetail {

@@ -1,4 +1,4 @@
-//! Token revocation (RFC 7009; okta.md §2 `/v1/revoke`, §7) for a public client.
+//! Token revocation (RFC 7009) for a public client: Okta (okta.md §2 `/v1/revoke`, §7) and Xero (`/connect/revocation`).
 
 use crate::token::parse_error;
 use crate::{Error, Result};
@@ -23,10 +23,10 @@ impl TokenTypeHint {
 }
 
 /// Asks the provider to revoke `token`. Revoking the refresh token is how signing out ends the
-/// grant: logout at the provider leaves refresh tokens alive (sheet §7).
+/// grant: logout at the provider leaves refresh tokens alive (okta.md §7).
 ///
 /// `Ok(())` means HTTP 200, which the server answers both when it revoked the token and when it
-/// did not know it (RFC 7009 §2.2, sheet §7): it proves nothing about the token, so callers
+/// did not know it (RFC 7009 §2.2, okta.md §7): it proves nothing about the token, so callers
 /// delete their copy whatever happens.
 pub async fn revoke(
     http: &HttpClient,
