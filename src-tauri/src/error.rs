@@ -20,6 +20,18 @@ impl From<xp_app::Error> for CmdError {
     }
 }
 
+impl From<xp_context::Error> for CmdError {
+    fn from(e: xp_context::Error) -> Self {
+        CmdError(IpcError::from(&e))
+    }
+}
+
+impl From<xp_connect_xero::Error> for CmdError {
+    fn from(e: xp_connect_xero::Error) -> Self {
+        CmdError(IpcError::from(&e))
+    }
+}
+
 impl From<IpcError> for CmdError {
     fn from(e: IpcError) -> Self {
         CmdError(e)

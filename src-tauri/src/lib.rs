@@ -96,14 +96,14 @@ fn close_store<R: Runtime>(app: &tauri::AppHandle<R>) {
 /// command as a clear {code, message} instead of a crash.
 fn open_state(opts: &xp_app::StartOptions) -> AppState {
     tauri::async_runtime::block_on(async {
-        let services = xp_app::Services::start(opts).await;
-        if let Err(e) = &services {
+        let app = xp_app::App::start(opts).await;
+        if let Err(e) = &app {
             tracing::error!(code = %e.code(), "cannot open the local store: {e}");
         }
-        for w in services.as_ref().map(|s| s.warnings.clone()).unwrap_or_default() {
+        for w in app.as_ref().map(|a| a.ctx.warnings.clone()).unwrap_or_default() {
             tracing::warn!("{w}");
         }
-        AppState::new(services.map_err(|e| xp_ipc::IpcError::from(&e))).await
+        AppState::new(app.map_err(|e| xp_ipc::IpcError::from(&e))).await
     })
 }
 
@@ -134,14 +134,17 @@ fn watch_session<R: Runtime>(app: &tauri::AppHandle<R>) {
 fn start_background_sync<R: Runtime>(app: &tauri::AppHandle<R>) {
     // Not a command: keeps the local cache fresh for whoever signs in next; no data reaches the
     // window without a command's permission check.
-    let Some(xero) = app.state::<AppState>().xero_unchecked() else { return };
+    let connectors: Vec<_> = app.state::<AppState>().connectors_unchecked().running().cloned().collect();
     let emitter = app.clone();
     tauri::async_runtime::spawn(async move {
-        let report = std::sync::Arc::new(move |p: xp_sync::Progress| {
-            let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, commands::sync_progress(p));
+        let report: xp_context::ProgressReport = std::sync::Arc::new(move |p: xp_ipc::SyncProgress| {
+            let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, p);
         });
         // Runs until the app exits.
-        let _running = xero.spawn_auto_sync(std::time::Duration::from_secs(15 * 60), report);
+        let stop = xp_context::CancellationToken::new();
+        for c in connectors {
+            c.spawn_background_sync(std::time::Duration::from_secs(15 * 60), report.clone(), stop.clone());
+        }
     });
 }
 
@@ -160,10 +163,10 @@ fn handle_deep_link<R: Runtime>(app: &tauri::AppHandle<R>, url: &str) {
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.set_focus();
             }
-            // A Xero connect in https-redirect mode waits for this state; anything else is the
-            // Okta sign-in's to check (state, code, tokens, nonce). Its refusal becomes the login
-            // page's message through the session-changed event.
-            if app.state::<AppState>().xero_unchecked().is_some_and(|x| x.deliver_redirect(url)) {
+            // A connector's connect (Xero in https-redirect mode) may wait for this state; anything
+            // else is the Okta sign-in's to check (state, code, tokens, nonce). Its refusal becomes
+            // the login page's message through the session-changed event.
+            if app.state::<AppState>().connectors_unchecked().running().any(|c| c.deliver_redirect(url)) {
                 return;
             }
             let Ok(session) = app.session() else { return };

@@ -2,30 +2,34 @@ use crate::CmdError;
 use std::future::Future;
 use tauri::{Manager, Runtime};
 use xp_app::session::SessionService;
-use xp_app::Services;
+use xp_app::{App, Connectors, Context};
+use xp_context::Connector;
 use xp_ipc::{IpcError, Permission};
 
-/// The app's managed state: the opened services, or the reason they could not be opened.
+/// The app's managed state: the opened runtime, session and connectors, or the reason they could
+/// not be opened.
 pub struct AppState {
-    services: Result<Services, IpcError>,
+    context: Result<Context, IpcError>,
     session: Result<SessionService, IpcError>,
-    xero: Result<xp_app::xero::XeroService, IpcError>,
+    connectors: Connectors,
 }
 
 impl AppState {
-    pub async fn new(services: Result<Services, IpcError>) -> Self {
-        let (session, xero) = match &services {
-            Ok(s) => (
-                SessionService::new(s.clone()).await.map_err(|e| IpcError::from(&e)),
-                xp_app::xero::XeroService::new(s.clone()).map_err(|e| IpcError::from(&e)),
-            ),
-            Err(e) => (Err(e.clone()), Err(e.clone())),
-        };
-        Self { services, session, xero }
+    pub async fn new(app: Result<App, IpcError>) -> Self {
+        match app {
+            Ok(app) => Self {
+                session: app.session().await.map_err(|e| IpcError::from(&e)),
+                connectors: app.connectors(),
+                context: Ok(app.ctx),
+            },
+            Err(e) => Self { session: Err(e.clone()), connectors: Connectors::failed(&e), context: Err(e) },
+        }
     }
 
-    pub(crate) fn xero_unchecked(&self) -> Option<xp_app::xero::XeroService> {
-        self.xero.as_ref().ok().cloned()
+    /// The connectors that opened, without a session check: for background sync (no data
+    /// reaches the window without a command's check) and for handing over deep-link answers.
+    pub(crate) fn connectors_unchecked(&self) -> &Connectors {
+        &self.connectors
     }
 }
 
@@ -34,14 +38,14 @@ impl AppState {
 /// Every way to the services names the permission it needs, and the session service checks it
 /// before the services are handed out: a command cannot reach data without saying what it needs.
 pub trait AppStateExt<R: Runtime> {
-    /// The services, once the signed-in user's role holds `need`.
-    fn services(&self, need: Permission) -> impl Future<Output = Result<Services, CmdError>> + Send;
-    /// The Xero service, once the signed-in user's role holds `need`.
-    fn xero(&self, need: Permission) -> impl Future<Output = Result<xp_app::xero::XeroService, CmdError>> + Send;
+    /// The shared runtime, once the signed-in user's role holds `need`.
+    fn services(&self, need: Permission) -> impl Future<Output = Result<Context, CmdError>> + Send;
+    /// A provider connector, once the signed-in user's role holds `need`.
+    fn connector<T: Connector + Clone>(&self, need: Permission) -> impl Future<Output = Result<T, CmdError>> + Send;
     /// The session itself: for the sign-in commands, which must work while signed out.
     fn session(&self) -> Result<SessionService, CmdError>;
-    /// The services without a session check: only for what the login page shows (version, profile).
-    fn public_services(&self) -> Result<Services, CmdError>;
+    /// The runtime without a session check: only for what the login page shows (version, profile).
+    fn public_services(&self) -> Result<Context, CmdError>;
 }
 
 async fn allowed(session: Result<SessionService, IpcError>, need: Permission) -> Result<(), CmdError> {
@@ -49,21 +53,21 @@ async fn allowed(session: Result<SessionService, IpcError>, need: Permission) ->
 }
 
 impl<R: Runtime, M: Manager<R>> AppStateExt<R> for M {
-    fn services(&self, need: Permission) -> impl Future<Output = Result<Services, CmdError>> + Send {
+    fn services(&self, need: Permission) -> impl Future<Output = Result<Context, CmdError>> + Send {
         let st = self.state::<AppState>();
-        let (services, session) = (st.services.clone(), st.session.clone());
+        let (context, session) = (st.context.clone(), st.session.clone());
         async move {
             allowed(session, need).await?;
-            services.map_err(CmdError)
+            context.map_err(CmdError)
         }
     }
 
-    fn xero(&self, need: Permission) -> impl Future<Output = Result<xp_app::xero::XeroService, CmdError>> + Send {
+    fn connector<T: Connector + Clone>(&self, need: Permission) -> impl Future<Output = Result<T, CmdError>> + Send {
         let st = self.state::<AppState>();
-        let (xero, session) = (st.xero.clone(), st.session.clone());
+        let (connector, session) = (st.connectors.get::<T>(), st.session.clone());
         async move {
             allowed(session, need).await?;
-            xero.map_err(CmdError)
+            connector.map_err(CmdError)
         }
     }
 
@@ -71,7 +75,7 @@ impl<R: Runtime, M: Manager<R>> AppStateExt<R> for M {
         self.state::<AppState>().inner().session.clone().map_err(CmdError)
     }
 
-    fn public_services(&self) -> Result<Services, CmdError> {
-        self.state::<AppState>().inner().services.clone().map_err(CmdError)
+    fn public_services(&self) -> Result<Context, CmdError> {
+        self.state::<AppState>().inner().context.clone().map_err(CmdError)
     }
 }

@@ -16,10 +16,9 @@ use crate::{AppStateExt, CmdError};
 use tauri::ipc::{CommandArg, CommandItem, InvokeError};
 use tauri::{AppHandle, Manager, Runtime};
 use xp_app::session::SessionService;
-use xp_app::Services;
+use xp_app::Context;
+use xp_context::Connector;
 use xp_ipc::{ErrorCode, IpcError, Permission};
-
-pub(crate) use xero::progress as sync_progress;
 
 /// Who may call a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +92,14 @@ impl<'de, R: Runtime> CommandArg<'de, R> for Access<R> {
     }
 }
 
+/// A typed id from the window: ids are strings only on the IPC edge. Parsed after the access
+/// check, so a signed-out caller learns nothing from a malformed id.
+pub(crate) fn id<T: std::str::FromStr>(field: &str, s: &str) -> Result<T, CmdError> {
+    s.trim().parse().map_err(|_| {
+        CmdError(IpcError { code: ErrorCode::InvalidInput, message: format!("{field} {s:?} is not a valid id") })
+    })
+}
+
 fn internal(message: String) -> CmdError {
     CmdError(IpcError { code: ErrorCode::Internal, message })
 }
@@ -103,20 +110,21 @@ impl<R: Runtime> Access<R> {
     }
 
     /// The services, once the session allows what the table says this command needs.
-    pub async fn services(&self) -> Result<Services, CmdError> {
+    pub async fn services(&self) -> Result<Context, CmdError> {
         match self.command.need {
             Need::Public => self.app.public_services(),
             Need::Permission(p) => self.app.services(p).await,
         }
     }
 
-    /// The Xero service, once the session allows what the table says this command needs.
-    pub async fn xero(&self) -> Result<xp_app::xero::XeroService, CmdError> {
+    /// A provider connector, once the session allows what the table says this command needs.
+    pub async fn connector<T: Connector + Clone>(&self) -> Result<T, CmdError> {
         match self.command.need {
-            Need::Public => {
-                Err(internal(format!("{} is public in the command table but reaches Xero data", self.command.name)))
-            }
-            Need::Permission(p) => self.app.xero(p).await,
+            Need::Public => Err(internal(format!(
+                "{} is public in the command table but reaches a connector's data",
+                self.command.name
+            ))),
+            Need::Permission(p) => self.app.connector::<T>(p).await,
         }
     }
 

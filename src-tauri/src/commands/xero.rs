@@ -1,16 +1,17 @@
-use super::Access;
+use super::{id, Access};
 use crate::CmdError;
 use std::sync::Arc;
 use tauri::{Emitter, Runtime};
+use xp_connect_xero::{browse, invoices, XeroService};
 use xp_ipc::{
     BankTransactionDetail, BankTransactionPage, BankTransactionQuery, ContactDetail, ContactPage, ContactQuery,
-    InvoiceDetail, InvoicePage, InvoiceQuery, Organisation, SyncProgress, SyncState, XeroConnectResult,
+    InvoiceDetail, InvoicePage, InvoiceQuery, Organisation, SyncProgress, XeroConnectResult,
 };
 
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]
 pub async fn list_organisations<R: Runtime>(access: Access<R>) -> Result<Vec<Organisation>, CmdError> {
-    Ok(xp_app::xero::organisations(&access.services().await?).await?)
+    Ok(xp_connect_xero::organisations(&access.services().await?).await?)
 }
 
 /// Opens Xero's sign-in in the system browser (never a webview: RFC 8252 §8.12) and waits for
@@ -19,7 +20,7 @@ pub async fn list_organisations<R: Runtime>(access: Access<R>) -> Result<Vec<Org
 #[tracing::instrument(skip(access), err)]
 pub async fn connect_xero<R: Runtime>(access: Access<R>) -> Result<XeroConnectResult, CmdError> {
     Ok(access
-        .xero()
+        .connector::<XeroService>()
         .await?
         .connect(|url| {
             if let Err(e) = webbrowser::open(url.as_str()) {
@@ -36,20 +37,22 @@ pub async fn keep_organisations<R: Runtime>(
     connection_id: String,
     tenant_ids: Vec<String>,
 ) -> Result<Vec<Organisation>, CmdError> {
-    Ok(access.xero().await?.keep(&connection_id, &tenant_ids).await?)
+    let xero = access.connector::<XeroService>().await?;
+    Ok(xero.keep(id("connectionId", &connection_id)?, &tenant_ids).await?)
 }
 
 /// Starts a sync in the background; progress arrives as `sync-progress` events.
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]
 pub async fn sync_now<R: Runtime>(access: Access<R>, organisation_id: Option<String>) -> Result<(), CmdError> {
-    let xero = access.xero().await?;
+    let xero = access.connector::<XeroService>().await?;
+    let organisation_id = organisation_id.as_deref().map(|o| id("organisationId", o)).transpose()?;
     let emitter = access.app().clone();
     let report = Arc::new(move |p: xp_sync::Progress| {
-        let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, progress(p));
+        let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, SyncProgress::from(p));
     });
     tauri::async_runtime::spawn(async move {
-        if let Err(e) = xero.sync(organisation_id.as_deref(), false, report).await {
+        if let Err(e) = xero.sync(organisation_id, false, report).await {
             tracing::warn!(error = %e, "sync did not start");
         }
     });
@@ -59,7 +62,7 @@ pub async fn sync_now<R: Runtime>(access: Access<R>, organisation_id: Option<Str
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]
 pub async fn cancel_sync<R: Runtime>(access: Access<R>) -> Result<(), CmdError> {
-    access.xero().await?.cancel_sync();
+    access.connector::<XeroService>().await?.cancel_sync();
     Ok(())
 }
 
@@ -70,13 +73,14 @@ pub async fn disconnect_organisation<R: Runtime>(
     organisation_id: String,
     erase_data: bool,
 ) -> Result<(), CmdError> {
-    Ok(access.xero().await?.disconnect(&organisation_id, erase_data).await?)
+    let xero = access.connector::<XeroService>().await?;
+    Ok(xero.disconnect(id("organisationId", &organisation_id)?, erase_data).await?)
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]
 pub async fn list_invoices<R: Runtime>(access: Access<R>, query: InvoiceQuery) -> Result<InvoicePage, CmdError> {
-    Ok(xp_app::invoices::list(&access.services().await?, &query).await?)
+    Ok(invoices::list(&access.services().await?, &query).await?)
 }
 
 #[tauri::command]
@@ -86,13 +90,14 @@ pub async fn get_invoice<R: Runtime>(
     organisation_id: String,
     invoice_id: String,
 ) -> Result<InvoiceDetail, CmdError> {
-    Ok(xp_app::invoices::get(&access.services().await?, &organisation_id, &invoice_id).await?)
+    let ctx = access.services().await?;
+    Ok(invoices::get(&ctx, id("organisationId", &organisation_id)?, &invoice_id).await?)
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]
 pub async fn list_contacts<R: Runtime>(access: Access<R>, query: ContactQuery) -> Result<ContactPage, CmdError> {
-    Ok(xp_app::browse::list_contacts(&access.services().await?, &query).await?)
+    Ok(browse::list_contacts(&access.services().await?, &query).await?)
 }
 
 #[tauri::command]
@@ -102,7 +107,8 @@ pub async fn get_contact<R: Runtime>(
     organisation_id: String,
     contact_id: String,
 ) -> Result<ContactDetail, CmdError> {
-    Ok(xp_app::browse::get_contact(&access.services().await?, &organisation_id, &contact_id).await?)
+    let ctx = access.services().await?;
+    Ok(browse::get_contact(&ctx, id("organisationId", &organisation_id)?, &contact_id).await?)
 }
 
 #[tauri::command]
@@ -111,7 +117,7 @@ pub async fn list_bank_transactions<R: Runtime>(
     access: Access<R>,
     query: BankTransactionQuery,
 ) -> Result<BankTransactionPage, CmdError> {
-    Ok(xp_app::browse::list_bank_transactions(&access.services().await?, &query).await?)
+    Ok(browse::list_bank_transactions(&access.services().await?, &query).await?)
 }
 
 #[tauri::command]
@@ -121,7 +127,8 @@ pub async fn get_bank_transaction<R: Runtime>(
     organisation_id: String,
     bank_transaction_id: String,
 ) -> Result<BankTransactionDetail, CmdError> {
-    Ok(xp_app::browse::get_bank_transaction(&access.services().await?, &organisation_id, &bank_transaction_id).await?)
+    let ctx = access.services().await?;
+    Ok(browse::get_bank_transaction(&ctx, id("organisationId", &organisation_id)?, &bank_transaction_id).await?)
 }
 
 /// Opens an invoice in Xero's web app in the system browser. The URL is built in Rust from the
@@ -133,32 +140,12 @@ pub async fn open_in_xero<R: Runtime>(
     organisation_id: String,
     invoice_id: String,
 ) -> Result<(), CmdError> {
-    let detail = xp_app::invoices::get(&access.services().await?, &organisation_id, &invoice_id).await?;
+    let ctx = access.services().await?;
+    let detail = invoices::get(&ctx, id("organisationId", &organisation_id)?, &invoice_id).await?;
     webbrowser::open(&detail.xero_url).map_err(|e| {
         CmdError(xp_ipc::IpcError {
             code: xp_core::ErrorCode::Internal,
             message: format!("could not open the browser: {e}"),
         })
     })
-}
-
-pub(crate) fn progress(p: xp_sync::Progress) -> SyncProgress {
-    SyncProgress {
-        organisation_id: p.organisation_id,
-        organisation_name: p.organisation_name,
-        resource: p.resource,
-        state: match p.state {
-            xp_sync::ProgressState::Running => SyncState::Running,
-            xp_sync::ProgressState::Done => SyncState::Done,
-            xp_sync::ProgressState::Failed => SyncState::Failed,
-            xp_sync::ProgressState::Cancelled => SyncState::Cancelled,
-            xp_sync::ProgressState::Paused => SyncState::Paused,
-        },
-        pages_done: p.pages_done,
-        page_count: p.page_count,
-        items_done: p.items_done,
-        item_count: p.item_count,
-        eta_seconds: p.eta.map(|d| d.as_secs() as u32),
-        message: p.message,
-    }
 }

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xp_app::config::Overrides;
-use xp_app::{Services, StartOptions};
+use xp_app::{App, StartOptions};
 use xp_ipc::Profile;
 
 #[derive(Parser)]
@@ -154,7 +154,8 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
-    let services = Services::start(opts).await?;
+    let app = App::start(opts).await?;
+    let services = &app.ctx;
     for w in &services.warnings {
         eprintln!("warning: {w}");
     }
@@ -197,7 +198,7 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
             ExitCode::SUCCESS
         }
         Command::Connect { provider: ConnectCommand::Xero { keep } } => {
-            let xero = xp_app::xero::XeroService::new(services.clone())?;
+            let xero = app.xero()?;
             let result = xero
                 .connect(|url| {
                     println!("open: {url}");
@@ -218,7 +219,7 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
                 } else {
                     keep.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
                 };
-                for o in xero.keep(&result.connection_id, &ids).await? {
+                for o in xero.keep(parse_id("connection", &result.connection_id)?, &ids).await? {
                     println!("kept: {} {} ({})", o.id, o.name, o.base_currency.unwrap_or_default());
                 }
             } else {
@@ -227,13 +228,14 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
             ExitCode::SUCCESS
         }
         Command::Sync { provider: SyncCommand::Xero { org, full } } => {
-            let xero = xp_app::xero::XeroService::new(services.clone())?;
+            let xero = app.xero()?;
             let report = std::sync::Arc::new(|p: xp_sync::Progress| {
                 if let Some(line) = report::progress_line(&p) {
                     eprintln!("{line}");
                 }
             });
-            let results = xero.sync(org.as_deref(), *full, report).await?;
+            let org = org.as_deref().map(|o| parse_id("--org", o)).transpose()?;
+            let results = xero.sync(org, *full, report).await?;
             let ok = results.iter().all(|(_, outcome)| matches!(outcome, xp_sync::OrgOutcome::Done { .. }));
             if cli.json {
                 let orgs: Vec<_> = results.iter().map(|(o, r)| report::outcome_json(&o.id, &o.name, r)).collect();
@@ -250,7 +252,7 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
             }
         }
         Command::Orgs => {
-            let orgs = xp_app::xero::organisations(&services).await?;
+            let orgs = xp_connect_xero::organisations(services).await?;
             if cli.json {
                 println!("{}", serde_json::to_string(&orgs).unwrap_or_default());
             } else {
@@ -273,16 +275,16 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
             ExitCode::SUCCESS
         }
         Command::Export { kind, format, org, out } => {
-            let kind = xp_app::export::Kind::parse(kind).unwrap_or(xp_app::export::Kind::Invoices);
-            let format = if format == "json" { xp_app::export::Format::Json } else { xp_app::export::Format::Csv };
+            let kind = xp_connect_xero::export::Kind::parse(kind).unwrap_or(xp_connect_xero::export::Kind::Invoices);
+            let format = if format == "json" { xp_connect_xero::export::Format::Json } else { xp_connect_xero::export::Format::Csv };
             let n = match out {
                 Some(path) => {
                     let mut f = std::fs::File::create(path)
                         .map_err(|e| xp_app::Error::Invalid(format!("cannot create {}: {e}", path.display())))?;
-                    xp_app::export::export(&services.store, kind, format, org.as_deref(), &mut f).await?
+                    xp_connect_xero::export::export(&services.store, kind, format, org.as_deref(), &mut f).await?
                 }
                 None => {
-                    xp_app::export::export(&services.store, kind, format, org.as_deref(), &mut std::io::stdout())
+                    xp_connect_xero::export::export(&services.store, kind, format, org.as_deref(), &mut std::io::stdout())
                         .await?
                 }
             };
@@ -301,4 +303,9 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
     };
     services.store.close().await;
     Ok(code)
+}
+
+/// An id from the command line or a previous answer; a malformed one is a usage error that names it.
+fn parse_id<T: std::str::FromStr>(what: &str, s: &str) -> xp_app::Result<T> {
+    s.trim().parse().map_err(|_| xp_app::Error::Invalid(format!("{what} {s:?} is not an id from `xpartner orgs`")))
 }

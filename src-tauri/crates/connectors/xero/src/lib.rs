@@ -13,7 +13,7 @@ pub mod settings;
 mod sync;
 
 pub use error::{Error, Result};
-pub use service::{next_delay, XeroService, SCOPES};
+pub use service::{next_delay, organisations, XeroService, SCOPES};
 pub use settings::Settings;
 
 /// The provider's name in the `connections` and `organisations` tables.

@@ -254,7 +254,7 @@ impl XeroService {
                 continue;
             }
             connection_of.insert(o.external_id.clone(), o.connection_id.to_string());
-            orgs.push(Org { id: o.id.to_string(), tenant_id: o.external_id, name: o.name });
+            orgs.push(Org { id: o.id.to_string(), external_id: o.external_id, name: o.name });
         }
         if orgs.is_empty() {
             return Err(Error::Invalid(
@@ -288,7 +288,7 @@ impl XeroService {
             _ => Status::Active,
         };
         let (budget_minute, budget_day) =
-            budgets.lock().map(|b| b.get(&org.tenant_id).copied().unwrap_or((None, None))).unwrap_or((None, None));
+            budgets.lock().map(|b| b.get(&org.external_id).copied().unwrap_or((None, None))).unwrap_or((None, None));
         let id = OrganisationId::from_str(&org.id).map_err(|_| Error::Invalid(format!("organisation id {:?}", org.id)))?;
         let completed = matches!(outcome, OrgOutcome::Done { .. });
         let outcome = SyncOutcome { status, completed, budget_minute, budget_day };

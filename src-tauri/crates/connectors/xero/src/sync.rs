@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use xp_auth::Refresher;
 use xp_core::ErrorCode;
 use xp_store::xero as db;
-use xp_sync::{BoxFuture, FetchRequest, FetchedPage, JobKey, ResourceSpec, Sink, Source, SourceError};
+use xp_sync::{BoxFuture, FetchRequest, FetchedPage, JobKey, ResourceSpec, Sink, SinkError, Source, SourceError};
 use xp_xero::{PageRequest, Resource, XeroClient};
 
 fn resource_of(name: &str) -> Option<Resource> {
@@ -55,9 +55,9 @@ impl XeroSource {
     async fn fetch_once(&self, job: &JobKey, req: FetchRequest) -> std::result::Result<FetchedPage, SourceError> {
         let resource = resource_of(&job.resource)
             .ok_or_else(|| SourceError::Transient(format!("unknown resource {}", job.resource)))?;
-        let key = self.connection_of.get(&job.tenant_id).cloned().unwrap_or_default();
+        let key = self.connection_of.get(&job.external_id).cloned().unwrap_or_default();
         let page_req = PageRequest {
-            page: req.page,
+            page: req.page(),
             page_size: req.page_size,
             modified_since: req
                 .since_ms
@@ -68,15 +68,16 @@ impl XeroSource {
         let mut token = self.refresher.access_token(&key).await.map_err(map_auth)?;
         let mut refreshed = false;
         loop {
-            match self.client.fetch_page(&token, &job.tenant_id, resource, page_req).await {
+            match self.client.fetch_page(&token, &job.external_id, resource, page_req).await {
                 Ok(page) => {
                     if let Ok(mut b) = self.budgets.lock() {
-                        b.insert(job.tenant_id.clone(), (page.budget.minute_remaining, page.budget.day_remaining));
+                        b.insert(job.external_id.clone(), (page.budget.minute_remaining, page.budget.day_remaining));
                     }
                     return Ok(FetchedPage {
                         page_count: page.pagination.map(|p| p.page_count),
                         item_count: page.pagination.map(|p| u64::from(p.item_count)),
                         records: page.records,
+                        next_cursor: None,
                     });
                 }
                 Err(xp_xero::Error::Unauthorized { .. }) if !refreshed => {
@@ -112,11 +113,14 @@ impl Source for XeroSource {
     fn resources(&self) -> Vec<ResourceSpec> {
         Resource::ALL
             .into_iter()
-            .map(|r| ResourceSpec {
-                name: r.url_name().to_owned(),
-                paged: r.paged(),
+            .map(|r| {
                 // The small reference lists are read whole every time.
-                incremental: !matches!(r, Resource::Organisation | Resource::Currencies | Resource::TaxRates),
+                let incremental = !matches!(r, Resource::Organisation | Resource::Currencies | Resource::TaxRates);
+                if r.paged() {
+                    ResourceSpec::numbered(r.url_name(), incremental)
+                } else {
+                    ResourceSpec::whole(r.url_name(), incremental)
+                }
             })
             .collect()
     }
@@ -149,13 +153,11 @@ impl Sink for XeroSink {
         conn: &'a mut sqlx::SqliteConnection,
         job: &'a JobKey,
         records: &'a [Value],
-    ) -> BoxFuture<'a, std::result::Result<(), String>> {
+    ) -> BoxFuture<'a, std::result::Result<(), SinkError>> {
         Box::pin(async move {
-            let r = resource_of(&job.resource).ok_or_else(|| format!("unknown resource {}", job.resource))?;
-            db::upsert(conn, &job.organisation_id, store_resource(r), records)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
+            let r = resource_of(&job.resource).ok_or_else(|| SinkError::UnknownResource(job.resource.clone()))?;
+            db::upsert(conn, &job.organisation_id, store_resource(r), records).await?;
+            Ok(())
         })
     }
 
@@ -164,10 +166,10 @@ impl Sink for XeroSink {
         conn: &'a mut sqlx::SqliteConnection,
         job: &'a JobKey,
         keep: &'a [String],
-    ) -> BoxFuture<'a, std::result::Result<u64, String>> {
+    ) -> BoxFuture<'a, std::result::Result<u64, SinkError>> {
         Box::pin(async move {
-            let r = resource_of(&job.resource).ok_or_else(|| format!("unknown resource {}", job.resource))?;
-            db::delete_missing(conn, &job.organisation_id, store_resource(r), keep).await.map_err(|e| e.to_string())
+            let r = resource_of(&job.resource).ok_or_else(|| SinkError::UnknownResource(job.resource.clone()))?;
+            Ok(db::delete_missing(conn, &job.organisation_id, store_resource(r), keep).await?)
         })
     }
 }
