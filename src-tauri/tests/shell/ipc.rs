@@ -52,7 +52,7 @@ fn a_store_that_failed_to_open_gives_code_and_message_on_every_command() {
         code: xp_ipc::ErrorCode::StoreKeyMismatch,
         message: "the key does not open the local database".into(),
     };
-    let h = Harness::with_state(dir, vault, services, Err(failure));
+    let h = Harness::with_state(dir, vault, services.ctx, Err(failure));
     for (cmd, args) in crate::all_commands() {
         let err = h.invoke(cmd, args).unwrap_err();
         assert_eq!(

@@ -10,25 +10,26 @@ use std::sync::Arc;
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindowBuilder;
-use xp_app::{AppConfig, Paths, Services};
+use xp_app::{App, AppConfig, Paths};
 use xp_vault::MemoryStore;
 
 pub struct Harness {
     pub _dir: tempfile::TempDir,
     pub app: tauri::App<MockRuntime>,
     pub window: tauri::WebviewWindow<MockRuntime>,
-    pub services: Services,
+    /// The runtime the window's commands use (store, paths), for looking behind them.
+    pub services: xp_app::Context,
     pub vault: MemoryStore,
 }
 
-pub async fn services(dir: &std::path::Path, vault: &MemoryStore) -> Services {
+pub async fn services(dir: &std::path::Path, vault: &MemoryStore) -> App {
     services_with(dir, vault, "").await
 }
 
-pub async fn services_with(dir: &std::path::Path, vault: &MemoryStore, config: &str) -> Services {
+pub async fn services_with(dir: &std::path::Path, vault: &MemoryStore, config: &str) -> App {
     let config = AppConfig::parse(config, "test", &Default::default()).unwrap();
     let clock = Arc::new(xp_core::ManualClock::new(time::macros::datetime!(2026-11-23 09:00 UTC)));
-    Services::with_vault(config, Paths::resolve(Some(dir)), Arc::new(vault.clone()), vec![], clock).await.unwrap()
+    App::with_vault(config, Paths::resolve(Some(dir)), Arc::new(vault.clone()), vec![], clock).await.unwrap()
 }
 
 impl Harness {
@@ -36,23 +37,23 @@ impl Harness {
         let dir = tempfile::tempdir().unwrap();
         let vault = MemoryStore::new();
         let services = tauri::async_runtime::block_on(services(dir.path(), &vault));
-        Self::with_state(dir, vault, services.clone(), Ok(services))
+        Self::with_state(dir, vault, services.ctx.clone(), Ok(services))
     }
 
     /// A harness whose configuration is `config`; `prepare` runs on the store before the app opens.
-    pub fn with_config(config: &str, prepare: impl FnOnce(&Services)) -> Self {
+    pub fn with_config(config: &str, prepare: impl FnOnce(&xp_app::Context)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let vault = MemoryStore::new();
         let services = tauri::async_runtime::block_on(services_with(dir.path(), &vault, config));
-        prepare(&services);
-        Self::with_state(dir, vault, services.clone(), Ok(services))
+        prepare(&services.ctx);
+        Self::with_state(dir, vault, services.ctx.clone(), Ok(services))
     }
 
     pub fn with_state(
         dir: tempfile::TempDir,
         vault: MemoryStore,
-        services: Services,
-        state: Result<Services, xp_ipc::IpcError>,
+        services: xp_app::Context,
+        state: Result<App, xp_ipc::IpcError>,
     ) -> Self {
         let app = xero_partner_lib::attach(
             mock_builder(),

@@ -101,17 +101,7 @@ pub fn production_endpoints() -> Endpoints {
 
 /// The local sandbox emulators, all behind one loopback origin with a prefix per provider.
 pub fn sandbox_endpoints(origin: &Url) -> Endpoints {
-    let at = |p: &str| origin.join(p).expect("sandbox path joins");
-    Endpoints {
-        xero_identity: at("/xero/identity"),
-        xero_login: at("/xero/login"),
-        xero_api: at("/xero/api"),
-        okta_issuer: Some(at("/okta/oauth2/default")),
-        gocardless: at("/gocardless"),
-        saferpay: at("/saferpay/api"),
-        okx: at("/okx"),
-        openai: at("/openai/v1"),
-    }
+    Endpoints::sandbox(origin)
 }
 
 pub const DEFAULT_SANDBOX_ORIGIN: &str = "http://127.0.0.1:4010";

@@ -5,9 +5,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 use time::Duration;
-use xp_app::config::{AppConfig, ProviderUrls};
+use xp_app::config::{sandbox_endpoints, AppConfig};
 use xp_app::session::SessionService;
-use xp_app::{Paths, Services};
+use xp_app::{App, Context, Paths};
 use xp_core::{Clock, ErrorCode, ManualClock};
 use xp_ipc::{Permission, Role, SessionSettings, SessionState, SignInMode};
 use xp_sandbox_kit::{Ctx, Seed};
@@ -46,15 +46,17 @@ async fn world() -> World {
 impl World {
     fn config(&self, issuer_origin: &str) -> AppConfig {
         let mut config = AppConfig::parse("profile = \"sandbox\"", "test", &Default::default()).unwrap();
-        config.providers = ProviderUrls::sandbox(&url::Url::parse(&self.base).unwrap());
-        config.providers.okta_issuer = Some(url::Url::parse(&format!("{issuer_origin}/okta/oauth2/default")).unwrap());
+        config.providers = sandbox_endpoints(&url::Url::parse(&self.base).unwrap());
+        let issuer = url::Url::parse(&format!("{issuer_origin}/okta/oauth2/default")).unwrap();
+        config.providers.okta_issuer = Some(issuer.clone());
+        config.okta.issuer = Some(issuer);
         config.okta.client_id = Some(self.client_id.clone());
         config
     }
 
     /// Opens the app (services + session) on the same data folder and vault: a restart.
-    async fn open_with(&self, config: AppConfig) -> (Services, SessionService) {
-        let services = Services::with_vault(
+    async fn open_with(&self, config: AppConfig) -> (Context, SessionService) {
+        let app = App::with_vault(
             config,
             Paths::resolve(Some(self.dir.path())),
             self.vault.clone(),
@@ -63,16 +65,16 @@ impl World {
         )
         .await
         .unwrap();
-        let session = SessionService::new(services.clone()).await.unwrap();
-        (services, session)
+        let session = app.session().await.unwrap();
+        (app.ctx, session)
     }
 
-    async fn open(&self) -> (Services, SessionService) {
+    async fn open(&self) -> (Context, SessionService) {
         self.open_with(self.config(&self.base)).await
     }
 
     /// The app opened while the provider cannot be reached (nothing listens on port 1).
-    async fn open_offline(&self) -> (Services, SessionService) {
+    async fn open_offline(&self) -> (Context, SessionService) {
         self.open_with(self.config("http://127.0.0.1:1")).await
     }
 
@@ -280,7 +282,7 @@ async fn offline_grace_holds_to_its_edge_and_asks_for_an_online_sign_in_after() 
     session.require(Permission::ManageConnections).await.unwrap();
     let s = session.status().await.unwrap();
     assert!(s.offline && s.state == SessionState::SignedIn, "{s:?}");
-    assert_eq!(s.offline_until.as_deref(), Some(xp_app::timefmt(signed_in_at + Duration::days(7)).as_str()));
+    assert_eq!(s.offline_until.as_deref(), Some(xp_core::rfc3339(signed_in_at + Duration::days(7)).as_str()));
 
     // Exactly at the edge still works; one second after, an online sign-in is needed.
     w.clock.set(signed_in_at + Duration::days(7));
@@ -303,7 +305,7 @@ async fn going_online_again_renews_the_grace_period_with_a_rotated_refresh_token
     session.revalidate().await.unwrap();
     let s = session.status().await.unwrap();
     assert!(!s.offline);
-    assert_eq!(s.last_validated_at.as_deref(), Some(xp_app::timefmt(w.clock.now()).as_str()));
+    assert_eq!(s.last_validated_at.as_deref(), Some(xp_core::rfc3339(w.clock.now()).as_str()));
     let second = w.vault.get("okta/refresh/session").unwrap().unwrap();
     assert_ne!(first.expose(), second.expose(), "the refresh token rotated and the new one is kept");
     w.advance(Duration::days(6));
@@ -418,7 +420,7 @@ async fn single_user_mode_is_an_owner_choice_and_needs_no_sign_in() {
     let mut config = w.config(&w.base);
     config.okta.client_id = None;
     let dir = tempfile::tempdir().unwrap();
-    let services = Services::with_vault(
+    let app = App::with_vault(
         config,
         Paths::resolve(Some(dir.path())),
         Arc::new(xp_vault::MemoryStore::new()),
@@ -427,7 +429,7 @@ async fn single_user_mode_is_an_owner_choice_and_needs_no_sign_in() {
     )
     .await
     .unwrap();
-    let plain = SessionService::new(services).await.unwrap();
+    let plain = app.session().await.unwrap();
     let s = plain.status().await.unwrap();
     assert!(!s.okta_configured);
     assert_eq!(s.mode, SignInMode::SingleUser);

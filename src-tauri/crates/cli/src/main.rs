@@ -276,7 +276,11 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
         }
         Command::Export { kind, format, org, out } => {
             let kind = xp_connect_xero::export::Kind::parse(kind).unwrap_or(xp_connect_xero::export::Kind::Invoices);
-            let format = if format == "json" { xp_connect_xero::export::Format::Json } else { xp_connect_xero::export::Format::Csv };
+            let format = if format == "json" {
+                xp_connect_xero::export::Format::Json
+            } else {
+                xp_connect_xero::export::Format::Csv
+            };
             let n = match out {
                 Some(path) => {
                     let mut f = std::fs::File::create(path)
@@ -284,8 +288,14 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
                     xp_connect_xero::export::export(&services.store, kind, format, org.as_deref(), &mut f).await?
                 }
                 None => {
-                    xp_connect_xero::export::export(&services.store, kind, format, org.as_deref(), &mut std::io::stdout())
-                        .await?
+                    xp_connect_xero::export::export(
+                        &services.store,
+                        kind,
+                        format,
+                        org.as_deref(),
+                        &mut std::io::stdout(),
+                    )
+                    .await?
                 }
             };
             eprintln!("exported {n} records");

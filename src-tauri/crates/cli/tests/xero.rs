@@ -36,11 +36,15 @@ async fn sandbox(seed: Seed) -> Sandbox {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sandbox.json");
     let u = |p: &str| format!("{base}{p}");
+    // The start-up line decides which demo registration the app uses: headless runs take the
+    // one whose sign-ins the emulator consents at once (no person at a browser).
+    let mut xero = emu.credentials();
+    xero["client_id"] = xero["auto_consent_client_id"].clone();
     let line = serde_json::json!({
         "xero_identity": u("/xero/identity"), "xero_login": u("/xero/login"), "xero_api": u("/xero/api"),
         "okta_issuer": u("/okta/oauth2/default"), "gocardless": u("/gocardless"), "saferpay": u("/saferpay/api"),
         "okx": u("/okx"), "openai": u("/openai/v1"), "admin": u("/admin"), "minute_ms": 1000,
-        "credentials": {"xero": emu.credentials()}
+        "credentials": {"xero": xero}
     });
     std::fs::write(&file, format!("{line}\n")).unwrap();
     std::fs::write(dir.path().join("config.toml"), "[xero]\nloopback_ports = [0]\n").unwrap();
@@ -51,7 +55,6 @@ fn xpartner(s: &Sandbox, data: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_xpartner"));
     c.arg("--data-dir").arg(data).arg("--sandbox").arg(&s.file);
     c.arg("--config").arg(s.file.with_file_name("config.toml"));
-    c.env("XP_XERO_AUTO_CONSENT", "1");
     c
 }
 

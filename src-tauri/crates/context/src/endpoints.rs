@@ -50,6 +50,21 @@ impl Endpoints {
         v
     }
 
+    /// Every provider's emulator under one sandbox origin (`tests/sandbox`'s mount points).
+    pub fn sandbox(origin: &Url) -> Endpoints {
+        let at = |p: &str| origin.join(p).expect("sandbox path joins");
+        Endpoints {
+            xero_identity: at("/xero/identity"),
+            xero_login: at("/xero/login"),
+            xero_api: at("/xero/api"),
+            okta_issuer: Some(at("/okta/oauth2/default")),
+            gocardless: at("/gocardless"),
+            saferpay: at("/saferpay/api"),
+            okx: at("/okx"),
+            openai: at("/openai/v1"),
+        }
+    }
+
     /// A path under a base URL, whatever trailing slash the base was written with.
     pub fn join(base: &Url, path: &str) -> Result<Url, url::ParseError> {
         Url::parse(&format!("{}/{path}", base.as_str().trim_end_matches('/')))

@@ -12,16 +12,16 @@ pub mod logging;
 mod paths;
 
 pub use connector::{Connector, ProgressReport};
-pub use tokio_util::sync::CancellationToken;
 pub use endpoints::Endpoints;
 pub use error::{Error, Result};
 pub use paths::Paths;
+pub use tokio_util::sync::CancellationToken;
 
 use std::sync::Arc;
 use xp_core::Clock;
 use xp_ipc::{
-    AppInfo, AuditEvent, AuditVerification, ConnectionStatus, ConnectionSummary, DbInfo, Profile, Provider,
-    TableCount, VaultStatus,
+    AppInfo, AuditEvent, AuditVerification, ConnectionStatus, ConnectionSummary, DbInfo, Profile, Provider, TableCount,
+    VaultStatus,
 };
 use xp_store::Store;
 use xp_vault::{SecretStore, VaultKind};
@@ -50,10 +50,7 @@ pub struct Context {
 
 impl std::fmt::Debug for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Context")
-            .field("paths", &self.paths)
-            .field("profile", &self.profile)
-            .finish_non_exhaustive()
+        f.debug_struct("Context").field("paths", &self.paths).field("profile", &self.profile).finish_non_exhaustive()
     }
 }
 

@@ -79,9 +79,7 @@ fn row(r: &sqlx::sqlite::SqliteRow) -> Result<Organisation> {
     };
     Ok(Organisation {
         id: id.parse().map_err(|_| Error::Corrupt(format!("organisation id {id:?}")))?,
-        connection_id: connection_id
-            .parse()
-            .map_err(|_| Error::Corrupt(format!("connection id {connection_id:?}")))?,
+        connection_id: connection_id.parse().map_err(|_| Error::Corrupt(format!("connection id {connection_id:?}")))?,
         provider: r.try_get("provider")?,
         external_id: r.try_get("external_id")?,
         name: r.try_get("name")?,
@@ -119,7 +117,8 @@ pub async fn keep(store: &Store, kept: Kept<'_>, now: OffsetDateTime) -> Result<
 
 /// Every organisation, of every provider, by name.
 pub async fn list(store: &Store) -> Result<Vec<Organisation>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM organisations ORDER BY name")).fetch_all(store.pool()).await?;
+    let rows =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM organisations ORDER BY name")).fetch_all(store.pool()).await?;
     rows.iter().map(row).collect()
 }
 

@@ -11,8 +11,8 @@ pub const RECORD_KEY: &str = "session.user";
 /// Settings key of the owner's choices (mode, idle lock, offline grace).
 pub const SETTINGS_KEY: &str = "session.settings";
 
-pub use super::settings::{GRACE_DAYS, MAX_IDLE_LOCK_MINUTES};
 use super::settings::{check_grace_days, check_idle_lock_minutes, OktaSettings};
+pub use super::settings::{GRACE_DAYS, MAX_IDLE_LOCK_MINUTES};
 
 /// The signed-in person, as validated from the ID token, and when that was last confirmed online.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -125,8 +125,7 @@ impl OktaSettings {
             if r.owner.is_empty() && r.accountant.is_empty() && r.viewer.is_empty() {
                 return Err("okta.roles maps no group to any role; nobody could use the app".into());
             }
-            okta.roles =
-                RoleMap { owner: r.owner.clone(), accountant: r.accountant.clone(), viewer: r.viewer.clone() };
+            okta.roles = RoleMap { owner: r.owner.clone(), accountant: r.accountant.clone(), viewer: r.viewer.clone() };
         }
         Ok(okta)
     }

@@ -17,10 +17,10 @@ pub mod jwks;
 #[cfg(test)]
 pub(crate) mod testkit;
 
+pub use crate::revoke::{revoke, TokenTypeHint};
 pub use discovery::{discover, parse_metadata, ProviderMetadata};
 pub use id_token::{header, validate, verify_id_token, Expected, IdClaims, JwtHeader, Rejected, DEFAULT_LEEWAY};
 pub use jwks::{parse_jwks, JwksCache, RsaKey};
-pub use crate::revoke::{revoke, TokenTypeHint};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

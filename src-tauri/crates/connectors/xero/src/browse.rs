@@ -35,7 +35,11 @@ pub async fn list_contacts(services: &Context, q: &ContactQuery) -> Result<Conta
     Ok(ContactPage { rows: page.rows.into_iter().map(contact_row).collect(), total: page.total })
 }
 
-pub async fn get_contact(services: &Context, organisation_id: OrganisationId, contact_id: &str) -> Result<ContactDetail> {
+pub async fn get_contact(
+    services: &Context,
+    organisation_id: OrganisationId,
+    contact_id: &str,
+) -> Result<ContactDetail> {
     let d = db::get_contact(&services.store, &organisation_id.to_string(), contact_id)
         .await?
         .ok_or_else(|| xp_store::Error::NotFound(format!("contact {contact_id} is not in the local cache")))?;
@@ -70,10 +74,7 @@ fn contact_row(r: db::ContactRow) -> ContactRow {
     }
 }
 
-pub async fn list_bank_transactions(
-    services: &Context,
-    q: &BankTransactionQuery,
-) -> Result<BankTransactionPage> {
+pub async fn list_bank_transactions(services: &Context, q: &BankTransactionQuery) -> Result<BankTransactionPage> {
     let query = db::BankTransactionQuery {
         organisation_id: some(&q.organisation_id),
         statuses: q.statuses.iter().map(|s| s.to_ascii_uppercase()).collect(),

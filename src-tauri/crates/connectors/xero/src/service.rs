@@ -54,7 +54,9 @@ pub struct XeroService {
 impl XeroService {
     pub fn new(ctx: Context, settings: Settings) -> Result<Self> {
         let client_id = settings.client_id.clone().ok_or_else(|| {
-            Error::Config("no Xero client id: set [xero] client_id in the configuration, or start with --sandbox FILE".into())
+            Error::Config(
+                "no Xero client id: set [xero] client_id in the configuration, or start with --sandbox FILE".into(),
+            )
         })?;
         let http = ctx.http_client()?;
         let minute = Duration::from_millis(settings.minute_ms.max(1));
@@ -262,7 +264,8 @@ impl XeroService {
             ));
         }
         let budgets: Budgets = Arc::new(Mutex::new(HashMap::new()));
-        let source = Arc::new(XeroSource::new(self.client.clone(), self.refresher.clone(), connection_of, budgets.clone()));
+        let source =
+            Arc::new(XeroSource::new(self.client.clone(), self.refresher.clone(), connection_of, budgets.clone()));
         let engine = Engine::new(self.ctx.store.clone(), self.ctx.clock.clone(), EngineConfig::default());
         // Each organisation's status, last synced time and budget are saved before its final
         // progress event goes out, so the UI reloading on it sees them.
@@ -289,7 +292,8 @@ impl XeroService {
         };
         let (budget_minute, budget_day) =
             budgets.lock().map(|b| b.get(&org.external_id).copied().unwrap_or((None, None))).unwrap_or((None, None));
-        let id = OrganisationId::from_str(&org.id).map_err(|_| Error::Invalid(format!("organisation id {:?}", org.id)))?;
+        let id =
+            OrganisationId::from_str(&org.id).map_err(|_| Error::Invalid(format!("organisation id {:?}", org.id)))?;
         let completed = matches!(outcome, OrgOutcome::Done { .. });
         let outcome = SyncOutcome { status, completed, budget_minute, budget_day };
         orgs::record_sync(&self.ctx.store, id, outcome, self.ctx.clock.now()).await?;
@@ -391,7 +395,12 @@ impl XeroService {
     /// Keeps the kept organisations in sync in the background: every `every`, and when the
     /// network or Xero was unreachable, again soon (backing off) so the sync resumes by itself
     /// once it returns. Runs until `stop` is cancelled.
-    pub fn spawn_auto_sync(&self, every: Duration, report: Arc<dyn Fn(Progress) + Send + Sync>, stop: CancellationToken) {
+    pub fn spawn_auto_sync(
+        &self,
+        every: Duration,
+        report: Arc<dyn Fn(Progress) + Send + Sync>,
+        stop: CancellationToken,
+    ) {
         let (this, stop2) = (self.clone(), stop);
         tokio::spawn(async move {
             let mut failures = 0u32;

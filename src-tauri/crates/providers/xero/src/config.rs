@@ -22,10 +22,7 @@ pub struct XeroConfig {
 
 impl XeroConfig {
     pub fn production() -> Self {
-        Self {
-            api_base: Url::parse(PRODUCTION_API).expect("a constant URL parses"),
-            minute: Duration::from_secs(60),
-        }
+        Self { api_base: Url::parse(PRODUCTION_API).expect("a constant URL parses"), minute: Duration::from_secs(60) }
     }
 
     /// The emulator mounted at `{sandbox_base}/xero` (tests/sandbox/xero).

@@ -1,11 +1,13 @@
-//! Connect → choose organisations → sync → read, against the Xero sandbox emulator.
+//! Connect → choose organisations → sync → read, against the Xero sandbox emulator: the
+//! connector over a real runtime (encrypted store, memory vault), without the app around it.
 #![allow(clippy::unwrap_used)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use xp_app::config::{AppConfig, ProviderUrls, XeroSettings};
-use xp_app::xero::XeroService;
-use xp_app::{Paths, Services};
+use xp_connect_xero::{Settings, XeroService};
+use xp_context::CancellationToken;
+use xp_context::{Context, Endpoints, Paths};
+use xp_core::ids::ConnectionId;
 use xp_sandbox_kit::{Ctx, Seed};
 use xp_sandbox_xero::{Bases, Emulator};
 
@@ -14,7 +16,8 @@ struct World {
     base: String,
     ctx: Ctx,
     emu: Arc<Emulator>,
-    services: Services,
+    services: Context,
+    settings: Settings,
     xero: XeroService,
 }
 
@@ -36,21 +39,29 @@ async fn world_with(seed: Seed, minute_ms: u64) -> World {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
     let dir = tempfile::tempdir().unwrap();
-    let mut config = AppConfig::parse("profile = \"sandbox\"", "test", &Default::default()).unwrap();
-    config.providers = ProviderUrls::sandbox(&url::Url::parse(&base).unwrap());
-    config.xero = XeroSettings {
+    let settings = Settings {
         client_id: Some(emu.credentials()["auto_consent_client_id"].as_str().unwrap().to_owned()),
         loopback_ports: vec![0],
         minute_ms,
         https_redirect_uri: None,
     };
     let vault = Arc::new(xp_vault::MemoryStore::new());
-    let services =
-        Services::with_vault(config, Paths::resolve(Some(dir.path())), vault, vec![], Arc::new(xp_core::SystemClock))
-            .await
-            .unwrap();
-    let xero = XeroService::new(services.clone()).unwrap();
-    World { _dir: dir, base, ctx, emu, services, xero }
+    let services = Context::open(
+        xp_ipc::Profile::Sandbox,
+        Endpoints::sandbox(&url::Url::parse(&base).unwrap()),
+        Paths::resolve(Some(dir.path())),
+        vault,
+        vec![],
+        Arc::new(xp_core::SystemClock),
+    )
+    .await
+    .unwrap();
+    let xero = XeroService::new(services.clone(), settings.clone()).unwrap();
+    World { _dir: dir, base, ctx, emu, services, settings, xero }
+}
+
+fn connection(id: &str) -> ConnectionId {
+    id.parse().unwrap()
 }
 
 /// Plays the browser: registers the loopback redirect with the emulator, then follows the
@@ -76,7 +87,7 @@ async fn connect_choose_sync_and_read_equal_the_sandbox() {
     assert_eq!(connected.organisations.len(), 2);
     assert!(connected.organisations.iter().all(|o| !o.already_connected));
     let tenants: Vec<String> = connected.organisations.iter().map(|o| o.tenant_id.clone()).collect();
-    let kept = w.xero.keep(&connected.connection_id, &tenants).await.unwrap();
+    let kept = w.xero.keep(connection(&connected.connection_id), &tenants).await.unwrap();
     assert_eq!(kept.len(), 2);
     assert!(kept.iter().any(|o| o.base_currency.as_deref() == Some("CHF")));
 
@@ -124,7 +135,7 @@ async fn connect_choose_sync_and_read_equal_the_sandbox() {
 async fn connect_all(w: &World) -> Vec<xp_ipc::Organisation> {
     let connected = w.xero.connect(browser(w.base.clone())).await.unwrap();
     let tenants: Vec<String> = connected.organisations.iter().map(|o| o.tenant_id.clone()).collect();
-    w.xero.keep(&connected.connection_id, &tenants).await.unwrap()
+    w.xero.keep(connection(&connected.connection_id), &tenants).await.unwrap()
 }
 
 /// Syncs until every organisation is done (a failed resource resumes on the next run).
@@ -256,7 +267,8 @@ async fn the_background_sync_resumes_by_itself_when_xero_is_reachable_again() {
     // Xero unreachable: every request fails (503 after xp-http's retries), until cleared. A
     // prompt failure, so the test does not depend on how fast a dropped connection is noticed.
     w.ctx.faults.add(xp_sandbox_kit::Fault::parse_spec("xero:503").unwrap());
-    let stop = w.xero.spawn_auto_sync(Duration::from_secs(3600), Arc::new(|_| {}));
+    let stop = CancellationToken::new();
+    w.xero.spawn_auto_sync(Duration::from_secs(3600), Arc::new(|_| {}), stop.clone());
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let invoices: i64 =
         sqlx::query_scalar("SELECT count(*) FROM xero_invoices").fetch_one(w.services.store.pool()).await.unwrap();
@@ -283,9 +295,9 @@ async fn the_background_sync_resumes_by_itself_when_xero_is_reachable_again() {
 #[tokio::test]
 async fn connect_through_the_https_forwarding_page_and_the_deep_link() {
     let w = world(Seed::Demo).await;
-    let mut services = w.services.clone();
-    services.config.xero.https_redirect_uri = Some(xp_sandbox_xero::HTTPS_REDIRECT.to_owned());
-    let xero = XeroService::new(services).unwrap();
+    let settings =
+        Settings { https_redirect_uri: Some(xp_sandbox_xero::HTTPS_REDIRECT.to_owned()), ..w.settings.clone() };
+    let xero = XeroService::new(w.services.clone(), settings).unwrap();
     assert!(!xero.deliver_redirect("com.xeropartner.app:/auth/callback?code=x&state=nobody-waits"));
 
     let forwarded = Arc::new(Mutex::new(None::<String>));
@@ -300,7 +312,7 @@ async fn connect_through_the_https_forwarding_page_and_the_deep_link() {
                 // What docs/xero-redirect.html does in the browser: same query, the app's scheme.
                 let (page, query) = to.split_once('?').unwrap();
                 assert_eq!(page, xp_sandbox_xero::HTTPS_REDIRECT);
-                let deep = format!("{}?{query}", xp_app::config::DEEP_LINK_CALLBACK);
+                let deep = format!("{}?{query}", xp_context::DEEP_LINK_CALLBACK);
                 *seen.lock().unwrap() = Some(deep.clone());
                 assert!(app.deliver_redirect(&deep), "the connect was waiting for this state");
             });
@@ -319,9 +331,9 @@ fn the_https_forwarding_page_targets_the_deep_link_and_its_csp_matches_its_scrip
     use base64::Engine;
     use sha2::Digest;
     let page =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../docs/xero-redirect.html")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../docs/xero-redirect.html")).unwrap();
     let script = page.split("<script>").nth(1).unwrap().split("</script>").next().unwrap();
-    assert!(script.contains(&format!("\"{}\"+location.search", xp_app::config::DEEP_LINK_CALLBACK)));
+    assert!(script.contains(&format!("\"{}\"+location.search", xp_context::DEEP_LINK_CALLBACK)));
     let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()));
     assert!(page.contains(&format!("script-src 'sha256-{hash}'")), "CSP hash of the inline script");
     assert!(page.contains("no-referrer") && !page.contains("src=\"http"));

@@ -1,13 +1,12 @@
 //! Full and incremental Xero sync against the sandbox emulator with Xero's rate limits on (a
 //! shrunk minute, same arithmetic): API calls made vs the minimum possible, wall time vs the
-//! rate-limit floor, 429s received. Run: `cargo bench -p xp-app --bench xero_sync -- [INVOICES] [MINUTE_MS] [ORGS]`
+//! rate-limit floor, 429s received. Run: `cargo bench -p xp-connect-xero --bench xero_sync -- [INVOICES] [MINUTE_MS] [ORGS]`
 //! (with ORGS > 1: that many organisations of INVOICES invoices each, synced concurrently).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use xp_app::config::{AppConfig, ProviderUrls, XeroSettings};
-use xp_app::xero::XeroService;
-use xp_app::{Paths, Services};
+use xp_connect_xero::{Settings, XeroService};
+use xp_context::{Context, Endpoints, Paths};
 use xp_sandbox_kit::{Ctx, Seed};
 use xp_sandbox_xero::{Bases, Emulator};
 
@@ -34,16 +33,15 @@ async fn main() {
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut config = AppConfig::parse("profile = \"sandbox\"", "bench", &Default::default()).expect("config");
-    config.providers = ProviderUrls::sandbox(&url::Url::parse(&base).expect("base"));
-    config.xero = XeroSettings {
+    let settings = Settings {
         client_id: emu.credentials()["auto_consent_client_id"].as_str().map(str::to_owned),
         loopback_ports: vec![0],
         minute_ms,
         https_redirect_uri: None,
     };
-    let services = Services::with_vault(
-        config,
+    let services = Context::open(
+        xp_ipc::Profile::Sandbox,
+        Endpoints::sandbox(&url::Url::parse(&base).expect("base")),
         Paths::resolve(Some(dir.path())),
         Arc::new(xp_vault::MemoryStore::new()),
         vec![],
@@ -51,7 +49,7 @@ async fn main() {
     )
     .await
     .expect("services");
-    let xero = XeroService::new(services).expect("xero");
+    let xero = XeroService::new(services, settings).expect("xero");
     let b = base.clone();
     let connected = xero
         .connect(move |authorize| {
@@ -73,7 +71,7 @@ async fn main() {
         .await
         .expect("connect");
     let tenants: Vec<String> = connected.organisations.iter().map(|o| o.tenant_id.clone()).collect();
-    xero.keep(&connected.connection_id, &tenants).await.expect("keep");
+    xero.keep(connected.connection_id.parse().expect("connection id"), &tenants).await.expect("keep");
 
     // The minimum: per organisation, each paged resource in pages of 1000, each unpaged list in
     // one call. The floor: the time Xero's per-minute limit alone imposes on that many calls;
