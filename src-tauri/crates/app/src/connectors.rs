@@ -8,9 +8,14 @@ use std::sync::Arc;
 use xp_context::{Connector, Context};
 use xp_ipc::IpcError;
 
+/// A connector by its type, or why it could not be opened.
+type Entry = (TypeId, Result<Arc<dyn Connector>, IpcError>);
+
 #[derive(Clone, Default)]
 pub struct Connectors {
-    entries: Vec<(TypeId, Result<Arc<dyn Connector>, IpcError>)>,
+    entries: Vec<Entry>,
+    /// Set when the runtime itself failed (no store): every connector answers with it.
+    failure: Option<IpcError>,
 }
 
 impl std::fmt::Debug for Connectors {
@@ -26,11 +31,10 @@ impl Connectors {
         c
     }
 
-    /// Every connector opened with the same failure (the store could not be opened).
+    /// No connector could open because the runtime did not (the store could not be opened):
+    /// every request for one answers with that reason.
     pub fn failed(e: &IpcError) -> Self {
-        let mut c = Connectors::default();
-        c.insert::<xp_connect_xero::XeroService>(Err(e.clone()));
-        c
+        Connectors { entries: Vec::new(), failure: Some(e.clone()) }
     }
 
     pub fn insert<T: Connector + Clone>(&mut self, connector: Result<T, IpcError>) {
@@ -41,6 +45,9 @@ impl Connectors {
 
     /// The connector of type `T`, or why it is not available.
     pub fn get<T: Connector + Clone>(&self) -> Result<T, IpcError> {
+        if let Some(e) = &self.failure {
+            return Err(e.clone());
+        }
         let (_, entry) = self.entries.iter().find(|(t, _)| *t == TypeId::of::<T>()).ok_or_else(|| IpcError {
             code: xp_core::ErrorCode::Internal,
             message: format!("no connector {} is registered", std::any::type_name::<T>()),
