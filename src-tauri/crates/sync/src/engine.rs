@@ -125,11 +125,24 @@ pub struct EngineConfig {
     pub full_every: Duration,
     /// Organisations synced side by side.
     pub concurrent_organisations: usize,
+    /// How often a page that failed transiently (after the HTTP client's own retries) is asked
+    /// for again within the run before the run stops there. A burst of faults that lands on one
+    /// request outlasts that request's retries; the page is still worth another try a little
+    /// later rather than a whole new run.
+    pub page_retries: u32,
+    /// The wait before the first page retry; it doubles with each retry.
+    pub page_retry_delay: Duration,
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        Self { page_size: 1000, full_every: Duration::from_secs(7 * 86_400), concurrent_organisations: 8 }
+        Self {
+            page_size: 1000,
+            full_every: Duration::from_secs(7 * 86_400),
+            concurrent_organisations: 8,
+            page_retries: 3,
+            page_retry_delay: Duration::from_secs(2),
+        }
     }
 }
 
@@ -330,7 +343,7 @@ impl Engine {
             return Err(Error::Cancelled);
         }
         let mut fetched = tokio::select! {
-            r = source.fetch(job, request(&pass)) => r,
+            r = self.fetch(source, job, request(&pass)) => r,
             _ = cancel.cancelled() => {
                 report(progress(ProgressState::Cancelled, pages_done, items_done, &pass, None));
                 return Err(Error::Cancelled);
@@ -383,7 +396,7 @@ impl Engine {
             let next_req = request(&pass);
             let (committed, next) = tokio::join!(commit, async {
                 tokio::select! {
-                    r = source.fetch(job, next_req) => Some(r),
+                    r = self.fetch(source, job, next_req) => Some(r),
                     _ = cancel.cancelled() => None,
                 }
             });
@@ -400,6 +413,29 @@ impl Engine {
                     report(progress(ProgressState::Cancelled, pages_done, items_done, &pass, None));
                     return Err(Error::Cancelled);
                 }
+            }
+        }
+    }
+
+    /// Reads one page; a transient failure is asked again up to `page_retries` times with a
+    /// doubling wait. Only `Transient` is retried: a daily limit or lost credentials will not
+    /// change in seconds. The position is the same on every try (it moves only with a commit).
+    async fn fetch(
+        &self,
+        source: &dyn Source,
+        job: &JobKey,
+        req: FetchRequest,
+    ) -> std::result::Result<FetchedPage, SourceError> {
+        let mut retried = 0u32;
+        loop {
+            match source.fetch(job, req.clone()).await {
+                Err(SourceError::Transient(reason)) if retried < self.config.page_retries => {
+                    let wait = self.config.page_retry_delay.saturating_mul(1 << retried.min(16));
+                    retried += 1;
+                    tracing::info!(resource = %job.resource, retried, wait_ms = wait.as_millis() as u64, %reason, "page failed; asking again");
+                    tokio::time::sleep(wait).await;
+                }
+                r => return r,
             }
         }
     }

@@ -73,6 +73,36 @@ async fn an_interrupted_sync_resumes_from_its_last_page_and_ends_equal() {
 }
 
 #[tokio::test]
+async fn a_burst_of_failures_on_one_page_is_asked_again_within_the_run() {
+    let d = db(&["o1"]).await;
+    let fake = Fake::with_records("Invoices", 350);
+    let e = crate::engine_with_retries(&d.store, &clock(), 100, 3);
+    // The run's first read fails three times in a row, then the source works again.
+    fake.fail_next.store(3, Ordering::SeqCst);
+    let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+    assert!(matches!(out, OrgOutcome::Done { .. }), "three failures fit three page retries: {out:?}");
+    assert_eq!(fake.fail_next.load(Ordering::SeqCst), 0, "every failure of the burst was served");
+    assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"));
+    // Settings (one call) + four pages of Invoices, and the three failed tries.
+    assert_eq!(fake.calls.load(Ordering::SeqCst), 1 + 4 + 3, "only the failed read was asked again");
+}
+
+#[tokio::test]
+async fn a_page_that_outlasts_its_retries_stops_the_run_which_resumes_there_next_time() {
+    let d = db(&["o1"]).await;
+    let fake = Fake::with_records("Invoices", 350);
+    let e = crate::engine_with_retries(&d.store, &clock(), 100, 2);
+    fake.fail_next.store(3, Ordering::SeqCst);
+    let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+    let OrgOutcome::Failed { failed } = &out else { panic!("three failures outlast two retries: {out:?}") };
+    assert!(failed[0].1.contains("502 Bad Gateway"), "the reason is the provider's: {failed:?}");
+    assert_eq!(fake.calls.load(Ordering::SeqCst), 3, "one try and two retries, no more");
+    let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+    assert!(matches!(out, OrgOutcome::Done { .. }), "{out:?}");
+    assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"));
+}
+
+#[tokio::test]
 async fn a_full_reconciliation_removes_what_is_gone_upstream() {
     let d = db(&["o1"]).await;
     let fake = Fake::with_records("Invoices", 300);

@@ -26,13 +26,24 @@ pub fn now_ms(c: &ManualClock) -> i64 {
     (c.now().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-/// An engine with a weekly full reconciliation, on `clock`.
+/// An engine with a weekly full reconciliation, on `clock`. A failed page is not asked again
+/// within the run, so a "crash" between two pages stays where it was put.
 pub fn engine(store: &Store, clock: &ManualClock, page_size: u32) -> Engine {
+    engine_with_retries(store, clock, page_size, 0)
+}
+
+pub fn engine_with_retries(store: &Store, clock: &ManualClock, page_size: u32, page_retries: u32) -> Engine {
     let clock: Arc<dyn Clock> = Arc::new(clock.clone());
     Engine::new(
         store.clone(),
         clock,
-        EngineConfig { page_size, full_every: Duration::from_secs(7 * 86_400), concurrent_organisations: 4 },
+        EngineConfig {
+            page_size,
+            full_every: Duration::from_secs(7 * 86_400),
+            concurrent_organisations: 4,
+            page_retries,
+            page_retry_delay: Duration::from_millis(10),
+        },
     )
 }
 
@@ -58,6 +69,8 @@ pub struct Fake {
     pub calls: AtomicU32,
     /// Fail every call after this many (a "crash" or an outage).
     pub fail_after: Mutex<Option<u32>>,
+    /// The next this many calls fail, then calls work again (a burst of faults).
+    pub fail_next: AtomicU32,
     pub daily_limit_after: Mutex<Option<u32>>,
 }
 
@@ -102,6 +115,9 @@ impl Source for Fake {
             }
             if self.fail_after.lock().unwrap().is_some_and(|k| n > k) {
                 return Err(SourceError::Transient("connection reset".into()));
+            }
+            if self.fail_next.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |k| k.checked_sub(1)).is_ok() {
+                return Err(SourceError::Transient("502 Bad Gateway after the client's retries".into()));
             }
             let mut rows: Vec<Value> = self
                 .data
