@@ -5,6 +5,7 @@
 //! Each table keeps the raw JSON plus typed columns for filtering and sorting; see
 //! migrations/20261123000002_xero_records.sql for the schema and its indexes.
 
+pub mod export;
 mod parse;
 pub mod query;
 mod write;
