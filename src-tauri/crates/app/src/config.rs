@@ -12,10 +12,11 @@
 
 use crate::session::settings::{OktaSettings, RawOkta};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 use url::Url;
-use xp_context::Endpoints;
-use xp_ipc::Profile;
+use xp_context::{EndpointSpec, Endpoints};
+use xp_ipc::{Profile, Provider};
 
 use crate::{Error, Result};
 
@@ -30,17 +31,10 @@ pub struct AppConfig {
     pub okta: OktaSettings,
 }
 
-/// The one JSON line the sandbox prints at start (tests/sandbox/server), saved to a file.
+/// The one JSON line the sandbox prints at start (tests/sandbox/server), saved to a file: a URL
+/// under each endpoint's key, the admin URL, the rate-limit minute and the demo credentials.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SandboxFile {
-    pub xero_identity: String,
-    pub xero_login: String,
-    pub xero_api: String,
-    pub okta_issuer: String,
-    pub gocardless: String,
-    pub saferpay: String,
-    pub okx: String,
-    pub openai: String,
     pub admin: String,
     /// The sandbox's rate-limit minute (`--minute-ms`).
     #[serde(default = "default_minute_ms")]
@@ -48,6 +42,9 @@ pub struct SandboxFile {
     /// Demo client ids, API keys and passwords: kept out of Debug output.
     #[serde(deserialize_with = "sensitive_json")]
     pub credentials: xp_core::Sensitive<serde_json::Value>,
+    /// Every other key: the endpoints, read through the table.
+    #[serde(flatten)]
+    pub urls: BTreeMap<String, serde_json::Value>,
 }
 
 fn default_minute_ms() -> u64 {
@@ -68,40 +65,72 @@ impl SandboxFile {
         serde_json::from_str(line).map_err(|e| err(format!("not the sandbox's start-up line: {e}")))
     }
 
+    /// Every endpoint of the table at the URL the line gives; a missing one is an error.
     pub fn urls(&self) -> std::result::Result<Endpoints, String> {
-        Ok(Endpoints {
-            xero_identity: parse_url("xero_identity", &self.xero_identity)?,
-            xero_login: parse_url("xero_login", &self.xero_login)?,
-            xero_api: parse_url("xero_api", &self.xero_api)?,
-            okta_issuer: Some(parse_url("okta_issuer", &self.okta_issuer)?),
-            gocardless: parse_url("gocardless", &self.gocardless)?,
-            saferpay: parse_url("saferpay", &self.saferpay)?,
-            okx: parse_url("okx", &self.okx)?,
-            openai: parse_url("openai", &self.openai)?,
-        })
+        let specs = endpoint_specs();
+        let mut out = Endpoints::production(&specs);
+        for spec in &specs {
+            let v = self
+                .urls
+                .get(spec.key)
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| format!("not the sandbox's start-up line: it has no {:?} URL", spec.key))?;
+            out.set(spec, parse_url(spec.key, v)?);
+        }
+        Ok(out)
     }
 }
 
-/// The real providers. Xero's hosts are spelled in its client crate; the others move to their
-/// client crates as those arrive.
+/// Every base URL the app knows, one row each: the connectors' own, the session's Okta issuer,
+/// and the providers whose connectors are still to come (their rows move into them as they
+/// arrive). Adding a provider adds its rows here through its connector, nothing else.
+pub fn endpoint_specs() -> Vec<EndpointSpec> {
+    let mut v = Vec::new();
+    v.extend(xp_connect_xero::ENDPOINTS);
+    v.push(crate::session::settings::OKTA_ENDPOINT);
+    v.extend(UPCOMING);
+    v
+}
+
+const UPCOMING: [EndpointSpec; 4] = [
+    EndpointSpec {
+        key: "gocardless",
+        provider: Provider::Gocardless,
+        production: Some("https://api.gocardless.com"),
+        sandbox_path: "/gocardless",
+        shown: true,
+    },
+    EndpointSpec {
+        key: "saferpay",
+        provider: Provider::Saferpay,
+        production: Some("https://www.saferpay.com/api"),
+        sandbox_path: "/saferpay/api",
+        shown: true,
+    },
+    EndpointSpec {
+        key: "okx",
+        provider: Provider::Okx,
+        production: Some("https://www.okx.com"),
+        sandbox_path: "/okx",
+        shown: true,
+    },
+    EndpointSpec {
+        key: "openai",
+        provider: Provider::Openai,
+        production: Some("https://api.openai.com/v1"),
+        sandbox_path: "/openai/v1",
+        shown: true,
+    },
+];
+
+/// The real providers.
 pub fn production_endpoints() -> Endpoints {
-    let url = |s: &str| Url::parse(s).expect("built-in URL parses");
-    Endpoints {
-        xero_identity: url(xp_xero::PRODUCTION_IDENTITY),
-        xero_login: url(xp_xero::PRODUCTION_LOGIN),
-        xero_api: url(xp_xero::PRODUCTION_API),
-        // An Okta issuer is per customer (https://{org}.okta.com/oauth2/default): configuration only.
-        okta_issuer: None,
-        gocardless: url("https://api.gocardless.com"),
-        saferpay: url("https://www.saferpay.com/api"),
-        okx: url("https://www.okx.com"),
-        openai: url("https://api.openai.com/v1"),
-    }
+    Endpoints::production(&endpoint_specs())
 }
 
 /// The local sandbox emulators, all behind one loopback origin with a prefix per provider.
 pub fn sandbox_endpoints(origin: &Url) -> Endpoints {
-    Endpoints::sandbox(origin)
+    Endpoints::sandbox(&endpoint_specs(), origin)
 }
 
 pub const DEFAULT_SANDBOX_ORIGIN: &str = "http://127.0.0.1:4010";
@@ -113,8 +142,9 @@ struct RawConfig {
     sandbox_origin: Option<String>,
     #[serde(default)]
     secrets: RawSecrets,
+    /// Endpoint key → URL; the keys are the table's.
     #[serde(default)]
-    providers: RawProviders,
+    providers: BTreeMap<String, String>,
     #[serde(default)]
     xero: xp_connect_xero::settings::RawSettings,
     #[serde(default)]
@@ -126,19 +156,6 @@ struct RawConfig {
 struct RawSecrets {
     #[serde(default)]
     allow_plaintext: bool,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawProviders {
-    xero_identity: Option<String>,
-    xero_login: Option<String>,
-    xero_api: Option<String>,
-    okta_issuer: Option<String>,
-    gocardless: Option<String>,
-    saferpay: Option<String>,
-    okx: Option<String>,
-    openai: Option<String>,
 }
 
 /// Overrides from the command line; they win over the file.
@@ -160,7 +177,7 @@ impl AppConfig {
             config.providers =
                 sandbox.urls().map_err(|reason| Error::Config { path: file.display().to_string(), reason })?;
             config.profile = Profile::Sandbox;
-            config.okta.issuer = config.providers.okta_issuer.clone();
+            config.okta.issuer = config.providers.get(crate::session::settings::OKTA_ENDPOINT.key).cloned();
             config.xero.apply_sandbox(&sandbox.credentials.expose()["xero"], sandbox.minute_ms);
             if let Some(id) = sandbox.credentials.expose()["okta"]["client_id"].as_str() {
                 config.okta.client_id = Some(id.to_owned());
@@ -207,22 +224,13 @@ impl AppConfig {
                 sandbox_endpoints(&parse_url("sandbox_origin", origin).map_err(err)?)
             }
         };
-        let p = &raw.providers;
-        let set = |slot: &mut Url, name: &str, v: &Option<String>| -> std::result::Result<(), String> {
-            if let Some(v) = v {
-                *slot = parse_url(name, v)?;
-            }
-            Ok(())
-        };
-        set(&mut providers.xero_identity, "xero_identity", &p.xero_identity).map_err(err)?;
-        set(&mut providers.xero_login, "xero_login", &p.xero_login).map_err(err)?;
-        set(&mut providers.xero_api, "xero_api", &p.xero_api).map_err(err)?;
-        set(&mut providers.gocardless, "gocardless", &p.gocardless).map_err(err)?;
-        set(&mut providers.saferpay, "saferpay", &p.saferpay).map_err(err)?;
-        set(&mut providers.okx, "okx", &p.okx).map_err(err)?;
-        set(&mut providers.openai, "openai", &p.openai).map_err(err)?;
-        if let Some(v) = &p.okta_issuer {
-            providers.okta_issuer = Some(parse_url("okta_issuer", v).map_err(err)?);
+        let specs = endpoint_specs();
+        for (key, value) in &raw.providers {
+            let spec = specs.iter().find(|s| s.key == key).ok_or_else(|| {
+                let known: Vec<&str> = specs.iter().map(|s| s.key).collect();
+                err(format!("providers.{key} is not a known endpoint (known: {})", known.join(", ")))
+            })?;
+            providers.set(spec, parse_url(key, value).map_err(err)?);
         }
         if profile == Profile::Production {
             // Credentials must never travel in clear text to a real provider.
@@ -232,7 +240,9 @@ impl AppConfig {
                 }
             }
         }
-        let okta = OktaSettings::from_raw(&raw.okta, providers.okta_issuer.clone()).map_err(err)?;
+        let okta =
+            OktaSettings::from_raw(&raw.okta, providers.get(crate::session::settings::OKTA_ENDPOINT.key).cloned())
+                .map_err(err)?;
         let xero = xp_connect_xero::Settings::from_raw(&raw.xero).map_err(err)?;
         Ok(AppConfig {
             okta,
@@ -274,7 +284,7 @@ mod tests {
     fn defaults_to_production_hosts() {
         let c = parse("").unwrap();
         assert_eq!(c.profile, Profile::Production);
-        assert_eq!(c.providers.xero_api.as_str(), "https://api.xero.com/");
+        assert_eq!(c.providers.get("xero_api").unwrap().as_str(), "https://api.xero.com/");
         assert!(!c.allow_plaintext_secrets);
     }
 
@@ -308,6 +318,11 @@ mod tests {
             assert_eq!(u.origin().ascii_serialization(), origin, "{name}");
         }
         assert!(!format!("{c:?}").contains("very-secret-okx"), "credentials must not show in Debug");
+        let mut short = line.clone();
+        short.as_object_mut().unwrap().remove("okx");
+        std::fs::write(&file, format!("{short}\n")).unwrap();
+        let e = AppConfig::load(None, &o).unwrap_err().to_string();
+        assert!(e.contains("it has no \"okx\" URL"), "every endpoint of the table must be in the line: {e}");
         std::fs::write(&file, "{\"xero_api\": 1}").unwrap();
         let e = AppConfig::load(None, &o).unwrap_err().to_string();
         assert!(e.contains("sandbox.json") && e.contains("not the sandbox's start-up line"), "{e}");
@@ -327,6 +342,7 @@ mod tests {
             ("[providers]\nxero_api = \"not a url\"", "xero_api is not a URL"),
             ("[providers]\nokx = \"http://okx.example.com\"", "must use https"),
             ("unknown_key = 1", "unknown field"),
+            ("[providers]\nacme = \"https://acme.example\"", "providers.acme is not a known endpoint (known: xero_identity"),
             ("[providers]\nopenai = \"ftp://x\"", "http(s) URL"),
             ("[okta]\noffline_grace_days = 0", "okta.offline_grace_days: offline grace must be 1 to 30 days"),
             ("[xero]\nhttps_redirect_uri = \"http://example.com/cb\"", "must be an https URL"),
@@ -343,7 +359,7 @@ mod tests {
     #[test]
     fn a_single_url_can_be_overridden() {
         let c = parse("[providers]\nopenai = \"https://proxy.example.com/v1\"").unwrap();
-        assert_eq!(c.providers.openai.as_str(), "https://proxy.example.com/v1");
-        assert_eq!(c.providers.xero_api.as_str(), "https://api.xero.com/");
+        assert_eq!(c.providers.get("openai").unwrap().as_str(), "https://proxy.example.com/v1");
+        assert_eq!(c.providers.get("xero_api").unwrap().as_str(), "https://api.xero.com/");
     }
 }

@@ -48,7 +48,7 @@ impl World {
         let mut config = AppConfig::parse("profile = \"sandbox\"", "test", &Default::default()).unwrap();
         config.providers = sandbox_endpoints(&url::Url::parse(&self.base).unwrap());
         let issuer = url::Url::parse(&format!("{issuer_origin}/okta/oauth2/default")).unwrap();
-        config.providers.okta_issuer = Some(issuer.clone());
+        config.providers.set(&xp_app::session::settings::OKTA_ENDPOINT, issuer.clone());
         config.okta.issuer = Some(issuer);
         config.okta.client_id = Some(self.client_id.clone());
         config

@@ -1,72 +1,135 @@
-//! Every provider's base URL as resolved for this run (profile, file, `--sandbox`): what the
+//! Every provider's base URLs as resolved for this run (profile, file, `--sandbox`): what the
 //! connectors and the session are handed instead of the whole configuration.
+//!
+//! Each URL is one row of an [`EndpointSpec`] table that the composition root assembles from
+//! the connectors (each spells its production hosts and sandbox path once, beside its client).
+//! Everything else — the `[providers]` section, the sandbox's start-up line, the About page,
+//! the https check — walks that table, so adding a provider adds rows, not fields.
 
+use std::collections::BTreeMap;
 use url::Url;
 use xp_ipc::{Provider, ProviderEndpoint};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoints {
-    pub xero_identity: Url,
-    pub xero_login: Url,
-    pub xero_api: Url,
-    /// An Okta issuer is per customer (`https://{org}.okta.com/oauth2/default`): configuration only.
-    pub okta_issuer: Option<Url>,
-    pub gocardless: Url,
-    pub saferpay: Url,
-    pub okx: Url,
-    pub openai: Url,
+/// One base URL a provider is reached at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndpointSpec {
+    /// Its key in `[providers]` and in the sandbox's start-up line (`xero_api`, `okx`, ...).
+    pub key: &'static str,
+    pub provider: Provider,
+    /// The real service; None when every customer has their own (an Okta issuer), so only
+    /// configuration can name it.
+    pub production: Option<&'static str>,
+    /// Where the provider's emulator answers under the sandbox origin.
+    pub sandbox_path: &'static str,
+    /// Shown on the About page as the provider's address.
+    pub shown: bool,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Endpoints {
+    urls: BTreeMap<&'static str, Url>,
+    shown: Vec<(Provider, &'static str)>,
+}
+
+/// A URL a feature needs and the configuration does not give.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no URL is configured for providers.{0}")]
+pub struct MissingEndpoint(pub String);
+
 impl Endpoints {
-    /// What the About page shows.
-    pub fn listed(&self) -> Vec<ProviderEndpoint> {
-        let mut v = vec![
-            ProviderEndpoint { provider: Provider::Xero, base_url: self.xero_api.to_string() },
-            ProviderEndpoint { provider: Provider::Gocardless, base_url: self.gocardless.to_string() },
-            ProviderEndpoint { provider: Provider::Saferpay, base_url: self.saferpay.to_string() },
-            ProviderEndpoint { provider: Provider::Okx, base_url: self.okx.to_string() },
-            ProviderEndpoint { provider: Provider::Openai, base_url: self.openai.to_string() },
-        ];
-        if let Some(okta) = &self.okta_issuer {
-            v.insert(1, ProviderEndpoint { provider: Provider::Okta, base_url: okta.to_string() });
+    /// The real services (rows without a production URL stay unset).
+    pub fn production(specs: &[EndpointSpec]) -> Endpoints {
+        let mut e = Endpoints::shown_of(specs);
+        for s in specs {
+            if let Some(p) = s.production {
+                e.urls.insert(s.key, Url::parse(p).expect("a built-in production URL parses"));
+            }
         }
-        v
+        e
+    }
+
+    /// Every row at its emulator under one sandbox origin (`tests/sandbox`'s mount points).
+    pub fn sandbox(specs: &[EndpointSpec], origin: &Url) -> Endpoints {
+        let mut e = Endpoints::shown_of(specs);
+        for s in specs {
+            e.urls.insert(s.key, origin.join(s.sandbox_path).expect("a sandbox path joins"));
+        }
+        e
+    }
+
+    fn shown_of(specs: &[EndpointSpec]) -> Endpoints {
+        Endpoints {
+            urls: BTreeMap::new(),
+            shown: specs.iter().filter(|s| s.shown).map(|s| (s.provider, s.key)).collect(),
+        }
+    }
+
+    /// The URL under `key`, if the profile or the configuration gives one.
+    pub fn get(&self, key: &str) -> Option<&Url> {
+        self.urls.get(key)
+    }
+
+    /// The URL under `key`, or an error naming the setting that is missing.
+    pub fn require(&self, key: &str) -> Result<&Url, MissingEndpoint> {
+        self.get(key).ok_or_else(|| MissingEndpoint(key.to_owned()))
+    }
+
+    /// Sets the URL of a row of the table (a `[providers]` override or a sandbox line).
+    pub fn set(&mut self, spec: &EndpointSpec, url: Url) {
+        self.urls.insert(spec.key, url);
+    }
+
+    /// What the About page shows: one address per provider that has one.
+    pub fn listed(&self) -> Vec<ProviderEndpoint> {
+        self.shown
+            .iter()
+            .filter_map(|(provider, key)| {
+                self.urls.get(key).map(|u| ProviderEndpoint { provider: *provider, base_url: u.to_string() })
+            })
+            .collect()
     }
 
     /// Every URL with the configuration key that sets it, for validation.
-    pub fn all(&self) -> Vec<(&'static str, &Url)> {
-        let mut v = vec![
-            ("xero_identity", &self.xero_identity),
-            ("xero_login", &self.xero_login),
-            ("xero_api", &self.xero_api),
-            ("gocardless", &self.gocardless),
-            ("saferpay", &self.saferpay),
-            ("okx", &self.okx),
-            ("openai", &self.openai),
-        ];
-        if let Some(o) = &self.okta_issuer {
-            v.push(("okta_issuer", o));
-        }
-        v
-    }
-
-    /// Every provider's emulator under one sandbox origin (`tests/sandbox`'s mount points).
-    pub fn sandbox(origin: &Url) -> Endpoints {
-        let at = |p: &str| origin.join(p).expect("sandbox path joins");
-        Endpoints {
-            xero_identity: at("/xero/identity"),
-            xero_login: at("/xero/login"),
-            xero_api: at("/xero/api"),
-            okta_issuer: Some(at("/okta/oauth2/default")),
-            gocardless: at("/gocardless"),
-            saferpay: at("/saferpay/api"),
-            okx: at("/okx"),
-            openai: at("/openai/v1"),
-        }
+    pub fn all(&self) -> impl Iterator<Item = (&'static str, &Url)> {
+        self.urls.iter().map(|(k, u)| (*k, u))
     }
 
     /// A path under a base URL, whatever trailing slash the base was written with.
     pub fn join(base: &Url, path: &str) -> Result<Url, url::ParseError> {
         Url::parse(&format!("{}/{path}", base.as_str().trim_end_matches('/')))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPECS: &[EndpointSpec] = &[
+        EndpointSpec {
+            key: "acme_api",
+            provider: Provider::Okx,
+            production: Some("https://api.acme.example"),
+            sandbox_path: "/acme/v1",
+            shown: true,
+        },
+        EndpointSpec {
+            key: "acme_issuer",
+            provider: Provider::Okta,
+            production: None,
+            sandbox_path: "/idp",
+            shown: false,
+        },
+    ];
+
+    #[test]
+    fn production_leaves_a_per_customer_url_unset_and_sandbox_sets_every_row() {
+        let p = Endpoints::production(SPECS);
+        assert_eq!(p.get("acme_api").unwrap().as_str(), "https://api.acme.example/");
+        assert_eq!(p.require("acme_issuer").unwrap_err().to_string(), "no URL is configured for providers.acme_issuer");
+        let s = Endpoints::sandbox(SPECS, &Url::parse("http://127.0.0.1:4010").unwrap());
+        assert_eq!(s.get("acme_api").unwrap().as_str(), "http://127.0.0.1:4010/acme/v1");
+        assert_eq!(s.get("acme_issuer").unwrap().as_str(), "http://127.0.0.1:4010/idp");
+        assert_eq!(s.listed().len(), 1, "only rows marked shown are listed");
+        assert_eq!(s.all().count(), 2);
     }
 }

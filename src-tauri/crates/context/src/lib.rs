@@ -12,7 +12,7 @@ pub mod logging;
 mod paths;
 
 pub use connector::{Connector, ProgressReport};
-pub use endpoints::Endpoints;
+pub use endpoints::{EndpointSpec, Endpoints, MissingEndpoint};
 pub use error::{Error, Result};
 pub use paths::Paths;
 pub use tokio_util::sync::CancellationToken;

@@ -16,7 +16,18 @@
 use super::RoleMap;
 use serde::Deserialize;
 use url::Url;
-use xp_context::DEEP_LINK_CALLBACK;
+use xp_context::{EndpointSpec, DEEP_LINK_CALLBACK};
+use xp_ipc::Provider;
+
+/// The Okta issuer is per customer (`https://{org}.okta.com/oauth2/default`): only the
+/// configuration names it in production.
+pub const OKTA_ENDPOINT: EndpointSpec = EndpointSpec {
+    key: "okta_issuer",
+    provider: Provider::Okta,
+    production: None,
+    sandbox_path: "/okta/oauth2/default",
+    shown: true,
+};
 
 /// How long an owner may let the app work offline, in days (the config file and Settings agree).
 pub const GRACE_DAYS: std::ops::RangeInclusive<u32> = 1..=30;

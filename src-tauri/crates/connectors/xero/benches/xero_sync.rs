@@ -41,7 +41,7 @@ async fn main() {
     };
     let services = Context::open(
         xp_ipc::Profile::Sandbox,
-        Endpoints::sandbox(&url::Url::parse(&base).expect("base")),
+        Endpoints::sandbox(&xp_connect_xero::ENDPOINTS, &url::Url::parse(&base).expect("base")),
         Paths::resolve(Some(dir.path())),
         Arc::new(xp_vault::MemoryStore::new()),
         vec![],

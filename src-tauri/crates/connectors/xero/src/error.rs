@@ -14,6 +14,8 @@ pub enum Error {
     Xero(#[from] xp_xero::Error),
     #[error(transparent)]
     Auth(#[from] xp_auth::Error),
+    #[error(transparent)]
+    Endpoint(#[from] xp_context::MissingEndpoint),
     #[error("configuration [xero]: {0}")]
     Config(String),
     #[error("{0}")]
@@ -27,7 +29,7 @@ impl Error {
             Error::Store(e) => e.code(),
             Error::Xero(e) => e.code(),
             Error::Auth(e) => e.code(),
-            Error::Config(_) => ErrorCode::Config,
+            Error::Config(_) | Error::Endpoint(_) => ErrorCode::Config,
             Error::Invalid(_) => ErrorCode::InvalidInput,
         }
     }

@@ -14,7 +14,7 @@ mod sync;
 
 pub use error::{Error, Result};
 pub use service::{next_delay, organisations, XeroService, SCOPES};
-pub use settings::Settings;
+pub use settings::{Settings, ENDPOINTS};
 
 /// The provider's name in the `connections` and `organisations` tables.
 pub const PROVIDER: &str = "xero";

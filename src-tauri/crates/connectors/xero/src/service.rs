@@ -60,9 +60,12 @@ impl XeroService {
         })?;
         let http = ctx.http_client()?;
         let minute = Duration::from_millis(settings.minute_ms.max(1));
-        let client = XeroClient::new(http.clone(), XeroConfig { api_base: ctx.endpoints.xero_api.clone(), minute })
-            .with_clock(ctx.clock.clone());
-        let token_url = join(&ctx.endpoints.xero_identity, "connect/token")?;
+        let client = XeroClient::new(
+            http.clone(),
+            XeroConfig { api_base: ctx.endpoints.require(crate::settings::API)?.clone(), minute },
+        )
+        .with_clock(ctx.clock.clone());
+        let token_url = join(ctx.endpoints.require(crate::settings::IDENTITY)?, "connect/token")?;
         let refresher = Refresher::new(
             http.clone(),
             ctx.clock.clone(),
@@ -133,7 +136,7 @@ impl XeroService {
             // must not be traded at Xero's token endpoint.
             return Err(xp_auth::Error::UnknownState.into());
         }
-        let token_url = join(&self.ctx.endpoints.xero_identity, "connect/token")?;
+        let token_url = join(self.ctx.endpoints.require(crate::settings::IDENTITY)?, "connect/token")?;
         let tokens = xp_auth::exchange_code(
             &self.http,
             self.ctx.clock.as_ref(),
@@ -170,7 +173,7 @@ impl XeroService {
     }
 
     fn authorize_url(&self, redirect_uri: &str, state: &str, challenge: &str) -> Result<url::Url> {
-        let authorize = join(&self.ctx.endpoints.xero_login, "identity/connect/authorize")?;
+        let authorize = join(self.ctx.endpoints.require(crate::settings::LOGIN)?, "identity/connect/authorize")?;
         xp_auth::authorize_url(
             &authorize,
             &AuthorizeRequest {
@@ -328,7 +331,7 @@ impl XeroService {
             // The grant's last organisation: revoke and forget its tokens. Revocation proves
             // nothing either way (RFC 7009 §2.2), so the local copy goes whatever the answer.
             if let Ok(Some(refresh)) = self.refresher.vault().refresh_token(&connection_id) {
-                let url = join(&self.ctx.endpoints.xero_identity, "connect/revocation")?;
+                let url = join(self.ctx.endpoints.require(crate::settings::IDENTITY)?, "connect/revocation")?;
                 let hint = xp_auth::TokenTypeHint::RefreshToken;
                 if let Err(e) = xp_auth::revoke(&self.http, &url, &self.client_id, &refresh, hint).await {
                     tracing::warn!(error = %e, "Xero did not confirm the revocation; the tokens are deleted here anyway");

@@ -9,6 +9,37 @@
 //! ```
 
 use serde::Deserialize;
+use xp_context::EndpointSpec;
+use xp_ipc::Provider;
+
+/// Xero's three hosts: sign-in (token, revocation), the consent page, and the API. The
+/// production hosts are the client crate's; the sandbox paths are the emulator's mount points.
+pub const ENDPOINTS: [EndpointSpec; 3] = [
+    EndpointSpec {
+        key: IDENTITY,
+        provider: Provider::Xero,
+        production: Some(xp_xero::PRODUCTION_IDENTITY),
+        sandbox_path: "/xero/identity",
+        shown: false,
+    },
+    EndpointSpec {
+        key: LOGIN,
+        provider: Provider::Xero,
+        production: Some(xp_xero::PRODUCTION_LOGIN),
+        sandbox_path: "/xero/login",
+        shown: false,
+    },
+    EndpointSpec {
+        key: API,
+        provider: Provider::Xero,
+        production: Some(xp_xero::PRODUCTION_API),
+        sandbox_path: "/xero/api",
+        shown: true,
+    },
+];
+pub(crate) const IDENTITY: &str = "xero_identity";
+pub(crate) const LOGIN: &str = "xero_login";
+pub(crate) const API: &str = "xero_api";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {

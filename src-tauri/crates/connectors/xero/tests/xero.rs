@@ -48,7 +48,7 @@ async fn world_with(seed: Seed, minute_ms: u64) -> World {
     let vault = Arc::new(xp_vault::MemoryStore::new());
     let services = Context::open(
         xp_ipc::Profile::Sandbox,
-        Endpoints::sandbox(&url::Url::parse(&base).unwrap()),
+        Endpoints::sandbox(&xp_connect_xero::ENDPOINTS, &url::Url::parse(&base).unwrap()),
         Paths::resolve(Some(dir.path())),
         vault,
         vec![],
