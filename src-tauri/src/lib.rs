@@ -127,6 +127,8 @@ fn watch_session<R: Runtime>(app: &tauri::AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         // Runs until the app exits.
         let _running = session.spawn_revalidation(std::time::Duration::from_secs(10 * 60));
+        // The idle lock falls on time in Rust even when the window is hidden and sends nothing.
+        let _idle = session.spawn_idle_lock(std::time::Duration::from_secs(5));
     });
 }
 

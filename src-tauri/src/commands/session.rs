@@ -49,8 +49,7 @@ pub async fn lock_session<R: Runtime>(access: Access<R>) -> Result<SessionStatus
 /// The window saw input: restarts the idle-lock clock.
 #[tauri::command]
 pub async fn session_activity<R: Runtime>(access: Access<R>) -> Result<(), CmdError> {
-    access.session().await?.activity();
-    Ok(())
+    Ok(access.session().await?.activity().await?)
 }
 
 #[tauri::command]

@@ -342,7 +342,10 @@ mod tests {
             ("[providers]\nxero_api = \"not a url\"", "xero_api is not a URL"),
             ("[providers]\nokx = \"http://okx.example.com\"", "must use https"),
             ("unknown_key = 1", "unknown field"),
-            ("[providers]\nacme = \"https://acme.example\"", "providers.acme is not a known endpoint (known: xero_identity"),
+            (
+                "[providers]\nacme = \"https://acme.example\"",
+                "providers.acme is not a known endpoint (known: xero_identity",
+            ),
             ("[providers]\nopenai = \"ftp://x\"", "http(s) URL"),
             ("[okta]\noffline_grace_days = 0", "okta.offline_grace_days: offline grace must be 1 to 30 days"),
             ("[xero]\nhttps_redirect_uri = \"http://example.com/cb\"", "must be an https URL"),

@@ -299,9 +299,13 @@ async fn going_online_again_renews_the_grace_period_with_a_rotated_refresh_token
     let w = world().await;
     let (_, session) = w.open().await;
     w.sign_in(&session, "Owner").await;
+    // This test is about the grace period: no idle lock in the way of six quiet days.
+    session
+        .update_settings(SessionSettings { mode: SignInMode::Okta, idle_lock_minutes: 0, offline_grace_days: 7 })
+        .await
+        .unwrap();
     let first = w.vault.get("okta/refresh/session").unwrap().unwrap();
     w.advance(Duration::days(6));
-    session.activity(); // six idle days would lock it otherwise
     session.revalidate().await.unwrap();
     let s = session.status().await.unwrap();
     assert!(!s.offline);
@@ -309,7 +313,6 @@ async fn going_online_again_renews_the_grace_period_with_a_rotated_refresh_token
     let second = w.vault.get("okta/refresh/session").unwrap().unwrap();
     assert_ne!(first.expose(), second.expose(), "the refresh token rotated and the new one is kept");
     w.advance(Duration::days(6));
-    session.activity(); // six idle days would lock it otherwise
     session.require(Permission::Read).await.unwrap();
 }
 
@@ -349,7 +352,7 @@ async fn idle_time_locks_and_the_lock_survives_a_restart() {
     w.sign_in(&session, "Owner").await;
     assert_eq!(session.status().await.unwrap().idle_lock_minutes, 15);
     w.advance(Duration::minutes(14));
-    session.activity();
+    session.activity().await.unwrap();
     w.advance(Duration::minutes(14));
     session.require(Permission::Read).await.unwrap();
     w.advance(Duration::minutes(1));
@@ -366,6 +369,63 @@ async fn idle_time_locks_and_the_lock_survives_a_restart() {
 
     reopened.lock().await.unwrap();
     assert_eq!(code(reopened.require(Permission::Read).await), ErrorCode::Locked, "manual lock");
+}
+
+/// Security review 2026-12 #1: the first keypress after a long absence used to restart the idle
+/// clock (the lock was only decided when something polled the status at the right moment).
+#[tokio::test]
+async fn input_after_the_idle_limit_does_not_cancel_the_lock() {
+    let w = world().await;
+    let (_, session) = w.open().await;
+    w.sign_in(&session, "Owner").await;
+    w.advance(Duration::minutes(16)); // idle lock at 15; nobody polled meanwhile (window hidden)
+    session.activity().await.unwrap(); // the first keypress when someone sits down
+    assert_eq!(session.status().await.unwrap().state, SessionState::Locked);
+    assert_eq!(code(session.require(Permission::Read).await), ErrorCode::Locked, "data commands refuse");
+    session.activity().await.unwrap();
+    assert_eq!(session.status().await.unwrap().state, SessionState::Locked, "more input changes nothing");
+}
+
+/// Security review 2026-12 #3: after a sign-out the rule "ask for the password" lived only in
+/// memory, so after a restart the next person got the previous user's Okta session in one click.
+#[tokio::test]
+async fn after_sign_out_and_a_restart_okta_still_asks_for_the_password() {
+    let w = world().await;
+    let (_, session) = w.open().await;
+    let prompt = |u: &url::Url| u.query_pairs().find(|(k, _)| k == "prompt").map(|(_, v)| v.into_owned());
+    w.sign_in(&session, "Owner").await;
+    session.sign_out().await.unwrap();
+    drop(session);
+    let (_, reopened) = w.open().await;
+    let url = w.authorize_url(&reopened).await;
+    assert_eq!(prompt(&url).as_deref(), Some("login"), "the restart did not forget the sign-out");
+    assert!(url.query_pairs().any(|(k, v)| k == "max_age" && v == "0"));
+    w.sign_in(&reopened, "Owner").await;
+    let (_, again) = w.open().await;
+    assert_eq!(prompt(&w.authorize_url(&again).await), None, "a fresh sign-in clears the requirement");
+}
+
+/// Security review 2026-12 #9: an answer whose ID token fails validation was taken for "offline"
+/// and the session lived on with the old role for the whole grace period.
+#[tokio::test]
+async fn a_refreshed_id_token_that_fails_validation_ends_the_session() {
+    let w = world().await;
+    let (services, session) = w.open().await;
+    w.sign_in(&session, "Owner").await;
+    session
+        .update_settings(SessionSettings { mode: SignInMode::Okta, idle_lock_minutes: 0, offline_grace_days: 7 })
+        .await
+        .unwrap();
+    // The app's clock runs two hours ahead of Okta's: every ID token Okta issues has expired on
+    // arrival, so the refresh answer cannot be trusted.
+    w.clock.advance(Duration::hours(2));
+    session.revalidate().await.unwrap();
+    let s = session.status().await.unwrap();
+    assert_eq!(s.state, SessionState::SignedOut, "ended, not offline: {s:?}");
+    assert!(!s.offline);
+    assert!(s.message.as_deref().unwrap_or_default().contains("rejected"), "{:?}", s.message);
+    assert!(w.vault.get("okta/refresh/session").unwrap().is_none(), "the tokens of that answer are not kept");
+    assert!(services.audit_events(10).await.unwrap().iter().any(|e| e.action == "session.end"));
 }
 
 #[tokio::test]

@@ -10,6 +10,10 @@ use xp_ipc::{SessionSettings, SessionState, SignInMode};
 pub const RECORD_KEY: &str = "session.user";
 /// Settings key of the owner's choices (mode, idle lock, offline grace).
 pub const SETTINGS_KEY: &str = "session.settings";
+/// Set after a sign-out, a lock or an ended session, cleared by the next fresh sign-in: the
+/// next sign-in must ask for the password (it survives a restart; a shared computer's next
+/// person must not inherit the browser's Okta session).
+pub const FORCE_LOGIN_KEY: &str = "session.force_login";
 
 use super::settings::{check_grace_days, check_idle_lock_minutes, OktaSettings};
 pub use super::settings::{GRACE_DAYS, MAX_IDLE_LOCK_MINUTES};

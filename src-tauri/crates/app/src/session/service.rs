@@ -17,7 +17,7 @@ use xp_ipc::{Permission, Role, RoleGroups, SessionSettings, SessionState, Sessio
 use xp_sync::CancellationToken;
 
 use super::access::{self, required_role, role_name};
-use super::record::{self, SessionRecord, RECORD_KEY, SETTINGS_KEY};
+use super::record::{self, SessionRecord, FORCE_LOGIN_KEY, RECORD_KEY, SETTINGS_KEY};
 use crate::session::settings::OktaSettings;
 use crate::{Error, Result};
 use xp_context::Context;
@@ -82,6 +82,8 @@ impl SessionService {
             .await?
             .unwrap_or_else(|| record::default_settings(configured, &okta));
         let record = xp_store::settings::get::<SessionRecord>(&services.store, RECORD_KEY).await?;
+        let force_login = record.as_ref().is_some_and(|r| r.locked)
+            || xp_store::settings::get::<bool>(&services.store, FORCE_LOGIN_KEY).await?.unwrap_or(false);
         let http = services.http_client()?;
         let now = services.clock.now();
         let inner = Inner {
@@ -89,7 +91,7 @@ impl SessionService {
             tokens: TokenVault::new(services.vault.clone(), "okta"),
             http,
             live: Mutex::new(Live {
-                force_login: record.as_ref().is_some_and(|r| r.locked),
+                force_login,
                 settings,
                 record,
                 signing_in: None,
@@ -281,13 +283,51 @@ impl SessionService {
     // -----------------------------------------------------------------------------------------
     // Activity and lock
 
-    /// The user did something in the window: restarts the idle clock (not while locked).
-    pub fn activity(&self) {
+    /// The user did something in the window: restarts the idle clock, unless the idle limit
+    /// has already passed. Then the session is locked (and stays so), whatever input arrives:
+    /// the clock decides, not a race between the window's status poll and its first keypress.
+    pub async fn activity(&self) -> Result<()> {
+        let (state, _) = self.current().await?;
+        if state == SessionState::Locked {
+            self.changed().await;
+            return Ok(());
+        }
         let now = self.now();
         let mut live = self.live();
         if live.record.as_ref().is_some_and(|r| !r.locked) {
             live.last_activity = now;
         }
+        Ok(())
+    }
+
+    /// Locks on time even when the window sends nothing (hidden, minimised): checks the idle
+    /// clock every `every` and tells the window when the lock fell.
+    pub fn spawn_idle_lock(&self, every: std::time::Duration) -> CancellationToken {
+        let stop = CancellationToken::new();
+        let me = self.clone();
+        let token = stop.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = token.cancelled() => return,
+                    _ = tokio::time::sleep(every) => {}
+                }
+                let was_locked = me.live().record.as_ref().is_some_and(|r| r.locked);
+                match me.current().await {
+                    Ok((SessionState::Locked, _)) if !was_locked => me.changed().await,
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(code = %e.code(), "idle-lock check failed: {e}"),
+                }
+            }
+        });
+        stop
+    }
+
+    /// Remembers (in the store) that the next sign-in must ask for the password.
+    async fn require_fresh_login(&self) -> Result<()> {
+        self.live().force_login = true;
+        xp_store::settings::set(&self.inner.services.store, FORCE_LOGIN_KEY, &true).await?;
+        Ok(())
     }
 
     pub async fn lock(&self) -> Result<SessionStatus> {
@@ -310,7 +350,7 @@ impl SessionService {
                 _ => return Ok(()),
             }
         };
-        self.live().force_login = true;
+        self.require_fresh_login().await?;
         xp_store::settings::set(&self.inner.services.store, RECORD_KEY, &record).await?;
         self.audit("session.lock", &record.email, serde_json::json!({"reason": reason})).await?;
         tracing::info!(reason, "session locked");
@@ -486,6 +526,7 @@ impl SessionService {
         };
         self.save_tokens(&tokens)?;
         xp_store::settings::set(&self.inner.services.store, RECORD_KEY, &record).await?;
+        xp_store::settings::delete(&self.inner.services.store, FORCE_LOGIN_KEY).await?;
         let role = self.config().roles.role_for(&record.groups);
         {
             let mut live = self.live();
@@ -589,7 +630,10 @@ impl SessionService {
                             r.email = e.clone();
                         }
                     }
-                    r.last_validated_at = now;
+                    // Only a validated ID token confirms who is signed in and their groups.
+                    if claims.is_some() {
+                        r.last_validated_at = now;
+                    }
                     let after = self.config().roles.role_for(&r.groups);
                     let out = (r.clone(), (before != after).then_some((before, after)));
                     live.offline = false;
@@ -608,6 +652,12 @@ impl SessionService {
                 Ok(())
             }
             Err(e) if e.code() == ErrorCode::ReconnectNeeded => self.end(&e.to_string()).await,
+            // An answer whose ID token fails validation is not "offline": the provider (or
+            // something in its place) said something that cannot be trusted, so the session
+            // ends rather than living on the old role for the grace period.
+            Err(Error::Auth(xp_auth::Error::IdTokenRejected(r))) => {
+                self.end(&format!("the refreshed ID token was rejected: {r}")).await
+            }
             Err(e) => {
                 // Offline or the provider is down: keep working within the grace period.
                 tracing::info!(code = %e.code(), "cannot confirm the session online: {e}");
@@ -623,6 +673,7 @@ impl SessionService {
     /// Ends the session locally after the provider refused it.
     async fn end(&self, why: &str) -> Result<()> {
         let email = self.forget().await?;
+        self.require_fresh_login().await?;
         self.live().message = Some(format!("Your sign-in has ended ({why}). Sign in again."));
         self.audit("session.end", &email, serde_json::json!({"reason": why})).await?;
         self.changed().await;
@@ -659,7 +710,7 @@ impl SessionService {
             }
         }
         let email = self.forget().await?;
-        self.live().force_login = true;
+        self.require_fresh_login().await?;
         self.live().message = unrevoked.then(|| {
             "Signed out on this computer. Okta could not be reached to revoke the sign-in; it expires on its own."
                 .to_owned()
