@@ -12,7 +12,7 @@ step "building the app and the sandbox"
 ui/node_modules/.bin/tauri build --debug --no-bundle --ci
 cargo build --locked -p xp-sandbox --bin sandbox
 
-DATA_DIR="${XP_DEMO_DATA_DIR:-$CACHE_DIR/demo-data}"
+DATA_DIR="${XP_DEMO_DATA_DIR:-$CACHE_DIR/demo-sandbox}"
 SANDBOX_FILE="$CACHE_DIR/sandbox.json"
 step "starting the sandbox (demo seed)"
 rm -f "$SANDBOX_FILE"

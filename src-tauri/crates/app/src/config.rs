@@ -182,6 +182,8 @@ impl AppConfig {
             if let Some(id) = sandbox.credentials.expose()["okta"]["client_id"].as_str() {
                 config.okta.client_id = Some(id.to_owned());
             }
+            check_endpoints(config.profile, &config.providers)
+                .map_err(|reason| Error::Config { path: file.display().to_string(), reason })?;
             config.sandbox = Some(sandbox);
         }
         Ok(config)
@@ -232,14 +234,7 @@ impl AppConfig {
             })?;
             providers.set(spec, parse_url(key, value).map_err(err)?);
         }
-        if profile == Profile::Production {
-            // Credentials must never travel in clear text to a real provider.
-            for (name, u) in providers.all() {
-                if u.scheme() != "https" && !is_loopback(u) {
-                    return Err(err(format!("{name} must use https in the production profile, got {u}")));
-                }
-            }
-        }
+        check_endpoints(profile, &providers).map_err(err)?;
         let okta =
             OktaSettings::from_raw(&raw.okta, providers.get(crate::session::settings::OKTA_ENDPOINT.key).cloned())
                 .map_err(err)?;
@@ -253,6 +248,26 @@ impl AppConfig {
             xero,
         })
     }
+}
+
+/// Where a profile may send credentials. Production: https only (loopback aside, for a local
+/// proxy), never clear text to a real host. Sandbox: loopback only, so a sandbox run can never
+/// carry a token (or anything else) off the machine, whatever the file or the flags say.
+fn check_endpoints(profile: Profile, endpoints: &Endpoints) -> std::result::Result<(), String> {
+    for (name, u) in endpoints.all() {
+        match profile {
+            Profile::Production if u.scheme() != "https" && !is_loopback(u) => {
+                return Err(format!("{name} must use https in the production profile, got {u}"));
+            }
+            Profile::Sandbox if !is_loopback(u) => {
+                return Err(format!(
+                    "{name} must be a loopback address (127.0.0.1, ::1 or localhost) in the sandbox profile, got {u}"
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn parse_url(name: &str, v: &str) -> std::result::Result<Url, String> {
@@ -347,6 +362,12 @@ mod tests {
                 "providers.acme is not a known endpoint (known: xero_identity",
             ),
             ("[providers]\nopenai = \"ftp://x\"", "http(s) URL"),
+            // Security review 2026-12 #2: a sandbox profile pointed anywhere but this machine.
+            ("profile = \"sandbox\"\nsandbox_origin = \"http://attacker.example\"", "must be a loopback address"),
+            (
+                "profile = \"sandbox\"\n[providers]\nokta_issuer = \"https://acme.okta.com/oauth2/default\"",
+                "okta_issuer must be a loopback address",
+            ),
             ("[okta]\noffline_grace_days = 0", "okta.offline_grace_days: offline grace must be 1 to 30 days"),
             ("[xero]\nhttps_redirect_uri = \"http://example.com/cb\"", "must be an https URL"),
             ("[okta]\nidle_lock_minutes = 5000", "okta.idle_lock_minutes: idle lock must be at most 1440"),

@@ -19,8 +19,21 @@ pub struct StartOptions {
 }
 
 impl StartOptions {
+    /// The data folder of the profile this start will run in (each profile has its own).
     pub fn paths(&self) -> Paths {
-        Paths::resolve(self.data_dir.as_deref())
+        Paths::for_profile(self.data_dir.as_deref(), self.profile())
+    }
+
+    /// The profile the flags and the configuration file choose; a file that does not load
+    /// counts as production here (starting reports its error anyway).
+    pub fn profile(&self) -> xp_ipc::Profile {
+        if let Some(p) = self.overrides.profile {
+            return p;
+        }
+        if self.overrides.sandbox.is_some() {
+            return xp_ipc::Profile::Sandbox;
+        }
+        AppConfig::load(self.config.as_deref(), &self.overrides).map_or(xp_ipc::Profile::Production, |c| c.profile)
     }
 }
 
@@ -35,7 +48,7 @@ impl App {
     /// Loads configuration, opens the OS keychain and the encrypted store.
     pub async fn start(opts: &StartOptions) -> Result<App> {
         let config = AppConfig::load(opts.config.as_deref(), &opts.overrides)?;
-        let paths = opts.paths();
+        let paths = Paths::for_profile(opts.data_dir.as_deref(), config.profile);
         let (vault, warnings) = bootstrap::open_vault(config.allow_plaintext_secrets, &paths)?;
         Self::with_vault(config, paths, vault, warnings, Arc::new(SystemClock)).await
     }

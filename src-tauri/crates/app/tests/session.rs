@@ -45,7 +45,9 @@ async fn world() -> World {
 
 impl World {
     fn config(&self, issuer_origin: &str) -> AppConfig {
-        let mut config = AppConfig::parse("profile = \"sandbox\"", "test", &Default::default()).unwrap();
+        // The production profile (loopback is allowed there): these tests look at the vault's
+        // production entries; profiles have their own tests.
+        let mut config = AppConfig::parse("", "test", &Default::default()).unwrap();
         config.providers = sandbox_endpoints(&url::Url::parse(&self.base).unwrap());
         let issuer = url::Url::parse(&format!("{issuer_origin}/okta/oauth2/default")).unwrap();
         config.providers.set(&xp_app::session::settings::OKTA_ENDPOINT, issuer.clone());

@@ -65,6 +65,12 @@ impl Context {
         warnings: Vec<String>,
         clock: Arc<dyn Clock>,
     ) -> Result<Context> {
+        // The sandbox profile files every secret under its own prefix: production tokens (and
+        // the production database's key) are out of its reach even on the same keychain.
+        let vault: Arc<dyn SecretStore> = match profile {
+            Profile::Production => vault,
+            Profile::Sandbox => Arc::new(xp_vault::Namespaced::new(vault, "sandbox")),
+        };
         let store = bootstrap::open_store(vault.as_ref(), &paths, clock.now()).await?;
         let recovered = xp_store::outbox::recover_in_flight(&store).await?;
         if recovered > 0 {

@@ -1,6 +1,7 @@
 //! Where data, logs and configuration live: the OS conventions, overridable per run.
 
 use std::path::{Path, PathBuf};
+use xp_ipc::Profile;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paths {
@@ -13,13 +14,21 @@ impl Paths {
     /// `~/Library/Application Support/com.xeropartner.xero-partner` on macOS,
     /// `%APPDATA%\xeropartner\xero-partner\data` on Windows.
     pub fn resolve(override_dir: Option<&Path>) -> Paths {
+        Self::for_profile(override_dir, Profile::Production)
+    }
+
+    /// As [`Paths::resolve`], with the sandbox profile's default folder beside production's
+    /// (`xero-partner-sandbox`): a sandbox run never opens the production database by default.
+    pub fn for_profile(override_dir: Option<&Path>, profile: Profile) -> Paths {
+        let app = match profile {
+            Profile::Production => "xero-partner",
+            Profile::Sandbox => "xero-partner-sandbox",
+        };
         let data_dir = override_dir
             .map(Path::to_path_buf)
             .or_else(|| std::env::var_os("XP_DATA_DIR").map(PathBuf::from))
-            .or_else(|| {
-                directories::ProjectDirs::from("com", "xeropartner", "xero-partner").map(|d| d.data_dir().to_path_buf())
-            })
-            .unwrap_or_else(|| PathBuf::from(".xero-partner"));
+            .or_else(|| directories::ProjectDirs::from("com", "xeropartner", app).map(|d| d.data_dir().to_path_buf()))
+            .unwrap_or_else(|| PathBuf::from(format!(".{app}")));
         Paths { data_dir }
     }
 
@@ -59,6 +68,17 @@ mod tests {
         let p = Paths::resolve(Some(Path::new("/tmp/xp-test")));
         assert_eq!(p.db_file(), PathBuf::from("/tmp/xp-test/xero-partner.db"));
         assert_eq!(p.log_dir(), PathBuf::from("/tmp/xp-test/logs"));
+    }
+
+    #[test]
+    fn the_sandbox_profile_has_its_own_default_folder() {
+        if std::env::var_os("XP_DATA_DIR").is_some() {
+            return; // an explicit folder wins for both profiles
+        }
+        let prod = Paths::for_profile(None, Profile::Production).data_dir;
+        let sandbox = Paths::for_profile(None, Profile::Sandbox).data_dir;
+        assert_ne!(prod, sandbox);
+        assert!(!sandbox.starts_with(&prod), "{} must not be inside {}", sandbox.display(), prod.display());
     }
 
     #[test]

@@ -5,11 +5,13 @@
 mod error;
 mod keychain;
 mod memory;
+mod namespaced;
 mod plaintext;
 
 pub use error::{Error, Result};
 pub use keychain::KeychainStore;
 pub use memory::MemoryStore;
+pub use namespaced::Namespaced;
 pub use plaintext::PlaintextFileStore;
 
 use xp_core::Sensitive;
