@@ -5,7 +5,6 @@
 //! ```toml
 //! profile = "production"          # or "sandbox"
 //! [secrets]
-//! allow_plaintext = false         # only if this machine has no keychain; warned at every start
 //! [providers]                     # any URL may be overridden
 //! xero_api = "https://api.xero.com"
 //! ```
@@ -235,6 +234,13 @@ impl AppConfig {
             providers.set(spec, parse_url(key, value).map_err(err)?);
         }
         check_endpoints(profile, &providers).map_err(err)?;
+        if raw.secrets.allow_plaintext {
+            // A file that anyone with the user's account can edit must not be able to turn the
+            // keychain off for every later start: the choice is made per start, on the command line.
+            return Err(err("secrets.allow_plaintext: plaintext secrets can only be allowed for one start with \
+                 --allow-plaintext-secrets on the command line"
+                .into()));
+        }
         let okta =
             OktaSettings::from_raw(&raw.okta, providers.get(crate::session::settings::OKTA_ENDPOINT.key).cloned())
                 .map_err(err)?;
@@ -242,7 +248,7 @@ impl AppConfig {
         Ok(AppConfig {
             okta,
             profile,
-            allow_plaintext_secrets: raw.secrets.allow_plaintext || overrides.allow_plaintext_secrets,
+            allow_plaintext_secrets: overrides.allow_plaintext_secrets,
             providers,
             sandbox: None,
             xero,
@@ -357,6 +363,7 @@ mod tests {
             ("[providers]\nxero_api = \"not a url\"", "xero_api is not a URL"),
             ("[providers]\nokx = \"http://okx.example.com\"", "must use https"),
             ("unknown_key = 1", "unknown field"),
+            ("[secrets]\nallow_plaintext = true", "only be allowed for one start with --allow-plaintext-secrets"),
             (
                 "[providers]\nacme = \"https://acme.example\"",
                 "providers.acme is not a known endpoint (known: xero_identity",

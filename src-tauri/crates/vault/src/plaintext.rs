@@ -33,6 +33,13 @@ impl PlaintextFileStore {
         let bytes = serde_json::to_vec_pretty(map).map_err(|e| self.file_error(e))?;
         // Write to a sibling and rename, so a crash never leaves half a file of secrets.
         let tmp = self.path.with_extension("tmp");
+        // A leftover (or a planted symlink) is removed, never written through: the new file is
+        // created exclusively, and O_CREAT|O_EXCL does not follow a symlink.
+        match std::fs::remove_file(&tmp) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(self.file_error(e)),
+        }
         write_private(&tmp, &bytes).map_err(|e| self.file_error(e))?;
         std::fs::rename(&tmp, &self.path).map_err(|e| self.file_error(e))
     }
@@ -46,14 +53,17 @@ impl PlaintextFileStore {
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
     f.write_all(bytes)?;
     f.sync_all()
 }
 
 #[cfg(not(unix))]
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 impl SecretStore for PlaintextFileStore {
@@ -103,6 +113,21 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600, "secrets file must be readable by the owner only");
         }
+    }
+
+    /// Security review 2026-12 #13: the temporary file was opened with create+truncate, so a
+    /// symlink planted at its name made the vault write secrets through it.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_at_the_temporary_name_is_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secrets.json");
+        let elsewhere = dir.path().join("elsewhere.txt");
+        std::fs::write(&elsewhere, b"untouched").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, path.with_extension("tmp")).unwrap();
+        PlaintextFileStore::new(&path).set("k", &Sensitive::new("v".into())).unwrap();
+        assert_eq!(std::fs::read(&elsewhere).unwrap(), b"untouched", "the link's target was written");
+        assert_eq!(PlaintextFileStore::new(&path).get("k").unwrap().unwrap().expose(), "v");
     }
 
     #[test]
