@@ -193,10 +193,11 @@ async fn a_sync_killed_at_twenty_random_points_ends_equal_to_an_uninterrupted_on
     }
     let out = xpartner(&s, crashed.path()).args(["sync", "xero"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The sandbox profile's store (its key is filed under the sandbox's names in the keychain).
     let check = Command::new(env!("CARGO_BIN_EXE_xpartner"))
         .arg("--data-dir")
         .arg(crashed.path())
-        .args(["db", "check"])
+        .args(["--profile", "sandbox", "db", "check"])
         .output()
         .unwrap();
     assert!(check.status.success(), "the store survived every kill: {}", String::from_utf8_lossy(&check.stdout));

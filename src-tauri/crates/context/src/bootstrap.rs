@@ -29,7 +29,64 @@ pub fn open_vault(allow_plaintext_secrets: bool, paths: &Paths) -> Result<(Arc<d
 /// - file exists, key present: open (a wrong key is an error; the file is not touched);
 /// - file exists, key missing: error; never generate a new key for an existing file;
 /// - no file: reuse a stored key or generate one, **save it to the vault first**, then create.
-pub async fn open_store(vault: &dyn SecretStore, paths: &Paths, now: OffsetDateTime) -> Result<Store> {
+pub async fn open_store(vault: &Arc<dyn SecretStore>, paths: &Paths, now: OffsetDateTime) -> Result<Store> {
+    let store = open_file(vault.as_ref(), paths).await?;
+    let store = store.with_audit_anchor(audit_anchor(vault, paths)?);
+    if xp_store::audit::list(&store, 1).await?.is_empty() {
+        xp_store::audit::append(
+            &store,
+            xp_store::audit::NewEntry {
+                actor: "system",
+                action: "store.created",
+                subject: "local database",
+                detail: serde_json::json!({ "cipher": "sqlcipher" }),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(store)
+}
+
+/// The audit chain's key (made on first use, like the database key) and its signed head, both
+/// in the vault under names derived from the data folder.
+fn audit_anchor(vault: &Arc<dyn SecretStore>, paths: &Paths) -> Result<xp_store::audit::Anchor> {
+    let name = paths.audit_key_name();
+    let key = match vault.get(&name)? {
+        Some(hex) => StoreKey::from_hex(&hex).ok_or(Error::BadStoredKey)?.bytes(),
+        None => {
+            let key = StoreKey::generate();
+            vault.set(&name, &key.to_hex())?;
+            key.bytes()
+        }
+    };
+    let heads = VaultHeads { vault: vault.clone(), name: paths.audit_head_name() };
+    Ok(xp_store::audit::Anchor::new(key, Arc::new(heads)))
+}
+
+/// The audit log's signed head, kept in the vault: outside the database it vouches for.
+struct VaultHeads {
+    vault: Arc<dyn SecretStore>,
+    name: String,
+}
+
+impl std::fmt::Debug for VaultHeads {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultHeads").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl xp_store::audit::HeadStore for VaultHeads {
+    fn load(&self) -> std::result::Result<Option<String>, String> {
+        self.vault.get(&self.name).map(|v| v.map(|s| s.expose().clone())).map_err(|e| e.to_string())
+    }
+
+    fn save(&self, head: &str) -> std::result::Result<(), String> {
+        self.vault.set(&self.name, &xp_core::Sensitive::new(head.to_owned())).map_err(|e| e.to_string())
+    }
+}
+
+async fn open_file(vault: &dyn SecretStore, paths: &Paths) -> Result<Store> {
     std::fs::create_dir_all(&paths.data_dir)
         .map_err(|e| Error::DataDir { path: paths.data_dir.display().to_string(), reason: e.to_string() })?;
     let db = paths.db_file();
@@ -48,19 +105,7 @@ pub async fn open_store(vault: &dyn SecretStore, paths: &Paths, now: OffsetDateT
             key
         }
     };
-    let store = Store::open(&db, &key).await?;
-    xp_store::audit::append(
-        &store,
-        xp_store::audit::NewEntry {
-            actor: "system",
-            action: "store.created",
-            subject: "local database",
-            detail: serde_json::json!({ "cipher": "sqlcipher" }),
-        },
-        now,
-    )
-    .await?;
-    Ok(store)
+    Ok(Store::open(&db, &key).await?)
 }
 
 #[cfg(test)]
@@ -68,6 +113,10 @@ mod tests {
     use super::*;
     use xp_core::Sensitive;
     use xp_vault::MemoryStore;
+
+    fn arc(v: &MemoryStore) -> Arc<dyn SecretStore> {
+        Arc::new(v.clone())
+    }
 
     fn now() -> OffsetDateTime {
         time::macros::datetime!(2026-11-23 10:00 UTC)
@@ -78,12 +127,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let paths = Paths::resolve(Some(dir.path()));
         let vault = MemoryStore::new();
-        let store = open_store(&vault, &paths, now()).await.unwrap();
+        let store = open_store(&arc(&vault), &paths, now()).await.unwrap();
         assert!(vault.get(&paths.store_key_name()).unwrap().is_some(), "key saved to the vault");
         assert_eq!(xp_store::audit::verify(&store).await.unwrap(), 1, "creation is audited");
         store.close().await;
         // Second run reuses the key.
-        let store = open_store(&vault, &paths, now()).await.unwrap();
+        let store = open_store(&arc(&vault), &paths, now()).await.unwrap();
         assert!(store.check().await.unwrap().ok());
     }
 
@@ -92,24 +141,105 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let paths = Paths::resolve(Some(dir.path()));
         let vault = MemoryStore::new();
-        open_store(&vault, &paths, now()).await.unwrap().close().await;
+        open_store(&arc(&vault), &paths, now()).await.unwrap().close().await;
         let before = std::fs::read(paths.db_file()).unwrap();
 
         let empty = MemoryStore::new();
-        let err = open_store(&empty, &paths, now()).await.unwrap_err();
+        let err = open_store(&arc(&empty), &paths, now()).await.unwrap_err();
         assert_eq!(err.code(), xp_core::ErrorCode::StoreKeyMissing, "{err}");
         assert!(empty.get(&paths.store_key_name()).unwrap().is_none(), "no new key may be invented");
         assert_eq!(std::fs::read(paths.db_file()).unwrap(), before);
 
         let wrong = MemoryStore::new();
         wrong.set(&paths.store_key_name(), &StoreKey::generate().to_hex()).unwrap();
-        let err = open_store(&wrong, &paths, now()).await.unwrap_err();
+        let err = open_store(&arc(&wrong), &paths, now()).await.unwrap_err();
         assert_eq!(err.code(), xp_core::ErrorCode::StoreKeyMismatch, "{err}");
         assert_eq!(std::fs::read(paths.db_file()).unwrap(), before);
 
         let garbage = MemoryStore::new();
         garbage.set(&paths.store_key_name(), &Sensitive::new("not-hex".into())).unwrap();
-        let err = open_store(&garbage, &paths, now()).await.unwrap_err();
+        let err = open_store(&arc(&garbage), &paths, now()).await.unwrap_err();
         assert!(matches!(err, Error::BadStoredKey), "{err}");
+    }
+
+    /// Security review 2026-12 #10: deleting the newest entries, or rewriting the chain and
+    /// hashing it again, passed `verify`. Triggers forbid both in the app; here they are dropped,
+    /// as someone holding the database key could.
+    #[tokio::test]
+    async fn removing_the_newest_entries_or_rehashing_the_chain_is_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::resolve(Some(dir.path()));
+        let vault = MemoryStore::new();
+        let store = open_store(&arc(&vault), &paths, now()).await.unwrap();
+        for i in 0..4 {
+            let e = xp_store::audit::NewEntry {
+                actor: "o",
+                action: "test",
+                subject: "s",
+                detail: serde_json::json!({"i": i}),
+            };
+            xp_store::audit::append(&store, e, now()).await.unwrap();
+        }
+        assert_eq!(xp_store::audit::verify(&store).await.unwrap(), 5);
+        let triggers: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        for t in triggers {
+            sqlx::query(&format!("DROP TRIGGER \"{t}\"")).execute(store.pool()).await.unwrap();
+        }
+
+        // Rewrite entry 3 and re-hash everything after it, as the unkeyed chain allowed.
+        let rows: Vec<(i64, String, String, String, String, String)> =
+            sqlx::query_as("SELECT seq, at, actor, action, subject, detail FROM audit_log ORDER BY seq")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        let mut prev = xp_store::audit::GENESIS.to_owned();
+        for (seq, at, actor, action, subject, detail) in rows {
+            let detail = if seq == 3 { "{\"i\":\"forged\"}".to_owned() } else { detail };
+            let hash = xp_store::audit::entry_hash(&prev, &at, &actor, &action, &subject, &detail);
+            sqlx::query("UPDATE audit_log SET detail = ?, prev_hash = ?, hash = ?, keyed = 0 WHERE seq = ?")
+                .bind(&detail)
+                .bind(&prev)
+                .bind(&hash)
+                .bind(seq)
+                .execute(store.pool())
+                .await
+                .unwrap();
+            prev = hash;
+        }
+        let e = xp_store::audit::verify(&store).await.unwrap_err().to_string();
+        assert!(e.contains("signed head"), "a re-hashed chain no longer matches its signed head: {e}");
+        store.close().await;
+
+        // Removing the two newest entries of an intact chain.
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::resolve(Some(dir.path()));
+        let store = open_store(&arc(&vault), &paths, now()).await.unwrap();
+        for i in 0..4 {
+            let e = xp_store::audit::NewEntry {
+                actor: "o",
+                action: "test",
+                subject: "s",
+                detail: serde_json::json!({"i": i}),
+            };
+            xp_store::audit::append(&store, e, now()).await.unwrap();
+        }
+        let triggers: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        for t in triggers {
+            sqlx::query(&format!("DROP TRIGGER \"{t}\"")).execute(store.pool()).await.unwrap();
+        }
+        sqlx::query("DELETE FROM audit_log WHERE seq > 3").execute(store.pool()).await.unwrap();
+        let e = xp_store::audit::verify(&store).await.unwrap_err().to_string();
+        assert!(
+            e.contains("entry 5") && e.contains("the newest entries were removed"),
+            "truncation names where the log should end: {e}"
+        );
     }
 }

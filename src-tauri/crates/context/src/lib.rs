@@ -71,7 +71,7 @@ impl Context {
             Profile::Production => vault,
             Profile::Sandbox => Arc::new(xp_vault::Namespaced::new(vault, "sandbox")),
         };
-        let store = bootstrap::open_store(vault.as_ref(), &paths, clock.now()).await?;
+        let store = bootstrap::open_store(&vault, &paths, clock.now()).await?;
         let recovered = xp_store::outbox::recover_in_flight(&store).await?;
         if recovered > 0 {
             tracing::info!(recovered, "outbox items from an interrupted run are queued again");

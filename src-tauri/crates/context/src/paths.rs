@@ -57,6 +57,16 @@ impl Paths {
         let digest = sha2::Sha256::digest(canonical.to_string_lossy().as_bytes());
         format!("store-key/{}", &hex::encode(digest)[..32])
     }
+
+    /// The vault entry holding the key of this data folder's audit chain.
+    pub fn audit_key_name(&self) -> String {
+        self.store_key_name().replacen("store-key/", "audit-key/", 1)
+    }
+
+    /// The vault entry holding this data folder's signed audit head.
+    pub fn audit_head_name(&self) -> String {
+        self.store_key_name().replacen("store-key/", "audit-head/", 1)
+    }
 }
 
 #[cfg(test)]

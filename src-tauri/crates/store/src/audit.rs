@@ -1,8 +1,14 @@
 //! The audit trail: append-only (enforced by triggers) and hash-chained, so an edit made to the
 //! file outside the app shows up in `verify`.
+//!
+//! In the app the chain is keyed and anchored (security review 2026-12 #10): each entry's link
+//! is an HMAC-SHA256 under a key kept in the OS keychain, so rewriting the chain and hashing it
+//! again needs that key; and after each append the newest entry's number and link are saved,
+//! signed, outside the table (the keychain), so removing the newest entries shows up too.
 
 use crate::timefmt::fmt;
 use crate::{Error, Result, Store};
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -39,6 +45,79 @@ pub fn entry_hash(prev_hash: &str, at: &str, actor: &str, action: &str, subject:
     hex::encode(h.finalize())
 }
 
+/// Pure: the keyed link of one entry (same framing as [`entry_hash`]).
+pub fn entry_mac(
+    key: &[u8; 32],
+    prev_hash: &str,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> String {
+    let mut m = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    for field in [prev_hash, at, actor, action, subject, detail] {
+        m.update(&(field.len() as u64).to_be_bytes());
+        m.update(field.as_bytes());
+    }
+    hex::encode(m.finalize().into_bytes())
+}
+
+/// Where the signed head lives, outside the table (the app keeps it in the keychain).
+pub trait HeadStore: Send + Sync + std::fmt::Debug {
+    fn load(&self) -> std::result::Result<Option<String>, String>;
+    fn save(&self, head: &str) -> std::result::Result<(), String>;
+}
+
+/// The audit chain's key and the place of its signed head.
+#[derive(Debug)]
+pub struct Anchor {
+    key: xp_core::Sensitive<[u8; 32]>,
+    heads: std::sync::Arc<dyn HeadStore>,
+}
+
+/// The newest entry as of the last append: its number, its link and a MAC over both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+struct Head {
+    seq: i64,
+    hash: String,
+    mac: String,
+}
+
+impl Anchor {
+    pub fn new(key: [u8; 32], heads: std::sync::Arc<dyn HeadStore>) -> Self {
+        Self { key: xp_core::Sensitive::new(key), heads }
+    }
+
+    fn head_mac(&self, seq: i64, hash: &str) -> String {
+        entry_mac(self.key.expose(), "audit-head", &seq.to_string(), hash, "", "", "")
+    }
+
+    fn save_head(&self, seq: i64, hash: &str) -> Result<()> {
+        let head = Head { seq, hash: hash.to_owned(), mac: self.head_mac(seq, hash) };
+        let text = serde_json::to_string(&head).map_err(|e| Error::Corrupt(e.to_string()))?;
+        self.heads.save(&text).map_err(|e| Error::Corrupt(format!("cannot save the audit log's signed head: {e}")))
+    }
+
+    fn load_head(&self) -> Result<Option<Head>> {
+        let Some(text) = self.heads.load().map_err(|e| Error::Corrupt(format!("cannot read the audit head: {e}")))?
+        else {
+            return Ok(None);
+        };
+        let head: Head = serde_json::from_str(&text).map_err(|_| Error::AuditChain {
+            seq: 0,
+            reason: "the signed head outside the log is unreadable".into(),
+        })?;
+        if head.mac != self.head_mac(head.seq, &head.hash) {
+            return Err(Error::AuditChain {
+                seq: head.seq,
+                reason: "the signed head outside the log was altered".into(),
+            });
+        }
+        Ok(Some(head))
+    }
+}
+
 pub async fn append(store: &Store, entry: NewEntry<'_>, now: OffsetDateTime) -> Result<i64> {
     // BEGIN IMMEDIATE semantics: take the write lock before reading the tail so that two
     // appends cannot both chain onto the same predecessor.
@@ -51,10 +130,14 @@ pub async fn append(store: &Store, entry: NewEntry<'_>, now: OffsetDateTime) -> 
         let prev = prev.unwrap_or_else(|| GENESIS.to_owned());
         let at = fmt(now);
         let detail = entry.detail.to_string();
-        let hash = entry_hash(&prev, &at, entry.actor, entry.action, entry.subject, &detail);
+        let anchor = store.audit_anchor();
+        let hash = match anchor {
+            Some(a) => entry_mac(a.key.expose(), &prev, &at, entry.actor, entry.action, entry.subject, &detail),
+            None => entry_hash(&prev, &at, entry.actor, entry.action, entry.subject, &detail),
+        };
         let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+            "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash, keyed) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
         )
         .bind(&at)
         .bind(entry.actor)
@@ -63,14 +146,21 @@ pub async fn append(store: &Store, entry: NewEntry<'_>, now: OffsetDateTime) -> 
         .bind(&detail)
         .bind(&prev)
         .bind(&hash)
+        .bind(anchor.is_some())
         .fetch_one(&mut *conn)
         .await?;
-        Ok::<_, Error>(seq)
+        Ok::<_, Error>((seq, hash))
     }
     .await;
     match result {
-        Ok(seq) => {
+        Ok((seq, hash)) => {
             sqlx::query("COMMIT").execute(&mut *conn).await?;
+            // After the commit: a head ahead of the table would look like a removed entry. A
+            // crash in between leaves the head one behind, which verify accepts (entries after
+            // the head are still checked link by link, and only the key can make a link).
+            if let Some(a) = store.audit_anchor() {
+                a.save_head(seq, &hash)?;
+            }
             Ok(seq)
         }
         Err(e) => {
@@ -101,32 +191,70 @@ pub async fn list(store: &Store, limit: i64) -> Result<Vec<Entry>> {
         .collect()
 }
 
-/// Walks the whole chain; returns the number of entries verified.
+/// Walks the whole chain; returns the number of entries verified, or names the first bad
+/// entry. Unkeyed entries (written before the chain was keyed) may only come first; a keyed
+/// chain needs the anchor, and the anchor's signed head must still be in the table.
 pub async fn verify(store: &Store) -> Result<i64> {
-    let rows =
-        sqlx::query("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq")
-            .fetch_all(store.pool())
-            .await?;
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, keyed FROM audit_log ORDER BY seq",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let anchor = store.audit_anchor();
     let mut prev = GENESIS.to_owned();
+    let mut seen_keyed = false;
+    let mut links = std::collections::HashMap::new();
     for r in &rows {
         let seq: i64 = r.try_get("seq")?;
         let stored_prev: String = r.try_get("prev_hash")?;
         let stored_hash: String = r.try_get("hash")?;
+        let keyed: bool = r.try_get("keyed")?;
         if stored_prev != prev {
             return Err(Error::AuditChain { seq, reason: "previous-hash link does not match".into() });
         }
-        let expect = entry_hash(
-            &prev,
-            &r.try_get::<String, _>("at")?,
-            &r.try_get::<String, _>("actor")?,
-            &r.try_get::<String, _>("action")?,
-            &r.try_get::<String, _>("subject")?,
-            &r.try_get::<String, _>("detail")?,
-        );
+        let fields: [String; 5] =
+            [r.try_get("at")?, r.try_get("actor")?, r.try_get("action")?, r.try_get("subject")?, r.try_get("detail")?];
+        let [at, actor, action, subject, detail] = &fields;
+        let expect = match (keyed, anchor) {
+            (false, _) if seen_keyed => {
+                return Err(Error::AuditChain { seq, reason: "an unkeyed entry follows keyed ones".into() })
+            }
+            (false, _) => entry_hash(&prev, at, actor, action, subject, detail),
+            (true, Some(a)) => entry_mac(a.key.expose(), &prev, at, actor, action, subject, detail),
+            (true, None) => {
+                return Err(Error::AuditChain { seq, reason: "the entry is keyed and no audit key was given".into() })
+            }
+        };
+        seen_keyed |= keyed;
         if expect != stored_hash {
             return Err(Error::AuditChain { seq, reason: "content does not match its hash".into() });
         }
+        links.insert(seq, stored_hash.clone());
         prev = stored_hash;
+    }
+    if let Some(a) = anchor {
+        let last = rows.last().map(|r| r.try_get::<i64, _>("seq")).transpose()?.unwrap_or(0);
+        match a.load_head()? {
+            Some(head) => match links.get(&head.seq) {
+                Some(link) if *link == head.hash => {}
+                Some(_) => {
+                    return Err(Error::AuditChain { seq: head.seq, reason: "it is not the entry the signed head recorded".into() })
+                }
+                None => {
+                    return Err(Error::AuditChain {
+                        seq: head.seq,
+                        reason: format!(
+                            "the signed head records entries up to {} but the log ends at {last}: the newest entries were removed",
+                            head.seq
+                        ),
+                    })
+                }
+            },
+            None if seen_keyed => {
+                return Err(Error::AuditChain { seq: last, reason: "the signed head outside the log is missing".into() })
+            }
+            None => {}
+        }
     }
     Ok(rows.len() as i64)
 }

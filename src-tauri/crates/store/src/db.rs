@@ -16,6 +16,9 @@ const SQLITE_NOTADB: &str = "26";
 pub struct Store {
     pool: SqlitePool,
     path: PathBuf,
+    /// Keys the audit chain and keeps its signed head outside the table; the app always sets
+    /// it (xp-context), tests of the store alone may not.
+    audit: Option<std::sync::Arc<crate::audit::Anchor>>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -76,9 +79,19 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|e| classify_open_error(e, &display))?;
-        let store = Store { pool, path: path.to_owned() };
+        let store = Store { pool, path: path.to_owned(), audit: None };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// The same store with its audit chain keyed and anchored by `anchor`.
+    pub fn with_audit_anchor(mut self, anchor: crate::audit::Anchor) -> Store {
+        self.audit = Some(std::sync::Arc::new(anchor));
+        self
+    }
+
+    pub(crate) fn audit_anchor(&self) -> Option<&crate::audit::Anchor> {
+        self.audit.as_deref()
     }
 
     async fn migrate(&self) -> Result<()> {

@@ -23,6 +23,11 @@ impl StoreKey {
         Some(Self::from_bytes(bytes))
     }
 
+    /// The raw bytes, for a key used as a MAC key rather than a database key.
+    pub fn bytes(&self) -> [u8; 32] {
+        *self.0
+    }
+
     pub fn to_hex(&self) -> Sensitive<String> {
         Sensitive::new(hex::encode(self.0.as_ref()))
     }
