@@ -35,12 +35,19 @@ pub enum Failure {
 }
 
 /// A failed send: what kind, and a message for the user. The message is scrubbed of
-/// credentials when made, so a handler cannot store a token in `last_error` by mistake.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
+/// credentials when made, so a handler cannot store a token in `last_error` by mistake. A value
+/// handed from a handler to the dispatcher, not an error of this crate: it never reaches the UI
+/// except as the item's `last_error`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandlerError {
     pub failure: Failure,
     message: String,
+}
+
+impl std::fmt::Display for HandlerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 impl HandlerError {
@@ -464,6 +471,32 @@ mod tests {
         let later = RUN + Duration::from_secs(15);
         assert_eq!(d.run_once(later).await.unwrap(), RunReport { sent: 2, ..Default::default() });
         assert_eq!(pay.calls(), 3);
+    }
+
+    #[tokio::test]
+    async fn the_spawned_loop_sends_due_items_by_itself_until_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = runtime(dir.path()).await;
+        let pay = Scripted::new("test.pay", vec![Ok(serde_json::json!({"id": "p-1"}))]);
+        let payload = serde_json::json!({});
+        let item = NewItem { kind: "test.pay", target: "org-1", payload: &payload, idempotency_key: "k-loop" };
+        let id = xp_store::outbox::enqueue(&ctx.store, item, ctx.clock.now()).await.unwrap();
+        let d = Arc::new(Dispatcher::new(&ctx, [pay.clone() as Arc<dyn Handler>]).unwrap());
+        let stop = CancellationToken::new();
+        let running = d.spawn(Duration::from_millis(20), stop.clone());
+        // Bounded generously; no timing is asserted, only that it happens without a caller.
+        let mut status = Status::Pending;
+        for _ in 0..200 {
+            status = xp_store::outbox::get(&ctx.store, id).await.unwrap().status;
+            if status == Status::Sent {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(status, Status::Sent, "the loop sent the item nobody asked it to send");
+        stop.cancel();
+        running.await.unwrap();
+        assert_eq!(pay.calls(), 1, "sent once, however many runs went by");
     }
 
     #[tokio::test]

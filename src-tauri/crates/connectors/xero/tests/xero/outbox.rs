@@ -180,6 +180,20 @@ async fn a_payment_xero_keeps_answering_5xx_to_is_retried_later_counted_and_then
 }
 
 #[tokio::test]
+async fn a_payment_sent_with_an_expired_token_is_sent_again_after_one_refresh() {
+    let (w, _gate, orgs) = world_behind_gate().await;
+    let (org, tenant, invoice) = open_invoice(&w, &orgs, 7);
+    let id = w.xero.queue_payment(org, &full_payment(&invoice), "pay-401-1").await.unwrap();
+    w.ctx.faults.add(xp_sandbox_kit::Fault::parse_spec("xero:expired_token*1").unwrap());
+    let d = dispatcher(&w.services, &w.xero);
+    assert_eq!(d.run_once(now()).await.unwrap(), RunReport { sent: 1, ..Default::default() });
+    assert_eq!(refreshes(&w), 1, "one refresh for the 401");
+    assert_eq!(item(&w, id).await.attempts, 1, "within the same attempt");
+    assert_eq!(created(&w, "pay-401-1"), 1);
+    assert_eq!(payments_of(&w, &tenant, invoice["InvoiceID"].as_str().unwrap()).len(), 1);
+}
+
+#[tokio::test]
 async fn while_xero_cannot_be_reached_the_payment_waits_and_goes_once_when_it_can() {
     let (w, gate, orgs) = world_behind_gate().await;
     let (org, tenant, invoice) = open_invoice(&w, &orgs, 1);
