@@ -58,6 +58,7 @@ pub fn run() {
                 }
             }
             start_background_sync(app.handle());
+            start_outbox(app.handle());
             let handle = app.handle().clone();
             app.deep_link().on_open_url(move |event| {
                 for url in event.urls() {
@@ -148,6 +149,24 @@ fn start_background_sync<R: Runtime>(app: &tauri::AppHandle<R>) {
             c.spawn_background_sync(std::time::Duration::from_secs(15 * 60), report.clone(), stop.clone());
         }
     });
+}
+
+/// Sends what waits in the outbox (payments to Xero…) while the app runs: due items every
+/// 15 s, and items that waited for the network soon after it is back.
+fn start_outbox<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let Ok(services) = app.public_services() else { return };
+    match app.state::<AppState>().connectors_unchecked().dispatcher(&services) {
+        Ok(dispatcher) => {
+            tracing::info!(kinds = ?dispatcher.kinds(), "outbox dispatcher started");
+            let dispatcher = std::sync::Arc::new(dispatcher);
+            tauri::async_runtime::spawn(async move {
+                // Runs until the app exits.
+                let _running =
+                    dispatcher.spawn(std::time::Duration::from_secs(15), xp_context::CancellationToken::new());
+            });
+        }
+        Err(e) => tracing::error!(error = %e, "the outbox dispatcher cannot start; queued items stay queued"),
+    }
 }
 
 /// Every incoming URL is validated; anything unknown or malformed is logged and ignored.

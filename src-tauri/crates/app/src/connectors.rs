@@ -1,10 +1,12 @@
 //! The registry of provider connectors. A connector that could not be opened (e.g. Xero with no
 //! client id configured) keeps its reason, which every command that needs it answers with; the
-//! others work. Adding a provider adds one line to [`Connectors::open`].
+//! others work. Adding a provider adds one line to [`Connectors::open`]; the outbox handlers
+//! its connector registers reach the one dispatcher without further wiring.
 
 use crate::AppConfig;
 use std::any::TypeId;
 use std::sync::Arc;
+use xp_context::outbox::Dispatcher;
 use xp_context::{Connector, Context};
 use xp_ipc::IpcError;
 
@@ -62,5 +64,50 @@ impl Connectors {
     /// The connectors that opened.
     pub fn running(&self) -> impl Iterator<Item = &Arc<dyn Connector>> {
         self.entries.iter().filter_map(|(_, c)| c.as_ref().ok())
+    }
+
+    /// One outbox dispatcher with the handlers of every connector that opened. Items of a
+    /// connector that did not open fail with a message naming their kind.
+    pub fn dispatcher(&self, ctx: &Context) -> xp_context::Result<Dispatcher> {
+        Dispatcher::new(ctx, self.running().flat_map(|c| c.outbox_handlers()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xp_connect_xero::{Settings, XeroService};
+
+    async fn runtime(dir: &std::path::Path) -> Context {
+        Context::open(
+            xp_ipc::Profile::Sandbox,
+            xp_context::Endpoints::sandbox(&url::Url::parse("http://127.0.0.1:9").unwrap()),
+            xp_context::Paths::resolve(Some(dir)),
+            Arc::new(xp_vault::MemoryStore::new()),
+            vec![],
+            Arc::new(xp_core::SystemClock),
+        )
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_dispatcher_sends_what_the_opened_connectors_register_and_nothing_of_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = runtime(dir.path()).await;
+        let mut connectors = Connectors::default();
+        let settings = Settings { client_id: Some("client".into()), ..Settings::default() };
+        connectors.insert(XeroService::new(ctx.clone(), settings).map_err(|e| IpcError::from(&e)));
+        let kinds = connectors.dispatcher(&ctx).unwrap().kinds().into_iter().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(kinds, ["xero.payment.create", "xero.payment.delete"], "Xero's handlers are registered");
+
+        let mut unconfigured = Connectors::default();
+        unconfigured.insert(XeroService::new(ctx.clone(), Settings::default()).map_err(|e| IpcError::from(&e)));
+        assert!(unconfigured.get::<XeroService>().is_err(), "no client id, no Xero connector");
+        assert!(
+            unconfigured.dispatcher(&ctx).unwrap().kinds().is_empty(),
+            "a connector that did not open sends nothing"
+        );
+        ctx.store.close().await;
     }
 }

@@ -1,6 +1,7 @@
 //! What the composition root needs to know of every provider connector, so that adding a
 //! provider adds a connector to the registry instead of a branch in the shell.
 
+use crate::outbox::Handler;
 use std::any::Any;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +23,12 @@ pub trait Connector: Send + Sync + 'static {
     /// Starts keeping the connector's data fresh in the background, every `every` and sooner
     /// after a failure; runs until `stop` is cancelled. Connectors with nothing to sync do nothing.
     fn spawn_background_sync(&self, _every: Duration, _report: ProgressReport, _stop: CancellationToken) {}
+
+    /// The outbox handlers this connector brings, one per item kind it can send (e.g.
+    /// `xero.payment.create`). The composition root gives them all to one dispatcher.
+    fn outbox_handlers(&self) -> Vec<Arc<dyn Handler>> {
+        Vec::new()
+    }
 
     /// For the registry's typed look-up.
     fn as_any(&self) -> &dyn Any;

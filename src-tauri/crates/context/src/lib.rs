@@ -9,6 +9,7 @@ mod connector;
 mod endpoints;
 mod error;
 pub mod logging;
+pub mod outbox;
 mod paths;
 
 pub use connector::{Connector, ProgressReport};

@@ -45,6 +45,8 @@ pub struct Item {
     pub attempts: i64,
     pub next_attempt_at: OffsetDateTime,
     pub last_error: Option<String>,
+    /// The provider's answer, once sent.
+    pub result: Option<serde_json::Value>,
     pub created_at: OffsetDateTime,
 }
 
@@ -88,7 +90,7 @@ pub async fn claim_due(store: &Store, now: OffsetDateTime, limit: i64) -> Result
         "UPDATE outbox SET status = 'in_flight', attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? \
                       ORDER BY next_attempt_at, created_at LIMIT ?) \
-         RETURNING id, kind, target, payload, idempotency_key, status, attempts, next_attempt_at, last_error, created_at",
+         RETURNING id, kind, target, payload, idempotency_key, status, attempts, next_attempt_at, last_error, result, created_at",
     )
     .bind(fmt(now))
     .bind(limit)
@@ -108,6 +110,14 @@ pub async fn mark_sent(store: &Store, id: OutboxId, result: &serde_json::Value, 
 /// The provider could not be reached or asked us to retry: try again at `retry_at`.
 pub async fn mark_retry(store: &Store, id: OutboxId, error: &str, retry_at: OffsetDateTime) -> Result<()> {
     update_state(store, id, "UPDATE outbox SET status = 'pending', last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'in_flight'",
+        &[error.to_owned(), fmt(retry_at)]).await
+}
+
+/// The provider could not be reached at all (connection refused, timeout): try again at
+/// `retry_at`, and do not count the claim as an attempt. Being offline says nothing about the
+/// item, so a long time without a network must not use up the retries a real refusal gets.
+pub async fn mark_waiting(store: &Store, id: OutboxId, error: &str, retry_at: OffsetDateTime) -> Result<()> {
+    update_state(store, id, "UPDATE outbox SET status = 'pending', attempts = max(attempts - 1, 0), last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'in_flight'",
         &[error.to_owned(), fmt(retry_at)]).await
 }
 
@@ -145,7 +155,7 @@ pub async fn recover_in_flight(store: &Store) -> Result<u64> {
 
 pub async fn get(store: &Store, id: OutboxId) -> Result<Item> {
     let row = sqlx::query(
-        "SELECT id, kind, target, payload, idempotency_key, status, attempts, next_attempt_at, last_error, created_at \
+        "SELECT id, kind, target, payload, idempotency_key, status, attempts, next_attempt_at, last_error, result, created_at \
          FROM outbox WHERE id = ?",
     )
     .bind(id.to_string())
@@ -168,6 +178,11 @@ fn row_to_item(row: &sqlx::sqlite::SqliteRow) -> Result<Item> {
         attempts: row.try_get("attempts")?,
         next_attempt_at: parse(&row.try_get::<String, _>("next_attempt_at")?)?,
         last_error: row.try_get("last_error")?,
+        result: row
+            .try_get::<Option<String>, _>("result")?
+            .map(|r| serde_json::from_str(&r))
+            .transpose()
+            .map_err(|e| Error::Corrupt(e.to_string()))?,
         created_at: parse(&row.try_get::<String, _>("created_at")?)?,
     })
 }

@@ -237,6 +237,18 @@ impl XeroService {
         organisations(&self.ctx).await
     }
 
+    pub(crate) fn ctx(&self) -> &Context {
+        &self.ctx
+    }
+
+    pub(crate) fn client(&self) -> &XeroClient {
+        &self.client
+    }
+
+    pub(crate) fn refresher(&self) -> &Refresher {
+        &self.refresher
+    }
+
     /// Syncs the kept organisations (or one), reporting progress; returns each outcome.
     pub async fn sync(
         &self,
@@ -343,7 +355,7 @@ impl XeroService {
         self.audit("organisation.disconnect", &org.name, serde_json::json!({"erased": erase})).await
     }
 
-    async fn audit(&self, action: &str, subject: &str, detail: Value) -> Result<()> {
+    pub(crate) async fn audit(&self, action: &str, subject: &str, detail: Value) -> Result<()> {
         let actor = self.ctx.actor();
         xp_store::audit::append(
             &self.ctx.store,
@@ -440,6 +452,10 @@ impl xp_context::Connector for XeroService {
 
     fn spawn_background_sync(&self, every: Duration, report: ProgressReport, stop: CancellationToken) {
         self.spawn_auto_sync(every, Arc::new(move |p: Progress| report(p.into())), stop);
+    }
+
+    fn outbox_handlers(&self) -> Vec<Arc<dyn xp_context::outbox::Handler>> {
+        crate::outbox::handlers(self)
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

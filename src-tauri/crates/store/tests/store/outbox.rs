@@ -40,7 +40,9 @@ async fn items_are_claimed_once_retried_later_and_sent_once() {
     assert_eq!(again[0].last_error.as_deref(), Some("HTTP 503"));
 
     outbox::mark_sent(&store, id, &json!({"PaymentID": "p-1"}), t0()).await.unwrap();
-    assert_eq!(outbox::get(&store, id).await.unwrap().status, Status::Sent);
+    let sent = outbox::get(&store, id).await.unwrap();
+    assert_eq!(sent.status, Status::Sent);
+    assert_eq!(sent.result, Some(json!({"PaymentID": "p-1"})), "the provider's answer is kept with the item");
     assert!(outbox::mark_sent(&store, id, &json!({}), t0()).await.is_err(), "a sent item cannot be sent again");
     assert!(outbox::claim_due(&store, t0() + Duration::days(1), 10).await.unwrap().is_empty());
 }
@@ -74,4 +76,27 @@ async fn a_permanent_failure_is_kept_and_never_resent() {
     assert_eq!(it.status, Status::Failed);
     assert_eq!(it.last_error.as_deref(), Some("ValidationException: Invoice is PAID"));
     assert!(outbox::claim_due(&store, t0() + Duration::days(30), 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_claim_that_found_the_provider_unreachable_is_not_counted_as_an_attempt() {
+    let fx = Fixture::new();
+    let store = fx.open().await;
+    let p = json!({});
+    let id = outbox::enqueue(&store, item("k-offline", &p), t0()).await.unwrap();
+    for round in 0..3 {
+        let claimed = outbox::claim_due(&store, t0() + Duration::minutes(round), 10).await.unwrap();
+        assert_eq!(claimed[0].attempts, 1, "offline round {round}: only tries that reached the provider count");
+        outbox::mark_waiting(&store, id, "cannot reach api.xero.com", t0() + Duration::minutes(round + 1))
+            .await
+            .unwrap();
+    }
+    let item = outbox::get(&store, id).await.unwrap();
+    assert_eq!(item.status, Status::Pending, "a waiting item stays queued");
+    assert_eq!(item.attempts, 0);
+    assert_eq!(item.last_error.as_deref(), Some("cannot reach api.xero.com"), "the wait says why");
+    assert!(
+        outbox::mark_waiting(&store, id, "x", t0()).await.is_err(),
+        "only an in-flight item can be put back to wait"
+    );
 }

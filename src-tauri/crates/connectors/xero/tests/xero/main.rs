@@ -2,6 +2,8 @@
 //! connector over a real runtime (encrypted store, memory vault), without the app around it.
 #![allow(clippy::unwrap_used)]
 
+mod outbox;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use xp_connect_xero::{Settings, XeroService};
@@ -28,6 +30,12 @@ async fn world(seed: Seed) -> World {
 async fn world_with(seed: Seed, minute_ms: u64) -> World {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    let (ctx, emu) = serve_emulator(listener, seed, minute_ms, &base);
+    runtime(base, ctx, emu, minute_ms).await
+}
+
+/// The emulator on `listener`, answering as if it lived at `base` (its redirects and issuer).
+fn serve_emulator(listener: tokio::net::TcpListener, seed: Seed, minute_ms: u64, base: &str) -> (Ctx, Arc<Emulator>) {
     let ctx = Ctx::new(Duration::from_millis(minute_ms));
     let at = |p: &str| url::Url::parse(&format!("{base}/xero/{p}")).unwrap();
     let emu = Arc::new(Emulator::new(
@@ -37,7 +45,11 @@ async fn world_with(seed: Seed, minute_ms: u64) -> World {
     ));
     let app = axum::Router::new().nest("/xero", emu.router());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (ctx, emu)
+}
 
+/// A fresh runtime (encrypted store, memory vault) and the connector, talking to `base`.
+async fn runtime(base: String, ctx: Ctx, emu: Arc<Emulator>, minute_ms: u64) -> World {
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
         client_id: Some(emu.credentials()["auto_consent_client_id"].as_str().unwrap().to_owned()),
