@@ -81,7 +81,7 @@ mod tests {
     async fn runtime(dir: &std::path::Path) -> Context {
         Context::open(
             xp_ipc::Profile::Sandbox,
-            xp_context::Endpoints::sandbox(&url::Url::parse("http://127.0.0.1:9").unwrap()),
+            crate::config::sandbox_endpoints(&url::Url::parse("http://127.0.0.1:9").unwrap()),
             xp_context::Paths::resolve(Some(dir)),
             Arc::new(xp_vault::MemoryStore::new()),
             vec![],

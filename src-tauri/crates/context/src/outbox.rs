@@ -393,7 +393,7 @@ mod tests {
     async fn runtime(dir: &std::path::Path) -> Context {
         Context::open(
             xp_ipc::Profile::Sandbox,
-            crate::Endpoints::sandbox(&url::Url::parse("http://127.0.0.1:9").unwrap()),
+            crate::Endpoints::default(),
             crate::Paths::resolve(Some(dir)),
             Arc::new(xp_vault::MemoryStore::new()),
             vec![],
