@@ -139,9 +139,14 @@ fn start_background_sync<R: Runtime>(app: &tauri::AppHandle<R>) {
     // window without a command's permission check.
     let connectors: Vec<_> = app.state::<AppState>().connectors_unchecked().running().cloned().collect();
     let emitter = app.clone();
+    let session = app.session().ok();
     tauri::async_runtime::spawn(async move {
         let report: xp_context::ProgressReport = std::sync::Arc::new(move |p: xp_ipc::SyncProgress| {
-            let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, p);
+            // Progress names organisations: it goes to the window only while someone signed in
+            // may see them, never to a locked or signed-out window.
+            if session.as_ref().is_some_and(|s| s.window_may_see_data()) {
+                let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, p);
+            }
         });
         // Runs until the app exits.
         let stop = xp_context::CancellationToken::new();

@@ -149,12 +149,19 @@ const browserCount = () => (existsSync(browserLog) ? readFileSync(browserLog, 'u
 // browser; the person fills okta-signin-username/password and submits; Okta redirects to the
 // app's private-use scheme, which the desktop hands to a second launch of the app; the single
 // instance forwards it to the running window (the same path as xdg-open/gio open).
-async function oktaSignIn(who) {
+async function oktaSignIn(who, { fresh = false } = {}) {
   const user = sandboxInfo.credentials.okta.users.find((u) => u.username.startsWith(who));
   const before = browserCount();
   await wd.click(await wd.waitFor('[data-testid="sign-in"]'));
   await wd.waitFor('[data-testid="sign-in-waiting"]');
   const url = await browserUrl(before, sandboxInfo.okta_issuer);
+  if (fresh) {
+    // Okta must ask for the password, not reuse the browser's session (prompt=login, max_age=0).
+    const q = new URL(url).searchParams;
+    if (q.get('prompt') !== 'login' || q.get('max_age') !== '0') {
+      throw new Error(`the sign-in does not ask Okta for the password again: ${url}`);
+    }
+  }
   const page = await (await fetch(url)).text();
   const action = /<form method="post" action="([^"]+)" id="okta-signin-form"/.exec(page)?.[1];
   const tx = /name="tx" value="([^"]+)"/.exec(page)?.[1];
@@ -230,9 +237,43 @@ try {
       const r = await wd.execute('return window.__TAURI_INTERNALS__.invoke("list_connections").then(v => "allowed", e => e.code);');
       if (r !== 'locked') throw new Error(`list_connections while locked should be refused, got ${r}`);
       await shot('00-locked');
-      await oktaSignIn('olivia.owner');
+      await oktaSignIn('olivia.owner', { fresh: true });
       await roleBadge(/Owner/);
       await wd.waitFor('[data-testid="page-connections"]', 15000);
+    });
+
+    const settings = (minutes) =>
+      wd.execute(
+        `return window.__TAURI_INTERNALS__.invoke("update_session_settings", {settings: {mode: "okta", idleLockMinutes: ${minutes}, offlineGraceDays: 7}}).then(v => "ok", e => JSON.stringify(e));`,
+      );
+    await step('idle past the limit: the first keypress does not unlock and the data stays hidden', async () => {
+      const set = await settings(1); // the shortest idle lock an owner can choose
+      if (set !== 'ok') throw new Error(`setting a one-minute idle lock: ${set}`);
+      // No input for a minute and a bit: the lock is decided in Rust by the clock.
+      await sleep(66000);
+      await wd.execute(
+        'document.dispatchEvent(new KeyboardEvent("keydown", {key: "a", bubbles: true})); return window.__TAURI_INTERNALS__.invoke("session_activity").then(() => "sent", e => e.code);',
+      );
+      await wd.waitForText('[data-testid="page-login"]', /locked/i, 15000);
+      const r = await wd.execute('return window.__TAURI_INTERNALS__.invoke("list_connections").then(v => "allowed", e => e.code);');
+      if (r !== 'locked') throw new Error(`after the keypress, list_connections should still be refused, got ${r}`);
+      await shot('00-idle-locked');
+      await oktaSignIn('olivia.owner', { fresh: true });
+      await roleBadge(/Owner/);
+      const back = await settings(15);
+      if (back !== 'ok') throw new Error(`restoring the idle lock: ${back}`);
+    });
+
+    await step('sign out, restart the app, sign in: Okta is asked for the password again', async () => {
+      await wd.click(await wd.find('[data-testid="sign-out-button"]'));
+      await wd.waitFor('[data-testid="page-login"]', 15000);
+      await wd.stop();
+      await sleep(1500); // the first instance releases the single-instance name
+      await wd.start({ browserName: 'wry', 'tauri:options': { application: app, args: appArgs } });
+      await wd.waitFor('[data-testid="page-login"]', 30000);
+      await oktaSignIn('olivia.owner', { fresh: true });
+      await roleBadge(/Owner/);
+      await shot('00-restarted-signed-in');
     });
     await wd.go(`${origin}/dashboard`);
   }

@@ -388,6 +388,21 @@ async fn input_after_the_idle_limit_does_not_cancel_the_lock() {
     assert_eq!(session.status().await.unwrap().state, SessionState::Locked, "more input changes nothing");
 }
 
+/// Security review 2026-12 #8: background sync asks this before it pushes progress (which
+/// names organisations) to the window.
+#[tokio::test]
+async fn background_work_may_show_data_only_to_a_signed_in_unlocked_window() {
+    let w = world().await;
+    let (_, session) = w.open().await;
+    assert!(!session.window_may_see_data(), "signed out");
+    w.sign_in(&session, "Viewer").await;
+    assert!(session.window_may_see_data(), "signed in");
+    w.advance(Duration::minutes(16));
+    assert!(!session.window_may_see_data(), "idle past the limit, before anything persisted the lock");
+    session.activity().await.unwrap();
+    assert!(!session.window_may_see_data(), "locked");
+}
+
 /// Security review 2026-12 #3: after a sign-out the rule "ask for the password" lived only in
 /// memory, so after a restart the next person got the previous user's Okta session in one click.
 #[tokio::test]

@@ -27,6 +27,9 @@ use xp_ipc::{
 use xp_store::Store;
 use xp_vault::{SecretStore, VaultKind};
 
+/// The prefix of every secret the sandbox profile keeps.
+pub const SANDBOX_NAMESPACE: &str = "sandbox";
+
 /// The app's sign-in deep link (a private-use reverse-DNS scheme, RFC 8252 §7.1). Okta redirects
 /// here directly; Xero, which accepts no custom scheme, through an https forwarding page.
 pub const DEEP_LINK_CALLBACK: &str = "com.xeropartner.app:/auth/callback";
@@ -70,7 +73,8 @@ impl Context {
         // the production database's key) are out of its reach even on the same keychain.
         let vault: Arc<dyn SecretStore> = match profile {
             Profile::Production => vault,
-            Profile::Sandbox => Arc::new(xp_vault::Namespaced::new(vault, "sandbox")),
+            Profile::Sandbox if vault.namespace() == Some(SANDBOX_NAMESPACE) => vault,
+            Profile::Sandbox => Arc::new(xp_vault::Namespaced::new(vault, SANDBOX_NAMESPACE)),
         };
         let store = bootstrap::open_store(&vault, &paths, clock.now()).await?;
         let recovered = xp_store::outbox::recover_in_flight(&store).await?;

@@ -28,6 +28,11 @@ pub trait SecretStore: Send + Sync + std::fmt::Debug {
     fn delete(&self, key: &str) -> Result<()>;
     /// A short name for status screens: "keychain", "memory", "plaintext file".
     fn kind(&self) -> VaultKind;
+    /// The namespace every key is filed under, if this is a [`Namespaced`] view: so opening a
+    /// runtime again with a vault it handed out does not nest the namespace.
+    fn namespace(&self) -> Option<&str> {
+        None
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

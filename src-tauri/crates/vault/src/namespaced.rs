@@ -10,12 +10,13 @@ use xp_core::Sensitive;
 pub struct Namespaced {
     inner: Arc<dyn SecretStore>,
     prefix: String,
+    namespace: String,
 }
 
 impl Namespaced {
     /// Keys become `<namespace>/<key>` in `inner`.
     pub fn new(inner: Arc<dyn SecretStore>, namespace: &str) -> Self {
-        Self { inner, prefix: format!("{namespace}/") }
+        Self { inner, prefix: format!("{namespace}/"), namespace: namespace.to_owned() }
     }
 
     fn key(&self, key: &str) -> String {
@@ -38,6 +39,10 @@ impl SecretStore for Namespaced {
 
     fn kind(&self) -> VaultKind {
         self.inner.kind()
+    }
+
+    fn namespace(&self) -> Option<&str> {
+        Some(&self.namespace)
     }
 }
 

@@ -210,6 +210,20 @@ impl SessionService {
         Ok((eval.state, role))
     }
 
+    /// Whether the window may be shown data right now (signed in, not locked, within the grace
+    /// period), without waiting: for background work that would otherwise push organisation names
+    /// into a locked or signed-out window (security review 2026-12 #8).
+    pub fn window_may_see_data(&self) -> bool {
+        let now = self.now();
+        let live = self.live();
+        if live.settings.mode == SignInMode::SingleUser {
+            return true;
+        }
+        let eval =
+            record::evaluate(live.record.as_ref(), live.signing_in.is_some(), &live.settings, live.last_activity, now);
+        eval.state == SessionState::SignedIn
+    }
+
     // -----------------------------------------------------------------------------------------
     // Status
 
