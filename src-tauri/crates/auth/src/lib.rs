@@ -5,7 +5,8 @@
 //!
 //! A loopback sign-in, end to end:
 //! 1. `LoopbackReceiver::bind` → `redirect_uri()`; `Pkce::generate`; `Registry::start` → state.
-//! 2. `authorize_url` → open it in the system browser; `receiver.receive()` → code + state.
+//! 2. `authorize_url` → open it in the system browser; `receiver.receive(state)` → code + state
+//!    (only the request carrying this flow's state ends the wait).
 //! 3. `Registry::take(state, provider)` → the flow (verifier, redirect URI); `exchange_code` → `TokenSet`.
 //! 4. `TokenVault::save`; from then on `Refresher::access_token(key)`.
 //!

@@ -235,3 +235,19 @@ async fn a_body_over_the_cap_is_refused_and_not_retried() {
     let ok = client(1, Duration::from_secs(5)).send(Request::get(url).max_body(1024)).await.unwrap();
     assert_eq!(ok.status, 200, "under the cap the answer is read as before");
 }
+
+#[tokio::test]
+async fn a_body_without_length_is_still_capped_while_it_streams() {
+    // No Content-Length: the body runs until the server closes, so only counting stops it.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = url::Url::parse(&format!("http://{}/keys", listener.local_addr().unwrap())).unwrap();
+    tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 4096];
+        let _ = sock.read(&mut buf).await;
+        let _ = sock.write_all(b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n").await;
+        let _ = sock.write_all(&[b'x'; 64 * 1024]).await;
+    });
+    let err = client(1, Duration::from_secs(5)).send(Request::get(url).max_body(1024)).await.unwrap_err();
+    assert!(matches!(&err, Error::TooLarge { limit: 1024, .. }), "a missing length does not lift the cap: {err}");
+}
