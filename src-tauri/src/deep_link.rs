@@ -99,7 +99,8 @@ fn auth_callback(url: &url::Url) -> Result<DeepLink, RouteError> {
             "state" => &mut state,
             "error" => &mut error,
             "error_description" => &mut description,
-            _ => continue, // e.g. Okta's `iss` (RFC 9207): checked by the sign-in flow, not here
+            // Okta's `iss` (RFC 9207): compared with the issuer by the Okta sign-in flow, not here.
+            _ => continue,
         };
         // A repeated parameter is a classic injection trick: refuse rather than pick one.
         if slot.replace(v.into_owned()).is_some() {

@@ -191,7 +191,8 @@ fn handle_deep_link<R: Runtime>(app: &tauri::AppHandle<R>, url: &str) {
             }
             // A connector's connect (Xero in https-redirect mode) may wait for this state; anything
             // else is the Okta sign-in's to check (state, code, tokens, nonce). Its refusal becomes
-            // the login page's message through the session-changed event.
+            // the login page's message through the session-changed event, except an error answer
+            // for no pending sign-in: anyone can send one, so the session drops it unseen.
             if app.state::<AppState>().connectors_unchecked().running().any(|c| c.deliver_redirect(url)) {
                 return;
             }

@@ -226,6 +226,80 @@ async fn a_foreign_state_a_replayed_answer_and_a_replayed_code_are_refused() {
     assert!(audit.iter().all(|e| !e.detail.contains(&old_code)), "codes never reach the audit log");
 }
 
+/// An error answer as a web page or another program could send it through the deep link:
+/// provider text that claims something and tries to forge a log line.
+fn planted_error(state: &str, error: &str) -> String {
+    format!(
+        "com.xeropartner.app:/auth/callback?state={state}&error={error}&error_description=Okta%20has%20moved%3A%20sign%20in%20at%20https%3A%2F%2Fevil.example%0A2026-01-01T00%3A00%3A00Z%20INFO%20signed%20in"
+    )
+}
+
+#[tokio::test]
+async fn an_error_answer_for_no_pending_sign_in_changes_nothing_and_is_not_audited() {
+    let w = world().await;
+    let (services, session) = w.open().await;
+    let before = services.audit_events(50).await.unwrap().len();
+    let status = session.complete_sign_in(&planted_error("zz", "access_denied")).await.unwrap();
+    assert_eq!(status.message, None, "a stray error answer must not put text on the login page");
+    assert_eq!(status.state, SessionState::SignedOut);
+    // With a sign-in on screen, an error answer carrying another state leaves it running.
+    session.begin_sign_in(|_| {}).await.unwrap();
+    let status = session.complete_sign_in(&planted_error("not-the-pending-one", "login_required")).await.unwrap();
+    assert_eq!(status.state, SessionState::SigningIn, "the real sign-in is still waiting");
+    assert_eq!(status.message, None);
+    assert_eq!(services.audit_events(50).await.unwrap().len(), before, "stray answers write no audit row");
+}
+
+#[tokio::test]
+async fn an_error_answer_for_the_pending_sign_in_shows_the_fixed_message_for_its_code() {
+    let w = world().await;
+    let (services, session) = w.open().await;
+    let seen = Arc::new(Mutex::new(None));
+    let s = seen.clone();
+    session.begin_sign_in(move |u| *s.lock().unwrap() = Some(u.clone())).await.unwrap();
+    let url: url::Url = seen.lock().unwrap().take().unwrap();
+    let state = url.query_pairs().find(|(k, _)| k == "state").unwrap().1.into_owned();
+    let e = session.complete_sign_in(&planted_error(&state, "login_required")).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Provider);
+    let status = session.status().await.unwrap();
+    assert_eq!(status.state, SessionState::SignedOut, "the answer ends the sign-in it belongs to");
+    let message = status.message.unwrap();
+    assert!(message.contains("needs you to sign in again"), "the fixed text for login_required: {message}");
+    assert!(!message.contains("evil.example") && !message.contains("moved"), "no provider text: {message}");
+    let refused: Vec<_> = services
+        .audit_events(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "session.sign_in_refused")
+        .collect();
+    assert_eq!(refused.len(), 1, "the real answer is audited once");
+    assert!(
+        !refused[0].detail.contains("evil.example"),
+        "provider text stays out of the audit log: {}",
+        refused[0].detail
+    );
+}
+
+#[tokio::test]
+async fn an_answer_naming_another_issuer_is_refused_rfc_9207() {
+    let w = world().await;
+    let (_, session) = w.open().await;
+    let redirect = w.browser_sign_in(&session, &w.username("Owner")).await;
+    let e = session.complete_sign_in(&format!("{redirect}&iss=https%3A%2F%2Fevil.example")).await.unwrap_err();
+    assert!(e.to_string().contains("RFC 9207"), "a mix-up with another authorization server: {e}");
+    assert_eq!(session.status().await.unwrap().state, SessionState::SignedOut);
+    let redirect = w.browser_sign_in(&session, &w.username("Owner")).await;
+    let issuer = format!("{}/okta/oauth2/default", w.base);
+    let named =
+        format!("{redirect}&iss={}", url::form_urlencoded::byte_serialize(issuer.as_bytes()).collect::<String>());
+    assert_eq!(
+        session.complete_sign_in(&named).await.unwrap().state,
+        SessionState::SignedIn,
+        "the right issuer passes"
+    );
+}
+
 #[tokio::test]
 async fn an_answer_after_the_sign_in_expired_or_was_cancelled_is_refused() {
     let w = world().await;

@@ -20,16 +20,13 @@ pub enum Error {
     ReplayedState,
 
     /// The authorization server redirected back with `error=access_denied` (RFC 6749 §4.1.2.1).
-    #[error(
-        "sign-in was cancelled or access was not granted{}; start the sign-in again and choose Allow",
-        fmt_desc(description)
-    )]
+    /// Anyone can send such a redirect, so the message is fixed: the provider's description is
+    /// kept (cleaned) for the log only, never shown as what happened.
+    #[error("sign-in was cancelled or access was not granted; start the sign-in again and choose Allow")]
     AccessDenied { description: Option<String>, state: Option<String> },
-    /// Any other `error=` on the redirect (invalid_scope, invalid_request, server_error, ...).
-    #[error(
-        "the provider refused the sign-in ({error}{}); check the app's provider settings and try again",
-        fmt_desc(description)
-    )]
+    /// Any other `error=` on the redirect (invalid_scope, invalid_request, server_error, ...):
+    /// a fixed message per RFC 6749 / OIDC Core error code, never the provider's text.
+    #[error("{}", refusal_message(error))]
     AuthorizationRefused { error: String, description: Option<String>, state: Option<String> },
     /// The redirect could not be understood (missing code, repeated parameters, ...).
     #[error("the sign-in answer was malformed ({0}); start the sign-in again")]
@@ -79,6 +76,25 @@ fn http_hint(e: &xp_http::Error) -> &'static str {
         e if e.is_transport() => "check the internet connection and try again",
         xp_http::Error::RateLimited { .. } => "wait a moment and try again",
         _ => "try again later; if it keeps failing, the provider may be having problems",
+    }
+}
+
+/// What an authorization error code (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6) means for the user.
+/// Unknown codes get the generic sentence: the code itself is the sender's text.
+fn refusal_message(error: &str) -> &'static str {
+    match error {
+        "access_denied" => "sign-in was cancelled or access was not granted; start the sign-in again and choose Allow",
+        "login_required" => "the provider needs you to sign in again; start the sign-in again from the app",
+        "consent_required" => "the provider needs your consent for this app; start the sign-in again and grant access",
+        "interaction_required" => {
+            "the provider needs you to finish a step in the browser; start the sign-in again and complete it there"
+        }
+        "invalid_request" => {
+            "the provider refused the sign-in request as invalid; check the app's provider settings and try again"
+        }
+        "server_error" => "the provider had an error during sign-in; try again later",
+        "temporarily_unavailable" => "the provider is temporarily unavailable; try again in a few minutes",
+        _ => "the provider refused the sign-in; check the app's provider settings and try again",
     }
 }
 
@@ -146,14 +162,17 @@ impl From<xp_vault::Error> for Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Provider-supplied text kept in errors: scrubbed of anything credential-like and trimmed.
+/// Provider-supplied text kept in errors: scrubbed of anything credential-like, reduced to
+/// printable ASCII (a newline would forge a log line, a bidi override would reorder one) and
+/// trimmed.
 pub(crate) fn provider_text(s: &str) -> String {
     const MAX: usize = 300;
     let s = xp_core::redact::scrub(s.trim());
+    let s: String = s.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' }).collect();
     if s.chars().count() > MAX {
         format!("{}…", s.chars().take(MAX).collect::<String>())
     } else {
-        s.into_owned()
+        s
     }
 }
 
@@ -180,6 +199,39 @@ mod tests {
         let rejected = Error::from(crate::oidc::Rejected::BadSignature);
         assert_eq!(rejected.code(), ErrorCode::Provider);
         assert!(rejected.to_string().contains("sign in again"), "{rejected}");
+    }
+
+    #[test]
+    fn redirect_errors_show_a_fixed_message_per_code_and_never_the_provider_text() {
+        let planted = "Okta has moved: sign in at https://evil.example";
+        let codes = [
+            "access_denied",
+            "login_required",
+            "consent_required",
+            "interaction_required",
+            "invalid_request",
+            "server_error",
+            "temporarily_unavailable",
+            "invalid_scope",
+            "Sign in at https://evil.example",
+        ];
+        for code in codes {
+            let e = Error::AuthorizationRefused { error: code.into(), description: Some(planted.into()), state: None };
+            let msg = e.to_string();
+            assert_eq!(msg, refusal_message(code), "{code}: the message is the fixed one for the code");
+            assert!(!msg.contains("evil.example"), "{code}: provider text never reaches the headline: {msg}");
+        }
+        assert_ne!(refusal_message("login_required"), refusal_message("other"), "known codes say what to do");
+        assert_eq!(refusal_message("Sign in at https://evil.example"), refusal_message("invalid_scope"));
+        let denied = Error::AccessDenied { description: Some(planted.into()), state: None }.to_string();
+        assert!(!denied.contains("evil.example") && denied.contains("choose Allow"), "{denied}");
+    }
+
+    #[test]
+    fn provider_text_loses_newlines_control_and_bidi_characters() {
+        let t = provider_text("moved\r\n2026-01-01T00:00:00Z INFO signed in\u{202e}txt.exe\u{2066}\t\u{1b}[31m");
+        assert!(!t.contains(['\r', '\n', '\t', '\u{202e}', '\u{2066}', '\u{1b}']), "{t:?}");
+        assert!(t.starts_with("moved??2026-01-01T00:00:00Z INFO signed in?txt.exe?"), "{t:?}");
     }
 
     #[test]

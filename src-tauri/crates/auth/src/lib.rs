@@ -5,8 +5,9 @@
 //!
 //! A loopback sign-in, end to end:
 //! 1. `LoopbackReceiver::bind` → `redirect_uri()`; `Pkce::generate`; `Registry::start` → state.
-//! 2. `authorize_url` → open it in the system browser; `receiver.receive()` → code + state.
-//! 3. `Registry::take(state)` → the flow (verifier, redirect URI); `exchange_code` → `TokenSet`.
+//! 2. `authorize_url` → open it in the system browser; `receiver.receive(state)` → code + state
+//!    (only the request carrying this flow's state ends the wait).
+//! 3. `Registry::take(state, provider)` → the flow (verifier, redirect URI); `exchange_code` → `TokenSet`.
 //! 4. `TokenVault::save`; from then on `Refresher::access_token(key)`.
 //!
 //! For OpenID Connect sign-ins (Okta), [`oidc`] adds discovery, the provider's signing keys,
@@ -21,6 +22,10 @@ pub mod pkce;
 pub mod refresher;
 pub mod revoke;
 pub mod token;
+
+/// The most a discovery document, key set, token or revocation answer may hold: real ones are a
+/// few kilobytes, and a hostile or broken server must not fill the memory.
+pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 
 pub use authorize::{authorize_url, AuthorizeRequest};
 pub use error::{Error, Result};

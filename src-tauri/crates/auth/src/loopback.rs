@@ -5,15 +5,22 @@
 //! whatever the OS hands out: the app registers a few fixed ports and takes the first free one.
 //! The IP literal, not `localhost`, is used so a resolver cannot send the code elsewhere
 //! (RFC 8252 §8.3). The code never reaches a log: only paths and outcomes are traced.
+//!
+//! The ports are public, so any web page or local process can send a request here. Only the
+//! request that carries the pending flow's `state` ends the wait; every other one gets a neutral
+//! 400 page and the receiver keeps listening, so a forged hit can neither end the sign-in nor
+//! make the browser say "Signed in". Requests must name this listener in `Host` (a DNS-rebound
+//! page names its own host) and, when the browser says how it fetches, come from a navigation.
 
 use crate::error::provider_text;
+use crate::oidc::id_token::same;
 use crate::{Error, Result};
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 use xp_core::Sensitive;
 
@@ -26,6 +33,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// A callback request line plus headers is well under this; anything bigger is not ours.
 const MAX_HEAD: usize = 16 * 1024;
+/// Connections served at once. A browser opens a handful; more only cost tasks and descriptors.
+/// Further connections wait in the OS backlog until a slot frees up.
+pub const MAX_CONNECTIONS: usize = 16;
 
 #[derive(Debug, Clone)]
 pub struct LoopbackConfig {
@@ -46,6 +56,22 @@ impl Default for LoopbackConfig {
 pub struct Callback {
     pub code: Sensitive<String>,
     pub state: String,
+    /// RFC 9207's `iss`, when the authorization server sends it (Okta can; Xero does not).
+    pub iss: Option<String>,
+}
+
+impl Callback {
+    /// RFC 9207 §2.4: an answer that names an issuer must name the one this flow was sent to,
+    /// or it may come from a mix-up with another authorization server. Answers without `iss`
+    /// pass: the providers here are fixed by configuration, so the check only tightens.
+    pub fn check_issuer(&self, issuer: &str) -> Result<()> {
+        match &self.iss {
+            Some(iss) if iss != issuer => {
+                Err(Error::BadCallback("it names another authorization server as its issuer (RFC 9207)".into()))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// A bound listener, ready to be put into the redirect URI.
@@ -85,18 +111,24 @@ impl LoopbackReceiver {
         format!("http://127.0.0.1:{}{CALLBACK_PATH}", self.port)
     }
 
-    /// Serves until one request to the callback path arrives (other paths get a 404 and do not
-    /// end it) or the timeout passes. The browser gets a small self-contained page either way.
-    pub async fn receive(self) -> Result<Callback> {
+    /// Serves until a request to the callback path carrying `expected_state` arrives, or the
+    /// timeout passes. Other requests (other paths, other states, another `Host`, a non-navigation
+    /// fetch) are answered and do not end the wait. The browser gets a small self-contained page.
+    pub async fn receive(self, expected_state: impl Into<String>) -> Result<Callback> {
         let deadline = tokio::time::Instant::now() + self.timeout;
         let (tx, mut rx) = mpsc::channel::<Result<Callback>>(1);
+        let expected =
+            std::sync::Arc::new(Expected { host: format!("127.0.0.1:{}", self.port), state: expected_state.into() });
+        let slots = std::sync::Arc::new(Semaphore::new(MAX_CONNECTIONS));
         // Dropped on return, which aborts connections still being served.
         let mut conns = JoinSet::new();
         loop {
             tokio::select! {
-                accepted = self.listener.accept() => match accepted {
+                // Accepts only while a slot is free; a finished connection wakes the loop below.
+                accepted = self.listener.accept(), if slots.available_permits() > 0 => match accepted {
                     Ok((stream, _)) => {
-                        conns.spawn(serve(stream, tx.clone()));
+                        let Ok(slot) = slots.clone().try_acquire_owned() else { continue };
+                        conns.spawn(serve(stream, expected.clone(), tx.clone(), slot));
                     }
                     Err(e) => {
                         // E.g. out of file descriptors: pause rather than spin.
@@ -112,12 +144,25 @@ impl LoopbackReceiver {
     }
 }
 
-async fn serve(mut stream: TcpStream, tx: mpsc::Sender<Result<Callback>>) {
+/// What a request must show to be the answer this receiver waits for.
+#[derive(Debug)]
+struct Expected {
+    /// `Host` as the redirect URI makes the browser send it.
+    host: String,
+    state: String,
+}
+
+async fn serve(
+    mut stream: TcpStream,
+    expected: std::sync::Arc<Expected>,
+    tx: mpsc::Sender<Result<Callback>>,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+) {
     let head = match tokio::time::timeout(REQUEST_READ_TIMEOUT, read_head(&mut stream)).await {
         Ok(Some(head)) => head,
         _ => return,
     };
-    let (status, page, outcome) = route(&head);
+    let (status, page, outcome) = route(&head, &expected);
     let _ = stream.write_all(&response(status, &page)).await;
     let _ = stream.shutdown().await;
     if let Some(outcome) = outcome {
@@ -143,19 +188,60 @@ async fn read_head(stream: &mut TcpStream) -> Option<String> {
     }
 }
 
+/// The one page every request that is not the awaited answer gets: it says nothing about the
+/// sign-in in progress and takes no text from the request.
+fn neutral() -> (u16, String, Option<Result<Callback>>) {
+    (
+        400,
+        page("Not a sign-in answer", "This address only receives the answer to a sign-in started in Xero Partner."),
+        None,
+    )
+}
+
+/// The value of header `name` (case-insensitive), if it appears exactly once.
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    let mut values = head.lines().skip(1).filter_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim().eq_ignore_ascii_case(name).then_some(v.trim())
+    });
+    let first = values.next()?;
+    values.next().is_none().then_some(first)
+}
+
+/// The query's `state`, if it appears exactly once.
+fn single_state(query: &str) -> Option<String> {
+    let mut states = url::form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k == "state").map(|(_, v)| v);
+    let first = states.next()?;
+    states.next().is_none().then(|| first.into_owned())
+}
+
 /// Decides the answer for one request head: status, page, and the callback outcome if this
-/// request was the callback.
-fn route(head: &str) -> (u16, String, Option<Result<Callback>>) {
+/// request was the awaited callback. The page text is chosen only after the state matched.
+fn route(head: &str, expected: &Expected) -> (u16, String, Option<Result<Callback>>) {
     let line = head.lines().next().unwrap_or_default();
     let mut parts = line.split(' ');
     let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    // RFC 9110 §7.2: a DNS-rebound page would send its own host name; a missing Host is not a browser.
+    if !header(head, "host").is_some_and(|h| h.eq_ignore_ascii_case(&expected.host)) {
+        tracing::debug!("loopback receiver: request for another host refused");
+        return neutral();
+    }
+    // Fetch metadata: the redirect is a top-level navigation; an <img>, fetch() or iframe is not.
+    if header(head, "sec-fetch-mode").is_some_and(|m| !m.eq_ignore_ascii_case("navigate")) {
+        tracing::debug!("loopback receiver: non-navigation request refused");
+        return neutral();
+    }
     if path != CALLBACK_PATH {
         tracing::debug!(path, "loopback receiver: not the callback");
         return (404, page("Not found", "This address only receives the sign-in answer."), None);
     }
     if method != "GET" {
         return (405, page("Not allowed", "This address only receives the sign-in answer."), None);
+    }
+    if !single_state(query).is_some_and(|s| same(s.as_bytes(), expected.state.as_bytes())) {
+        tracing::debug!("loopback receiver: callback for another sign-in refused");
+        return neutral();
     }
     let outcome = parse_callback(query);
     let (status, body) = match &outcome {
@@ -174,7 +260,7 @@ fn route(head: &str) -> (u16, String, Option<Result<Callback>>) {
 /// (§3.1): a second `code` or `state` could only come from tampering.
 pub fn parse_callback(query: &str) -> Result<Callback> {
     let mut seen = HashSet::new();
-    let (mut code, mut state, mut error, mut description) = (None, None, None, None);
+    let (mut code, mut state, mut error, mut description, mut iss) = (None, None, None, None, None);
     for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
         if !seen.insert(k.clone().into_owned()) {
             return Err(Error::BadCallback(format!("parameter '{}' appears more than once", provider_text(&k))));
@@ -184,6 +270,7 @@ pub fn parse_callback(query: &str) -> Result<Callback> {
             "state" => state = Some(v.into_owned()),
             "error" => error = Some(v.into_owned()),
             "error_description" => description = Some(provider_text(&v)),
+            "iss" => iss = Some(v.into_owned()),
             _ => {}
         }
     }
@@ -196,7 +283,7 @@ pub fn parse_callback(query: &str) -> Result<Callback> {
         });
     }
     match (code.filter(|c| !c.is_empty()), state.filter(|s| !s.is_empty())) {
-        (Some(code), Some(state)) => Ok(Callback { code: Sensitive::new(code), state }),
+        (Some(code), Some(state)) => Ok(Callback { code: Sensitive::new(code), state, iss }),
         (None, _) => Err(Error::BadCallback("no authorization code".into())),
         (Some(_), None) => Err(Error::BadCallback("no state".into())),
     }
@@ -290,41 +377,140 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_naming_another_issuer_is_refused() {
+        let issuer = "https://dev-1.okta.com/oauth2/default";
+        let named = parse_callback(&format!("code=c&state=s&iss={issuer}")).unwrap();
+        assert!(named.check_issuer(issuer).is_ok(), "the issuer the flow was sent to");
+        let mixed = parse_callback("code=c&state=s&iss=https%3A%2F%2Fevil.example").unwrap();
+        let err = mixed.check_issuer(issuer).unwrap_err();
+        assert!(matches!(&err, Error::BadCallback(m) if m.contains("RFC 9207")), "a mix-up is refused: {err}");
+        assert!(!err.to_string().contains("evil.example"), "the sender's text is not repeated: {err}");
+        assert!(parse_callback("code=c&state=s").unwrap().check_issuer(issuer).is_ok(), "iss is optional");
+        assert!(parse_callback("code=c&state=s&iss=a&iss=b").is_err(), "a repeated iss is tampering");
+    }
+
+    #[test]
     fn missing_code_or_state_is_a_bad_callback() {
         for q in ["", "state=s", "code=c", "code=&state=s"] {
             assert!(matches!(parse_callback(q), Err(Error::BadCallback(_))), "{q:?}");
         }
     }
 
+    fn expecting(state: &str) -> Expected {
+        Expected { host: "127.0.0.1:53682".into(), state: state.into() }
+    }
+
+    fn head(target: &str, extra: &str) -> String {
+        format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:53682\r\n{extra}")
+    }
+
     #[test]
     fn the_browser_page_never_shows_the_code() {
-        let (status, body, outcome) = route("GET /callback?code=s3cr3t-code&state=st HTTP/1.1\r\nHost: x");
+        let (status, body, outcome) = route(&head("/callback?code=s3cr3t-code&state=st", ""), &expecting("st"));
         assert_eq!(status, 200);
         assert!(body.contains("You can close this window and return to Xero Partner"));
         assert!(!body.contains("s3cr3t-code"));
         assert!(!body.contains("http"), "no external resources or links");
         assert!(outcome.unwrap().is_ok());
-        let (status, body, _) = route("GET /callback?error=server_error&error_description=%3Cscript%3E HTTP/1.1");
+        let (status, body, _) =
+            route(&head("/callback?error=server_error&error_description=%3Cscript%3E&state=st", ""), &expecting("st"));
         assert_eq!(status, 400);
         assert!(!body.contains("<script>"), "provider text is escaped");
     }
 
     #[test]
     fn other_paths_get_404_and_no_outcome() {
-        let (status, _, outcome) = route("GET /favicon.ico HTTP/1.1");
+        let (status, _, outcome) = route(&head("/favicon.ico", ""), &expecting("st"));
         assert_eq!(status, 404);
         assert!(outcome.is_none(), "a favicon request must not end the wait");
-        let (status, _, outcome) = route("POST /callback HTTP/1.1");
+        let (status, _, outcome) = route("POST /callback?state=st HTTP/1.1\r\nHost: 127.0.0.1:53682", &expecting("st"));
         assert_eq!(status, 405);
         assert!(outcome.is_none());
     }
 
+    #[test]
+    fn a_callback_with_another_state_gets_the_neutral_page_and_no_outcome() {
+        let neutral_page = neutral().1;
+        for target in [
+            "/callback?code=c&state=forged",
+            "/callback?error=access_denied&error_description=Okta%20has%20moved&state=forged",
+            "/callback?code=c",
+            "/callback?code=c&state=st&state=st",
+            "/callback?code=c&state=st-longer",
+        ] {
+            let (status, body, outcome) = route(&head(target, ""), &expecting("st"));
+            assert_eq!(status, 400, "{target}: only the pending state is an answer");
+            assert_eq!(body, neutral_page, "{target}: the page must not depend on the request");
+            assert!(outcome.is_none(), "{target}: a foreign request must not end the wait");
+        }
+    }
+
+    #[test]
+    fn requests_naming_another_host_or_not_navigating_are_refused() {
+        let target = "/callback?code=c&state=st";
+        let cases = [
+            format!("GET {target} HTTP/1.1\r\nHost: rebound.example:53682"),
+            format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:53683"),
+            format!("GET {target} HTTP/1.1"),
+            format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:53682\r\nHost: 127.0.0.1:53682"),
+            head(target, "Sec-Fetch-Mode: no-cors"),
+            head(target, "sec-fetch-mode: cors"),
+        ];
+        for h in cases {
+            let (status, _, outcome) = route(&h, &expecting("st"));
+            assert_eq!(status, 400, "{h:?}: the redirect is a navigation to 127.0.0.1:<port>");
+            assert!(outcome.is_none(), "{h:?}");
+        }
+        let (status, _, outcome) = route(&head(target, "Sec-Fetch-Mode: navigate\r\nhost-ish: x"), &expecting("st"));
+        assert_eq!(status, 200, "a browser's own navigation is the answer");
+        assert!(outcome.is_some());
+    }
+
     async fn get(port: u16, target: &str) -> String {
         let mut s = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap();
-        s.write_all(format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes()).await.unwrap();
+        s.write_all(format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes()).await.unwrap();
         let mut out = String::new();
         s.read_to_string(&mut out).await.unwrap();
         out
+    }
+
+    #[tokio::test]
+    async fn a_forged_callback_neither_ends_the_wait_nor_says_signed_in() {
+        let config = LoopbackConfig { ports: vec![0], timeout: Duration::from_secs(60) };
+        let rx = LoopbackReceiver::bind(&config).await.unwrap();
+        let port = rx.port();
+        let waiting = tokio::spawn(rx.receive("the-real-state"));
+        let forged = get(port, "/callback?code=forged-code&state=forged").await;
+        assert!(forged.starts_with("HTTP/1.1 400"), "a foreign state is not an answer: {forged}");
+        assert!(!forged.contains("Signed in"), "the browser must not claim success for a forged hit");
+        let denied = get(port, "/callback?error=access_denied&error_description=attacker%20text&state=x").await;
+        assert!(denied.starts_with("HTTP/1.1 400") && !denied.contains("attacker text"), "{denied}");
+        assert!(!waiting.is_finished(), "forged requests must not end the sign-in");
+        let real = get(port, "/callback?code=real-code&state=the-real-state").await;
+        assert!(real.starts_with("HTTP/1.1 200") && real.contains("Signed in"), "{real}");
+        let cb = waiting.await.unwrap().unwrap();
+        assert_eq!(cb.code.expose(), "real-code", "the real answer, not the first one, ends the wait");
+    }
+
+    #[tokio::test]
+    async fn connections_beyond_the_cap_wait_for_a_free_slot() {
+        let config = LoopbackConfig { ports: vec![0], timeout: Duration::from_secs(60) };
+        let rx = LoopbackReceiver::bind(&config).await.unwrap();
+        let port = rx.port();
+        let waiting = tokio::spawn(rx.receive("st"));
+        let mut idle = Vec::new();
+        for _ in 0..MAX_CONNECTIONS {
+            idle.push(TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap());
+        }
+        // Each idle connection holds its slot until it sends a request or the read times out.
+        let mut extra = tokio::spawn(get(port, "/favicon.ico"));
+        // Can only pass wrongly (a slow machine), never fail wrongly: a served request answers at once.
+        let early = tokio::time::timeout(Duration::from_millis(300), &mut extra).await;
+        assert!(early.is_err(), "the seventeenth connection must not be served while sixteen hold every slot");
+        drop(idle.pop());
+        assert!(extra.await.unwrap().starts_with("HTTP/1.1 404"), "a freed slot serves the waiting connection");
+        assert!(get(port, "/callback?code=c&state=st").await.starts_with("HTTP/1.1 200"));
+        assert!(waiting.await.unwrap().is_ok());
     }
 
     #[tokio::test]
@@ -333,7 +519,7 @@ mod tests {
         let rx = LoopbackReceiver::bind(&config).await.unwrap();
         let port = rx.port();
         assert_eq!(rx.redirect_uri(), format!("http://127.0.0.1:{port}/callback"));
-        let waiting = tokio::spawn(rx.receive());
+        let waiting = tokio::spawn(rx.receive("s-1"));
         // A speculative connection that never sends anything must not block the real one.
         let _idle = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap();
         assert!(get(port, "/favicon.ico").await.starts_with("HTTP/1.1 404"));
@@ -359,6 +545,6 @@ mod tests {
     async fn gives_up_after_the_timeout() {
         let config = LoopbackConfig { ports: vec![0], timeout: Duration::from_millis(20) };
         let rx = LoopbackReceiver::bind(&config).await.unwrap();
-        assert!(matches!(rx.receive().await, Err(Error::CallbackTimeout(_))));
+        assert!(matches!(rx.receive("s").await, Err(Error::CallbackTimeout(_))));
     }
 }

@@ -124,14 +124,24 @@ impl Registry {
         State(state)
     }
 
-    /// Consumes the flow for `state`. Works once: a second call is [`Error::ReplayedState`].
-    pub fn take(&self, state: &str) -> Result<PendingFlow> {
+    /// Consumes the flow for `state` if it belongs to `provider`. Works once: a second call is
+    /// [`Error::ReplayedState`]. One registry serves every provider, so a state that belongs to
+    /// another provider's flow is [`Error::UnknownState`] here and that flow stays pending: an
+    /// answer arriving at the wrong entrance (a deep link carrying a loopback state) must not
+    /// end the sign-in that is really waiting for it.
+    pub fn take(&self, state: &str, provider: &str) -> Result<PendingFlow> {
         let now = self.clock.now();
         let mut inner = self.lock();
         inner.prune(now, self.ttl);
-        if let Some((flow, _)) = inner.pending.remove(state) {
-            inner.gone.insert(state.to_owned(), (Tombstone::Used, now + self.ttl));
-            return Ok(flow);
+        match inner.pending.get(state) {
+            Some((flow, _)) if flow.provider != provider => return Err(Error::UnknownState),
+            Some(_) => {
+                if let Some((flow, _)) = inner.pending.remove(state) {
+                    inner.gone.insert(state.to_owned(), (Tombstone::Used, now + self.ttl));
+                    return Ok(flow);
+                }
+            }
+            None => {}
         }
         match inner.gone.get(state) {
             Some((Tombstone::Used, _)) => Err(Error::ReplayedState),
@@ -191,7 +201,7 @@ mod provider_tests {
         let state = reg.start(flow);
         assert_eq!(reg.provider_of(state.as_str()).as_deref(), Some("xero"));
         assert_eq!(reg.provider_of("unknown"), None);
-        assert!(reg.take(state.as_str()).is_ok(), "asking did not consume it");
+        assert!(reg.take(state.as_str(), "xero").is_ok(), "asking did not consume it");
         assert_eq!(reg.provider_of(state.as_str()), None, "a used state belongs to nobody");
         let state = reg.start(PendingFlow { provider: "okta".into(), ..reg_flow() });
         clock.advance(DEFAULT_TTL + Duration::seconds(1));
@@ -245,17 +255,20 @@ mod tests {
     fn a_state_opens_its_flow_exactly_once() {
         let (r, _) = registry();
         let s = r.start(flow("okta"));
-        let f = r.take(s.as_str()).unwrap();
+        let f = r.take(s.as_str(), "okta").unwrap();
         assert_eq!(f.provider, "okta");
         assert_eq!(f.extra["connection"], "c-1", "extra data comes back with the flow");
-        assert!(matches!(r.take(s.as_str()), Err(Error::ReplayedState)), "a second redirect with the same state");
+        assert!(
+            matches!(r.take(s.as_str(), "okta"), Err(Error::ReplayedState)),
+            "a second redirect with the same state"
+        );
     }
 
     #[test]
     fn unknown_states_are_refused() {
         let (r, _) = registry();
         r.start(flow("xero"));
-        assert!(matches!(r.take("forged-state"), Err(Error::UnknownState)));
+        assert!(matches!(r.take("forged-state", "xero"), Err(Error::UnknownState)));
         assert_eq!(r.len(), 1, "a forged state must not consume the real flow");
     }
 
@@ -266,14 +279,27 @@ mod tests {
         clock.advance(Duration::minutes(9) + Duration::seconds(59));
         assert_eq!(r.len(), 1, "still valid just before ten minutes");
         clock.advance(Duration::seconds(1));
-        assert!(matches!(r.take(s.as_str()), Err(Error::ExpiredState)), "ten minutes is the limit");
+        assert!(matches!(r.take(s.as_str(), "xero"), Err(Error::ExpiredState)), "ten minutes is the limit");
         assert_eq!(r.len(), 0, "the expired flow and its verifier are gone");
         clock.advance(DEFAULT_TTL);
         assert!(
-            matches!(r.take(s.as_str()), Err(Error::UnknownState)),
+            matches!(r.take(s.as_str(), "xero"), Err(Error::UnknownState)),
             "tombstones are forgotten after another lifetime, so the registry does not grow"
         );
         assert!(r.lock().gone.is_empty());
+    }
+
+    #[test]
+    fn a_state_of_another_provider_is_refused_and_left_pending() {
+        let (r, _) = registry();
+        let xero = r.start(flow("xero"));
+        assert!(
+            matches!(r.take(xero.as_str(), "okta"), Err(Error::UnknownState)),
+            "an Okta answer carrying a Xero state is not Okta's"
+        );
+        assert_eq!(r.len(), 1, "the foreign state is left untouched");
+        let f = r.take(xero.as_str(), "xero").expect("the Xero flow can still complete");
+        assert_eq!(f.provider, "xero");
     }
 
     #[test]
@@ -281,8 +307,8 @@ mod tests {
         let (r, _) = registry();
         let s = r.start(flow("xero"));
         let other = r.clone();
-        assert!(other.take(s.as_str()).is_ok());
-        assert!(matches!(r.take(s.as_str()), Err(Error::ReplayedState)));
+        assert!(other.take(s.as_str(), "xero").is_ok());
+        assert!(matches!(r.take(s.as_str(), "xero"), Err(Error::ReplayedState)));
     }
 
     #[test]
@@ -290,7 +316,7 @@ mod tests {
         let (r, _) = registry();
         let s = r.start(flow("xero"));
         r.cancel(s.as_str());
-        assert!(r.take(s.as_str()).is_err());
+        assert!(r.take(s.as_str(), "xero").is_err());
         assert!(r.is_empty());
     }
 }

@@ -45,7 +45,8 @@ pub async fn revoke(
     );
     let req = Request::new(reqwest::Method::POST, revocation_endpoint.clone())
         .body("application/x-www-form-urlencoded", form.into_inner())
-        .header("accept", "application/json")?;
+        .header("accept", "application/json")?
+        .max_body(crate::MAX_DOCUMENT_BYTES);
     let resp = http.send(req).await?;
     if resp.is_success() {
         return Ok(());

@@ -61,7 +61,8 @@ pub async fn refresh(
 async fn post(http: &HttpClient, clock: &dyn Clock, token_url: &Url, form: Sensitive<String>) -> Result<TokenSet> {
     let req = Request::new(reqwest::Method::POST, token_url.clone())
         .body("application/x-www-form-urlencoded", form.into_inner())
-        .header("accept", "application/json")?;
+        .header("accept", "application/json")?
+        .max_body(crate::MAX_DOCUMENT_BYTES);
     let resp = http.send(req).await?;
     if resp.is_success() {
         return parse_token_response(&resp.body, clock.now());

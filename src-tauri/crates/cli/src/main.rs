@@ -274,18 +274,26 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
             }
             ExitCode::SUCCESS
         }
-        Command::Export { kind, format, org, out } => {
-            let kind = xp_connect_xero::export::Kind::parse(kind).unwrap_or(xp_connect_xero::export::Kind::Invoices);
-            let format = if format == "json" {
+        Command::Export { kind: kind_name, format: format_name, org, out } => {
+            let kind =
+                xp_connect_xero::export::Kind::parse(kind_name).unwrap_or(xp_connect_xero::export::Kind::Invoices);
+            let format = if format_name == "json" {
                 xp_connect_xero::export::Format::Json
             } else {
                 xp_connect_xero::export::Format::Csv
             };
             let n = match out {
                 Some(path) => {
-                    let mut f = std::fs::File::create(path)
-                        .map_err(|e| xp_app::Error::Invalid(format!("cannot create {}: {e}", path.display())))?;
-                    xp_connect_xero::export::export(&services.store, kind, format, org.as_deref(), &mut f).await?
+                    let mut f = create_private(path)?;
+                    match xp_connect_xero::export::export(&services.store, kind, format, org.as_deref(), &mut f).await {
+                        Ok(n) => n,
+                        Err(e) => {
+                            // Half an export looks like a whole one to whoever opens it later.
+                            drop(f);
+                            let _ = std::fs::remove_file(path);
+                            return Err(e.into());
+                        }
+                    }
                 }
                 None => {
                     xp_connect_xero::export::export(
@@ -298,6 +306,21 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
                     .await?
                 }
             };
+            // Exports carry contacts' emails and amounts out of the encrypted store: who took what.
+            xp_store::audit::append(
+                &services.store,
+                xp_store::audit::NewEntry {
+                    actor: &services.actor(),
+                    action: "export",
+                    subject: kind_name,
+                    detail: serde_json::json!({
+                        "kind": kind_name, "organisation": org, "rows": n, "format": format_name,
+                        "to": if out.is_some() { "file" } else { "stdout" },
+                    }),
+                },
+                services.clock.now(),
+            )
+            .await?;
             eprintln!("exported {n} records");
             ExitCode::SUCCESS
         }
@@ -313,6 +336,26 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
     };
     services.store.close().await;
     Ok(code)
+}
+
+/// The export file: always a new one, readable by its owner only. `create_new` (O_CREAT|O_EXCL)
+/// refuses an existing file, so an export can neither truncate one (the live database, say) nor
+/// follow a symbolic link planted at the path, dangling or not.
+fn create_private(path: &std::path::Path) -> xp_app::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(|e| {
+        xp_app::Error::Invalid(if e.kind() == std::io::ErrorKind::AlreadyExists {
+            format!(
+                "{} already exists (or is a link); exports never overwrite a file: choose a new name",
+                path.display()
+            )
+        } else {
+            format!("cannot create {}: {e}", path.display())
+        })
+    })
 }
 
 /// An id from the command line or a previous answer; a malformed one is a usage error that names it.

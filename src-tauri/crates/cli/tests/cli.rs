@@ -110,3 +110,46 @@ fn bad_usage_exits_2_with_help() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("unknown profile"), "{}", text(&out));
 }
+
+#[test]
+fn export_files_are_new_private_never_followed_links_and_audited() {
+    if !keychain_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("invoices.csv");
+    let out = xpartner(&data, &["export", "invoices", "--out", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), "exported 0 records", "the output line is unchanged");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "exports hold emails and amounts: owner only, whatever the umask");
+    }
+    let audit = xpartner(&data, &["audit", "verify"]);
+    assert!(text(&audit).contains("2 entries"), "store creation, then the export: {}", text(&audit));
+
+    // An existing file (it could be the live database) is never truncated.
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let again = xpartner(&data, &["export", "invoices", "--out", victim.to_str().unwrap()]);
+    assert!(!again.status.success(), "an existing file is refused: {}", text(&again));
+    assert!(text(&again).contains("already exists"), "{}", text(&again));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        let linked = xpartner(&data, &["export", "invoices", "--out", link.to_str().unwrap()]);
+        assert!(!linked.status.success(), "a link planted at the path is not followed: {}", text(&linked));
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me", "the link's target is untouched");
+        let dangling = dir.path().join("dangling.csv");
+        std::os::unix::fs::symlink(dir.path().join("nowhere.csv"), &dangling).unwrap();
+        assert!(!xpartner(&data, &["export", "invoices", "--out", dangling.to_str().unwrap()]).status.success());
+        assert!(!dir.path().join("nowhere.csv").exists(), "a dangling link does not create its target");
+    }
+    let audit = xpartner(&data, &["audit", "verify"]);
+    assert!(text(&audit).contains("2 entries"), "refused exports wrote nothing: {}", text(&audit));
+}

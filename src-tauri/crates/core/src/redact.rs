@@ -8,11 +8,16 @@ use std::sync::OnceLock;
 fn patterns() -> &'static [(Regex, &'static str)] {
     static P: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
     P.get_or_init(|| {
-        let raw: [(&str, &str); 5] = [
+        let raw: [(&str, &str); 6] = [
             // Authorization headers (Bearer / Basic) and OKX's signing headers.
-            (r"(?i)(authorization|ok-access-sign|ok-access-key|ok-access-passphrase)(\s*[:=]\s*)(bearer\s+|basic\s+)?[^\s,;\x22']+", "$1$2$3<redacted>"),
-            // OAuth fields in JSON bodies or form/query strings.
-            (r#"(?i)("?(?:access_token|refresh_token|id_token|client_secret|code_verifier|password|api_key|secret|passphrase|code)"?\s*[:=]\s*"?)[^"&\s,}]+"#, "${1}<redacted>"),
+            // Also the quoted form a header map's or a JSON object's Debug output takes:
+            // `"authorization": "Bearer …"`.
+            (r#"(?i)(authorization|ok-access-sign|ok-access-key|ok-access-passphrase)("?\s*[:=]\s*"?)(bearer\s+|basic\s+)?[^\s,;"']+"#, "$1$2$3<redacted>"),
+            // OAuth fields printed by a derived `Debug` as `Some("…")` (escaped quotes included).
+            (r#"(?i)(\b(?:access_token|refresh_token|id_token|client_secret|code_verifier|password|api_key|secret|passphrase|code|token)\b"?\s*[:=]\s*Some\(")(?:[^"\\]|\\.)*"#, "${1}<redacted>"),
+            // OAuth fields in JSON bodies or form/query strings. Whole words only: `status_code: 200`
+            // and `error_code` are not secrets, while the RFC 7009 revocation body's `token=` is.
+            (r#"(?i)("?\b(?:access_token|refresh_token|id_token|client_secret|code_verifier|password|api_key|secret|passphrase|code|token)\b"?\s*[:=]\s*(?:Some\()?"?)[^"&\s,}<][^"&\s,}]*"#, "${1}<redacted>"),
             // JWTs anywhere.
             (r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*", "<redacted-jwt>"),
             // OpenAI-style API keys.
@@ -60,6 +65,35 @@ mod tests {
             let out = scrub(input);
             assert!(!out.contains(secret), "{input:?} still shows {secret:?}: {out}");
         }
+    }
+
+    #[test]
+    fn scrubs_debug_options_quoted_bearers_and_revocation_bodies() {
+        let cases = [
+            (
+                r#"TokenSet { access_token: Some("opaque-a"), refresh_token: Some("opa\"que-r") }"#,
+                ["opaque-a", "que-r"],
+            ),
+            (r#"{"authorization": "Bearer abc123", "x": 1}"#, ["abc123", "abc123"]),
+            (r#"{"Authorization":"Basic dXNlcjpwYXNz"}"#, ["dXNlcjpwYXNz", "dXNlcjpwYXNz"]),
+            ("token=r3fr3sh-t0k&token_type_hint=refresh_token", ["r3fr3sh-t0k", "r3fr3sh-t0k"]),
+        ];
+        for (input, secrets) in cases {
+            let out = scrub(input);
+            for secret in secrets {
+                assert!(!out.contains(secret), "{input:?} still shows {secret:?}: {out}");
+            }
+        }
+        let out = scrub("token=r3fr3sh&token_type_hint=refresh_token");
+        assert!(out.contains("token_type_hint=refresh_token"), "the hint names a kind, not a secret: {out}");
+    }
+
+    #[test]
+    fn fields_that_merely_end_in_code_are_not_redacted() {
+        for line in ["Response { status_code: 200 }", "xero error_code=ValidationException", "postcode: 8001"] {
+            assert_eq!(scrub(line), line, "only a whole-word `code` is an authorization code");
+        }
+        assert!(!scrub("code=auth-c0de&state=s").contains("auth-c0de"), "the real `code` is still redacted");
     }
 
     #[test]

@@ -29,8 +29,12 @@ impl Default for HttpConfig {
     }
 }
 
+/// The most a response body may hold unless the request says otherwise: an API page is far
+/// smaller, and a server that streams without end must not fill the memory.
+pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
+
 /// One request, described as data so it can be sent again on retry.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Request {
     pub method: Method,
     pub url: Url,
@@ -39,6 +43,24 @@ pub struct Request {
     idempotency_key: Option<String>,
     rate_keys: Vec<(String, Limits)>,
     expects_json: bool,
+    max_body: usize,
+}
+
+impl std::fmt::Debug for Request {
+    // By hand: the body holds codes, verifiers and refresh tokens, so only its length is shown.
+    // Header values marked sensitive already print as `Sensitive`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url.as_str())
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.as_ref().map(Bytes::len))
+            .field("idempotency_key", &self.idempotency_key)
+            .field("rate_keys", &self.rate_keys)
+            .field("expects_json", &self.expects_json)
+            .field("max_body", &self.max_body)
+            .finish()
+    }
 }
 
 impl Request {
@@ -51,6 +73,7 @@ impl Request {
             idempotency_key: None,
             rate_keys: Vec::new(),
             expects_json: false,
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 
@@ -104,6 +127,13 @@ impl Request {
     pub fn expect_json(mut self) -> Self {
         self.headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
         self.expects_json = true;
+        self
+    }
+
+    /// Caps the answer's body at `bytes`; a longer one is [`Error::TooLarge`] and is not read
+    /// further. Small documents (discovery, key sets, token answers) ask for a small cap.
+    pub fn max_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
         self
     }
 
@@ -278,7 +308,19 @@ impl HttpClient {
         let resp = builder.send().await.map_err(map)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let body = resp.bytes().await.map_err(map)?;
-        Ok(Response { status, headers, body, attempts: attempt, host: host.to_owned() })
+        let too_large = || Error::TooLarge { host: host.to_owned(), limit: req.max_body };
+        if resp.content_length().is_some_and(|n| n > req.max_body as u64) {
+            return Err(too_large());
+        }
+        // Read chunk by chunk: a missing or lying Content-Length must not lift the cap.
+        let mut resp = resp;
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = resp.chunk().await.map_err(map)? {
+            if body.len() + chunk.len() > req.max_body {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response { status, headers, body: body.freeze(), attempts: attempt, host: host.to_owned() })
     }
 }

@@ -16,6 +16,10 @@ pub enum Error {
     Request(String),
     #[error("reading the response from {host} failed: {reason}")]
     Body { host: String, reason: String },
+    /// The answer is longer than the request allows (see `Request::max_body`): not retried, as a
+    /// second attempt would bring the same flood.
+    #[error("{host} sent a response larger than {limit} bytes, more than this request can hold; try again later or report it")]
+    TooLarge { host: String, limit: usize },
 }
 
 impl Error {
@@ -25,7 +29,7 @@ impl Error {
             Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::Status { status: 401, .. } => ErrorCode::ReconnectNeeded,
             Error::Request(_) => ErrorCode::InvalidInput,
-            Error::Status { .. } | Error::Body { .. } => ErrorCode::Provider,
+            Error::Status { .. } | Error::Body { .. } | Error::TooLarge { .. } => ErrorCode::Provider,
         }
     }
 }

@@ -11,7 +11,7 @@ pub mod governor;
 pub mod reachability;
 pub mod retry;
 
-pub use client::{HttpClient, HttpConfig, Request, Response};
+pub use client::{HttpClient, HttpConfig, Request, Response, DEFAULT_MAX_BODY};
 pub use error::{Error, Result};
 pub use governor::{Governor, Limits, Permit};
 pub use reachability::Reachability;

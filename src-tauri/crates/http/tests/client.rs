@@ -214,3 +214,40 @@ async fn bearer_tokens_are_sent_but_never_debug_printed() {
     client(1, Duration::from_secs(5)).send(req).await.unwrap();
     assert!(seen.requests()[0].contains("Bearer tok-abc"));
 }
+
+#[tokio::test]
+async fn request_bodies_never_reach_debug_output() {
+    let req = Request::new(reqwest::Method::POST, "https://login.example/token".parse().unwrap())
+        .body("application/x-www-form-urlencoded", "grant_type=refresh_token&refresh_token=r3fr3sh-s3cr3t");
+    let printed = format!("{req:?}");
+    assert!(!printed.contains("r3fr3sh-s3cr3t"), "the body holds refresh tokens and codes: {printed}");
+    assert!(printed.contains("body_len: Some(53)"), "the length is what a reader of the log may know: {printed}");
+}
+
+#[tokio::test]
+async fn a_body_over_the_cap_is_refused_and_not_retried() {
+    let (url, seen) =
+        server(vec![Step::Respond(200, vec![], r#"{"keys":["a long key set, longer than 16 bytes"]}"#)]).await;
+    let err = client(3, Duration::from_secs(5)).send(Request::get(url.clone()).max_body(16)).await.unwrap_err();
+    assert!(matches!(&err, Error::TooLarge { limit: 16, .. }), "a 50-byte answer exceeds a 16-byte cap: {err}");
+    assert!(err.to_string().contains("larger than 16 bytes"), "the message says what happened: {err}");
+    assert_eq!(seen.requests().len(), 1, "the same flood would come again, so it is not asked twice");
+    let ok = client(1, Duration::from_secs(5)).send(Request::get(url).max_body(1024)).await.unwrap();
+    assert_eq!(ok.status, 200, "under the cap the answer is read as before");
+}
+
+#[tokio::test]
+async fn a_body_without_length_is_still_capped_while_it_streams() {
+    // No Content-Length: the body runs until the server closes, so only counting stops it.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = url::Url::parse(&format!("http://{}/keys", listener.local_addr().unwrap())).unwrap();
+    tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 4096];
+        let _ = sock.read(&mut buf).await;
+        let _ = sock.write_all(b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n").await;
+        let _ = sock.write_all(&[b'x'; 64 * 1024]).await;
+    });
+    let err = client(1, Duration::from_secs(5)).send(Request::get(url).max_body(1024)).await.unwrap_err();
+    assert!(matches!(&err, Error::TooLarge { limit: 1024, .. }), "a missing length does not lift the cap: {err}");
+}

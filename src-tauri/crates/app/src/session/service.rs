@@ -452,8 +452,14 @@ impl SessionService {
     }
 
     /// Handles the redirect URL that came in through the deep link. Every failure is kept as
-    /// the login page's message and audited (without codes or tokens).
+    /// the login page's message and audited (without codes or tokens), except an error answer
+    /// for no sign-in on screen: anyone can send one (a web page, another program), so it is
+    /// dropped without touching the login page or the audit log.
     pub async fn complete_sign_in(&self, url: &str) -> Result<SessionStatus> {
+        if self.is_stray_error_answer(url) {
+            tracing::debug!("sign-in: an error answer for no pending sign-in was ignored");
+            return self.status().await;
+        }
         let result = self.finish(url).await;
         if let Err(e) = &result {
             tracing::warn!(code = %e.code(), "sign-in refused: {e}");
@@ -463,6 +469,16 @@ impl SessionService {
         self.changed().await;
         result?;
         self.status().await
+    }
+
+    /// An `error=` redirect whose state is not the sign-in on screen.
+    fn is_stray_error_answer(&self, url: &str) -> bool {
+        match xp_auth::parse_redirect(url, &self.config().redirect_uri) {
+            Err(xp_auth::Error::AccessDenied { state, .. } | xp_auth::Error::AuthorizationRefused { state, .. }) => {
+                state.is_none() || self.live().signing_in.as_deref() != state.as_deref()
+            }
+            _ => false,
+        }
     }
 
     async fn finish(&self, url: &str) -> Result<()> {
@@ -475,14 +491,16 @@ impl SessionService {
                 | xp_auth::Error::AuthorizationRefused { state: Some(s), .. } = &e
                 {
                     let mut live = self.live();
-                    if live.signing_in.as_deref() == Some(s.as_str()) && self.inner.registry.take(s).is_ok() {
+                    if live.signing_in.as_deref() == Some(s.as_str()) {
                         live.signing_in = None;
+                        // An expired flow says so rather than relaying the answer.
+                        self.inner.registry.take(s, "okta").map_err(provider_err)?;
                     }
                 }
                 return Err(provider_err(e));
             }
         };
-        let flow = match self.inner.registry.take(&callback.state) {
+        let flow = match self.inner.registry.take(&callback.state, "okta") {
             Ok(flow) => flow,
             Err(e) => {
                 // The sign-in on screen timed out: it is over, say so on the login page.
@@ -493,9 +511,6 @@ impl SessionService {
                 return Err(provider_err(e));
             }
         };
-        if flow.provider != "okta" {
-            return Err(provider_err(xp_auth::Error::UnknownState));
-        }
         {
             let mut live = self.live();
             if live.signing_in.as_deref() != Some(callback.state.as_str()) {
@@ -507,6 +522,7 @@ impl SessionService {
         }
         let client_id = self.client_id()?;
         let (meta, jwks) = self.provider().await?;
+        callback.check_issuer(&meta.issuer).map_err(provider_err)?;
         let tokens = xp_auth::exchange_code(
             &self.inner.http,
             self.inner.services.clock.as_ref(),

@@ -31,7 +31,7 @@ pub async fn discover(http: &HttpClient, issuer: &Url) -> Result<ProviderMetadat
     check_issuer_url(issuer)?;
     let url = Url::parse(&format!("{}/.well-known/openid-configuration", expected.trim_end_matches('/')))
         .map_err(|_| Error::Discovery("the issuer URL cannot carry a discovery path".into()))?;
-    let req = Request::get(url).header("accept", "application/json")?;
+    let req = Request::get(url).header("accept", "application/json")?.max_body(crate::MAX_DOCUMENT_BYTES);
     let resp = http.send(req).await?;
     if resp.status == 404 {
         return Err(Error::Discovery(format!("there is no OpenID configuration at '{}' (HTTP 404)", shown(&expected))));

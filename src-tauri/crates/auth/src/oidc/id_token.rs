@@ -86,6 +86,9 @@ pub enum Rejected {
     Expired { at: OffsetDateTime },
     #[error("it claims to be issued in the future; check this computer's clock")]
     IssuedInFuture,
+    /// RFC 7519 §4.1.5: `nbf` (not before) is still ahead of us.
+    #[error("it is not valid before {}; if that is wrong, check this computer's clock", rfc3339(.at))]
+    NotYetValid { at: OffsetDateTime },
     #[error("it carries no nonce, so it cannot be tied to this sign-in")]
     NonceMissing,
     #[error("its nonce belongs to another sign-in")]
@@ -216,6 +219,13 @@ fn check_claims(c: &Map<String, Value>, expected: &Expected<'_>) -> std::result:
     if iat > expected.now + expected.leeway {
         return Err(Rejected::IssuedInFuture);
     }
+    // Optional in OIDC, but when present RFC 7519 §4.1.5 says the token must not be accepted
+    // before it.
+    if let Some(nbf) = numeric_date(c, "nbf")? {
+        if nbf > expected.now + expected.leeway {
+            return Err(Rejected::NotYetValid { at: nbf });
+        }
+    }
     let nonce = match c.get("nonce") {
         Some(Value::String(n)) => Some(n.clone()),
         Some(_) => return Err(malformed("'nonce' is not a string")),
@@ -266,7 +276,7 @@ fn numeric_date(c: &Map<String, Value>, name: &str) -> std::result::Result<Optio
 }
 
 /// Comparison whose time does not depend on where the first difference is.
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

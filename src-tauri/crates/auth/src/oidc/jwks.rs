@@ -252,8 +252,9 @@ impl JwksCache {
 
     async fn fetch(&self) -> Result<KeySet> {
         self.inner.fetches.fetch_add(1, Ordering::Relaxed);
-        let req =
-            Request::get(self.inner.jwks_uri.clone()).header("accept", "application/jwk-set+json, application/json")?;
+        let req = Request::get(self.inner.jwks_uri.clone())
+            .header("accept", "application/jwk-set+json, application/json")?
+            .max_body(crate::MAX_DOCUMENT_BYTES);
         let resp = self.inner.http.send(req).await?.error_for_status()?;
         let keys = parse_jwks(&resp.body)?;
         let cache_control: Vec<&str> =

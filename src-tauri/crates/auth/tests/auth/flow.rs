@@ -21,7 +21,7 @@ async fn full_loopback_sign_in_yields_tokens_that_work() {
     assert_eq!(cb.state, state, "the provider echoes our state");
     assert!(!page.contains(cb.code.expose().as_str()), "the page must not show the code");
 
-    let flow = registry.take(&cb.state).unwrap();
+    let flow = registry.take(&cb.state, "xero").unwrap();
     assert_eq!(flow.provider, "xero");
     let tokens =
         exchange_code(&s.http, &s.clock, &s.token_url(), &client, &cb.code, &flow.redirect_uri, &flow.verifier)
@@ -50,19 +50,19 @@ async fn forged_and_replayed_states_are_refused() {
     // Something else reaches the receiver first with a state we never issued.
     let location = url::Url::parse(&format!("http://127.0.0.1:{}/callback", redirect_port(&url))).unwrap();
     let forged = s.browser.get(format!("{location}?code=attacker-code&state=forged")).send().await.unwrap();
-    assert_eq!(forged.status(), StatusCode::OK, "the receiver serves one callback; validation is the registry's");
-    let cb = waiting.await.unwrap().unwrap();
-    let err = registry.take(&cb.state).unwrap_err();
+    assert_eq!(forged.status(), StatusCode::BAD_REQUEST, "a state this flow did not issue is not its answer");
+    assert!(!forged.text().await.unwrap().contains("Signed in"), "the page is chosen after the state check");
+    assert!(!waiting.is_finished(), "the receiver keeps listening for the real answer");
+    let err = registry.take("forged", "xero").unwrap_err();
     assert!(matches!(err, Error::UnknownState), "{err:?}");
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     assert_eq!(registry.len(), 1, "the real flow is still pending");
 
-    // The real redirect, used twice.
-    let (waiting, _, url) = s.begin(&registry, &s.auto_client()).await;
+    // The real redirect reaches the same receiver, and is then used twice.
     s.follow(s.browser.get(url).send().await.unwrap()).await;
     let cb = waiting.await.unwrap().unwrap();
-    assert!(registry.take(&cb.state).is_ok());
-    assert!(matches!(registry.take(&cb.state), Err(Error::ReplayedState)), "a state opens one flow only");
+    assert!(registry.take(&cb.state, "xero").is_ok());
+    assert!(matches!(registry.take(&cb.state, "xero"), Err(Error::ReplayedState)), "a state opens one flow only");
 }
 
 /// The port the authorize URL sends the browser back to.

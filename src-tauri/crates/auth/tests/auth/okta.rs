@@ -103,7 +103,7 @@ impl Okta {
         assert_eq!(resp.status(), reqwest::StatusCode::FOUND, "the sandbox signs the hinted user in at once");
         let location = resp.headers()["location"].to_str().unwrap().to_owned();
         let cb = parse_redirect(&location, REDIRECT_URI).unwrap();
-        let flow = registry.take(&cb.state).unwrap();
+        let flow = registry.take(&cb.state, "okta").unwrap();
         let tokens = exchange_code(
             &self.http,
             &self.clock,

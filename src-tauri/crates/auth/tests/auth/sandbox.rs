@@ -115,7 +115,7 @@ impl Sandbox {
             },
         )
         .unwrap();
-        (tokio::spawn(rx.receive()), state.as_str().to_owned(), url)
+        (tokio::spawn(rx.receive(state.as_str().to_owned())), state.as_str().to_owned(), url)
     }
 
     /// What the browser does with a 303: go there. Returns the final page.
@@ -135,7 +135,7 @@ impl Sandbox {
         let (status, _) = self.follow(self.browser.get(url).send().await.unwrap()).await;
         assert_eq!(status, StatusCode::OK);
         let cb = waiting.await.unwrap().unwrap();
-        let flow = registry.take(&cb.state).unwrap();
+        let flow = registry.take(&cb.state, "xero").unwrap();
         exchange_code(&self.http, &self.clock, &self.token_url(), &client, &cb.code, &flow.redirect_uri, &flow.verifier)
             .await
             .unwrap()

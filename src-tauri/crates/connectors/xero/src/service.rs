@@ -127,15 +127,11 @@ impl XeroService {
                 let redirect_uri = receiver.redirect_uri();
                 let state = self.registry.start(flow(&redirect_uri));
                 open(&self.authorize_url(&redirect_uri, state.as_str(), &pkce.challenge)?);
-                receiver.receive().await?
+                receiver.receive(state.as_str()).await?
             }
         };
-        let flow = self.registry.take(&callback.state)?;
-        if flow.provider != PROVIDER {
-            // One registry serves every sign-in: an answer meant for another provider's flow
-            // must not be traded at Xero's token endpoint.
-            return Err(xp_auth::Error::UnknownState.into());
-        }
+        // One registry serves every sign-in: another provider's state is refused and left pending.
+        let flow = self.registry.take(&callback.state, PROVIDER)?;
         let token_url = join(self.ctx.endpoints.require(crate::settings::IDENTITY)?, "connect/token")?;
         let tokens = xp_auth::exchange_code(
             &self.http,

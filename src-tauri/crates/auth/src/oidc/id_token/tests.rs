@@ -280,6 +280,18 @@ fn a_token_issued_in_the_future_is_refused() {
 }
 
 #[test]
+fn a_token_not_valid_yet_is_refused() {
+    let not_before = |nbf: OffsetDateTime| with(|c| c["nbf"] = json!(at(nbf)));
+    let later = NOW + DEFAULT_LEEWAY + Duration::seconds(1);
+    let r = refused(&not_before(later));
+    assert_eq!(r, Rejected::NotYetValid { at: later }, "RFC 7519 §4.1.5: not accepted before nbf");
+    assert!(r.to_string().contains("clock"), "the usual cause is named: {r}");
+    assert!(check(&not_before(NOW + DEFAULT_LEEWAY)).is_ok(), "a clock up to the leeway behind is tolerated");
+    assert!(check(&not_before(NOW - Duration::seconds(30))).is_ok(), "an nbf in the past is fine");
+    assert!(matches!(refused(&with(|c| c["nbf"] = json!("soon"))), Rejected::Malformed(m) if m.contains("nbf")));
+}
+
+#[test]
 fn exp_must_follow_iat() {
     let t = with(|c| c["exp"] = c["iat"].clone());
     assert!(matches!(refused(&t), Rejected::Malformed(m) if m.contains("exp")));
@@ -365,6 +377,7 @@ fn every_message_explains_without_the_token() {
         Rejected::WrongAudience,
         Rejected::Expired { at: NOW },
         Rejected::IssuedInFuture,
+        Rejected::NotYetValid { at: NOW },
         Rejected::NonceMissing,
         Rejected::NonceMismatch,
         Rejected::CriticalHeader,

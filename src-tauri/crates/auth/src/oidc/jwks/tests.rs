@@ -227,6 +227,20 @@ async fn a_stale_copy_stands_in_during_a_server_error_but_not_for_a_wrong_answer
 }
 
 #[tokio::test]
+async fn a_key_set_larger_than_a_mebibyte_is_refused() {
+    let server = serve(&[A], None).await;
+    let mut huge = jwks(&[A]);
+    huge["padding"] = json!("x".repeat(crate::MAX_DOCUMENT_BYTES));
+    *server.served.jwks.lock().unwrap() = huge;
+    let (cache, _) = cache(&server.url);
+    let err = cache.key(A).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Http(e) if matches!(e.as_ref(), xp_http::Error::TooLarge { .. })),
+        "a key set is a few kilobytes; a bigger answer is not read into memory: {err:?}"
+    );
+}
+
+#[tokio::test]
 async fn without_any_copy_an_outage_is_an_error() {
     let server = serve(&[A], None).await;
     let url = server.url.clone();
