@@ -87,8 +87,16 @@ impl xp_store::audit::HeadStore for VaultHeads {
 }
 
 async fn open_file(vault: &dyn SecretStore, paths: &Paths) -> Result<Store> {
-    std::fs::create_dir_all(&paths.data_dir)
-        .map_err(|e| Error::DataDir { path: paths.data_dir.display().to_string(), reason: e.to_string() })?;
+    let dir_error =
+        |e: std::io::Error| Error::DataDir { path: paths.data_dir.display().to_string(), reason: e.to_string() };
+    std::fs::create_dir_all(&paths.data_dir).map_err(dir_error)?;
+    // The folder holds the database, its WAL and the logs (emails, organisation names): the
+    // user's alone, whatever the umask (security review 2026-12 #18).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&paths.data_dir, std::fs::Permissions::from_mode(0o700)).map_err(dir_error)?;
+    }
     let db = paths.db_file();
     let key_name = paths.store_key_name();
     let stored = vault.get(&key_name)?;
@@ -125,10 +133,17 @@ mod tests {
     #[tokio::test]
     async fn first_run_creates_a_key_in_the_vault_and_the_store() {
         let dir = tempfile::tempdir().unwrap();
-        let paths = Paths::resolve(Some(dir.path()));
+        // A folder the app makes itself (a temporary folder is private already).
+        let paths = Paths::resolve(Some(&dir.path().join("data")));
         let vault = MemoryStore::new();
         let store = open_store(&arc(&vault), &paths, now()).await.unwrap();
         assert!(vault.get(&paths.store_key_name()).unwrap().is_some(), "key saved to the vault");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&paths.data_dir).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700, "the data folder is the user's alone");
+        }
         assert_eq!(xp_store::audit::verify(&store).await.unwrap(), 1, "creation is audited");
         store.close().await;
         // Second run reuses the key.

@@ -109,14 +109,19 @@ async fn organisation(services: &Context, id: OrganisationId) -> Result<(String,
 /// opens in the right organisation for an accountant with many.
 pub fn xero_url(short_code: Option<&str>, invoice_type: &str, invoice_id: &str) -> String {
     let view = if invoice_type == "ACCPAY" { "AccountsPayable" } else { "AccountsReceivable" };
-    let path = format!("/{view}/View.aspx?InvoiceID={invoice_id}");
+    // Every value is encoded as one query parameter (security review 2026-12 #14): a synced id
+    // cannot add parameters of its own on Xero's site.
+    let mut inner = url::Url::parse("https://go.xero.com/").expect("a constant URL parses");
+    inner.set_path(&format!("/{view}/View.aspx"));
+    inner.query_pairs_mut().append_pair("InvoiceID", invoice_id);
     match short_code {
-        Some(code) => format!(
-            "https://go.xero.com/organisationlogin/default.aspx?shortcode={}&redirecturl={}",
-            url::form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>(),
-            url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>()
-        ),
-        None => format!("https://go.xero.com{path}"),
+        Some(code) => {
+            let mut u = url::Url::parse("https://go.xero.com/organisationlogin/default.aspx").expect("constant");
+            let path = &inner[url::Position::BeforePath..];
+            u.query_pairs_mut().append_pair("shortcode", code).append_pair("redirecturl", path);
+            u.to_string()
+        }
+        None => inner.to_string(),
     }
 }
 
@@ -171,5 +176,14 @@ mod tests {
             ),
             "{u}"
         );
+    }
+
+    /// Security review 2026-12 #14: without a short code the id went into the URL unencoded.
+    #[test]
+    fn a_synced_id_cannot_add_parameters_to_the_link() {
+        let u = url::Url::parse(&xero_url(None, "ACCREC", "abc&redirect=https://evil.example")).unwrap();
+        assert_eq!(u.host_str(), Some("go.xero.com"));
+        let pairs: Vec<(String, String)> = u.query_pairs().into_owned().collect();
+        assert_eq!(pairs, vec![("InvoiceID".to_owned(), "abc&redirect=https://evil.example".to_owned())]);
     }
 }
