@@ -8,6 +8,7 @@ pub mod browse;
 mod error;
 pub mod export;
 pub mod invoices;
+pub mod rows;
 mod service;
 pub mod settings;
 mod sync;
