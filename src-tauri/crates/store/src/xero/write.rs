@@ -465,7 +465,7 @@ async fn upsert_rows<R: Keyed>(conn: &mut SqliteConnection, organisation_id: &st
         .collect();
     page.reverse();
     let stored = stored_hashes(conn, organisation_id, t, page.iter().map(|(r, _)| r.id())).await?;
-    page.retain(|(r, hash)| stored.get(r.id()).is_none_or(|h| h.as_slice() != hash));
+    page.retain(|(r, hash)| stored.get(r.id()).is_none_or(|h| h.as_deref() != Some(hash.as_slice())));
     if page.is_empty() {
         return Ok(0);
     }
@@ -492,30 +492,31 @@ async fn upsert_rows<R: Keyed>(conn: &mut SqliteConnection, organisation_id: &st
         page.iter().filter_map(|(r, _)| changed.get(r.id()).map(|&row_id| (*r, row_id))).collect();
     if let Some(side) = t.raw_table {
         store_raw(conn, side, &written).await?;
-        let with_lines: Vec<(&str, &[Line])> =
-            written.iter().filter_map(|(r, _)| r.lines().map(|l| (r.id(), l))).collect();
+        // A record not stored before has no lines to replace: only the others need the DELETE.
+        let with_lines: Vec<(&str, &[Line], bool)> =
+            written.iter().filter_map(|(r, _)| r.lines().map(|l| (r.id(), l, stored.contains_key(r.id())))).collect();
         replace_lines(conn, organisation_id, &with_lines).await?;
     }
     Ok(written.len())
 }
 
-/// The stored content hash of each of `ids` that is stored: one statement per page, and the
-/// look-up a re-sync of unchanged records is reduced to.
+/// Which of `ids` are stored, with their content hash (None for rows written before hashes):
+/// one statement per page, and the look-up a re-sync of unchanged records is reduced to.
 async fn stored_hashes<'a>(
     conn: &mut SqliteConnection,
     organisation_id: &str,
     t: &Table,
     ids: impl Iterator<Item = &'a str>,
-) -> Result<HashMap<String, Vec<u8>>> {
+) -> Result<HashMap<String, Option<Vec<u8>>>> {
     // One JSON array parameter for the ids: one statement, whatever the page size.
     let ids = Value::Array(ids.map(|id| Value::String(id.to_owned())).collect());
     let sql = format!(
         "SELECT {key}, content_hash FROM {name} WHERE organisation_id = ? \
-         AND {key} IN (SELECT value FROM json_each(?)) AND content_hash IS NOT NULL",
+         AND {key} IN (SELECT value FROM json_each(?))",
         key = t.key,
         name = t.name
     );
-    let rows: Vec<(String, Vec<u8>)> =
+    let rows: Vec<(String, Option<Vec<u8>>)> =
         sqlx::query_as(&sql).bind(organisation_id).bind(ids.to_string()).fetch_all(&mut *conn).await?;
     Ok(rows.into_iter().collect())
 }
@@ -538,22 +539,26 @@ async fn store_raw<R: Keyed>(conn: &mut SqliteConnection, side: &str, rows: &[(&
 const LINE_COLUMNS: &str = "organisation_id, invoice_id, position, line_item_id, description, quantity, unit_amount, \
                             account_code, tax_type, tax_amount, line_amount";
 
-/// Replaces the lines of `invoices` (id, its lines) as sets.
-async fn replace_lines(conn: &mut SqliteConnection, organisation_id: &str, invoices: &[(&str, &[Line])]) -> Result<()> {
-    if invoices.is_empty() {
-        return Ok(());
+/// Replaces the lines of `invoices` (id, its lines, whether it was stored before) as sets.
+async fn replace_lines(
+    conn: &mut SqliteConnection,
+    organisation_id: &str,
+    invoices: &[(&str, &[Line], bool)],
+) -> Result<()> {
+    let stored: Vec<Value> =
+        invoices.iter().filter(|(_, _, known)| *known).map(|(id, _, _)| Value::String((*id).to_owned())).collect();
+    if !stored.is_empty() {
+        sqlx::query(
+            "DELETE FROM xero_invoice_lines WHERE organisation_id = ? AND invoice_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(organisation_id)
+        .bind(Value::Array(stored).to_string())
+        .execute(&mut *conn)
+        .await?;
     }
-    let ids = Value::Array(invoices.iter().map(|(id, _)| Value::String((*id).to_owned())).collect());
-    sqlx::query(
-        "DELETE FROM xero_invoice_lines WHERE organisation_id = ? AND invoice_id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(organisation_id)
-    .bind(ids.to_string())
-    .execute(&mut *conn)
-    .await?;
     let all: Vec<(&str, usize, &Line)> = invoices
         .iter()
-        .flat_map(|(id, lines)| lines.iter().enumerate().map(move |(position, l)| (*id, position, l)))
+        .flat_map(|(id, lines, _)| lines.iter().enumerate().map(move |(position, l)| (*id, position, l)))
         .collect();
     for chunk in all.chunks(rows_per_statement(11)) {
         let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
