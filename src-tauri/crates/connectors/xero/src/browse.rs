@@ -1,12 +1,13 @@
 //! The contact and bank-transaction lists and details the UI shows, read from the local store.
 
-use crate::invoices::{amount, organisation_name, valid_date};
-use crate::Result;
+use crate::invoices::{amount, line_item_row, organisation_name, valid_date};
+use crate::{rows, Result};
 use xp_context::Context;
 use xp_core::ids::OrganisationId;
+use xp_core::money::Currency;
 use xp_ipc::{
     BankTransactionDetail, BankTransactionPage, BankTransactionQuery, BankTransactionRow, BankTransactionSort,
-    ContactDetail, ContactPage, ContactQuery, ContactRow, ContactSort, LineItemRow, OutstandingRow,
+    ContactDetail, ContactPage, ContactQuery, ContactRow, ContactSort, OutstandingRow,
 };
 use xp_store::xero as db;
 
@@ -110,23 +111,22 @@ pub async fn get_bank_transaction(
     let d = db::get_bank_transaction(&services.store, &organisation_id.to_string(), id)
         .await?
         .ok_or_else(|| xp_store::Error::NotFound(format!("bank transaction {id} is not in the local cache")))?;
+    let line_items = bank_lines(&d)?.into_iter().map(line_item_row).collect();
     Ok(BankTransactionDetail {
         row: bank_row(d.row),
         organisation_name: organisation_name(services, organisation_id).await?,
-        line_items: d
-            .line_items
-            .into_iter()
-            .map(|l| LineItemRow {
-                description: l.description.unwrap_or_default(),
-                quantity: l.quantity.unwrap_or_default(),
-                unit_amount: l.unit_amount.unwrap_or_default(),
-                account_code: l.account_code,
-                tax_type: l.tax_type,
-                tax_amount: l.tax_amount.unwrap_or_default(),
-                line_amount: l.line_amount.unwrap_or_default(),
-            })
-            .collect(),
+        line_items,
     })
+}
+
+/// A bank transaction's lines, read from the record as received by the provider crate (the store
+/// keeps no table of them); checked when stored, so a failure here means the file was changed.
+fn bank_lines(d: &db::BankTransactionDetail) -> Result<Vec<db::LineRow>> {
+    let corrupt =
+        |e: String| xp_store::Error::Corrupt(format!("stored bank transaction {}: {e}", d.row.bank_transaction_id));
+    let currency = d.row.currency.as_deref().map(Currency::parse).transpose().map_err(|e| corrupt(e.to_string()))?;
+    let lines = xp_xero::records::line_items(&d.raw).map_err(corrupt)?.unwrap_or_default();
+    lines.into_iter().map(|l| rows::line(l, currency).map_err(|e| corrupt(e).into())).collect()
 }
 
 fn bank_row(r: db::BankTransactionRow) -> BankTransactionRow {
@@ -143,5 +143,45 @@ fn bank_row(r: db::BankTransactionRow) -> BankTransactionRow {
         total: r.total.unwrap_or_default(),
         is_reconciled: r.is_reconciled.unwrap_or(false),
         bank_account_name: r.bank_account_name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn detail(currency: &str, raw: serde_json::Value) -> db::BankTransactionDetail {
+        db::BankTransactionDetail {
+            row: db::BankTransactionRow {
+                organisation_id: "o".into(),
+                bank_transaction_id: "b1".into(),
+                type_: None,
+                status: None,
+                contact_id: None,
+                contact_name: None,
+                date: None,
+                reference: None,
+                currency: Some(currency.into()),
+                total: None,
+                is_reconciled: None,
+                bank_account_code: None,
+                bank_account_name: None,
+            },
+            raw,
+        }
+    }
+
+    #[test]
+    fn a_bank_transactions_lines_are_read_from_the_record_at_its_currencys_exponent() {
+        let raw =
+            json!({"LineItems": [{"Description": "Fee", "Quantity": 1.0, "UnitAmount": 12.5, "LineAmount": 12.5}]});
+        let lines = bank_lines(&detail("KWD", raw)).unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].line_amount.as_deref(), Some("12.500"), "the dinar has thousandths");
+        assert_eq!((lines[0].quantity.as_deref(), lines[0].unit_amount.as_deref()), (Some("1"), Some("12.5")));
+        assert!(bank_lines(&detail("EUR", json!({}))).unwrap().is_empty(), "a record without lines has none");
+        let broken = bank_lines(&detail("EUR", json!({"LineItems": "not a list"}))).unwrap_err();
+        assert!(broken.to_string().contains("b1"), "a changed file is named, not shown as no lines: {broken}");
     }
 }

@@ -1,8 +1,10 @@
 //! The invoice list and detail the UI shows, read from the local store (so they work offline).
 
-use crate::{Error, Result};
+use crate::{rows, Error, Result};
+use serde_json::Value;
 use xp_context::Context;
 use xp_core::ids::OrganisationId;
+use xp_core::money::Currency;
 use xp_ipc::{InvoiceDetail, InvoicePage, InvoiceQuery, InvoiceRow, InvoiceSort, LineItemRow, PaymentRow};
 use xp_store::xero as db;
 
@@ -42,26 +44,14 @@ pub async fn get(services: &Context, organisation_id: OrganisationId, invoice_id
         .await?
         .ok_or_else(|| xp_store::Error::NotFound(format!("invoice {invoice_id} is not in the local cache")))?;
     let (name, short_code) = organisation(services, organisation_id).await?;
+    let payments = with_invoice_payments(d.payments, &d.raw, d.row.currency.as_deref());
     let r = row(d.row);
     let xero_url = xero_url(short_code.as_deref(), &r.invoice_type, &r.invoice_id);
     Ok(InvoiceDetail {
         reference: d.reference,
         organisation_name: name,
-        line_items: d
-            .line_items
-            .into_iter()
-            .map(|l| LineItemRow {
-                description: l.description.unwrap_or_default(),
-                quantity: l.quantity.unwrap_or_default(),
-                unit_amount: l.unit_amount.unwrap_or_default(),
-                account_code: l.account_code,
-                tax_type: l.tax_type,
-                tax_amount: l.tax_amount.unwrap_or_default(),
-                line_amount: l.line_amount.unwrap_or_default(),
-            })
-            .collect(),
-        payments: d
-            .payments
+        line_items: d.line_items.into_iter().map(line_item_row).collect(),
+        payments: payments
             .into_iter()
             .map(|p| PaymentRow {
                 payment_id: p.payment_id,
@@ -74,6 +64,42 @@ pub async fn get(services: &Context, organisation_id: OrganisationId, invoice_id
         row: r,
         xero_url,
     })
+}
+
+/// The stored payments, then the ones the invoice itself lists that the Payments feed has not
+/// brought yet (shown until it runs). Their amounts are at the invoice's currency's exponent.
+fn with_invoice_payments(mut stored: Vec<db::PaymentRow>, raw: &Value, currency: Option<&str>) -> Vec<db::PaymentRow> {
+    let currency = currency.and_then(|c| Currency::parse(c).ok());
+    for p in xp_xero::records::invoice_payments(raw) {
+        if stored.iter().any(|known| known.payment_id == p.payment_id) {
+            continue;
+        }
+        stored.push(db::PaymentRow {
+            // An amount that does not fit the currency is left out of a preview, not an error.
+            amount: rows::amount(p.amount, currency, "Amount").ok().flatten().map(|a| a.text),
+            payment_id: p.payment_id,
+            date: p.date.map(|d| d.to_string()),
+            currency: currency.map(|c| c.code().to_owned()),
+            status: p.status,
+            reference: p.reference,
+            payment_type: p.payment_type,
+            account_code: p.account_code,
+        });
+    }
+    stored
+}
+
+/// A stored line as the UI shows it.
+pub(crate) fn line_item_row(l: db::LineRow) -> LineItemRow {
+    LineItemRow {
+        description: l.description.unwrap_or_default(),
+        quantity: l.quantity.unwrap_or_default(),
+        unit_amount: l.unit_amount.unwrap_or_default(),
+        account_code: l.account_code,
+        tax_type: l.tax_type,
+        tax_amount: l.tax_amount.unwrap_or_default(),
+        line_amount: l.line_amount.unwrap_or_default(),
+    }
 }
 
 fn row(r: db::InvoiceRow) -> InvoiceRow {
@@ -185,5 +211,34 @@ mod tests {
         assert_eq!(u.host_str(), Some("go.xero.com"));
         let pairs: Vec<(String, String)> = u.query_pairs().into_owned().collect();
         assert_eq!(pairs, vec![("InvoiceID".to_owned(), "abc&redirect=https://evil.example".to_owned())]);
+    }
+
+    #[test]
+    fn a_payment_known_only_from_its_invoice_is_shown_until_the_feed_brings_it() {
+        let raw = serde_json::json!({"InvoiceID": "I1", "Payments": [
+            {"PaymentID": "P-FEED", "Amount": 1, "Date": "/Date(1767225600000+0000)/"},
+            {"PaymentID": "P-ONLY", "Amount": 1500, "Date": "/Date(1767225600000+0000)/", "Status": "AUTHORISED",
+             "Reference": "bank", "Account": {"Code": "090"}},
+            {"Amount": 3},
+        ]});
+        let from_feed = db::PaymentRow {
+            payment_id: "p-feed".into(),
+            date: Some("2026-01-01".into()),
+            amount: Some("1".into()),
+            currency: Some("JPY".into()),
+            status: None,
+            reference: None,
+            payment_type: None,
+            account_code: None,
+        };
+        let got = with_invoice_payments(vec![from_feed.clone()], &raw, Some("JPY"));
+        assert_eq!(got.len(), 2, "the feed's payment once, the invoice's own one beside it, the id-less one left out");
+        assert_eq!(got[0], from_feed, "what the feed brought wins");
+        let only = &got[1];
+        assert_eq!(only.payment_id, "p-only");
+        assert_eq!(only.amount.as_deref(), Some("1500"), "at the invoice's currency's exponent (yen: none)");
+        assert_eq!(only.date.as_deref(), Some("2026-01-01"));
+        assert_eq!((only.currency.as_deref(), only.account_code.as_deref()), (Some("JPY"), Some("090")));
+        assert!(with_invoice_payments(Vec::new(), &serde_json::json!({}), None).is_empty());
     }
 }

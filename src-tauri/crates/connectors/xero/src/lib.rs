@@ -9,6 +9,7 @@ mod error;
 pub mod export;
 pub mod invoices;
 pub mod outbox;
+pub mod rows;
 mod service;
 pub mod settings;
 mod sync;

@@ -1,6 +1,7 @@
 //! Xero for the sync engine: [`XeroSource`] reads pages (tokens from the refresher, one refresh
 //! on a 401, pacing by the client's governor, errors mapped to what the engine acts on) and
-//! [`XeroSink`] writes them into the store's Xero tables inside the page's transaction.
+//! [`XeroSink`] reads them into typed rows (`crate::rows`) and writes those into the store's
+//! Xero tables inside the page's transaction.
 
 use serde_json::Value;
 use std::collections::HashMap;
@@ -10,24 +11,12 @@ use xp_auth::Refresher;
 use xp_core::ErrorCode;
 use xp_store::xero as db;
 use xp_sync::{BoxFuture, FetchRequest, FetchedPage, JobKey, ResourceSpec, Sink, SinkError, Source, SourceError};
-use xp_xero::{PageRequest, Resource, XeroClient};
+use xp_xero::{records, PageRequest, Resource, XeroClient};
+
+use crate::rows;
 
 fn resource_of(name: &str) -> Option<Resource> {
     Resource::ALL.into_iter().find(|r| r.url_name() == name)
-}
-
-fn store_resource(r: Resource) -> db::Resource {
-    match r {
-        Resource::Organisation => db::Resource::Organisation,
-        Resource::Accounts => db::Resource::Accounts,
-        Resource::Currencies => db::Resource::Currencies,
-        Resource::TaxRates => db::Resource::TaxRates,
-        Resource::Contacts => db::Resource::Contacts,
-        Resource::Invoices => db::Resource::Invoices,
-        Resource::CreditNotes => db::Resource::CreditNotes,
-        Resource::Payments => db::Resource::Payments,
-        Resource::BankTransactions => db::Resource::BankTransactions,
-    }
 }
 
 /// Reads Xero for the engine: tokens from the refresher (one refresh on a 401, then "reconnect
@@ -134,14 +123,17 @@ impl Source for XeroSource {
     }
 
     fn record_id(&self, resource: &str, record: &Value) -> Option<String> {
-        let r = resource_of(resource)?;
-        record[r.id_field()].as_str().map(str::to_ascii_lowercase)
+        records::record_id(resource_of(resource)?, record)
     }
 
     fn record_updated_ms(&self, _resource: &str, record: &Value) -> Option<i64> {
-        let t = xp_xero::dates::parse_ms_date(record["UpdatedDateUTC"].as_str()?).ok()?;
-        Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+        Some((records::updated(record)?.unix_timestamp_nanos() / 1_000_000) as i64)
     }
+}
+
+/// A record that cannot be stored, as the engine reports it (the provider's data at fault).
+fn invalid(e: rows::RowError) -> SinkError {
+    SinkError::InvalidRecord { resource: e.resource.to_owned(), id: e.id, reason: e.reason }
 }
 
 /// Writes Xero pages into the store's Xero tables.
@@ -156,7 +148,10 @@ impl Sink for XeroSink {
     ) -> BoxFuture<'a, std::result::Result<(), SinkError>> {
         Box::pin(async move {
             let r = resource_of(&job.resource).ok_or_else(|| SinkError::UnknownResource(job.resource.clone()))?;
-            db::upsert(conn, &job.organisation_id, store_resource(r), records).await?;
+            // The whole page is read and mapped before its first row is written, inside the
+            // engine's transaction: a bad record leaves nothing of the page and no new position.
+            let page = rows::page(r, records).map_err(invalid)?;
+            db::upsert(conn, &job.organisation_id, &page).await?;
             Ok(())
         })
     }
@@ -169,7 +164,7 @@ impl Sink for XeroSink {
     ) -> BoxFuture<'a, std::result::Result<u64, SinkError>> {
         Box::pin(async move {
             let r = resource_of(&job.resource).ok_or_else(|| SinkError::UnknownResource(job.resource.clone()))?;
-            Ok(db::delete_missing(conn, &job.organisation_id, store_resource(r), keep).await?)
+            Ok(db::delete_missing(conn, &job.organisation_id, rows::store_resource(r), keep).await?)
         })
     }
 }

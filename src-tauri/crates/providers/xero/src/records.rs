@@ -183,6 +183,22 @@ pub fn record_id(resource: Resource, record: &Value) -> Option<String> {
     guid(record, &[resource.id_field()]).ok().flatten()
 }
 
+/// The payments an invoice record lists under `Payments` (xero.md §5): what the detail view shows
+/// until the Payments feed has brought the payments themselves. Lenient, because it is only a
+/// preview: an entry that cannot be read is left out, not an error.
+pub fn invoice_payments(invoice: &Value) -> Vec<SyncedPayment> {
+    let Some(Value::Array(items)) = invoice.get("Payments") else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|p| {
+            let id = guid(p, &["PaymentID"]).ok().flatten()?;
+            payment(p, id).ok()
+        })
+        .collect()
+}
+
 /// `UpdatedDateUTC`, the high-water mark of incremental reads (xero.md §8).
 pub fn updated(record: &Value) -> Option<OffsetDateTime> {
     timestamp(record, "UpdatedDateUTC").ok().flatten()
@@ -383,25 +399,26 @@ fn timestamp(record: &Value, field: &str) -> FieldResult<Option<OffsetDateTime>>
 
 /// A calendar date. The `{field}String` companion wins when present (converting the instant
 /// through a zone can shift a date by a day, xero.md §13); otherwise the `/Date(…)/` value at
-/// its own offset, or a plain ISO date as requests (and some responses) carry.
+/// its own offset, or a plain ISO date as requests (and some responses) carry. The field itself
+/// must be readable either way: a record with a broken date is a broken record.
 fn calendar_date(record: &Value, field: &str) -> FieldResult<Option<Date>> {
+    let from_field = match record.get(field) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim_start().starts_with("/Date(") => {
+            Some(dates::parse_ms_date(s).map(|t| t.date()).map_err(|e| format!("{field} {e}"))?)
+        }
+        Some(Value::String(s)) => {
+            Some(dates::parse_date_string(s).map(|d| d.date()).map_err(|e| format!("{field} {e}"))?)
+        }
+        Some(other) => return Err(format!("{field} {other} is not a Xero date")),
+    };
     let companion = format!("{field}String");
     match record.get(&companion) {
-        None | Some(Value::Null) => {}
+        None | Some(Value::Null) => Ok(from_field),
         Some(Value::String(s)) => {
-            return dates::parse_date_string(s).map(|d| Some(d.date())).map_err(|e| format!("{companion} {e}"))
+            dates::parse_date_string(s).map(|d| Some(d.date())).map_err(|e| format!("{companion} {e}"))
         }
-        Some(other) => return Err(format!("{companion} {other} is not a date")),
-    }
-    match record.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.trim_start().starts_with("/Date(") => {
-            dates::parse_ms_date(s).map(|t| Some(t.date())).map_err(|e| format!("{field} {e}"))
-        }
-        Some(Value::String(s)) => {
-            dates::parse_date_string(s).map(|d| Some(d.date())).map_err(|e| format!("{field} {e}"))
-        }
-        Some(other) => Err(format!("{field} {other} is not a Xero date")),
+        Some(other) => Err(format!("{companion} {other} is not a date")),
     }
 }
 

@@ -1,16 +1,18 @@
-//! Xero records, cached for offline work: the sync engine writes pages of raw records (Xero's
-//! own JSON, shared/providers/xero.md §5) with [`upsert`] inside its own transaction, and the UI
-//! reads every list and detail view through the queries in [`query`].
+//! Xero records, cached for offline work: the sync engine writes pages of typed rows
+//! ([`rows`], read from the wire by the provider crate and mapped by the connector) with
+//! [`upsert`] inside its own transaction, and the UI reads every list and detail view through
+//! the queries in [`query`].
 //!
-//! Each table keeps the raw JSON plus typed columns for filtering and sorting; see
+//! Each table keeps typed columns for filtering and sorting plus the record as received; see
 //! migrations/20261123000002_xero_records.sql for the schema and its indexes.
 
 pub mod export;
-mod parse;
 pub mod query;
+pub mod rows;
 mod write;
 
 pub use query::*;
+pub use rows::Page;
 pub use write::{clear_organisation, delete_missing, upsert};
 
 use serde::Serialize;
@@ -55,19 +57,6 @@ impl Resource {
             Resource::Organisation => "organisation",
             Resource::Currencies => "currencies",
             Resource::TaxRates => "tax_rates",
-        }
-    }
-
-    /// The field holding the record's Xero id; None for the small lists stored whole.
-    pub fn id_field(self) -> Option<&'static str> {
-        match self {
-            Resource::Invoices => Some("InvoiceID"),
-            Resource::Contacts => Some("ContactID"),
-            Resource::Payments => Some("PaymentID"),
-            Resource::BankTransactions => Some("BankTransactionID"),
-            Resource::CreditNotes => Some("CreditNoteID"),
-            Resource::Accounts => Some("AccountID"),
-            Resource::Organisation | Resource::Currencies | Resource::TaxRates => None,
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Reads for the UI: pure queries, every filter optional, offset paging with a total count.
 //! Input only ever reaches SQL as bound parameters; ORDER BY columns come from enums.
 
-use super::parse::{self, Exponent};
 use super::write::{args, reference_kind, Val};
 use super::Resource;
 use crate::{Error, Result, Store};
@@ -118,17 +117,8 @@ pub struct InvoicePage {
     pub total: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LineRow {
-    pub line_item_id: Option<String>,
-    pub description: Option<String>,
-    pub quantity: Option<String>,
-    pub unit_amount: Option<String>,
-    pub account_code: Option<String>,
-    pub tax_type: Option<String>,
-    pub tax_amount: Option<String>,
-    pub line_amount: Option<String>,
-}
+/// A stored line, as the detail views read it.
+pub use super::rows::Line as LineRow;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PaymentRow {
@@ -148,7 +138,10 @@ pub struct InvoiceDetail {
     pub reference: Option<String>,
     pub amount_paid: Option<String>,
     pub line_items: Vec<LineRow>,
+    /// The payments the Payments feed brought (the invoice's own summaries of them are in `raw`,
+    /// read by the provider crate until the feed has run).
     pub payments: Vec<PaymentRow>,
+    /// The invoice as last received.
     pub raw: Value,
 }
 
@@ -195,7 +188,7 @@ impl Filter {
     }
     fn date(&mut self, clause: &str, v: Option<&str>) -> Result<()> {
         if let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) {
-            if parse::valid_ymd(v).is_none() {
+            if !is_ymd(v) {
                 return Err(Error::InvalidQuery(format!("date {v:?} is not YYYY-MM-DD")));
             }
             self.clauses.push(clause.to_owned());
@@ -313,17 +306,9 @@ pub async fn list_invoices(store: &Store, q: &InvoiceQuery) -> Result<InvoicePag
     Ok(InvoicePage { rows: rows.iter().map(invoice_row).collect::<Result<_>>()?, total })
 }
 
-fn line_row(l: parse::Line) -> LineRow {
-    LineRow {
-        line_item_id: l.line_item_id,
-        description: l.description,
-        quantity: l.quantity,
-        unit_amount: l.unit_amount,
-        account_code: l.account_code,
-        tax_type: l.tax_type,
-        tax_amount: l.tax_amount,
-        line_amount: l.line_amount,
-    }
+/// `s` is a real 'YYYY-MM-DD' calendar date (the form the date columns hold).
+fn is_ymd(s: &str) -> bool {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).is_ok() && s.len() == 10
 }
 
 fn raw_json(r: &SqliteRow) -> Result<Value> {
@@ -369,7 +354,7 @@ pub async fn get_invoice(store: &Store, organisation_id: &str, invoice_id: &str)
         })
     })
     .collect::<Result<Vec<_>>>()?;
-    let mut payments = sqlx::query(
+    let payments = sqlx::query(
         "SELECT payment_id, date, amount, currency, status, reference, payment_type, account_code \
          FROM xero_payments WHERE organisation_id = ? AND invoice_id = ? ORDER BY date, payment_id",
     )
@@ -391,24 +376,6 @@ pub async fn get_invoice(store: &Store, organisation_id: &str, invoice_id: &str)
         })
     })
     .collect::<Result<Vec<_>>>()?;
-    // The invoice carries its payments' summaries: shown until the Payments feed brings them.
-    let exp = Exponent::of(row.currency.as_deref()).unwrap_or(Exponent(2));
-    for p in raw.get("Payments").and_then(Value::as_array).into_iter().flatten() {
-        let Ok(Some(id)) = parse::guid(p, &["PaymentID"]) else { continue };
-        if payments.iter().any(|known| known.payment_id == id) {
-            continue;
-        }
-        payments.push(PaymentRow {
-            payment_id: id,
-            date: parse::calendar_date(p, "Date").ok().flatten(),
-            amount: parse::amount(p, "Amount", exp).ok().flatten().map(|a| a.text),
-            currency: row.currency.clone(),
-            status: parse::text(p, &["Status"]).ok().flatten(),
-            reference: parse::text(p, &["Reference"]).ok().flatten(),
-            payment_type: parse::text(p, &["PaymentType"]).ok().flatten(),
-            account_code: parse::text(p, &["Account", "Code"]).ok().flatten(),
-        });
-    }
     Ok(Some(InvoiceDetail {
         reference: r.try_get("reference")?,
         amount_paid: r.try_get("amount_paid")?,
@@ -589,8 +556,8 @@ pub async fn get_contact(store: &Store, organisation_id: &str, contact_id: &str)
     let outstanding = sums
         .into_iter()
         .map(|((currency, type_), (mut due, invoices))| {
-            if let Ok(Exponent(exp)) = Exponent::of(currency.as_deref()) {
-                due.rescale(exp.max(due.normalize().scale()));
+            if let Some(c) = currency.as_deref().and_then(|c| xp_core::money::Currency::parse(c).ok()) {
+                due.rescale(c.minor_units().max(due.normalize().scale()));
             }
             Outstanding { currency, type_, amount: due.to_string(), invoices }
         })
@@ -659,7 +626,7 @@ pub struct BankTransactionPage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BankTransactionDetail {
     pub row: BankTransactionRow,
-    pub line_items: Vec<LineRow>,
+    /// The record as received: its lines are read from it by the provider crate.
     pub raw: Value,
 }
 
@@ -737,17 +704,7 @@ pub async fn get_bank_transaction(
     else {
         return Ok(None);
     };
-    let raw = raw_json(&r)?;
-    let currency: Option<String> = r.try_get("currency")?;
-    let exp = Exponent::of(currency.as_deref()).map_err(Error::Corrupt)?;
-    // Checked when stored, so a failure here means the file was changed behind our back.
-    let line_items = parse::lines(&raw, exp)
-        .map_err(|e| Error::Corrupt(format!("stored bank transaction {bank_transaction_id}: {e}")))?
-        .unwrap_or_default()
-        .into_iter()
-        .map(line_row)
-        .collect();
-    Ok(Some(BankTransactionDetail { row: bank_row(&r)?, line_items, raw }))
+    Ok(Some(BankTransactionDetail { row: bank_row(&r)?, raw: raw_json(&r)? }))
 }
 
 /// The exponent of a stored `minor_unit` (10^exponent).

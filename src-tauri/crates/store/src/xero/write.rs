@@ -1,7 +1,8 @@
-//! Writes from the sync engine. Every function takes the caller's connection so a page of
-//! records and its cursor commit together (or not at all).
+//! Writes from the sync engine: typed rows (see [`super::rows`]) into the Xero tables. Every
+//! function takes the caller's connection so a page of records and its position commit
+//! together (or not at all).
 
-use super::parse::{self, Exponent, FieldResult, Line};
+use super::rows::{Account, Amount, BankTransaction, Contact, CreditNote, Invoice, Line, Page, Payment, ReferenceList};
 use super::Resource;
 use crate::{Error, Result};
 use serde_json::Value;
@@ -9,6 +10,8 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, SqliteConnection};
 use std::collections::{HashMap, HashSet};
+use time::{Date, OffsetDateTime};
+use xp_core::money::Currency;
 
 /// A bound value. SQL text is only ever built from the constant column lists below.
 #[derive(Debug, Clone)]
@@ -39,8 +42,6 @@ struct Table {
     columns: &'static [&'static str],
     /// Where the raw JSON goes: a `raw` column of the table itself, or a side table keyed by id.
     raw_table: Option<&'static str>,
-    /// A column the upsert returns beside the id (`0` when none is needed).
-    returning: &'static str,
     /// `SET` expressions replacing the plain `col = excluded.col` for some columns.
     special: &'static [(&'static str, &'static str)],
 }
@@ -68,9 +69,7 @@ const INVOICES: Table = Table {
         "has_line_items",
     ],
     raw_table: Some("xero_invoices_raw"),
-    // A summary record (no LineItems) must not lose the lines already stored: the flag stays set
-    // (and the stored raw keeps its LineItems, see `store_raw`).
-    returning: "has_line_items",
+    // A summary record (no lines) must not lose the lines already stored: the flag stays set.
     special: &[("has_line_items", "max(excluded.has_line_items, xero_invoices.has_line_items)")],
 };
 
@@ -78,7 +77,6 @@ const CONTACTS: Table = Table {
     name: "xero_contacts",
     key: "contact_id",
     raw_table: None,
-    returning: "0",
     columns: &[
         "name",
         "email",
@@ -100,7 +98,6 @@ const PAYMENTS: Table = Table {
     name: "xero_payments",
     key: "payment_id",
     raw_table: None,
-    returning: "0",
     columns: &[
         "invoice_id",
         "date",
@@ -122,7 +119,6 @@ const BANK_TRANSACTIONS: Table = Table {
     name: "xero_bank_transactions",
     key: "bank_transaction_id",
     raw_table: None,
-    returning: "0",
     columns: &[
         "type",
         "status",
@@ -146,7 +142,6 @@ const CREDIT_NOTES: Table = Table {
     name: "xero_credit_notes",
     key: "credit_note_id",
     raw_table: None,
-    returning: "0",
     columns: &[
         "number",
         "type",
@@ -168,7 +163,6 @@ const ACCOUNTS: Table = Table {
     name: "xero_accounts",
     key: "account_id",
     raw_table: None,
-    returning: "0",
     columns: &["code", "name", "type", "class", "status", "currency", "enable_payments", "updated_utc"],
     special: &[],
 };
@@ -223,296 +217,319 @@ fn upsert_sql(t: &Table, rows: usize) -> String {
         .join(", ");
     // An older copy of a record (a page fetched before a newer one was stored) must not win.
     // Equal timestamps do update: Xero changes some fields without moving UpdatedDateUTC (xero.md §8).
-    // A record whose content hash equals the stored one changes nothing and is skipped, so a
-    // full re-sync of unchanged data costs an index look-up per record and no writes.
+    // The hash condition repeats the pre-check of `upsert` inside the statement, so a record
+    // whose content is the stored one can never be rewritten, whatever the caller did.
     format!(
         "INSERT INTO {name} ({cols}) VALUES {values} \
          ON CONFLICT (organisation_id, {key}) DO UPDATE SET {sets} \
          WHERE (excluded.updated_utc IS NULL OR {name}.updated_utc IS NULL OR excluded.updated_utc >= {name}.updated_utc) \
          AND {name}.content_hash IS NOT excluded.content_hash \
-         RETURNING id, {key}, {returning}",
+         RETURNING id, {key}",
         name = t.name,
         cols = cols.join(", "),
         key = t.key,
-        returning = t.returning,
     )
 }
 
-struct Parsed {
-    id: String,
-    values: Vec<Val>,
-    lines: Option<Vec<Line>>,
-    /// The record's JSON as stored, serialised once.
-    raw: String,
-    hash: Vec<u8>,
-}
-
-fn text(v: &Value, path: &[&str]) -> FieldResult<Val> {
-    parse::text(v, path).map(Val::Text)
-}
-fn guid(v: &Value, path: &[&str]) -> FieldResult<Val> {
-    parse::guid(v, path).map(Val::Text)
-}
-fn date(v: &Value, field: &str) -> FieldResult<Val> {
-    parse::calendar_date(v, field).map(Val::Text)
-}
-fn updated(v: &Value) -> FieldResult<Val> {
-    parse::timestamp_ms(v, "UpdatedDateUTC").map(Val::Int)
-}
-fn flag(v: &Value, field: &str) -> FieldResult<Val> {
-    parse::flag(v, field).map(|b| Val::Int(b.map(i64::from)))
-}
-/// The amount's text and minor units, as two columns.
-fn amount2(v: &Value, field: &str, exp: Exponent) -> FieldResult<(Val, Val)> {
-    let a = parse::amount(v, field, exp)?;
-    Ok((Val::Text(a.as_ref().map(|a| a.text.clone())), Val::Int(a.map(|a| a.minor))))
-}
-fn amount(v: &Value, field: &str, exp: Exponent) -> FieldResult<Val> {
-    parse::amount(v, field, exp).map(|a| Val::Text(a.map(|a| a.text)))
-}
-/// The record's currency code and its exponent.
-fn currency(v: &Value, path: &[&str]) -> FieldResult<(Option<String>, Exponent)> {
-    let code = parse::text(v, path)?;
-    let exp = Exponent::of(code.as_deref())?;
-    Ok((code, exp))
-}
-
-/// The typed columns of one record, in the order of its [`Table`]'s columns.
-fn columns(resource: Resource, v: &Value) -> FieldResult<(Vec<Val>, Option<Vec<Line>>)> {
-    if !v.is_object() {
-        return Err("not a JSON object".into());
+/// A row of one of the keyed tables: its id, its raw text, and its typed columns in the order
+/// of its [`Table`]'s columns.
+trait Keyed {
+    const TABLE: &'static Table;
+    fn id(&self) -> &str;
+    fn raw(&self) -> &str;
+    fn columns(&self, out: &mut Vec<Val>);
+    /// The lines that replace the stored set; None keeps it.
+    fn lines(&self) -> Option<&[Line]> {
+        None
     }
-    Ok(match resource {
-        Resource::Invoices => {
-            let (code, exp) = currency(v, &["CurrencyCode"])?;
-            let lines = parse::lines(v, exp)?;
-            let (total, total_minor) = amount2(v, "Total", exp)?;
-            let (due, due_minor) = amount2(v, "AmountDue", exp)?;
-            let values = vec![
-                text(v, &["InvoiceNumber"])?,
-                text(v, &["Type"])?,
-                text(v, &["Status"])?,
-                guid(v, &["Contact", "ContactID"])?,
-                text(v, &["Contact", "Name"])?,
-                text(v, &["Reference"])?,
-                date(v, "Date")?,
-                date(v, "DueDate")?,
-                Val::Text(code),
-                total,
-                due,
-                amount(v, "AmountPaid", exp)?,
-                total_minor,
-                due_minor,
-                Val::Int(Some(exp.unit())),
-                updated(v)?,
-                Val::Int(Some(i64::from(lines.is_some()))),
-            ];
-            (values, lines)
-        }
-        Resource::Contacts => (
-            vec![
-                text(v, &["Name"])?,
-                text(v, &["EmailAddress"])?,
-                text(v, &["ContactNumber"])?,
-                text(v, &["ContactStatus"])?,
-                flag(v, "IsCustomer")?,
-                flag(v, "IsSupplier")?,
-                text(v, &["DefaultCurrency"])?,
-                updated(v)?,
-            ],
-            None,
-        ),
-        Resource::Payments => {
-            // A payment's currency is its document's; the top-level code is there when Xero sends it.
-            let currency = match parse::text(v, &["CurrencyCode"])? {
-                Some(c) => Some(c),
-                None => match parse::text(v, &["Invoice", "CurrencyCode"])? {
-                    Some(c) => Some(c),
-                    None => parse::text(v, &["CreditNote", "CurrencyCode"])?,
-                },
-            };
-            let exp = Exponent::of(currency.as_deref())?;
-            let (amt, amt_minor) = amount2(v, "Amount", exp)?;
-            (
-                vec![
-                    guid(v, &["Invoice", "InvoiceID"])?,
-                    date(v, "Date")?,
-                    amt,
-                    amt_minor,
-                    Val::Int(Some(exp.unit())),
-                    Val::Text(currency),
-                    text(v, &["Status"])?,
-                    text(v, &["Reference"])?,
-                    text(v, &["PaymentType"])?,
-                    text(v, &["Account", "Code"])?,
-                    flag(v, "IsReconciled")?,
-                    updated(v)?,
-                ],
-                None,
-            )
-        }
-        Resource::BankTransactions => {
-            let (code, exp) = currency(v, &["CurrencyCode"])?;
-            // Line items stay in raw (the detail view reads them from there), but must be sound.
-            parse::lines(v, exp)?;
-            let (total, total_minor) = amount2(v, "Total", exp)?;
-            (
-                vec![
-                    text(v, &["Type"])?,
-                    text(v, &["Status"])?,
-                    guid(v, &["Contact", "ContactID"])?,
-                    text(v, &["Contact", "Name"])?,
-                    date(v, "Date")?,
-                    text(v, &["Reference"])?,
-                    Val::Text(code),
-                    total,
-                    total_minor,
-                    Val::Int(Some(exp.unit())),
-                    flag(v, "IsReconciled")?,
-                    text(v, &["BankAccount", "Code"])?,
-                    text(v, &["BankAccount", "Name"])?,
-                    updated(v)?,
-                ],
-                None,
-            )
-        }
-        Resource::CreditNotes => {
-            let (code, exp) = currency(v, &["CurrencyCode"])?;
-            let (total, total_minor) = amount2(v, "Total", exp)?;
-            (
-                vec![
-                    text(v, &["CreditNoteNumber"])?,
-                    text(v, &["Type"])?,
-                    text(v, &["Status"])?,
-                    guid(v, &["Contact", "ContactID"])?,
-                    text(v, &["Contact", "Name"])?,
-                    date(v, "Date")?,
-                    Val::Text(code),
-                    total,
-                    total_minor,
-                    Val::Int(Some(exp.unit())),
-                    amount(v, "RemainingCredit", exp)?,
-                    updated(v)?,
-                ],
-                None,
-            )
-        }
-        Resource::Accounts => (
-            vec![
-                text(v, &["Code"])?,
-                text(v, &["Name"])?,
-                text(v, &["Type"])?,
-                text(v, &["Class"])?,
-                text(v, &["Status"])?,
-                text(v, &["CurrencyCode"])?,
-                flag(v, "EnablePaymentsToAccount")?,
-                updated(v)?,
-            ],
-            None,
-        ),
-        Resource::Organisation | Resource::Currencies | Resource::TaxRates => (Vec::new(), None),
-    })
 }
 
-fn parse_record(resource: Resource, id_field: &str, index: usize, v: &Value) -> Result<Parsed> {
-    let invalid = |id: String, reason: String| Error::InvalidRecord { resource: resource.as_str(), id, reason };
-    let id = match parse::guid(v, &[id_field]) {
-        Ok(Some(id)) => id,
-        Ok(None) => return Err(invalid(format!("#{index} of the page"), format!("it has no {id_field}"))),
-        Err(e) => return Err(invalid(format!("#{index} of the page"), e)),
-    };
-    let (values, lines) = columns(resource, v).map_err(|e| invalid(id.clone(), e))?;
-    let raw = v.to_string();
-    let hash = Sha256::digest(raw.as_bytes()).to_vec();
-    Ok(Parsed { id, values, lines, raw, hash })
+fn text(s: &Option<String>) -> Val {
+    Val::Text(s.clone())
+}
+/// A calendar date as 'YYYY-MM-DD', the form every date filter and sort compares.
+fn ymd(d: Option<Date>) -> Val {
+    Val::Text(d.map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())))
+}
+/// `*_utc` columns are ms since the epoch.
+fn ms(t: Option<OffsetDateTime>) -> Val {
+    Val::Int(t.map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64))
+}
+fn flag(b: Option<bool>) -> Val {
+    Val::Int(b.map(i64::from))
+}
+fn amount_text(a: &Option<Amount>) -> Val {
+    Val::Text(a.as_ref().map(|a| a.text.clone()))
+}
+fn amount_minor(a: &Option<Amount>) -> Val {
+    Val::Int(a.as_ref().map(|a| a.minor))
+}
+fn code(c: Option<Currency>) -> Val {
+    Val::Text(c.map(|c| c.code().to_owned()))
 }
 
-/// Stores one page of `resource` records for `organisation_id` (the app's organisations.id).
+impl Keyed for Invoice {
+    const TABLE: &'static Table = &INVOICES;
+    fn id(&self) -> &str {
+        &self.invoice_id
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn columns(&self, out: &mut Vec<Val>) {
+        out.extend([
+            text(&self.number),
+            text(&self.type_),
+            text(&self.status),
+            text(&self.contact_id),
+            text(&self.contact_name),
+            text(&self.reference),
+            ymd(self.date),
+            ymd(self.due_date),
+            code(self.currency),
+            amount_text(&self.total),
+            amount_text(&self.amount_due),
+            amount_text(&self.amount_paid),
+            amount_minor(&self.total),
+            amount_minor(&self.amount_due),
+            Val::Int(Some(self.exponent.unit())),
+            ms(self.updated),
+            Val::Int(Some(i64::from(self.lines.is_some()))),
+        ]);
+    }
+    fn lines(&self) -> Option<&[Line]> {
+        self.lines.as_deref()
+    }
+}
+
+impl Keyed for Contact {
+    const TABLE: &'static Table = &CONTACTS;
+    fn id(&self) -> &str {
+        &self.contact_id
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn columns(&self, out: &mut Vec<Val>) {
+        out.extend([
+            text(&self.name),
+            text(&self.email),
+            text(&self.contact_number),
+            text(&self.status),
+            flag(self.is_customer),
+            flag(self.is_supplier),
+            text(&self.default_currency),
+            ms(self.updated),
+        ]);
+    }
+}
+
+impl Keyed for Payment {
+    const TABLE: &'static Table = &PAYMENTS;
+    fn id(&self) -> &str {
+        &self.payment_id
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn columns(&self, out: &mut Vec<Val>) {
+        out.extend([
+            text(&self.invoice_id),
+            ymd(self.date),
+            amount_text(&self.amount),
+            amount_minor(&self.amount),
+            Val::Int(Some(self.exponent.unit())),
+            code(self.currency),
+            text(&self.status),
+            text(&self.reference),
+            text(&self.payment_type),
+            text(&self.account_code),
+            flag(self.is_reconciled),
+            ms(self.updated),
+        ]);
+    }
+}
+
+impl Keyed for BankTransaction {
+    const TABLE: &'static Table = &BANK_TRANSACTIONS;
+    fn id(&self) -> &str {
+        &self.bank_transaction_id
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn columns(&self, out: &mut Vec<Val>) {
+        out.extend([
+            text(&self.type_),
+            text(&self.status),
+            text(&self.contact_id),
+            text(&self.contact_name),
+            ymd(self.date),
+            text(&self.reference),
+            code(self.currency),
+            amount_text(&self.total),
+            amount_minor(&self.total),
+            Val::Int(Some(self.exponent.unit())),
+            flag(self.is_reconciled),
+            text(&self.bank_account_code),
+            text(&self.bank_account_name),
+            ms(self.updated),
+        ]);
+    }
+}
+
+impl Keyed for CreditNote {
+    const TABLE: &'static Table = &CREDIT_NOTES;
+    fn id(&self) -> &str {
+        &self.credit_note_id
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn columns(&self, out: &mut Vec<Val>) {
+        out.extend([
+            text(&self.number),
+            text(&self.type_),
+            text(&self.status),
+            text(&self.contact_id),
+            text(&self.contact_name),
+            ymd(self.date),
+            code(self.currency),
+            amount_text(&self.total),
+            amount_minor(&self.total),
+            Val::Int(Some(self.exponent.unit())),
+            amount_text(&self.remaining_credit),
+            ms(self.updated),
+        ]);
+    }
+}
+
+impl Keyed for Account {
+    const TABLE: &'static Table = &ACCOUNTS;
+    fn id(&self) -> &str {
+        &self.account_id
+    }
+    fn raw(&self) -> &str {
+        &self.raw
+    }
+    fn columns(&self, out: &mut Vec<Val>) {
+        out.extend([
+            text(&self.code),
+            text(&self.name),
+            text(&self.type_),
+            text(&self.class),
+            text(&self.status),
+            text(&self.currency),
+            flag(self.enable_payments),
+            ms(self.updated),
+        ]);
+    }
+}
+
+/// Stores one page of records for `organisation_id` (the app's organisations.id) inside the
+/// caller's transaction, so the page and the sync position after it commit together.
 ///
-/// Idempotent: storing the same page again changes nothing. Every record is checked before the
-/// first one is written, so a malformed record fails the call with
-/// [`Error::InvalidRecord`] naming it and nothing of the page is written; the caller's
-/// transaction stays usable. A record older (by `UpdatedDateUTC`) than the stored copy is
-/// skipped, and so is one whose content is byte for byte the stored one. Returns how many
-/// records were written.
+/// Idempotent: storing the same page again writes nothing. A record whose raw text hashes to
+/// the stored record's is skipped before any statement touches its row (so no row update, no
+/// raw rewrite, no line replacement, no FTS work), and so is one older (by its updated time)
+/// than the stored copy. Returns how many records were written.
 ///
-/// Invoices: a record WITH `LineItems` replaces the stored lines; one without (a summary
-/// listing) keeps them. Organisation, Currencies and TaxRates are small lists fetched whole:
-/// `records` replaces the stored list.
+/// Invoices: a record WITH lines replaces the stored lines; one without (a summary listing)
+/// keeps them. Reference lists (organisation, currencies, tax rates) replace the stored list.
 ///
 /// A page is written with a handful of multi-row statements (rows, raw side table, lines), not
 /// one per record: the per-statement cost dominated ingest (docs/benchmarks.md).
-#[tracing::instrument(skip(conn, records), fields(records = records.len()), err)]
-pub async fn upsert(
-    conn: &mut SqliteConnection,
-    organisation_id: &str,
-    resource: Resource,
-    records: &[Value],
-) -> Result<usize> {
-    let (Some(t), Some(id_field)) = (table(resource), resource.id_field()) else {
-        return upsert_reference(conn, organisation_id, resource, records).await;
-    };
-    let mut parsed =
-        records.iter().enumerate().map(|(i, v)| parse_record(resource, id_field, i, v)).collect::<Result<Vec<_>>>()?;
+#[tracing::instrument(skip(conn, page), fields(records = page.len()), err)]
+pub async fn upsert(conn: &mut SqliteConnection, organisation_id: &str, page: &Page) -> Result<usize> {
+    match page {
+        Page::Invoices(rows) => upsert_rows(conn, organisation_id, rows).await,
+        Page::Contacts(rows) => upsert_rows(conn, organisation_id, rows).await,
+        Page::Payments(rows) => upsert_rows(conn, organisation_id, rows).await,
+        Page::BankTransactions(rows) => upsert_rows(conn, organisation_id, rows).await,
+        Page::CreditNotes(rows) => upsert_rows(conn, organisation_id, rows).await,
+        Page::Accounts(rows) => upsert_rows(conn, organisation_id, rows).await,
+        Page::Reference(list) => upsert_reference(conn, organisation_id, list).await,
+    }
+}
+
+async fn upsert_rows<R: Keyed>(conn: &mut SqliteConnection, organisation_id: &str, rows: &[R]) -> Result<usize> {
+    let t = R::TABLE;
     // One row per id: a multi-row upsert may not touch the same row twice in a way its RETURNING
-    // could tell apart, and the later copy of a record in a page is the one Xero sent last.
-    let mut seen = HashSet::new();
-    parsed.reverse();
-    parsed.retain(|p| seen.insert(p.id.clone()));
-    parsed.reverse();
+    // could tell apart, and the later copy of a record in a page is the one sent last.
+    let mut seen = HashSet::with_capacity(rows.len());
+    let mut page: Vec<(&R, [u8; 32])> = rows
+        .iter()
+        .rev()
+        .filter(|r| seen.insert(r.id()))
+        .map(|r| (r, Sha256::digest(r.raw().as_bytes()).into()))
+        .collect();
+    page.reverse();
+    let stored = stored_hashes(conn, organisation_id, t, page.iter().map(|(r, _)| r.id())).await?;
+    page.retain(|(r, hash)| stored.get(r.id()).is_none_or(|h| h.as_deref() != Some(hash.as_slice())));
+    if page.is_empty() {
+        return Ok(0);
+    }
 
     let cols = upsert_columns(t).len();
-    let mut changed: HashMap<String, (i64, i64)> = HashMap::with_capacity(parsed.len());
-    for chunk in parsed.chunks(rows_per_statement(cols)) {
+    let mut changed: HashMap<String, i64> = HashMap::with_capacity(page.len());
+    for chunk in page.chunks(rows_per_statement(cols)) {
         let mut vals = Vec::with_capacity(chunk.len() * cols);
-        for p in chunk {
+        for (r, hash) in chunk {
             vals.push(Val::Text(Some(organisation_id.to_owned())));
-            vals.push(Val::Text(Some(p.id.clone())));
-            vals.extend(p.values.iter().cloned());
+            vals.push(Val::Text(Some(r.id().to_owned())));
+            r.columns(&mut vals);
             if t.raw_table.is_none() {
-                vals.push(Val::Text(Some(p.raw.clone())));
+                vals.push(Val::Text(Some(r.raw().to_owned())));
             }
-            vals.push(Val::Blob(p.hash.clone()));
+            vals.push(Val::Blob(hash.to_vec()));
         }
-        let rows: Vec<(i64, String, i64)> =
+        let returned: Vec<(i64, String)> =
             sqlx::query_as_with(&upsert_sql(t, chunk.len()), args(vals)?).fetch_all(&mut *conn).await?;
-        changed.extend(rows.into_iter().map(|(row_id, key, extra)| (key, (row_id, extra))));
+        changed.extend(returned.into_iter().map(|(row_id, key)| (key, row_id)));
     }
     // Only what was inserted or really updated goes on to the raw side table and the lines.
-    let written: Vec<(&Parsed, i64, i64)> =
-        parsed.iter().filter_map(|p| changed.get(&p.id).map(|&(row_id, extra)| (p, row_id, extra))).collect();
+    let written: Vec<(&R, i64)> =
+        page.iter().filter_map(|(r, _)| changed.get(r.id()).map(|&row_id| (*r, row_id))).collect();
     if let Some(side) = t.raw_table {
-        // Only invoices have a side table; `extra` is their has_line_items flag after the upsert.
-        let (keep, replace): (Vec<_>, Vec<_>) =
-            written.iter().partition(|(p, _, has_lines)| p.lines.is_none() && *has_lines == 1);
-        store_raw(conn, side, &replace, false).await?;
-        store_raw(conn, side, &keep, true).await?;
-        let with_lines: Vec<(&str, &[Line])> =
-            written.iter().filter_map(|(p, _, _)| p.lines.as_deref().map(|l| (p.id.as_str(), l))).collect();
+        store_raw(conn, side, &written).await?;
+        // A record not stored before has no lines to replace: only the others need the DELETE.
+        let with_lines: Vec<(&str, &[Line], bool)> =
+            written.iter().filter_map(|(r, _)| r.lines().map(|l| (r.id(), l, stored.contains_key(r.id())))).collect();
         replace_lines(conn, organisation_id, &with_lines).await?;
     }
     Ok(written.len())
 }
 
-async fn store_raw(
+/// Which of `ids` are stored, with their content hash (None for rows written before hashes):
+/// one statement per page, and the look-up a re-sync of unchanged records is reduced to.
+async fn stored_hashes<'a>(
     conn: &mut SqliteConnection,
-    side: &str,
-    rows: &[&(&Parsed, i64, i64)],
-    keep_stored_lines: bool,
-) -> Result<()> {
-    let set = if keep_stored_lines {
-        // A summary record: keep the LineItems of the full copy stored before.
-        format!("json_set(excluded.raw, '$.LineItems', json_extract({side}.raw, '$.LineItems'))")
-    } else {
-        "excluded.raw".to_owned()
-    };
+    organisation_id: &str,
+    t: &Table,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<String, Option<Vec<u8>>>> {
+    // One JSON array parameter for the ids: one statement, whatever the page size.
+    let ids = Value::Array(ids.map(|id| Value::String(id.to_owned())).collect());
+    let sql = format!(
+        "SELECT {key}, content_hash FROM {name} WHERE organisation_id = ? \
+         AND {key} IN (SELECT value FROM json_each(?))",
+        key = t.key,
+        name = t.name
+    );
+    let rows: Vec<(String, Option<Vec<u8>>)> =
+        sqlx::query_as(&sql).bind(organisation_id).bind(ids.to_string()).fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().collect())
+}
+
+async fn store_raw<R: Keyed>(conn: &mut SqliteConnection, side: &str, rows: &[(&R, i64)]) -> Result<()> {
     for chunk in rows.chunks(rows_per_statement(2)) {
         let values = vec!["(?, ?)"; chunk.len()].join(", ");
-        let sql = format!("INSERT INTO {side} (id, raw) VALUES {values} ON CONFLICT (id) DO UPDATE SET raw = {set}");
+        let sql =
+            format!("INSERT INTO {side} (id, raw) VALUES {values} ON CONFLICT (id) DO UPDATE SET raw = excluded.raw");
         let mut vals = Vec::with_capacity(chunk.len() * 2);
-        for (p, row_id, _) in chunk {
+        for (r, row_id) in chunk {
             vals.push(Val::Int(Some(*row_id)));
-            vals.push(Val::Text(Some(p.raw.clone())));
+            vals.push(Val::Text(Some(r.raw().to_owned())));
         }
         sqlx::query_with(&sql, args(vals)?).execute(&mut *conn).await?;
     }
@@ -522,23 +539,26 @@ async fn store_raw(
 const LINE_COLUMNS: &str = "organisation_id, invoice_id, position, line_item_id, description, quantity, unit_amount, \
                             account_code, tax_type, tax_amount, line_amount";
 
-/// Replaces the lines of `invoices` (id, its lines) as sets.
-async fn replace_lines(conn: &mut SqliteConnection, organisation_id: &str, invoices: &[(&str, &[Line])]) -> Result<()> {
-    if invoices.is_empty() {
-        return Ok(());
+/// Replaces the lines of `invoices` (id, its lines, whether it was stored before) as sets.
+async fn replace_lines(
+    conn: &mut SqliteConnection,
+    organisation_id: &str,
+    invoices: &[(&str, &[Line], bool)],
+) -> Result<()> {
+    let stored: Vec<Value> =
+        invoices.iter().filter(|(_, _, known)| *known).map(|(id, _, _)| Value::String((*id).to_owned())).collect();
+    if !stored.is_empty() {
+        sqlx::query(
+            "DELETE FROM xero_invoice_lines WHERE organisation_id = ? AND invoice_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(organisation_id)
+        .bind(Value::Array(stored).to_string())
+        .execute(&mut *conn)
+        .await?;
     }
-    // One JSON array parameter for the ids: one statement, whatever the page size.
-    let ids = Value::Array(invoices.iter().map(|(id, _)| Value::String((*id).to_owned())).collect());
-    sqlx::query(
-        "DELETE FROM xero_invoice_lines WHERE organisation_id = ? AND invoice_id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(organisation_id)
-    .bind(ids.to_string())
-    .execute(&mut *conn)
-    .await?;
     let all: Vec<(&str, usize, &Line)> = invoices
         .iter()
-        .flat_map(|(id, lines)| lines.iter().enumerate().map(move |(position, l)| (*id, position, l)))
+        .flat_map(|(id, lines, _)| lines.iter().enumerate().map(move |(position, l)| (*id, position, l)))
         .collect();
     for chunk in all.chunks(rows_per_statement(11)) {
         let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
@@ -548,14 +568,14 @@ async fn replace_lines(conn: &mut SqliteConnection, organisation_id: &str, invoi
                 Val::Text(Some(organisation_id.to_owned())),
                 Val::Text(Some((*invoice_id).to_owned())),
                 Val::Int(Some(*position as i64)),
-                Val::Text(l.line_item_id.clone()),
-                Val::Text(l.description.clone()),
-                Val::Text(l.quantity.clone()),
-                Val::Text(l.unit_amount.clone()),
-                Val::Text(l.account_code.clone()),
-                Val::Text(l.tax_type.clone()),
-                Val::Text(l.tax_amount.clone()),
-                Val::Text(l.line_amount.clone()),
+                text(&l.line_item_id),
+                text(&l.description),
+                text(&l.quantity),
+                text(&l.unit_amount),
+                text(&l.account_code),
+                text(&l.tax_type),
+                text(&l.tax_amount),
+                text(&l.line_amount),
             ]);
         }
         let sql = format!("INSERT INTO xero_invoice_lines ({LINE_COLUMNS}) VALUES {values}");
@@ -573,30 +593,21 @@ pub(crate) fn reference_kind(resource: Resource) -> Option<&'static str> {
     }
 }
 
-async fn upsert_reference(
-    conn: &mut SqliteConnection,
-    organisation_id: &str,
-    resource: Resource,
-    records: &[Value],
-) -> Result<usize> {
-    let kind = reference_kind(resource).ok_or_else(|| Error::Corrupt(format!("{resource} is not a reference list")))?;
-    if let Some((i, _)) = records.iter().enumerate().find(|(_, v)| !v.is_object()) {
-        return Err(Error::InvalidRecord {
-            resource: resource.as_str(),
-            id: format!("#{i} of the list"),
-            reason: "not a JSON object".into(),
-        });
-    }
+async fn upsert_reference(conn: &mut SqliteConnection, organisation_id: &str, list: &ReferenceList) -> Result<usize> {
+    let kind = reference_kind(list.resource)
+        .ok_or_else(|| Error::InvalidQuery(format!("{} is not a reference list", list.resource)))?;
+    // The records are JSON texts already: joined, not parsed again.
+    let raw = format!("[{}]", list.records.join(","));
     sqlx::query(
         "INSERT INTO xero_reference (organisation_id, kind, raw) VALUES (?, ?, ?) \
          ON CONFLICT (organisation_id, kind) DO UPDATE SET raw = excluded.raw",
     )
     .bind(organisation_id)
     .bind(kind)
-    .bind(Value::Array(records.to_vec()).to_string())
+    .bind(raw)
     .execute(&mut *conn)
     .await?;
-    Ok(records.len())
+    Ok(list.records.len())
 }
 
 /// Full reconciliation: removes the organisation's `resource` records whose ids are not in
