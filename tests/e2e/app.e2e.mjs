@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
+import http from 'node:http';
 import { WebDriver } from './webdriver.mjs';
 
 const arg = (name, fallback) => {
@@ -24,6 +25,20 @@ if (!existsSync(app)) {
 mkdirSync(artifacts, { recursive: true });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A top-level navigation, as the browser makes when a redirect sends it to the app's loopback
+// listener: the listener accepts only `Sec-Fetch-Mode: navigate` (Node's fetch says `cors`).
+function navigate(url) {
+  return new Promise((res, rej) => {
+    const req = http.get(url, { headers: { 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' } }, (r) => {
+      let body = '';
+      r.setEncoding('utf8');
+      r.on('data', (d) => (body += d));
+      r.on('end', () => res({ status: r.statusCode, body }));
+    });
+    req.on('error', rej);
+  });
+}
 const freePort = () =>
   new Promise((res, rej) => {
     const srv = net.createServer();
@@ -362,8 +377,8 @@ try {
       const answer = await fetch(action, { method: 'POST', body: form, redirect: 'manual' });
       const loopback = answer.headers.get('location');
       if (!loopback || !loopback.startsWith('http://127.0.0.1:')) throw new Error(`consent did not redirect to the app: ${answer.status} ${loopback}`);
-      const done = await (await fetch(loopback)).text();
-      if (!/close this window/i.test(done)) throw new Error('the app did not answer the redirect');
+      const done = await navigate(loopback);
+      if (!/close this window/i.test(done.body)) throw new Error(`the app did not answer the redirect: ${done.status}`);
       // Back in the app: the picker offers both, none chosen; keep the EUR one.
       await wd.waitFor('[data-testid="org-picker"]');
       const keepDisabled = await wd.execute('return document.querySelector(\'[data-testid="keep-organisations"]\').disabled');
