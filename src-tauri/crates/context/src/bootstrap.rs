@@ -177,22 +177,14 @@ mod tests {
         assert!(matches!(err, Error::BadStoredKey), "{err}");
     }
 
-    /// Security review 2026-12 #10: deleting the newest entries, or rewriting the chain and
-    /// hashing it again, passed `verify`. Triggers forbid both in the app; here they are dropped,
-    /// as someone holding the database key could.
-    #[tokio::test]
-    async fn removing_the_newest_entries_or_rehashing_the_chain_is_detected() {
+    /// A store with five audit entries whose append-only triggers are gone, as someone holding
+    /// the database key could arrange.
+    async fn five_entries_without_triggers(vault: &MemoryStore) -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let paths = Paths::resolve(Some(dir.path()));
-        let vault = MemoryStore::new();
-        let store = open_store(&arc(&vault), &paths, now()).await.unwrap();
+        let store = open_store(&arc(vault), &Paths::resolve(Some(dir.path())), now()).await.unwrap();
         for i in 0..4 {
-            let e = xp_store::audit::NewEntry {
-                actor: "o",
-                action: "test",
-                subject: "s",
-                detail: serde_json::json!({"i": i}),
-            };
+            let detail = serde_json::json!({ "i": i });
+            let e = xp_store::audit::NewEntry { actor: "o", action: "test", subject: "s", detail };
             xp_store::audit::append(&store, e, now()).await.unwrap();
         }
         assert_eq!(xp_store::audit::verify(&store).await.unwrap(), 5);
@@ -204,13 +196,20 @@ mod tests {
         for t in triggers {
             sqlx::query(&format!("DROP TRIGGER \"{t}\"")).execute(store.pool()).await.unwrap();
         }
+        (dir, store)
+    }
 
-        // Rewrite entry 3 and re-hash everything after it, as the unkeyed chain allowed.
+    /// Security review 2026-12 #10: deleting the newest entries, or rewriting the chain and
+    /// hashing it again, passed `verify`.
+    #[tokio::test]
+    async fn a_rewritten_and_rehashed_chain_is_detected() {
+        let (_dir, store) = five_entries_without_triggers(&MemoryStore::new()).await;
         let rows: Vec<(i64, String, String, String, String, String)> =
             sqlx::query_as("SELECT seq, at, actor, action, subject, detail FROM audit_log ORDER BY seq")
                 .fetch_all(store.pool())
                 .await
                 .unwrap();
+        // Rewrite entry 3 and hash everything again, as the unkeyed chain allowed.
         let mut prev = xp_store::audit::GENESIS.to_owned();
         for (seq, at, actor, action, subject, detail) in rows {
             let detail = if seq == 3 { "{\"i\":\"forged\"}".to_owned() } else { detail };
@@ -227,29 +226,11 @@ mod tests {
         }
         let e = xp_store::audit::verify(&store).await.unwrap_err().to_string();
         assert!(e.contains("signed head"), "a re-hashed chain no longer matches its signed head: {e}");
-        store.close().await;
+    }
 
-        // Removing the two newest entries of an intact chain.
-        let dir = tempfile::tempdir().unwrap();
-        let paths = Paths::resolve(Some(dir.path()));
-        let store = open_store(&arc(&vault), &paths, now()).await.unwrap();
-        for i in 0..4 {
-            let e = xp_store::audit::NewEntry {
-                actor: "o",
-                action: "test",
-                subject: "s",
-                detail: serde_json::json!({"i": i}),
-            };
-            xp_store::audit::append(&store, e, now()).await.unwrap();
-        }
-        let triggers: Vec<String> =
-            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
-                .fetch_all(store.pool())
-                .await
-                .unwrap();
-        for t in triggers {
-            sqlx::query(&format!("DROP TRIGGER \"{t}\"")).execute(store.pool()).await.unwrap();
-        }
+    #[tokio::test]
+    async fn removing_the_newest_entries_is_detected() {
+        let (_dir, store) = five_entries_without_triggers(&MemoryStore::new()).await;
         sqlx::query("DELETE FROM audit_log WHERE seq > 3").execute(store.pool()).await.unwrap();
         let e = xp_store::audit::verify(&store).await.unwrap_err().to_string();
         assert!(
