@@ -18,6 +18,14 @@ step "UI: type check, lint, unit tests, build"
 step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# A keyring of this run's own. gnome-keyring rewrites and re-encrypts its whole file on every
+# change, and each test leaves keys behind (a store key per temporary data folder): a keyring kept
+# from run to run grew by every run (387 KB after a day here) and slowed every keychain call,
+# and two runs at once would share one file between two daemons, each writing its own copy.
+XP_KEYRING_DATA="$(mktemp -d "${TMPDIR:-/tmp}/xp-keyring.XXXXXX")"
+export XP_KEYRING_DATA
+trap 'rm -rf "$XP_KEYRING_DATA"' EXIT
+
 step "Rust tests (nextest), keychain tests against gnome-keyring; includes the ts-rs drift check"
 XP_REQUIRE_KEYCHAIN=1 tests/ci/with-keychain.sh cargo nextest run --workspace --locked --no-fail-fast
 
