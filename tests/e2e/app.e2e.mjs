@@ -288,6 +288,8 @@ try {
       await wd.waitFor('[data-testid="page-login"]', 30000);
       await oktaSignIn('olivia.owner', { fresh: true });
       await roleBadge(/Owner/);
+      // The restarted app opened the same encrypted store.
+      await wd.waitForText('[data-testid="store-info"]', /SQLCipher 4\./, 20000);
       await shot('00-restarted-signed-in');
     });
     await wd.go(`${origin}/dashboard`);
