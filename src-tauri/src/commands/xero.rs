@@ -78,7 +78,7 @@ pub async fn disconnect_organisation<R: Runtime>(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(access), err)]
+#[tracing::instrument(skip(access, query), err)] // a query holds what someone searched for: not for the log
 pub async fn list_invoices<R: Runtime>(access: Access<R>, query: InvoiceQuery) -> Result<InvoicePage, CmdError> {
     Ok(invoices::list(&access.services().await?, &query).await?)
 }
@@ -95,7 +95,7 @@ pub async fn get_invoice<R: Runtime>(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(access), err)]
+#[tracing::instrument(skip(access, query), err)] // a query holds what someone searched for: not for the log
 pub async fn list_contacts<R: Runtime>(access: Access<R>, query: ContactQuery) -> Result<ContactPage, CmdError> {
     Ok(browse::list_contacts(&access.services().await?, &query).await?)
 }
@@ -112,7 +112,7 @@ pub async fn get_contact<R: Runtime>(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(access), err)]
+#[tracing::instrument(skip(access, query), err)] // a query holds what someone searched for: not for the log
 pub async fn list_bank_transactions<R: Runtime>(
     access: Access<R>,
     query: BankTransactionQuery,

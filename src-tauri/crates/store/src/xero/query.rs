@@ -212,8 +212,11 @@ impl Filter {
     }
 }
 
-fn search_text(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+/// The words searched for, without control characters: nobody types them, and a NUL made FTS5
+/// fail with "unterminated string" instead of matching (security review 2026-12 #16).
+fn search_text(s: &Option<String>) -> Option<String> {
+    let text: String = s.as_deref()?.chars().filter(|c| !c.is_control()).collect();
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 fn page_bounds(offset: i64, limit: i64) -> (i64, i64) {
@@ -264,7 +267,7 @@ fn invoice_filter(q: &InvoiceQuery) -> Result<Filter> {
             f.clauses.push("id IN (SELECT rowid FROM xero_invoices_fts WHERE xero_invoices_fts MATCH ?)".into());
             f.vals.push(Val::Text(Some(format!("\"{}\"", s.replace('"', "\"\"")))));
         } else {
-            f.like_any(&["number", "contact_name", "reference"], s);
+            f.like_any(&["number", "contact_name", "reference"], &s);
         }
     }
     Ok(f)
@@ -497,7 +500,7 @@ pub async fn list_contacts(store: &Store, q: &ContactQuery) -> Result<ContactPag
     f.flag("is_customer", q.is_customer);
     f.flag("is_supplier", q.is_supplier);
     if let Some(s) = search_text(&q.search) {
-        f.like_any(&["name", "email", "contact_number"], s);
+        f.like_any(&["name", "email", "contact_number"], &s);
     }
     let (offset, limit) = page_bounds(q.offset, q.limit);
     let col = match q.sort {
@@ -664,7 +667,7 @@ pub async fn list_bank_transactions(store: &Store, q: &BankTransactionQuery) -> 
     f.amount(&TOTAL_KEY, ">=", q.amount_min)?;
     f.amount(&TOTAL_KEY, "<=", q.amount_max)?;
     if let Some(s) = search_text(&q.search) {
-        f.like_any(&["reference", "contact_name"], s);
+        f.like_any(&["reference", "contact_name"], &s);
     }
     let (offset, limit) = page_bounds(q.offset, q.limit);
     let keys: &[&str] = match q.sort {
