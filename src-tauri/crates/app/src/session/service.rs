@@ -188,21 +188,8 @@ impl SessionService {
 
     /// The state now and the role it grants; persists an idle lock the moment it is due.
     async fn current(&self) -> Result<(SessionState, Option<Role>)> {
-        let now = self.now();
-        let (eval, role) = {
-            let live = self.live();
-            if live.settings.mode == SignInMode::SingleUser {
-                return Ok((SessionState::SignedIn, Some(Role::Owner)));
-            }
-            let eval = record::evaluate(
-                live.record.as_ref(),
-                live.signing_in.is_some(),
-                &live.settings,
-                live.last_activity,
-                now,
-            );
-            let role = live.record.as_ref().and_then(|r| self.config().roles.role_for(&r.groups));
-            (eval, role)
+        let Some((eval, role)) = self.evaluate_now() else {
+            return Ok((SessionState::SignedIn, Some(Role::Owner)));
         };
         if eval.idle_lock_due {
             self.set_locked("idle").await?;
@@ -214,14 +201,21 @@ impl SessionService {
     /// period), without waiting: for background work that would otherwise push organisation names
     /// into a locked or signed-out window (security review 2026-12 #8).
     pub fn window_may_see_data(&self) -> bool {
+        self.evaluate_now().is_none_or(|(eval, _)| eval.state == SessionState::SignedIn)
+    }
+
+    /// The session's state by the clock now and the role it grants, without persisting
+    /// anything; None in single-user mode (always signed in as the owner).
+    fn evaluate_now(&self) -> Option<(record::Evaluation, Option<Role>)> {
         let now = self.now();
         let live = self.live();
         if live.settings.mode == SignInMode::SingleUser {
-            return true;
+            return None;
         }
         let eval =
             record::evaluate(live.record.as_ref(), live.signing_in.is_some(), &live.settings, live.last_activity, now);
-        eval.state == SessionState::SignedIn
+        let role = live.record.as_ref().and_then(|r| self.config().roles.role_for(&r.groups));
+        Some((eval, role))
     }
 
     // -----------------------------------------------------------------------------------------
