@@ -60,3 +60,11 @@ pub async fn update_session_settings<R: Runtime>(
 ) -> Result<SessionStatus, CmdError> {
     Ok(access.session().await?.update_settings(settings).await?)
 }
+
+/// Adopts the sign-in settings the configuration file proposes (issuer, client id, role map)
+/// instead of the pinned ones; owner only, audited.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn adopt_proposed_sign_in<R: Runtime>(access: Access<R>) -> Result<SessionStatus, CmdError> {
+    Ok(access.session().await?.adopt_proposed_sign_in().await?)
+}

@@ -17,6 +17,7 @@ command_table! {
     session::lock_session => Public,
     session::session_activity => Public,
     session::update_session_settings => ManageSignIn,
+    session::adopt_proposed_sign_in => ManageSignIn,
     app::db_info => Read,
     connections::list_connections => Read,
     audit::list_audit_events => Read,

@@ -39,8 +39,10 @@ fn connections_and_audit_round_trip_through_ipc() {
 
     let events: Vec<xp_ipc::AuditEvent> =
         serde_json::from_value(h.invoke("list_audit_events", json!({"limit": 10})).unwrap()).unwrap();
-    assert_eq!(events[0].action, "store.created");
-    assert_eq!(h.invoke("verify_audit_log", json!({})).unwrap(), json!({"entries": 1}));
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    // Newest first: the first start pins the sign-in settings (security review #4).
+    assert_eq!(actions, ["settings.sign_in_pinned", "store.created"]);
+    assert_eq!(h.invoke("verify_audit_log", json!({})).unwrap(), json!({"entries": 2}));
 }
 
 #[test]

@@ -27,6 +27,7 @@ pub(crate) fn arguments() -> BTreeMap<&'static str, Value> {
             "update_session_settings",
             json!({"settings": {"mode": "single_user", "idleLockMinutes": 0, "offlineGraceDays": 7}}),
         ),
+        ("adopt_proposed_sign_in", json!({})),
         ("db_info", json!({})),
         ("list_connections", json!({})),
         ("list_audit_events", json!({"limit": 10})),

@@ -21,11 +21,15 @@ struct World {
     vault: Arc<xp_vault::MemoryStore>,
     clock: ManualClock,
     client_id: String,
+    /// The emulator is reached through it: closed, Okta is unreachable on the same address
+    /// (the issuer is pinned in the store, so "offline" cannot be a different address).
+    gate: xp_sandbox_kit::Gate,
 }
 
 async fn world() -> World {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let gate = xp_sandbox_kit::Gate::open_to(listener.local_addr().unwrap()).await;
+    let base = format!("http://{}", gate.addr());
     let ctx = Ctx::new(StdDuration::from_secs(60));
     let emu =
         xp_sandbox_okta::Emulator::new(ctx.clone(), Seed::Demo, url::Url::parse(&format!("{base}/okta")).unwrap());
@@ -40,6 +44,7 @@ async fn world() -> World {
         users: creds["users"].clone(),
         vault: Arc::new(xp_vault::MemoryStore::new()),
         client_id: creds["client_id"].as_str().unwrap().to_owned(),
+        gate,
     }
 }
 
@@ -58,7 +63,14 @@ impl World {
 
     /// Opens the app (services + session) on the same data folder and vault: a restart.
     async fn open_with(&self, config: AppConfig) -> (Context, SessionService) {
-        let app = App::with_vault(
+        let app = self.app(config).await;
+        let session = app.session().await.unwrap();
+        (app.ctx, session)
+    }
+
+    /// The runtime on this world's data folder and vault, before the session opens.
+    async fn app(&self, config: AppConfig) -> App {
+        App::with_vault(
             config,
             Paths::resolve(Some(self.dir.path())),
             self.vault.clone(),
@@ -66,18 +78,17 @@ impl World {
             Arc::new(self.clock.clone()),
         )
         .await
-        .unwrap();
-        let session = app.session().await.unwrap();
-        (app.ctx, session)
+        .unwrap()
     }
 
     async fn open(&self) -> (Context, SessionService) {
         self.open_with(self.config(&self.base)).await
     }
 
-    /// The app opened while the provider cannot be reached (nothing listens on port 1).
+    /// The app opened while the provider cannot be reached (nothing listens on its address).
     async fn open_offline(&self) -> (Context, SessionService) {
-        self.open_with(self.config("http://127.0.0.1:1")).await
+        self.gate.close().await;
+        self.open().await
     }
 
     fn username(&self, role: &str) -> String {
@@ -589,4 +600,80 @@ async fn single_user_mode_is_an_owner_choice_and_needs_no_sign_in() {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("not configured"), "{e}");
+}
+
+/// Security review 2026-12 #4: the issuer, client id, role map and mode are pinned in the
+/// encrypted store at the first start; a configuration file written later only proposes.
+#[tokio::test]
+async fn a_configuration_file_cannot_change_who_signs_in_or_what_their_groups_grant() {
+    let w = world().await;
+    {
+        let (_, session) = w.open().await;
+        w.sign_in(&session, "Viewer").await;
+    }
+    // Every Okta user is in "Everyone": a file mapping it to owner would promote the viewer.
+    let mut everyone_owns = w.config(&w.base);
+    everyone_owns.okta.roles.owner = vec!["Everyone".into()];
+    let (_, session) = w.open_with(everyone_owns.clone()).await;
+    let s = session.status().await.unwrap();
+    assert_eq!(s.user.as_ref().and_then(|u| u.role), Some(Role::Viewer), "{s:?}");
+    assert_eq!(code(session.require(Permission::ManageConnections).await), ErrorCode::Forbidden);
+    let proposed = s.proposed_sign_in.expect("the file's role map is shown as a proposal");
+    assert_eq!(proposed.role_groups.iter().find(|g| g.role == Role::Owner).unwrap().groups, ["Everyone"]);
+    assert_eq!(
+        session.adopt_proposed_sign_in().await.unwrap_err().code(),
+        ErrorCode::Forbidden,
+        "only an owner adopts"
+    );
+
+    // `--config /dev/null`: Okta stays, with the pinned issuer; nobody becomes single-user owner.
+    let empty = AppConfig::parse("", "test", &Default::default()).unwrap();
+    let (_, session) = w.open_with(empty).await;
+    let s = session.status().await.unwrap();
+    assert_eq!((s.mode, s.okta_configured), (SignInMode::Okta, true), "{s:?}");
+    assert_eq!(s.user.and_then(|u| u.role), Some(Role::Viewer));
+    assert_eq!(code(session.require(Permission::ManageSignIn).await), ErrorCode::Forbidden);
+
+    // A file naming another identity provider: sign-in still goes to the pinned one.
+    let elsewhere = w.config("http://127.0.0.1:9");
+    let (_, session) = w.open_with(elsewhere.clone()).await;
+    let url = w.authorize_url(&session).await;
+    assert_eq!(url.port(), Some(w.gate.addr().port()), "{url}");
+
+    // An owner adopts the role map; the change is audited and is no proposal at the next start.
+    let (ctx, session) = w.open_with(everyone_owns.clone()).await;
+    w.sign_in(&session, "Owner").await;
+    let s = session.adopt_proposed_sign_in().await.unwrap();
+    assert!(s.proposed_sign_in.is_none());
+    assert_eq!(s.state, SessionState::SignedIn, "a new role map signs nobody out");
+    let entries = xp_store::audit::list(&ctx.store, 1).await.unwrap();
+    assert_eq!(entries[0].action, "settings.sign_in_identity");
+    assert_eq!(entries[0].detail["to"]["roles"]["owner"], serde_json::json!(["Everyone"]));
+    let (_, session) = w.open_with(everyone_owns).await;
+    assert!(session.status().await.unwrap().proposed_sign_in.is_none());
+    w.sign_in(&session, "Viewer").await;
+    assert_eq!(session.status().await.unwrap().user.unwrap().role, Some(Role::Owner), "the adopted map applies");
+
+    // Adopting another issuer ends the session on record: it was issued by the old one.
+    let (_, session) = w.open_with(elsewhere).await;
+    let s = session.adopt_proposed_sign_in().await.unwrap();
+    assert_eq!(s.state, SessionState::SignedOut, "{s:?}");
+    assert!(s.message.unwrap().contains("provider changed"));
+    assert_eq!(s.okta_issuer.as_deref(), Some("http://127.0.0.1:9/okta/oauth2/default"));
+}
+
+/// An installation that signed people in with Okta before the pin existed, started with a file
+/// that lost its Okta settings, refuses to start rather than pin single-user mode.
+#[tokio::test]
+async fn an_okta_installation_from_before_the_pin_does_not_fall_back_to_single_user() {
+    let w = world().await;
+    let (ctx, session) = w.open().await;
+    w.sign_in(&session, "Viewer").await;
+    // What a version without the pin left behind: a sign-in record, nothing pinned.
+    xp_store::settings::delete(&ctx.store, xp_app::session::pinned::PINNED_KEY).await.unwrap();
+    xp_store::settings::delete(&ctx.store, xp_app::session::record::SETTINGS_KEY).await.unwrap();
+    ctx.store.close().await;
+    let app = w.app(AppConfig::parse("", "test", &Default::default()).unwrap()).await;
+    let e = app.session().await.err().expect("refused");
+    assert!(e.to_string().contains("no longer names the Okta issuer"), "{e}");
 }

@@ -110,6 +110,11 @@ enum DbCommand {
 enum AuditCommand {
     /// Walk the hash chain of the audit log.
     Verify,
+    /// The newest entries, newest first: when, who, what, on what.
+    List {
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+        limit: i64,
+    },
 }
 
 fn parse_profile(s: &str) -> Result<Profile, String> {
@@ -156,6 +161,9 @@ fn main() -> ExitCode {
 async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
     let app = App::start(opts).await?;
     let services = &app.ctx;
+    // The CLI signs nobody in: its audit entries name the OS account that ran it, not "owner"
+    // (on an Okta installation "owner" would claim a role nobody proved; security review #4).
+    services.set_actor(cli_actor());
     for w in &services.warnings {
         eprintln!("warning: {w}");
     }
@@ -333,6 +341,17 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
             }
             ExitCode::SUCCESS
         }
+        Command::Audit { command: AuditCommand::List { limit } } => {
+            let entries = xp_store::audit::list(&services.store, *limit).await?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&entries).unwrap_or_default());
+            } else {
+                for e in &entries {
+                    println!("{:>6}  {}  {:<24} {:<28} {}", e.seq, e.at, e.actor, e.action, e.subject);
+                }
+            }
+            ExitCode::SUCCESS
+        }
     };
     services.store.close().await;
     Ok(code)
@@ -361,4 +380,16 @@ fn create_private(path: &std::path::Path) -> xp_app::Result<std::fs::File> {
 /// An id from the command line or a previous answer; a malformed one is a usage error that names it.
 fn parse_id<T: std::str::FromStr>(what: &str, s: &str) -> xp_app::Result<T> {
     s.trim().parse().map_err(|_| xp_app::Error::Invalid(format!("{what} {s:?} is not an id from `xpartner orgs`")))
+}
+
+/// `cli:<OS user>`, for the audit log. The name comes from the environment: it attributes, it
+/// does not authenticate (anyone on the OS account can run the CLI with the account's rights).
+fn cli_actor() -> String {
+    let user = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .map(|u| u.chars().filter(|c| !c.is_control()).take(64).collect::<String>())
+        .find(|u| !u.is_empty())
+        .unwrap_or_else(|| "unknown".into());
+    format!("cli:{user}")
 }

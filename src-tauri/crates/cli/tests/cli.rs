@@ -130,6 +130,15 @@ fn export_files_are_new_private_never_followed_links_and_audited() {
     }
     let audit = xpartner(&data, &["audit", "verify"]);
     assert!(text(&audit).contains("2 entries"), "store creation, then the export: {}", text(&audit));
+    // Security review #4: the CLI signs nobody in, so it names the OS account, never "owner".
+    let list = Command::new(env!("CARGO_BIN_EXE_xpartner"))
+        .args(["--data-dir", data.to_str().unwrap(), "--json", "audit", "list", "--limit", "1"])
+        .output()
+        .unwrap();
+    let entries: serde_json::Value = serde_json::from_slice(&list.stdout).expect("audit list --json");
+    assert_eq!(entries[0]["action"], "export", "{entries}");
+    let actor = entries[0]["actor"].as_str().unwrap();
+    assert!(actor.starts_with("cli:") && actor != "cli:", "{actor}");
 
     // An existing file (it could be the live database) is never truncated.
     let victim = dir.path().join("victim.txt");

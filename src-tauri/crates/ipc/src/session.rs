@@ -106,6 +106,19 @@ pub struct SessionStatus {
     /// Why the last sign-in failed or the session ended, for the login page.
     pub message: Option<String>,
     pub role_groups: Vec<RoleGroups>,
+    /// The configuration file names another identity provider or role map than the one pinned
+    /// at setup; it takes effect only when an owner adopts it.
+    pub proposed_sign_in: Option<ProposedSignIn>,
+}
+
+/// Sign-in settings the configuration file proposes instead of the pinned ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export_to = "session/")]
+#[serde(rename_all = "camelCase")]
+pub struct ProposedSignIn {
+    pub okta_issuer: Option<String>,
+    pub client_id: Option<String>,
+    pub role_groups: Vec<RoleGroups>,
 }
 
 /// What an owner may change about sign-in (Settings page).
@@ -122,5 +135,5 @@ pub struct SessionSettings {
 
 /// This area's TypeScript bindings: `(path under ui/src/lib/bindings, content)`.
 pub(crate) fn bindings(cfg: &ts_rs::Config) -> Vec<(String, String)> {
-    crate::bindings_of![cfg; Role, Permission, SignInMode, SessionState, SessionUser, RoleGroups, SessionStatus, SessionSettings]
+    crate::bindings_of![cfg; Role, Permission, SignInMode, SessionState, SessionUser, RoleGroups, SessionStatus, ProposedSignIn, SessionSettings]
 }

@@ -10,12 +10,14 @@ pub mod clock;
 pub mod counters;
 pub mod demo;
 pub mod faults;
+pub mod gate;
 pub mod persist;
 pub mod seed;
 
 pub use clock::SimClock;
 pub use counters::Counters;
 pub use faults::{Fault, FaultKind, Faults};
+pub use gate::Gate;
 pub use persist::Persist;
 pub use seed::Seed;
 

@@ -3,6 +3,7 @@ import { Fact } from '../../components/ui/Fact';
 import { Loading } from '../../components/ui/Loading';
 import type { SessionStatus } from '../../lib/bindings';
 import { describeGraceDays, describeIdleLock, MODE_LABELS } from './sessionSettings';
+import { ProposedSignInNotice } from './ProposedSignInNotice';
 import { SessionSettingsForm } from './SessionSettingsForm';
 import { useCan, useSession } from './useSession';
 
@@ -37,6 +38,7 @@ export function SessionSettingsCard() {
                 {MODE_LABELS[status.mode]}
               </strong>
             </p>
+            <ProposedSignInNotice status={status} canManage={canManage} />
             {canManage ? (
               <SessionSettingsForm status={status} />
             ) : (

@@ -118,3 +118,39 @@ describe('sign-in and security settings', () => {
     );
   });
 });
+
+describe('sign-in settings the configuration file proposes', () => {
+  const proposal = (issuer: string | null) => ({
+    oktaIssuer: issuer,
+    clientId: '0oa-new',
+    roleGroups: [
+      { role: 'owner' as const, groups: ['Everyone'], permissions: [] },
+      { role: 'accountant' as const, groups: ['xp-accountants'], permissions: [] },
+      { role: 'viewer' as const, groups: ['xp-viewers'], permissions: [] },
+    ],
+  });
+
+  it('are shown to everyone as a waiting change that only an owner can adopt', async () => {
+    const session = makeSession({ role: 'viewer', proposedSignIn: proposal('https://example.okta.com/oauth2/default') });
+    const { section } = await openSettings('/settings', { session });
+    const notice = within(section).getByTestId('proposed-sign-in');
+    const rows = within(notice).getAllByTestId('proposed-sign-in-row');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toHaveTextContent('Owner groups');
+    expect(rows[0]).toHaveTextContent('xp-owners, finance-admins');
+    expect(rows[0]).toHaveTextContent('Everyone');
+    expect(within(notice).queryByTestId('adopt-proposed-sign-in')).not.toBeInTheDocument();
+    expect(notice).toHaveTextContent('Only an owner can adopt it.');
+  });
+
+  it('are adopted by an owner, who is told a new issuer signs everyone out', async () => {
+    const session = makeSession({ proposedSignIn: proposal('https://other.okta.com/oauth2/default') });
+    const { user, fake, section } = await openSettings('/settings', { session });
+    const notice = within(section).getByTestId('proposed-sign-in');
+    expect(within(notice).getAllByTestId('proposed-sign-in-row')[0]).toHaveTextContent('Okta issuer');
+    expect(notice).toHaveTextContent('Adopting a new issuer signs everyone out.');
+    await user.click(within(notice).getByTestId('adopt-proposed-sign-in'));
+    await waitFor(() => expect(fake.callsTo('adopt_proposed_sign_in')).toBe(1));
+    expect(await screen.findByRole('button', { name: /sign in/i })).toBeInTheDocument();
+  });
+});

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import type { Permission, SessionSettings, SessionStatus } from '../../lib/bindings';
 import {
+  adoptProposedSignIn,
   cancelSignIn,
   lockSession,
   sessionActivity,
@@ -58,6 +59,10 @@ export function useLockSession() {
 
 export function useUpdateSessionSettings() {
   return useSessionCommand((settings: SessionSettings) => updateSessionSettings(settings));
+}
+
+export function useAdoptProposedSignIn() {
+  return useSessionCommand(() => adoptProposedSignIn());
 }
 
 /** Reports activity; a failure with sign_in_required or locked refreshes the session through the MutationCache. */

@@ -16,6 +16,7 @@ export const COMMANDS = {
   lock_session: "public",
   session_activity: "public",
   update_session_settings: "manage_sign_in",
+  adopt_proposed_sign_in: "manage_sign_in",
   db_info: "read",
   list_connections: "read",
   list_audit_events: "read",

@@ -17,6 +17,7 @@ export type * from "./session/SessionState";
 export type * from "./session/SessionUser";
 export type * from "./session/RoleGroups";
 export type * from "./session/SessionStatus";
+export type * from "./session/ProposedSignIn";
 export type * from "./session/SessionSettings";
 export type * from "./connections/ConnectionStatus";
 export type * from "./connections/ConnectionSummary";

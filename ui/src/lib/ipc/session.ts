@@ -33,6 +33,11 @@ export function updateSessionSettings(settings: SessionSettings): Promise<Sessio
   return call<SessionStatus>('update_session_settings', { settings });
 }
 
+/** Owner only: the configuration file's sign-in proposal (issuer, client id, role map) replaces the pinned one. */
+export function adoptProposedSignIn(): Promise<SessionStatus> {
+  return call<SessionStatus>('adopt_proposed_sign_in');
+}
+
 /** Sign-in finished or failed, idle lock, sign-out, grace expiry; resolves to the unsubscribe function. */
 export function onSessionChanged(handler: (status: SessionStatus) => void): Promise<() => void> {
   return subscribe(EVENT_SESSION_CHANGED, handler);

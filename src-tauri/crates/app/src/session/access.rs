@@ -47,8 +47,8 @@ pub fn role_name(role: Role) -> &'static str {
     }
 }
 
-/// Okta group names per role, from configuration (`[okta.roles]`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Okta group names per role, from configuration (`[okta.roles]`), pinned in the store.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RoleMap {
     pub owner: Vec<String>,
     pub accountant: Vec<String>,

@@ -1,7 +1,8 @@
 //! The app's own sign-in (Okta OIDC) or single-user mode, roles and what they allow, offline
-//! grace and lock. `access` and `record` are pure; `service` does the I/O.
+//! grace and lock. `access`, `pinned` and `record` are pure; `service` does the I/O.
 
 pub mod access;
+pub mod pinned;
 pub mod record;
 mod service;
 pub mod settings;

@@ -13,10 +13,13 @@ use xp_auth::oidc::{self, Expected, IdClaims, JwksCache, ProviderMetadata, Token
 use xp_auth::{AuthorizeRequest, PendingFlow, Pkce, Registry, TokenSet, TokenVault};
 use xp_core::{ErrorCode, Sensitive};
 use xp_http::HttpClient;
-use xp_ipc::{Permission, Role, RoleGroups, SessionSettings, SessionState, SessionStatus, SessionUser, SignInMode};
+use xp_ipc::{
+    Permission, ProposedSignIn, Role, RoleGroups, SessionSettings, SessionState, SessionStatus, SessionUser, SignInMode,
+};
 use xp_sync::CancellationToken;
 
 use super::access::{self, required_role, role_name};
+use super::pinned::{self, PinnedIdentity, PINNED_KEY};
 use super::record::{self, SessionRecord, FORCE_LOGIN_KEY, RECORD_KEY, SETTINGS_KEY};
 use crate::session::settings::OktaSettings;
 use crate::{Error, Result};
@@ -39,7 +42,9 @@ pub struct SessionService {
 
 struct Inner {
     services: Context,
-    okta: OktaSettings,
+    /// The `[okta]` section as the configuration file gives it this start.
+    file: OktaSettings,
+    identity: Mutex<Identity>,
     http: HttpClient,
     registry: Registry,
     tokens: TokenVault,
@@ -49,6 +54,13 @@ struct Inner {
     net: tokio::sync::Mutex<()>,
     metadata: tokio::sync::Mutex<Option<(Arc<ProviderMetadata>, JwksCache)>>,
     notify: Mutex<Option<Notify>>,
+}
+
+/// The Okta settings in force (the file's, with the pinned issuer, client id and role map) and
+/// what the file proposes instead.
+struct Identity {
+    okta: OktaSettings,
+    proposal: Option<PinnedIdentity>,
 }
 
 struct Live {
@@ -76,12 +88,40 @@ fn denied(code: ErrorCode, message: impl Into<String>) -> Error {
 
 impl SessionService {
     /// Loads the settings and the remembered sign-in. No network: the app opens offline.
-    pub async fn new(services: Context, okta: OktaSettings) -> Result<Self> {
-        let configured = okta.configured();
-        let settings = xp_store::settings::get::<SessionSettings>(&services.store, SETTINGS_KEY)
-            .await?
-            .unwrap_or_else(|| record::default_settings(configured, &okta));
+    pub async fn new(services: Context, file: OktaSettings) -> Result<Self> {
         let record = xp_store::settings::get::<SessionRecord>(&services.store, RECORD_KEY).await?;
+        let pin = xp_store::settings::get::<PinnedIdentity>(&services.store, PINNED_KEY).await?;
+        let pinning = pinned::reconcile(pin.as_ref(), &file, services.profile, record.is_some())
+            .map_err(|reason| Error::Config { path: "okta".into(), reason })?;
+        let okta = pinning.effective;
+        let stored_settings = xp_store::settings::get::<SessionSettings>(&services.store, SETTINGS_KEY).await?;
+        let first_setup = stored_settings.is_none();
+        // The mode is pinned with the identity: a later file without Okta must not turn an Okta
+        // installation into single-user mode, where everyone is the owner.
+        let settings = stored_settings.unwrap_or_else(|| record::default_settings(okta.configured(), &okta));
+        if first_setup {
+            xp_store::settings::set(&services.store, SETTINGS_KEY, &settings).await?;
+        }
+        if let Some(pin) = &pinning.pin_now {
+            xp_store::settings::set(&services.store, PINNED_KEY, pin).await?;
+            xp_store::audit::append(
+                &services.store,
+                xp_store::audit::NewEntry {
+                    actor: &services.actor(),
+                    action: "settings.sign_in_pinned",
+                    subject: "session",
+                    detail: serde_json::json!({"mode": mode_name(settings.mode), "identity": identity_detail(pin)}),
+                },
+                services.clock.now(),
+            )
+            .await?;
+        }
+        if let Some(p) = &pinning.proposal {
+            tracing::warn!(
+                proposed_issuer = p.issuer.as_ref().map(Url::as_str),
+                "the configuration file proposes other sign-in settings than the pinned ones; they apply once an owner adopts them"
+            );
+        }
         let force_login = record.as_ref().is_some_and(|r| r.locked)
             || xp_store::settings::get::<bool>(&services.store, FORCE_LOGIN_KEY).await?.unwrap_or(false);
         let http = services.http_client()?;
@@ -103,7 +143,8 @@ impl SessionService {
             metadata: tokio::sync::Mutex::new(None),
             notify: Mutex::new(None),
             services,
-            okta,
+            file,
+            identity: Mutex::new(Identity { okta, proposal: pinning.proposal }),
         };
         let service = Self { inner: Arc::new(inner) };
         service.sync_actor();
@@ -122,8 +163,13 @@ impl SessionService {
         self.inner.services.clock.now()
     }
 
-    fn config(&self) -> &OktaSettings {
-        &self.inner.okta
+    /// The Okta settings in force now (an owner may adopt the file's proposal while running).
+    fn config(&self) -> OktaSettings {
+        self.identity().okta.clone()
+    }
+
+    fn identity(&self) -> std::sync::MutexGuard<'_, Identity> {
+        self.inner.identity.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     // -----------------------------------------------------------------------------------------
@@ -178,7 +224,8 @@ impl SessionService {
     }
 
     fn groups_text(&self, role: Role) -> String {
-        let groups = self.config().roles.groups(role);
+        let config = self.config();
+        let groups = config.roles.groups(role);
         if groups.is_empty() {
             format!("a group mapped to the {} role", role_name(role))
         } else {
@@ -227,8 +274,10 @@ impl SessionService {
     }
 
     fn status_for(&self, state: SessionState, role: Option<Role>) -> SessionStatus {
+        let config = self.config();
+        let proposal = self.identity().proposal.clone();
         let live = self.live();
-        let roles = &self.config().roles;
+        let roles = &config.roles;
         let single = live.settings.mode == SignInMode::SingleUser;
         let user = if single {
             Some(SessionUser { name: "Owner (single-user mode)".into(), email: String::new(), role: Some(Role::Owner) })
@@ -241,8 +290,8 @@ impl SessionService {
             state,
             user: if signed_in || state == SessionState::Locked { user } else { None },
             permissions: if signed_in { access::permissions(role) } else { Vec::new() },
-            okta_configured: self.inner.okta.configured(),
-            okta_issuer: self.inner.okta.issuer.as_ref().map(Url::to_string),
+            okta_configured: config.configured(),
+            okta_issuer: config.issuer.as_ref().map(Url::to_string),
             offline: !single && live.offline,
             last_validated_at: live.record.as_ref().filter(|_| !single).map(|r| timefmt(r.last_validated_at)),
             offline_until: live
@@ -253,14 +302,12 @@ impl SessionService {
             offline_grace_days: live.settings.offline_grace_days,
             idle_lock_minutes: live.settings.idle_lock_minutes,
             message: live.message.clone(),
-            role_groups: [Role::Owner, Role::Accountant, Role::Viewer]
-                .into_iter()
-                .map(|r| RoleGroups {
-                    role: r,
-                    groups: roles.groups(r).to_vec(),
-                    permissions: access::permissions(Some(r)),
-                })
-                .collect(),
+            role_groups: role_groups(roles),
+            proposed_sign_in: proposal.map(|p| ProposedSignIn {
+                okta_issuer: p.issuer.as_ref().map(Url::to_string),
+                client_id: p.client_id.clone(),
+                role_groups: role_groups(&p.roles),
+            }),
         }
     }
 
@@ -381,7 +428,7 @@ impl SessionService {
     }
 
     fn issuer(&self) -> Result<Url> {
-        self.inner.okta.issuer.clone().ok_or_else(not_configured)
+        self.config().issuer.ok_or_else(not_configured)
     }
 
     fn client_id(&self) -> Result<String> {
@@ -411,7 +458,8 @@ impl SessionService {
                 Default::default()
             },
         });
-        let scopes: Vec<&str> = self.config().scopes.iter().map(String::as_str).collect();
+        let config = self.config();
+        let scopes: Vec<&str> = config.scopes.iter().map(String::as_str).collect();
         // `prompt=login` asks Okta for fresh credentials; a stripped parameter is caught by
         // `max_age=0` and the `auth_time` check in `finish` (OIDC Core §3.1.2.1, §3.1.2.2).
         let reauthenticate: &[(&str, &str)] = if force_login { &[("prompt", "login"), ("max_age", "0")] } else { &[] };
@@ -788,7 +836,7 @@ impl SessionService {
     /// `ManageSignIn`; leaving single-user mode for Okta signs everyone out.
     pub async fn update_settings(&self, new: SessionSettings) -> Result<SessionStatus> {
         self.require(Permission::ManageSignIn).await?;
-        record::validate_settings(&new, self.inner.okta.configured()).map_err(Error::Invalid)?;
+        record::validate_settings(&new, self.config().configured()).map_err(Error::Invalid)?;
         let old = self.live().settings.clone();
         xp_store::settings::set(&self.inner.services.store, SETTINGS_KEY, &new).await?;
         self.live().settings = new.clone();
@@ -802,6 +850,46 @@ impl SessionService {
             }),
         )
         .await?;
+        self.changed().await;
+        self.status().await
+    }
+
+    /// An owner adopts the sign-in settings the configuration file proposes (issuer, client id,
+    /// role map). A new issuer or client signs everyone out: the session on record was issued
+    /// by the old one.
+    pub async fn adopt_proposed_sign_in(&self) -> Result<SessionStatus> {
+        self.require(Permission::ManageSignIn).await?;
+        let Some(proposed) = self.identity().proposal.clone() else {
+            return Err(Error::Invalid("the configuration file proposes no change to the sign-in settings".into()));
+        };
+        if self.live().settings.mode == SignInMode::Okta && !proposed.configured() {
+            return Err(Error::Invalid(
+                "the configuration file names no Okta issuer and client id; with Okta sign-in in use that would lock \
+                 everyone out. Switch to single-user mode first, or complete the [okta] settings"
+                    .into(),
+            ));
+        }
+        let before = PinnedIdentity::of(&self.config());
+        xp_store::settings::set(&self.inner.services.store, PINNED_KEY, &proposed).await?;
+        {
+            let mut identity = self.identity();
+            identity.okta = self.inner.file.clone();
+            identity.proposal = None;
+        }
+        *self.inner.metadata.lock().await = None;
+        self.audit(
+            "settings.sign_in_identity",
+            "session",
+            serde_json::json!({"from": identity_detail(&before), "to": identity_detail(&proposed)}),
+        )
+        .await?;
+        let provider_changed = before.issuer != proposed.issuer || before.client_id != proposed.client_id;
+        if provider_changed && self.live().record.is_some() {
+            let _one = self.inner.net.lock().await;
+            self.forget().await?;
+            self.require_fresh_login().await?;
+            self.live().message = Some("The sign-in provider changed. Sign in again.".into());
+        }
         self.changed().await;
         self.status().await
     }
@@ -823,6 +911,22 @@ fn not_configured() -> Error {
         path: "okta".into(),
         reason: "Okta sign-in is not configured: set providers.okta_issuer and [okta] client_id".into(),
     }
+}
+
+fn role_groups(roles: &super::RoleMap) -> Vec<RoleGroups> {
+    [Role::Owner, Role::Accountant, Role::Viewer]
+        .into_iter()
+        .map(|r| RoleGroups { role: r, groups: roles.groups(r).to_vec(), permissions: access::permissions(Some(r)) })
+        .collect()
+}
+
+/// The pinned identity as the audit log records it.
+fn identity_detail(p: &PinnedIdentity) -> serde_json::Value {
+    serde_json::json!({
+        "issuer": p.issuer.as_ref().map(Url::as_str),
+        "client_id": p.client_id,
+        "roles": {"owner": p.roles.owner, "accountant": p.roles.accountant, "viewer": p.roles.viewer},
+    })
 }
 
 fn mode_name(m: SignInMode) -> &'static str {

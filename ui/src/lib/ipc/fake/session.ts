@@ -66,6 +66,7 @@ export function makeSession({ role = 'owner', ...overrides }: SessionFixtureOpti
     idleLockMinutes: 15,
     message: null,
     roleGroups: structuredClone(ROLE_GROUPS),
+    proposedSignIn: null,
     ...overrides,
   };
 }
@@ -103,6 +104,22 @@ export function sessionHandlers(get: () => SessionStatus, put: (status: SessionS
     update_session_settings: (args) => {
       const { settings } = args as { settings: SessionSettings };
       return update(settings);
+    },
+    adopt_proposed_sign_in: () => {
+      const { proposedSignIn, oktaIssuer } = get();
+      if (!proposedSignIn) {
+        return rejectWith({
+          code: 'invalid_input',
+          message: 'the configuration file proposes no change to the sign-in settings',
+        });
+      }
+      const moved = proposedSignIn.oktaIssuer !== oktaIssuer;
+      return update({
+        proposedSignIn: null,
+        oktaIssuer: proposedSignIn.oktaIssuer,
+        roleGroups: proposedSignIn.roleGroups,
+        ...(moved ? { state: 'signed_out', ...ended, message: 'The sign-in provider changed. Sign in again.' } : {}),
+      });
     },
   };
 }

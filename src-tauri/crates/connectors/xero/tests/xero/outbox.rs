@@ -1,64 +1,22 @@
 //! Payments queued in the outbox reach Xero exactly once through the dispatcher: through lost
 //! answers, while Xero cannot be reached, after a crash mid-send; refusals fail and stay failed.
-//! The app reaches the emulator through a [`Gate`] the test can close like a dead network.
+//! The app reaches the emulator through a `Gate` the test can close like a dead network.
 
 use super::*;
-use std::net::SocketAddr;
 use time::OffsetDateTime;
 use xp_connect_xero::outbox::{PaymentToCreate, PAYMENT_CREATE, PAYMENT_DELETE};
 use xp_context::outbox::{Dispatcher, RunReport, Status};
 use xp_context::Connector;
 use xp_core::ids::{OrganisationId, OutboxId};
 use xp_core::Money;
-
-/// A TCP forwarder between the app and the emulator. Closed, it refuses new connections and
-/// drops the open ones: what the app sees when the network is gone.
-struct Gate {
-    addr: SocketAddr,
-    upstream: SocketAddr,
-    running: Mutex<Option<tokio::task::JoinHandle<()>>>,
-}
-
-impl Gate {
-    async fn open(&self) {
-        let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
-        let upstream = self.upstream;
-        let task = tokio::spawn(async move {
-            // Dropped with the task when the gate closes, which ends every forwarded connection.
-            let mut connections = tokio::task::JoinSet::new();
-            loop {
-                let Ok((mut inbound, _)) = listener.accept().await else { return };
-                connections.spawn(async move {
-                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    }
-                });
-            }
-        });
-        *self.running.lock().unwrap() = Some(task);
-    }
-
-    async fn close(&self) {
-        let task = self.running.lock().unwrap().take();
-        if let Some(task) = task {
-            task.abort();
-            // Returns once the task, its listener and its connections are gone.
-            let _ = task.await;
-        }
-    }
-}
+use xp_sandbox_kit::Gate;
 
 /// The sandbox behind an open gate, connected, with both demo organisations kept.
 async fn world_behind_gate() -> (World, Gate, Vec<xp_ipc::Organisation>) {
-    let front = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = front.local_addr().unwrap();
-    drop(front);
     let back = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let upstream = back.local_addr().unwrap();
-    let base = format!("http://{addr}");
+    let gate = Gate::open_to(back.local_addr().unwrap()).await;
+    let base = format!("http://{}", gate.addr());
     let (ctx, emu) = serve_emulator(back, Seed::Demo, 60_000, &base);
-    let gate = Gate { addr, upstream, running: Mutex::new(None) };
-    gate.open().await;
     let w = runtime(base, ctx, emu, 60_000).await;
     let orgs = connect_all(&w).await;
     (w, gate, orgs)
