@@ -5,7 +5,7 @@ use tauri::{Emitter, Runtime};
 use xp_connect_xero::{browse, invoices, XeroService};
 use xp_ipc::{
     BankTransactionDetail, BankTransactionPage, BankTransactionQuery, ContactDetail, ContactPage, ContactQuery,
-    InvoiceDetail, InvoicePage, InvoiceQuery, Organisation, SyncProgress, XeroConnectResult,
+    InvoiceDetail, InvoicePage, InvoiceQuery, Organisation, Permission, SyncProgress, XeroConnectResult,
 };
 
 #[tauri::command]
@@ -19,15 +19,23 @@ pub async fn list_organisations<R: Runtime>(access: Access<R>) -> Result<Vec<Org
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]
 pub async fn connect_xero<R: Runtime>(access: Access<R>) -> Result<XeroConnectResult, CmdError> {
-    Ok(access
-        .connector::<XeroService>()
-        .await?
-        .connect(|url| {
-            if let Err(e) = webbrowser::open(url.as_str()) {
-                tracing::warn!(error = %e, "could not open the system browser for Xero sign-in");
-            }
-        })
-        .await?)
+    let xero = access.connector::<XeroService>().await?;
+    // The browser step can take minutes: the session is asked again, for the same person,
+    // before the connection is kept.
+    let session = access.session().await?;
+    let subject = session.subject();
+    let still_allowed = async move {
+        session
+            .require_same(Permission::ManageConnections, subject.as_deref())
+            .await
+            .map_err(|e| xp_context::Error::Denied { code: e.code(), message: e.to_string() })
+    };
+    let open = |url: &url::Url| {
+        if let Err(e) = webbrowser::open(url.as_str()) {
+            tracing::warn!(error = %e, "could not open the system browser for Xero sign-in");
+        }
+    };
+    Ok(xero.connect(open, still_allowed).await?)
 }
 
 #[tauri::command]

@@ -70,7 +70,7 @@ async fn a_sandbox_profile_never_sends_a_production_token_to_the_sandbox() {
     // Production: connect Xero and sync, leaving its tokens in the (shared) keychain.
     let app = open(config("production", &production), data.path(), &vault).await.unwrap();
     let xero = app.xero().unwrap();
-    let connected = xero.connect(browser(production.base.clone())).await.unwrap();
+    let connected = xero.connect(browser(production.base.clone()), std::future::ready(Ok(()))).await.unwrap();
     let tenants: Vec<String> = connected.organisations.iter().map(|o| o.tenant_id.clone()).collect();
     xero.keep(connected.connection_id.parse().unwrap(), &tenants).await.unwrap();
     xero.sync(None, false, Arc::new(|_| {})).await.unwrap();

@@ -677,3 +677,25 @@ async fn an_okta_installation_from_before_the_pin_does_not_fall_back_to_single_u
     let e = app.session().await.err().expect("refused");
     assert!(e.to_string().contains("no longer names the Okta issuer"), "{e}");
 }
+
+/// Security review 2026-12 #8: a long action asks again at its end, for the same person.
+#[tokio::test]
+async fn a_long_action_is_allowed_at_its_end_only_for_the_same_person_still_signed_in() {
+    let w = world().await;
+    let (_, session) = w.open().await;
+    w.sign_in(&session, "Owner").await;
+    let owner = session.subject();
+    assert!(owner.is_some());
+    session.require_same(Permission::ManageConnections, owner.as_deref()).await.unwrap();
+
+    // Another person signed in while the browser step was pending.
+    w.sign_in(&session, "Accountant").await;
+    let e = session.require_same(Permission::Read, owner.as_deref()).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::SignInRequired, "{e}");
+
+    // Locked meanwhile.
+    w.sign_in(&session, "Owner").await;
+    session.lock().await.unwrap();
+    let e = session.require_same(Permission::ManageConnections, owner.as_deref()).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Locked, "{e}");
+}

@@ -208,10 +208,13 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
         Command::Connect { provider: ConnectCommand::Xero { keep } } => {
             let xero = app.xero()?;
             let result = xero
-                .connect(|url| {
-                    println!("open: {url}");
-                    let _ = std::io::Write::flush(&mut std::io::stdout());
-                })
+                .connect(
+                    |url| {
+                        println!("open: {url}");
+                        let _ = std::io::Write::flush(&mut std::io::stdout());
+                    },
+                    std::future::ready(Ok(())),
+                )
                 .await?;
             for o in &result.organisations {
                 println!(

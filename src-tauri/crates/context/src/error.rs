@@ -15,6 +15,10 @@ pub enum Error {
     BadStoredKey,
     #[error("cannot use the data folder {path}: {reason}")]
     DataDir { path: String, reason: String },
+    /// The session no longer allows an action it allowed when the action began (locked, signed
+    /// out, or another person signed in while a browser step was pending).
+    #[error("{message}")]
+    Denied { code: ErrorCode, message: String },
 }
 
 impl Error {
@@ -25,6 +29,7 @@ impl Error {
             Error::Config { .. } => ErrorCode::Config,
             Error::BadStoredKey => ErrorCode::StoreKeyMismatch,
             Error::DataDir { .. } => ErrorCode::StoreUnavailable,
+            Error::Denied { code, .. } => *code,
         }
     }
 }

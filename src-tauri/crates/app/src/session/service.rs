@@ -223,6 +223,26 @@ impl SessionService {
         Err(denied(ErrorCode::Forbidden, refusal))
     }
 
+    /// Who is signed in now (the ID token's `sub`); None in single-user mode or signed out.
+    pub fn subject(&self) -> Option<String> {
+        let live = self.live();
+        (live.settings.mode == SignInMode::Okta).then(|| live.record.as_ref().map(|r| r.sub.clone())).flatten()
+    }
+
+    /// [`require`](Self::require) again at the end of a long action, and the same person as at
+    /// its start (`subject()` then): a lock, a sign-out or another person's sign-in while a
+    /// browser step was pending refuses what the first check allowed (security review #8).
+    pub async fn require_same(&self, need: Permission, subject: Option<&str>) -> Result<()> {
+        self.require(need).await?;
+        if self.subject().as_deref() != subject {
+            return Err(denied(
+                ErrorCode::SignInRequired,
+                "someone else signed in while this was waiting for the browser; start it again",
+            ));
+        }
+        Ok(())
+    }
+
     fn groups_text(&self, role: Role) -> String {
         let config = self.config();
         let groups = config.roles.groups(role);

@@ -52,22 +52,25 @@ async fn main() {
     let xero = XeroService::new(services, settings).expect("xero");
     let b = base.clone();
     let connected = xero
-        .connect(move |authorize| {
-            let authorize = authorize.clone();
-            tokio::spawn(async move {
-                let redirect = authorize
-                    .query_pairs()
-                    .find(|(k, _)| k == "redirect_uri")
-                    .map(|(_, v)| v.into_owned())
-                    .unwrap_or_default();
-                let http =
-                    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-                let _ = http.post(format!("{b}/xero/_sandbox/redirect-uris")).body(redirect).send().await;
-                let r = http.get(authorize).send().await.expect("authorize");
-                let to = r.headers()["location"].to_str().expect("location").to_owned();
-                let _ = http.get(to).send().await;
-            });
-        })
+        .connect(
+            move |authorize| {
+                let authorize = authorize.clone();
+                tokio::spawn(async move {
+                    let redirect = authorize
+                        .query_pairs()
+                        .find(|(k, _)| k == "redirect_uri")
+                        .map(|(_, v)| v.into_owned())
+                        .unwrap_or_default();
+                    let http =
+                        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+                    let _ = http.post(format!("{b}/xero/_sandbox/redirect-uris")).body(redirect).send().await;
+                    let r = http.get(authorize).send().await.expect("authorize");
+                    let to = r.headers()["location"].to_str().expect("location").to_owned();
+                    let _ = http.get(to).send().await;
+                });
+            },
+            std::future::ready(Ok(())),
+        )
         .await
         .expect("connect");
     let tenants: Vec<String> = connected.organisations.iter().map(|o| o.tenant_id.clone()).collect();

@@ -90,7 +90,17 @@ impl XeroService {
 
     /// Signs in to Xero in the system browser and returns the organisations to choose from.
     /// `open` is handed the authorize URL (the shell opens a browser; the CLI prints it).
-    pub async fn connect(&self, open: impl FnOnce(&url::Url)) -> Result<XeroConnectResult> {
+    ///
+    /// The browser step may take minutes, and the person who started it may lock the app, sign
+    /// out, or hand over to someone else meanwhile (security review 2026-12 #8): `still_allowed`
+    /// is awaited once the tokens are in, before anything is kept, and the audit entry names
+    /// who started the connection.
+    pub async fn connect(
+        &self,
+        open: impl FnOnce(&url::Url),
+        still_allowed: impl std::future::Future<Output = xp_context::Result<()>>,
+    ) -> Result<XeroConnectResult> {
+        let actor = self.ctx.actor();
         let pkce = Pkce::generate(&mut rand::rngs::OsRng);
         let flow = |redirect_uri: &str| PendingFlow {
             provider: PROVIDER.into(),
@@ -143,12 +153,18 @@ impl XeroService {
             &flow.verifier,
         )
         .await?;
+        if let Err(e) = still_allowed.await {
+            // Nothing was kept; the grant Xero just made is withdrawn as well.
+            self.revoke_quietly(&tokens.refresh_token).await;
+            return Err(e.into());
+        }
         let connection_id = ConnectionId::new_random();
         self.refresher.vault().save(&connection_id.to_string(), &tokens)?;
         let connections = self.client.connections(&tokens.access_token).await?;
         let now = self.ctx.clock.now();
         xp_store::connections::insert(&self.ctx.store, connection_id, PROVIDER, "Xero", now).await?;
-        self.audit(
+        self.audit_as(
+            &actor,
             "connection.add",
             &connection_id.to_string(),
             serde_json::json!({"organisations": connections.len()}),
@@ -338,12 +354,8 @@ impl XeroService {
         if remaining == 0 {
             // The grant's last organisation: revoke and forget its tokens. Revocation proves
             // nothing either way (RFC 7009 §2.2), so the local copy goes whatever the answer.
-            if let Ok(Some(refresh)) = self.refresher.vault().refresh_token(&connection_id) {
-                let url = join(self.ctx.endpoints.require(crate::settings::IDENTITY)?, "connect/revocation")?;
-                let hint = xp_auth::TokenTypeHint::RefreshToken;
-                if let Err(e) = xp_auth::revoke(&self.http, &url, &self.client_id, &refresh, hint).await {
-                    tracing::warn!(error = %e, "Xero did not confirm the revocation; the tokens are deleted here anyway");
-                }
+            if let Ok(refresh) = self.refresher.vault().refresh_token(&connection_id) {
+                self.revoke_quietly(&refresh).await;
             }
             self.refresher.vault().delete(&connection_id)?;
             orgs::close_connection(&self.ctx.store, org.connection_id).await?;
@@ -351,11 +363,28 @@ impl XeroService {
         self.audit("organisation.disconnect", &org.name, serde_json::json!({"erased": erase})).await
     }
 
+    /// Revokes a refresh token at Xero. Revocation proves nothing either way (RFC 7009 §2.2),
+    /// so a failure is logged and the caller forgets the tokens regardless.
+    async fn revoke_quietly(&self, refresh: &Option<xp_core::Sensitive<String>>) {
+        let Some(refresh) = refresh else { return };
+        let revoked = async {
+            let url = join(self.ctx.endpoints.require(crate::settings::IDENTITY)?, "connect/revocation")?;
+            xp_auth::revoke(&self.http, &url, &self.client_id, refresh, xp_auth::TokenTypeHint::RefreshToken).await?;
+            Ok::<_, Error>(())
+        };
+        if let Err(e) = revoked.await {
+            tracing::warn!(error = %e, "Xero did not confirm the revocation; the tokens are deleted here anyway");
+        }
+    }
+
     pub(crate) async fn audit(&self, action: &str, subject: &str, detail: Value) -> Result<()> {
-        let actor = self.ctx.actor();
+        self.audit_as(&self.ctx.actor(), action, subject, detail).await
+    }
+
+    async fn audit_as(&self, actor: &str, action: &str, subject: &str, detail: Value) -> Result<()> {
         xp_store::audit::append(
             &self.ctx.store,
-            xp_store::audit::NewEntry { actor: &actor, action, subject, detail },
+            xp_store::audit::NewEntry { actor, action, subject, detail },
             self.ctx.clock.now(),
         )
         .await?;

@@ -95,7 +95,7 @@ fn browser(base: String) -> impl FnOnce(&url::Url) {
 #[tokio::test]
 async fn connect_choose_sync_and_read_equal_the_sandbox() {
     let w = world(Seed::Demo).await;
-    let connected = w.xero.connect(browser(w.base.clone())).await.unwrap();
+    let connected = w.xero.connect(browser(w.base.clone()), std::future::ready(Ok(()))).await.unwrap();
     assert_eq!(connected.organisations.len(), 2);
     assert!(connected.organisations.iter().all(|o| !o.already_connected));
     let tenants: Vec<String> = connected.organisations.iter().map(|o| o.tenant_id.clone()).collect();
@@ -144,8 +144,41 @@ async fn connect_choose_sync_and_read_equal_the_sandbox() {
     assert_eq!(accounting, 2 * 9, "one call per endpoint per organisation: {counts:?}");
 }
 
+/// Security review 2026-12 #8: the session is asked again once the browser step is over; a
+/// lock or another person's sign-in meanwhile keeps nothing, and Xero's grant is withdrawn.
+#[tokio::test]
+async fn a_connection_the_session_no_longer_allows_when_the_browser_returns_is_not_kept() {
+    let w = world(Seed::Demo).await;
+    let refused = async {
+        Err(xp_context::Error::Denied {
+            code: xp_core::ErrorCode::Locked,
+            message: "Xero Partner is locked; sign in again to continue".into(),
+        })
+    };
+    let e = w.xero.connect(browser(w.base.clone()), refused).await.unwrap_err();
+    assert_eq!(e.code(), xp_core::ErrorCode::Locked, "{e}");
+    let connections = xp_store::connections::list(&w.services.store).await.unwrap();
+    assert!(connections.is_empty(), "nothing kept: {connections:?}");
+    let actions: Vec<String> =
+        xp_store::audit::list(&w.services.store, 10).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert!(!actions.iter().any(|a| a == "connection.add"), "{actions:?}");
+    let counts = w.ctx.counters.snapshot().requests;
+    assert_eq!(counts.get("xero POST /identity/connect/revocation"), Some(&1), "{counts:?}");
+
+    // The audit entry names who started the connection, even if the actor changed meanwhile.
+    w.services.set_actor("olivia.owner@example.com".into());
+    let services = w.services.clone();
+    let later = async move {
+        services.set_actor("someone.else@example.com".into());
+        Ok(())
+    };
+    w.xero.connect(browser(w.base.clone()), later).await.unwrap();
+    let newest = xp_store::audit::list(&w.services.store, 1).await.unwrap().remove(0);
+    assert_eq!((newest.action.as_str(), newest.actor.as_str()), ("connection.add", "olivia.owner@example.com"));
+}
+
 async fn connect_all(w: &World) -> Vec<xp_ipc::Organisation> {
-    let connected = w.xero.connect(browser(w.base.clone())).await.unwrap();
+    let connected = w.xero.connect(browser(w.base.clone()), std::future::ready(Ok(()))).await.unwrap();
     let tenants: Vec<String> = connected.organisations.iter().map(|o| o.tenant_id.clone()).collect();
     w.xero.keep(connection(&connected.connection_id), &tenants).await.unwrap()
 }
@@ -315,20 +348,23 @@ async fn connect_through_the_https_forwarding_page_and_the_deep_link() {
     let forwarded = Arc::new(Mutex::new(None::<String>));
     let (app, seen) = (xero.clone(), forwarded.clone());
     let connected = xero
-        .connect(move |authorize| {
-            let authorize = authorize.clone();
-            tokio::spawn(async move {
-                let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-                let r = http.get(authorize).send().await.unwrap();
-                let to = r.headers()["location"].to_str().unwrap().to_owned();
-                // What docs/xero-redirect.html does in the browser: same query, the app's scheme.
-                let (page, query) = to.split_once('?').unwrap();
-                assert_eq!(page, xp_sandbox_xero::HTTPS_REDIRECT);
-                let deep = format!("{}?{query}", xp_context::DEEP_LINK_CALLBACK);
-                *seen.lock().unwrap() = Some(deep.clone());
-                assert!(app.deliver_redirect(&deep), "the connect was waiting for this state");
-            });
-        })
+        .connect(
+            move |authorize| {
+                let authorize = authorize.clone();
+                tokio::spawn(async move {
+                    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+                    let r = http.get(authorize).send().await.unwrap();
+                    let to = r.headers()["location"].to_str().unwrap().to_owned();
+                    // What docs/xero-redirect.html does in the browser: same query, the app's scheme.
+                    let (page, query) = to.split_once('?').unwrap();
+                    assert_eq!(page, xp_sandbox_xero::HTTPS_REDIRECT);
+                    let deep = format!("{}?{query}", xp_context::DEEP_LINK_CALLBACK);
+                    *seen.lock().unwrap() = Some(deep.clone());
+                    assert!(app.deliver_redirect(&deep), "the connect was waiting for this state");
+                });
+            },
+            std::future::ready(Ok(())),
+        )
         .await
         .unwrap();
     assert_eq!(connected.organisations.len(), 2);
