@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod deep_link;
 mod error;
+mod navigation;
 mod state;
 
 pub use args::AppArgs;
@@ -43,6 +44,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
+        .plugin(navigation::guard(dev_url()))
         .invoke_handler(commands::handlers())
         .setup(move |app| {
             app.manage(open_state(&opts));
@@ -204,4 +206,14 @@ fn handle_deep_link<R: Runtime>(app: &tauri::AppHandle<R>, url: &str) {
         }
         Err(e) => tracing::warn!(error = %e, "deep link ignored"),
     }
+}
+
+/// `devUrl` when this is a development build (no bundled front end), where the window loads
+/// the Vite server; None in a build with the front end bundled.
+fn dev_url() -> Option<url::Url> {
+    if !tauri::is_dev() {
+        return None;
+    }
+    let config: serde_json::Value = serde_json::from_str(include_str!("../../tauri.conf.json")).ok()?;
+    config.pointer("/build/devUrl")?.as_str().and_then(|u| url::Url::parse(u).ok())
 }

@@ -3,6 +3,7 @@
 
 mod commands;
 mod ipc;
+mod release;
 mod roles;
 mod secrets;
 

@@ -42,12 +42,12 @@ function Detail({ detail }: { detail: ContactDetail }) {
           <dl className="grid gap-4 sm:grid-cols-3 lg:grid-cols-4">
             <Fact label="Organisation">{detail.organisationName}</Fact>
             <Fact label="Email" testId="contact-email">
-              {row.email ? (
+              {row.email && isPlainAddress(row.email) ? (
                 <a href={`mailto:${row.email}`} className="focus-ring rounded-sm hover:underline">
                   {row.email}
                 </a>
               ) : (
-                '—'
+                (row.email ?? '—')
               )}
             </Fact>
             <Fact label="Contact number" testId="contact-number">{row.contactNumber ?? '—'}</Fact>
@@ -94,4 +94,12 @@ export default function ContactDetailRoute() {
       {(detail) => <Detail detail={detail} />}
     </DetailPage>
   );
+}
+
+/**
+ * One address and nothing a mail link could carry besides (no list, no `?subject=`): synced data decides the link, so
+ * anything else is shown as text. Rust's navigation guard applies the same rule to what the window opens.
+ */
+function isPlainAddress(email: string): boolean {
+  return /^[\p{L}\p{N}._+'-]+@[\p{L}\p{N}.-]+\.[\p{L}\p{N}-]+$/u.test(email) && !email.startsWith('-');
 }

@@ -198,6 +198,25 @@ const DETAIL: ContactDetail = {
 };
 
 describe('contact detail', () => {
+  it('links only a plain address to the mail program; anything else synced into the email is text', async () => {
+    for (const [email, linked] of [
+      ['ada@example.com', true],
+      ['ada@example.com?subject=Invoice&body=pay%20here', false],
+      ['a@example.com,b@example.com', false],
+      ['-oProxyCommand@example.com', false],
+    ] as const) {
+      const detail = { ...DETAIL, row: { ...DETAIL.row, email } };
+      const { unmount } = renderApp('/contacts/org-tenant-uk/contact-7', {
+        backend: { get_contact: () => structuredClone(detail), list_organisations: () => ORGS },
+      });
+      const fact = await screen.findByTestId('contact-email');
+      expect(fact).toHaveTextContent(email);
+      expect(within(fact).queryByRole('link') !== null).toBe(linked);
+      unmount();
+    }
+  });
+
+
   it('renders the facts, the outstanding amounts per currency and direction, and links to the invoices', async () => {
     const { fake, user, router } = renderApp('/contacts/org-tenant-uk/contact-7', {
       backend: {
@@ -214,6 +233,10 @@ describe('contact detail', () => {
     });
     expect(page).toHaveTextContent('Demo Company (UK)');
     expect(screen.getByTestId('contact-email')).toHaveTextContent('accounts1@bayside.example');
+    expect(within(screen.getByTestId('contact-email')).getByRole('link')).toHaveAttribute(
+      'href',
+      'mailto:accounts1@bayside.example',
+    );
     expect(screen.getByTestId('contact-number')).toHaveTextContent('C-00001');
     expect(screen.getByTestId('contact-invoice-count')).toHaveTextContent('1,234');
     expect(within(page).getByText('Active')).toBeInTheDocument();
