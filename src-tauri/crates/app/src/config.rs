@@ -96,28 +96,28 @@ const UPCOMING: [EndpointSpec; 4] = [
         key: "gocardless",
         provider: Provider::Gocardless,
         production: Some("https://api.gocardless.com"),
-        sandbox_path: "/gocardless",
+        sandbox_path: "/",
         shown: true,
     },
     EndpointSpec {
         key: "saferpay",
         provider: Provider::Saferpay,
         production: Some("https://www.saferpay.com/api"),
-        sandbox_path: "/saferpay/api",
+        sandbox_path: "/api",
         shown: true,
     },
     EndpointSpec {
         key: "okx",
         provider: Provider::Okx,
         production: Some("https://www.okx.com"),
-        sandbox_path: "/okx",
+        sandbox_path: "/",
         shown: true,
     },
     EndpointSpec {
         key: "openai",
         provider: Provider::Openai,
         production: Some("https://api.openai.com/v1"),
-        sandbox_path: "/openai/v1",
+        sandbox_path: "/v1",
         shown: true,
     },
 ];
@@ -127,18 +127,15 @@ pub fn production_endpoints() -> Endpoints {
     Endpoints::production(&endpoint_specs())
 }
 
-/// The local sandbox emulators, all behind one loopback origin with a prefix per provider.
+/// Every row at an emulator served at `origin` (tests that serve one emulator).
 pub fn sandbox_endpoints(origin: &Url) -> Endpoints {
     Endpoints::sandbox(&endpoint_specs(), origin)
 }
-
-pub const DEFAULT_SANDBOX_ORIGIN: &str = "http://127.0.0.1:4010";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     profile: Option<String>,
-    sandbox_origin: Option<String>,
     #[serde(default)]
     secrets: RawSecrets,
     /// Endpoint key → URL; the keys are the table's.
@@ -220,10 +217,9 @@ impl AppConfig {
         };
         let mut providers = match profile {
             Profile::Production => production_endpoints(),
-            Profile::Sandbox => {
-                let origin = raw.sandbox_origin.as_deref().unwrap_or(DEFAULT_SANDBOX_ORIGIN);
-                sandbox_endpoints(&parse_url("sandbox_origin", origin).map_err(err)?)
-            }
+            // Each emulator has a port of its own, chosen at its start: `--sandbox FILE` names
+            // them all; a file names those it uses in `[providers]`.
+            Profile::Sandbox => Endpoints::unset(&endpoint_specs()),
         };
         let specs = endpoint_specs();
         for (key, value) in &raw.providers {
@@ -310,11 +306,14 @@ mod tests {
     }
 
     #[test]
-    fn sandbox_profile_points_every_provider_at_the_sandbox_origin() {
-        let c = parse("profile = \"sandbox\"\nsandbox_origin = \"http://127.0.0.1:9999\"").unwrap();
-        for (name, u) in c.providers.all() {
-            assert_eq!(u.origin().ascii_serialization(), "http://127.0.0.1:9999", "{name}");
-        }
+    fn a_hand_written_sandbox_profile_reaches_only_the_emulators_it_names() {
+        let c = parse("profile = \"sandbox\"\n[providers]\nokx = \"http://127.0.0.1:9999\"").unwrap();
+        let all: Vec<(&str, String)> = c.providers.all().map(|(k, u)| (k, u.to_string())).collect();
+        assert_eq!(all, [("okx", "http://127.0.0.1:9999/".to_owned())], "never a production host");
+        assert_eq!(
+            c.providers.require("xero_api").unwrap_err().to_string(),
+            "no URL is configured for providers.xero_api"
+        );
     }
 
     #[test]
@@ -322,11 +321,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("sandbox.json");
         let origin = "http://127.0.0.1:4321";
+        // As the sandbox writes it: each emulator on its own port, with its real paths.
+        let at = |port: u16, path: &str| format!("http://127.0.0.1:{port}{path}");
         let line = serde_json::json!({
-            "xero_identity": format!("{origin}/xero/identity"), "xero_login": format!("{origin}/xero/login"),
-            "xero_api": format!("{origin}/xero/api"), "okta_issuer": format!("{origin}/okta/oauth2/default"),
-            "gocardless": format!("{origin}/gocardless"), "saferpay": format!("{origin}/saferpay/api"),
-            "okx": format!("{origin}/okx"), "openai": format!("{origin}/openai/v1"), "admin": format!("{origin}/admin"),
+            "xero_identity": at(4322, "/"), "xero_login": at(4322, "/"), "xero_api": at(4322, "/"),
+            "okta_issuer": at(4323, "/oauth2/default"), "gocardless": at(4324, "/"), "saferpay": at(4325, "/api"),
+            "okx": at(4326, "/"), "openai": at(4327, "/v1"), "admin": format!("{origin}/admin"),
             "credentials": {"okx": {"secret_key": "very-secret-okx"}}
         });
         std::fs::write(&file, format!("{line}\n")).unwrap();
@@ -336,8 +336,10 @@ mod tests {
         let c = AppConfig::load(None, &o).unwrap();
         assert_eq!(c.profile, Profile::Sandbox);
         for (name, u) in c.providers.all() {
-            assert_eq!(u.origin().ascii_serialization(), origin, "{name}");
+            assert_eq!(u.host_str(), Some("127.0.0.1"), "{name}");
+            assert_eq!(line[name].as_str(), Some(u.as_str()), "{name} as the line gives it");
         }
+        assert_eq!(c.okta.issuer.as_ref().map(url::Url::as_str), Some("http://127.0.0.1:4323/oauth2/default"));
         assert!(!format!("{c:?}").contains("very-secret-okx"), "credentials must not show in Debug");
         let mut short = line.clone();
         short.as_object_mut().unwrap().remove("okx");
@@ -370,7 +372,11 @@ mod tests {
             ),
             ("[providers]\nopenai = \"ftp://x\"", "http(s) URL"),
             // Security review 2026-12 #2: a sandbox profile pointed anywhere but this machine.
-            ("profile = \"sandbox\"\nsandbox_origin = \"http://attacker.example\"", "must be a loopback address"),
+            (
+                "profile = \"sandbox\"\n[providers]\nxero_api = \"http://attacker.example\"",
+                "must be a loopback address",
+            ),
+            ("profile = \"sandbox\"\nsandbox_origin = \"http://127.0.0.1:4010\"", "unknown field `sandbox_origin`"),
             (
                 "profile = \"sandbox\"\n[providers]\nokta_issuer = \"https://acme.okta.com/oauth2/default\"",
                 "okta_issuer must be a loopback address",

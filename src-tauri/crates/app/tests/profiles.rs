@@ -21,13 +21,8 @@ async fn xero() -> Xero {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let ctx = Ctx::new(Duration::from_secs(60));
-    let at = |p: &str| url::Url::parse(&format!("{base}/xero/{p}")).unwrap();
-    let emu = Arc::new(Emulator::new(
-        ctx.clone(),
-        Seed::Demo,
-        Bases { identity: at("identity"), login: at("login"), api: at("api") },
-    ));
-    let app = axum::Router::new().nest("/xero", emu.router());
+    let emu = Arc::new(Emulator::new(ctx.clone(), Seed::Demo, Bases::single(&url::Url::parse(&base).unwrap())));
+    let app = emu.router();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     Xero { base, ctx, emu }
 }
@@ -52,7 +47,7 @@ fn browser(base: String) -> impl FnOnce(&url::Url) {
         tokio::spawn(async move {
             let redirect = authorize.query_pairs().find(|(k, _)| k == "redirect_uri").unwrap().1.into_owned();
             let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-            http.post(format!("{base}/xero/_sandbox/redirect-uris")).body(redirect).send().await.unwrap();
+            http.post(format!("{base}/_sandbox/redirect-uris")).body(redirect).send().await.unwrap();
             let r = http.get(authorize).send().await.unwrap();
             let to = r.headers()["location"].to_str().unwrap().to_owned();
             http.get(to).send().await.unwrap();

@@ -31,10 +31,9 @@ async fn world() -> World {
     let gate = xp_sandbox_kit::Gate::open_to(listener.local_addr().unwrap()).await;
     let base = format!("http://{}", gate.addr());
     let ctx = Ctx::new(StdDuration::from_secs(60));
-    let emu =
-        xp_sandbox_okta::Emulator::new(ctx.clone(), Seed::Demo, url::Url::parse(&format!("{base}/okta")).unwrap());
+    let emu = xp_sandbox_okta::Emulator::new(ctx.clone(), Seed::Demo, url::Url::parse(&base).unwrap());
     let creds = emu.credentials();
-    let app = axum::Router::new().nest("/okta", emu.router());
+    let app = emu.router();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     World {
         dir: tempfile::tempdir().unwrap(),
@@ -54,7 +53,7 @@ impl World {
         // production entries; profiles have their own tests.
         let mut config = AppConfig::parse("", "test", &Default::default()).unwrap();
         config.providers = sandbox_endpoints(&url::Url::parse(&self.base).unwrap());
-        let issuer = url::Url::parse(&format!("{issuer_origin}/okta/oauth2/default")).unwrap();
+        let issuer = url::Url::parse(&format!("{issuer_origin}/oauth2/default")).unwrap();
         config.providers.set(&xp_app::session::settings::OKTA_ENDPOINT, issuer.clone());
         config.okta.issuer = Some(issuer);
         config.okta.client_id = Some(self.client_id.clone());
@@ -136,7 +135,7 @@ impl World {
     }
 
     async fn rotate_keys(&self) {
-        let r = reqwest::Client::new().post(format!("{}/okta/_sandbox/rotate-keys", self.base)).send().await.unwrap();
+        let r = reqwest::Client::new().post(format!("{}/_sandbox/rotate-keys", self.base)).send().await.unwrap();
         assert!(r.status().is_success());
     }
 
@@ -301,7 +300,7 @@ async fn an_answer_naming_another_issuer_is_refused_rfc_9207() {
     assert!(e.to_string().contains("RFC 9207"), "a mix-up with another authorization server: {e}");
     assert_eq!(session.status().await.unwrap().state, SessionState::SignedOut);
     let redirect = w.browser_sign_in(&session, &w.username("Owner")).await;
-    let issuer = format!("{}/okta/oauth2/default", w.base);
+    let issuer = format!("{}/oauth2/default", w.base);
     let named =
         format!("{redirect}&iss={}", url::form_urlencoded::byte_serialize(issuer.as_bytes()).collect::<String>());
     assert_eq!(
@@ -414,7 +413,7 @@ async fn sign_out_revokes_the_refresh_token_and_a_revoked_session_ends() {
     assert!(status.message.is_none(), "revoked online: {:?}", status.message);
     assert!(w.vault.get("okta/refresh/session").unwrap().is_none());
     assert!(w.vault.get("okta/id/session").unwrap().is_none());
-    let token_url = url::Url::parse(&format!("{}/okta/oauth2/default/v1/token", w.base)).unwrap();
+    let token_url = url::Url::parse(&format!("{}/oauth2/default/v1/token", w.base)).unwrap();
     let http = xp_http::HttpClient::new(Default::default()).unwrap();
     let e = xp_auth::refresh(&http, &w.clock, &token_url, &w.client_id, &refresh).await.unwrap_err();
     assert!(matches!(e, xp_auth::Error::InvalidGrant { .. }), "{e:?}");
@@ -424,7 +423,7 @@ async fn sign_out_revokes_the_refresh_token_and_a_revoked_session_ends() {
     let refresh = w.vault.get("okta/refresh/session").unwrap().unwrap();
     let form =
         [("token", refresh.expose().as_str()), ("token_type_hint", "refresh_token"), ("client_id", &w.client_id)];
-    reqwest::Client::new().post(format!("{}/okta/oauth2/default/v1/revoke", w.base)).form(&form).send().await.unwrap();
+    reqwest::Client::new().post(format!("{}/oauth2/default/v1/revoke", w.base)).form(&form).send().await.unwrap();
     session.revalidate().await.unwrap();
     let s = session.status().await.unwrap();
     assert_eq!(s.state, SessionState::SignedOut);
@@ -659,7 +658,7 @@ async fn a_configuration_file_cannot_change_who_signs_in_or_what_their_groups_gr
     let s = session.adopt_proposed_sign_in().await.unwrap();
     assert_eq!(s.state, SessionState::SignedOut, "{s:?}");
     assert!(s.message.unwrap().contains("provider changed"));
-    assert_eq!(s.okta_issuer.as_deref(), Some("http://127.0.0.1:9/okta/oauth2/default"));
+    assert_eq!(s.okta_issuer.as_deref(), Some("http://127.0.0.1:9/oauth2/default"));
 }
 
 /// An installation that signed people in with Okta before the pin existed, started with a file

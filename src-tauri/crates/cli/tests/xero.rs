@@ -25,13 +25,8 @@ async fn sandbox(seed: Seed) -> Sandbox {
     let base = format!("http://{}", listener.local_addr().unwrap());
     // A 1 s rate-limit minute keeps many short runs inside Xero's arithmetic without waiting.
     let ctx = Ctx::new(Duration::from_millis(1000));
-    let at = |p: &str| url::Url::parse(&format!("{base}/xero/{p}")).unwrap();
-    let emu = Arc::new(Emulator::new(
-        ctx.clone(),
-        seed,
-        Bases { identity: at("identity"), login: at("login"), api: at("api") },
-    ));
-    let app = axum::Router::new().nest("/xero", emu.router());
+    let emu = Arc::new(Emulator::new(ctx.clone(), seed, Bases::single(&url::Url::parse(&base).unwrap())));
+    let app = emu.router();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sandbox.json");
@@ -41,9 +36,11 @@ async fn sandbox(seed: Seed) -> Sandbox {
     let mut xero = emu.credentials();
     xero["client_id"] = xero["auto_consent_client_id"].clone();
     let line = serde_json::json!({
-        "xero_identity": u("/xero/identity"), "xero_login": u("/xero/login"), "xero_api": u("/xero/api"),
-        "okta_issuer": u("/okta/oauth2/default"), "gocardless": u("/gocardless"), "saferpay": u("/saferpay/api"),
-        "okx": u("/okx"), "openai": u("/openai/v1"), "admin": u("/admin"), "minute_ms": 1000,
+        // Only Xero is served here; the other emulators' ports would be their own.
+        "xero_identity": u("/"), "xero_login": u("/"), "xero_api": u("/"),
+        "okta_issuer": "http://127.0.0.1:9/oauth2/default", "gocardless": "http://127.0.0.1:9/",
+        "saferpay": "http://127.0.0.1:9/api", "okx": "http://127.0.0.1:9/", "openai": "http://127.0.0.1:9/v1",
+        "admin": "http://127.0.0.1:9/admin", "minute_ms": 1000,
         "credentials": {"xero": xero}
     });
     std::fs::write(&file, format!("{line}\n")).unwrap();
@@ -104,7 +101,7 @@ async fn connect(s: &Sandbox, data: &Path) -> String {
     let authorize = url::Url::parse(&url).unwrap();
     let redirect = authorize.query_pairs().find(|(k, _)| k == "redirect_uri").unwrap().1.into_owned();
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    http.post(format!("{}/xero/_sandbox/redirect-uris", s.base)).body(redirect).send().await.unwrap();
+    http.post(format!("{}/_sandbox/redirect-uris", s.base)).body(redirect).send().await.unwrap();
     let r = http.get(url).send().await.unwrap();
     let to = r.headers()["location"].to_str().unwrap().to_owned();
     let page = http.get(to).send().await.unwrap().text().await.unwrap();

@@ -19,7 +19,8 @@ pub struct EndpointSpec {
     /// The real service; None when every customer has their own (an Okta issuer), so only
     /// configuration can name it.
     pub production: Option<&'static str>,
-    /// Where the provider's emulator answers under the sandbox origin.
+    /// The path of this URL on its emulator's origin (each emulator serves its provider's real
+    /// paths at the root of a loopback port of its own): Okta's issuer path, Saferpay's `/api`.
     pub sandbox_path: &'static str,
     /// Shown on the About page as the provider's address.
     pub shown: bool,
@@ -48,13 +49,20 @@ impl Endpoints {
         e
     }
 
-    /// Every row at its emulator under one sandbox origin (`tests/sandbox`'s mount points).
+    /// Every row at an emulator served at `origin` (tests that start one emulator; the sandbox
+    /// server's start-up line names each emulator's own origin).
     pub fn sandbox(specs: &[EndpointSpec], origin: &Url) -> Endpoints {
         let mut e = Endpoints::shown_of(specs);
         for s in specs {
             e.urls.insert(s.key, origin.join(s.sandbox_path).expect("a sandbox path joins"));
         }
         e
+    }
+
+    /// The table with no URL set: a sandbox profile configured by hand names each one in
+    /// `[providers]` (the sandbox's start-up line names them all).
+    pub fn unset(specs: &[EndpointSpec]) -> Endpoints {
+        Endpoints::shown_of(specs)
     }
 
     fn shown_of(specs: &[EndpointSpec]) -> Endpoints {

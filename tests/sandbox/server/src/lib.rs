@@ -1,6 +1,6 @@
-//! The sandbox server: every provider emulator behind one loopback listener, each under a
-//! prefix that stands for the provider's host (`/xero/api` for api.xero.com, `/okx` for
-//! www.okx.com, ...), plus an admin API for tests and the demo.
+//! The sandbox server: every provider emulator on a loopback port of its own, answering the
+//! provider's real paths at the root (so an official client works by changing only the host),
+//! plus an admin API for tests and the demo on the `--listen` address.
 //!
 //! State lives in memory; with `--state FILE` it is restored from FILE and saved back to it
 //! (`state_file.rs` has the format, `saver.rs` the when).
@@ -74,36 +74,62 @@ impl Emulators {
     fn seeded(ctx: &Ctx, seed: Seed, urls: &Urls) -> Self {
         Emulators {
             xero: xp_sandbox_xero::Emulator::new(ctx.clone(), seed, urls.xero()),
-            okta: xp_sandbox_okta::Emulator::new(ctx.clone(), seed, urls.at("/okta")),
-            gocardless: xp_sandbox_gocardless::Emulator::new(ctx.clone(), seed, urls.at("/gocardless")),
-            saferpay: xp_sandbox_saferpay::Emulator::new(ctx.clone(), seed, urls.at("/saferpay")),
-            okx: xp_sandbox_okx::Emulator::new(ctx.clone(), seed, urls.at("/okx")),
-            openai: xp_sandbox_openai::Emulator::new(ctx.clone(), seed, urls.at("/openai")),
+            okta: xp_sandbox_okta::Emulator::new(ctx.clone(), seed, urls.okta.clone()),
+            gocardless: xp_sandbox_gocardless::Emulator::new(ctx.clone(), seed, urls.gocardless.clone()),
+            saferpay: xp_sandbox_saferpay::Emulator::new(ctx.clone(), seed, urls.saferpay.clone()),
+            okx: xp_sandbox_okx::Emulator::new(ctx.clone(), seed, urls.okx.clone()),
+            openai: xp_sandbox_openai::Emulator::new(ctx.clone(), seed, urls.openai.clone()),
         }
+    }
+
+    /// Each emulator's router, in the order of [`Urls::of`].
+    fn routers(&self) -> [Router; 6] {
+        [
+            self.xero.router(),
+            self.okta.router(),
+            self.gocardless.router(),
+            self.saferpay.router(),
+            self.okx.router(),
+            self.openai.router(),
+        ]
     }
 }
 
-/// URLs under the address this run listens on.
-pub(crate) struct Urls(Url);
+/// Each emulator's origin in this run.
+pub(crate) struct Urls {
+    pub xero: Url,
+    pub okta: Url,
+    pub gocardless: Url,
+    pub saferpay: Url,
+    pub okx: Url,
+    pub openai: Url,
+}
 
 impl Urls {
-    fn new(origin: Url) -> Self {
-        Self(origin)
-    }
-
-    pub fn at(&self, path: &str) -> Url {
-        let mut u = self.0.clone();
-        u.set_path(path);
-        u
+    /// The origins of the listeners bound for xero, okta, gocardless, saferpay, okx and openai,
+    /// in that order.
+    fn of(addrs: &[SocketAddr; 6]) -> Result<Self, std::io::Error> {
+        let origin = |a: &SocketAddr| format!("http://{a}").parse::<Url>().map_err(std::io::Error::other);
+        Ok(Urls {
+            xero: origin(&addrs[0])?,
+            okta: origin(&addrs[1])?,
+            gocardless: origin(&addrs[2])?,
+            saferpay: origin(&addrs[3])?,
+            okx: origin(&addrs[4])?,
+            openai: origin(&addrs[5])?,
+        })
     }
 
     pub fn xero(&self) -> xp_sandbox_xero::Bases {
-        xp_sandbox_xero::Bases {
-            identity: self.at("/xero/identity"),
-            login: self.at("/xero/login"),
-            api: self.at("/xero/api"),
-        }
+        xp_sandbox_xero::Bases::single(&self.xero)
     }
+}
+
+/// `path` under an origin.
+fn under(origin: &Url, path: &str) -> String {
+    let mut u = origin.clone();
+    u.set_path(path);
+    u.to_string()
 }
 
 pub struct Running {
@@ -173,12 +199,27 @@ fn state_error(path: &std::path::Path) -> impl FnOnce(String) -> Error + '_ {
     move |reason| Error::State { path: path.to_owned(), reason }
 }
 
+/// The admin listener on `--listen`, then one per emulator on a free loopback port of the same
+/// address (a fixed range next to `--listen` could be taken; the start-up line names them).
+async fn bind_all(listen: SocketAddr) -> Result<(TcpListener, [TcpListener; 6]), std::io::Error> {
+    let admin = TcpListener::bind(listen).await?;
+    let mut emulators = Vec::with_capacity(6);
+    for _ in 0..6 {
+        emulators.push(TcpListener::bind(SocketAddr::new(listen.ip(), 0)).await?);
+    }
+    let emulators: [TcpListener; 6] = emulators.try_into().map_err(|_| std::io::Error::other("six listeners"))?;
+    Ok((admin, emulators))
+}
+
 pub async fn start(opts: Options) -> Result<Running, Error> {
-    let listener = TcpListener::bind(opts.listen).await?;
+    let (listener, emulator_listeners) = bind_all(opts.listen).await?;
     let addr = listener.local_addr()?;
-    let origin: Url = format!("http://{addr}").parse().map_err(std::io::Error::other)?;
-    let urls = Urls::new(origin);
-    let at = |p: &str| urls.at(p);
+    let admin_origin: Url = format!("http://{addr}").parse().map_err(std::io::Error::other)?;
+    let mut emulator_addrs = [addr; 6];
+    for (slot, l) in emulator_addrs.iter_mut().zip(&emulator_listeners) {
+        *slot = l.local_addr()?;
+    }
+    let urls = Urls::of(&emulator_addrs)?;
 
     let ctx = Ctx::new(Duration::from_millis(opts.minute_ms.max(1)));
     ctx.faults.add(opts.faults.clone());
@@ -200,12 +241,12 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
         xero_identity: xero_bases.identity.to_string(),
         xero_login: xero_bases.login.to_string(),
         xero_api: xero_bases.api.to_string(),
-        okta_issuer: at("/okta/oauth2/default").to_string(),
-        gocardless: at("/gocardless").to_string(),
-        saferpay: at("/saferpay/api").to_string(),
-        okx: at("/okx").to_string(),
-        openai: at("/openai/v1").to_string(),
-        admin: at("/admin").to_string(),
+        okta_issuer: under(&urls.okta, "/oauth2/default"),
+        gocardless: urls.gocardless.to_string(),
+        saferpay: under(&urls.saferpay, "/api"),
+        okx: urls.okx.to_string(),
+        openai: under(&urls.openai, "/v1"),
+        admin: under(&admin_origin, "/admin"),
         minute_ms: opts.minute_ms,
         credentials: serde_json::json!({
             "xero": emulators.xero.credentials(),
@@ -231,23 +272,44 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
         None => None,
     };
 
-    let app = Router::new()
-        .nest("/xero", emulators.xero.router())
-        .nest("/okta", emulators.okta.router())
-        .nest("/gocardless", emulators.gocardless.router())
-        .nest("/saferpay", emulators.saferpay.router())
-        .nest("/okx", emulators.okx.router())
-        .nest("/openai", emulators.openai.router())
-        .nest("/admin", admin::router(ctx.clone(), emulators.clone()))
-        .layer(axum::middleware::from_fn_with_state(generation, saver::bump));
+    let bump = || axum::middleware::from_fn_with_state(generation.clone(), saver::bump);
+    let admin_app = Router::new().nest("/admin", admin::router(ctx.clone(), emulators.clone())).layer(bump());
+    let mut apps = vec![(listener, admin_app)];
+    for (l, router) in emulator_listeners.into_iter().zip(emulators.routers()) {
+        apps.push((l, router.layer(bump())));
+    }
 
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let (stop_all, _) = tokio::sync::broadcast::channel::<()>(1);
+    let mut servers = tokio::task::JoinSet::new();
+    for (l, app) in apps {
+        let mut stop = stop_all.subscribe();
+        servers.spawn(async move {
+            axum::serve(l, app.into_make_service())
+                .with_graceful_shutdown(async move {
+                    let _ = stop.recv().await;
+                })
+                .await
+        });
+    }
+    // One task stands for all the listeners: it ends when they have all stopped, or with the
+    // first one that fails.
     let task = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service())
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
+        let mut rx = rx;
+        loop {
+            tokio::select! {
+                _ = &mut rx => break,
+                ended = servers.join_next() => match ended {
+                    None => return Ok(()),
+                    Some(r) => r.map_err(std::io::Error::other)??,
+                },
+            }
+        }
+        let _ = stop_all.send(());
+        while let Some(r) = servers.join_next().await {
+            r.map_err(std::io::Error::other)??;
+        }
+        Ok(())
     });
     Ok(Running { addr, info, ctx, restored_from, shutdown: Some(tx), task: Some(task), saver })
 }

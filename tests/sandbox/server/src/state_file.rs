@@ -88,12 +88,12 @@ pub(crate) fn restore(ctx: &Ctx, urls: &Urls, doc: Document) -> Result<(Emulator
     let section = |name: &'static str| move |e: String| format!("{name}: {e}");
     let emulators = Emulators {
         xero: Persist::from_saved(ctx.clone(), urls.xero(), doc.xero).map_err(section("xero"))?,
-        okta: Persist::from_saved(ctx.clone(), urls.at("/okta"), doc.okta).map_err(section("okta"))?,
-        gocardless: Persist::from_saved(ctx.clone(), urls.at("/gocardless"), doc.gocardless)
+        okta: Persist::from_saved(ctx.clone(), urls.okta.clone(), doc.okta).map_err(section("okta"))?,
+        gocardless: Persist::from_saved(ctx.clone(), urls.gocardless.clone(), doc.gocardless)
             .map_err(section("gocardless"))?,
-        saferpay: Persist::from_saved(ctx.clone(), urls.at("/saferpay"), doc.saferpay).map_err(section("saferpay"))?,
-        okx: Persist::from_saved(ctx.clone(), urls.at("/okx"), doc.okx).map_err(section("okx"))?,
-        openai: Persist::from_saved(ctx.clone(), urls.at("/openai"), doc.openai).map_err(section("openai"))?,
+        saferpay: Persist::from_saved(ctx.clone(), urls.saferpay.clone(), doc.saferpay).map_err(section("saferpay"))?,
+        okx: Persist::from_saved(ctx.clone(), urls.okx.clone(), doc.okx).map_err(section("okx"))?,
+        openai: Persist::from_saved(ctx.clone(), urls.openai.clone(), doc.openai).map_err(section("openai"))?,
     };
     Ok((emulators, doc.seed))
 }
@@ -274,11 +274,11 @@ mod tests {
     fn a_document_restores_to_emulators_that_save_the_same_document() {
         let ctx = Ctx::new(std::time::Duration::from_secs(60));
         ctx.clock.advance(time::Duration::days(3) + time::Duration::milliseconds(250));
-        let here = Urls::new("http://127.0.0.1:1".parse().expect("url"));
+        let here = Urls::of(&[([127, 0, 0, 1], 1).into(); 6]).expect("urls");
         let first = document(&ctx, Seed::Demo, &Emulators::seeded(&ctx, Seed::Demo, &here));
 
         let ctx2 = Ctx::new(std::time::Duration::from_secs(60));
-        let elsewhere = Urls::new("http://127.0.0.1:2".parse().expect("url"));
+        let elsewhere = Urls::of(&[([127, 0, 0, 1], 2).into(); 6]).expect("urls");
         let (emulators, seed) = restore(&ctx2, &elsewhere, parse(&first).expect("parses")).expect("restores");
         assert_eq!(seed, Seed::Demo);
         assert_eq!(ctx2.clock.offset(), ctx.clock.offset(), "the simulated clock is where it was");

@@ -1,6 +1,5 @@
 //! Sandbox emulator of Xero: identity (login.xero.com, identity.xero.com), /connections and the
-//! Accounting API (api.xero.com/api.xro/2.0). Mounted under `/xero`, with the three hosts as
-//! prefixes: `/xero/login`, `/xero/identity`, `/xero/api`.
+//! Accounting API (api.xero.com/api.xro/2.0), each at its real path on the emulator's own origin.
 //!
 //! Contract: shared/providers/xero.md, tests/sandbox/specs/xero_accounting.yaml and xero-identity.yaml.
 
@@ -34,7 +33,7 @@ pub const LOOPBACK_PORTS: [u16; 3] = [53682, 53683, 53684];
 /// The https page that forwards Xero's redirect to the app's deep link.
 pub const HTTPS_REDIRECT: &str = "https://xeropartner.app/oauth/xero/callback";
 
-/// Xero has three hosts; in the sandbox each is a prefix under `/xero`.
+/// Xero's three hosts; the sandbox serves them from one origin (their paths do not collide).
 #[derive(Debug, Clone)]
 pub struct Bases {
     /// identity.xero.com: token, revocation
@@ -43,6 +42,13 @@ pub struct Bases {
     pub login: Url,
     /// api.xero.com: /connections and /api.xro/2.0
     pub api: Url,
+}
+
+impl Bases {
+    /// All three hosts at one origin, as the sandbox serves them.
+    pub fn single(origin: &Url) -> Bases {
+        Bases { identity: origin.clone(), login: origin.clone(), api: origin.clone() }
+    }
 }
 
 pub(crate) struct Shared {
@@ -101,18 +107,22 @@ impl Emulator {
             .route("/Payments/{id}", post(accounting::update_payment).get(accounting::get_payment))
             .layer(fault_layer())
             .layer(axum::middleware::from_fn_with_state(s.clone(), accounting::guard));
+        // Xero's three hosts keep their real paths, which do not collide, so one origin serves
+        // them all and an official client works by changing only the host: login.xero.com's
+        // authorize page, identity.xero.com's token and revocation, api.xero.com's
+        // /connections and /api.xro/2.0.
         let identity = Router::new()
-            .route("/login/identity/connect/authorize", get(identity::authorize))
-            .route("/login/identity/connect/authorize/consent", post(identity::consent))
-            .route("/identity/connect/token", post(identity::token_endpoint))
-            .route("/identity/connect/revocation", post(identity::revocation))
-            .route("/api/connections", get(identity::connections))
-            .route("/api/connections/{id}", axum::routing::delete(identity::delete_connection))
+            .route("/identity/connect/authorize", get(identity::authorize))
+            .route("/identity/connect/authorize/consent", post(identity::consent))
+            .route("/connect/token", post(identity::token_endpoint))
+            .route("/connect/revocation", post(identity::revocation))
+            .route("/connections", get(identity::connections))
+            .route("/connections/{id}", axum::routing::delete(identity::delete_connection))
             .layer(fault_layer());
         Router::new()
             .merge(identity)
             .route("/_sandbox/redirect-uris", post(add_redirect_uri))
-            .nest("/api/api.xro/2.0", accounting)
+            .nest("/api.xro/2.0", accounting)
             .with_state(s)
     }
 

@@ -28,10 +28,8 @@ async fn serve(minute: Duration, make: impl FnOnce(Ctx, Bases) -> Emulator) -> S
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let ctx = Ctx::new(minute);
-    let at = |p: &str| url::Url::parse(&format!("{base}/xero/{p}")).unwrap();
-    let emu =
-        std::sync::Arc::new(make(ctx.clone(), Bases { identity: at("identity"), login: at("login"), api: at("api") }));
-    let app = axum::Router::new().nest("/xero", emu.router());
+    let emu = std::sync::Arc::new(make(ctx.clone(), Bases::single(&url::Url::parse(&base).unwrap())));
+    let app = emu.router();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     Sandbox { base, ctx, emu, http }
@@ -52,7 +50,7 @@ impl Sandbox {
     }
 
     fn authorize_url(&self, client_id: &str, challenge: &str, state: &str) -> String {
-        let mut u = url::Url::parse(&format!("{}/xero/login/identity/connect/authorize", self.base)).unwrap();
+        let mut u = url::Url::parse(&format!("{}/identity/connect/authorize", self.base)).unwrap();
         u.query_pairs_mut()
             .append_pair("response_type", "code")
             .append_pair("client_id", client_id)
@@ -76,7 +74,7 @@ impl Sandbox {
     }
 
     async fn token(&self, form: &[(&str, &str)]) -> (StatusCode, Value) {
-        let r = self.http.post(format!("{}/xero/identity/connect/token", self.base)).form(form).send().await.unwrap();
+        let r = self.http.post(format!("{}/connect/token", self.base)).form(form).send().await.unwrap();
         (r.status(), r.json().await.unwrap())
     }
 
@@ -99,7 +97,7 @@ impl Sandbox {
 
     async fn api(&self, access: &str, tenant: &str, path: &str) -> reqwest::Response {
         self.http
-            .get(format!("{}/xero/api/api.xro/2.0/{path}", self.base))
+            .get(format!("{}/api.xro/2.0/{path}", self.base))
             .bearer_auth(access)
             .header("xero-tenant-id", tenant)
             .header("accept", "application/json")
@@ -120,16 +118,8 @@ async fn every_response_the_app_relies_on_conforms_to_the_official_spec() {
     let spec = Spec::official("xero_accounting.yaml").unwrap();
     let identity = Spec::official("xero-identity.yaml").unwrap();
     identity.validate_component("AccessToken", &tok).unwrap();
-    let conns: Value = s
-        .http
-        .get(format!("{}/xero/api/connections", s.base))
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let conns: Value =
+        s.http.get(format!("{}/connections", s.base)).bearer_auth(&access).send().await.unwrap().json().await.unwrap();
     assert_eq!(conns.as_array().unwrap().len(), 2);
     for c in conns.as_array().unwrap() {
         identity.validate_component("Connection", c).unwrap();
@@ -160,7 +150,7 @@ async fn every_response_the_app_relies_on_conforms_to_the_official_spec() {
     // A validation error conforms to the spec's Error schema.
     let r = s
         .http
-        .put(format!("{}/xero/api/api.xro/2.0/Payments", s.base))
+        .put(format!("{}/api.xro/2.0/Payments", s.base))
         .bearer_auth(&access)
         .header("xero-tenant-id", &t)
         .json(&json!({"Payments": [{"Invoice": {"InvoiceID": "00000000-0000-0000-0000-000000000000"}, "Account": {"Code": "090"}, "Date": "2026-11-20", "Amount": 10.0}]}))
@@ -304,7 +294,7 @@ async fn paging_filters_and_if_modified_since() {
     let target = items[0].clone();
     let r = s
         .http
-        .put(format!("{}/xero/api/api.xro/2.0/Payments", s.base))
+        .put(format!("{}/api.xro/2.0/Payments", s.base))
         .bearer_auth(&access)
         .header("xero-tenant-id", &t)
         .json(&json!({"Payments": [{"Invoice": {"InvoiceID": target["InvoiceID"]}, "Account": {"Code": "090"}, "Date": "2026-11-20", "Amount": 1.0}]}))
@@ -314,7 +304,7 @@ async fn paging_filters_and_if_modified_since() {
     assert_eq!(r.status(), StatusCode::OK);
     let changed: Value = s
         .http
-        .get(format!("{}/xero/api/api.xro/2.0/Invoices?page=1", s.base))
+        .get(format!("{}/api.xro/2.0/Invoices?page=1", s.base))
         .bearer_auth(&access)
         .header("xero-tenant-id", &t)
         .header("if-modified-since", since.format(&time::format_description::well_known::Rfc3339).unwrap())
@@ -341,7 +331,7 @@ async fn payments_are_created_once_per_idempotency_key_and_can_be_deleted() {
     let body = json!({"Payments": [{"Invoice": {"InvoiceID": inv["InvoiceID"]}, "Account": {"Code": "092"}, "Date": "2026-11-20", "Amount": total, "Reference": "SEPA DD PM01"}]});
     let put = |key: &'static str, body: Value| {
         s.http
-            .put(format!("{}/xero/api/api.xro/2.0/Payments", s.base))
+            .put(format!("{}/api.xro/2.0/Payments", s.base))
             .bearer_auth(&access)
             .header("xero-tenant-id", &t)
             .header("idempotency-key", key)
@@ -368,7 +358,7 @@ async fn payments_are_created_once_per_idempotency_key_and_can_be_deleted() {
 
     let del = s
         .http
-        .post(format!("{}/xero/api/api.xro/2.0/Payments/{pid}", s.base))
+        .post(format!("{}/api.xro/2.0/Payments/{pid}", s.base))
         .bearer_auth(&access)
         .header("xero-tenant-id", &t)
         .json(&json!({"Payments": [{"Status": "DELETED"}]}))
@@ -441,7 +431,7 @@ async fn a_restored_emulator_keeps_records_tokens_and_idempotency_on_another_por
     let body = json!({"Payments": [{"Invoice": {"InvoiceID": inv["InvoiceID"]}, "Account": {"Code": "092"}, "Date": "2026-11-20", "Amount": inv["Total"], "Reference": "before restart"}]});
     let put = |s: &Sandbox| {
         s.http
-            .put(format!("{}/xero/api/api.xro/2.0/Payments", s.base))
+            .put(format!("{}/api.xro/2.0/Payments", s.base))
             .bearer_auth(&access)
             .header("xero-tenant-id", &t)
             .header("idempotency-key", "restart-1")
@@ -451,7 +441,7 @@ async fn a_restored_emulator_keeps_records_tokens_and_idempotency_on_another_por
     let first: Value = put(&s1).await.unwrap().json().await.unwrap();
     let pid = first["Payments"][0]["PaymentID"].as_str().unwrap().to_owned();
     let extra_uri = "http://127.0.0.1:61000/callback";
-    s1.http.post(format!("{}/xero/_sandbox/redirect-uris", s1.base)).body(extra_uri).send().await.unwrap();
+    s1.http.post(format!("{}/_sandbox/redirect-uris", s1.base)).body(extra_uri).send().await.unwrap();
 
     let saved = s1.emu.save().unwrap();
     let s2 = serve(Duration::from_secs(60), |ctx, bases| Emulator::restore(ctx, bases, saved.clone()).unwrap()).await;

@@ -25,7 +25,7 @@ pub const OKTA_ENDPOINT: EndpointSpec = EndpointSpec {
     key: "okta_issuer",
     provider: Provider::Okta,
     production: None,
-    sandbox_path: "/okta/oauth2/default",
+    sandbox_path: "/oauth2/default",
     shown: true,
 };
 

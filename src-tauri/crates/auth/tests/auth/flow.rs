@@ -85,7 +85,7 @@ async fn a_denied_consent_surfaces_as_access_denied() {
         .to_owned();
     let denied = s
         .browser
-        .post(format!("{}/xero/login/identity/connect/authorize/consent", s.base))
+        .post(format!("{}/identity/connect/authorize/consent", s.base))
         .form(&[("consent", consent.as_str()), ("decision", "deny")])
         .send()
         .await

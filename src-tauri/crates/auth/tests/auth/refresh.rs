@@ -122,7 +122,7 @@ async fn an_unknown_or_revoked_refresh_token_means_reconnect() {
     let tokens = s.connect().await;
     let revoked = s
         .browser
-        .post(format!("{}/xero/identity/connect/revocation", s.base))
+        .post(format!("{}/connect/revocation", s.base))
         .form(&[("token", tokens.refresh_token.as_ref().unwrap().expose().as_str()), ("client_id", &s.auto_client())])
         .send()
         .await

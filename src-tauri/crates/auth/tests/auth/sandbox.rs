@@ -32,13 +32,8 @@ pub async fn start() -> Sandbox {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let ctx = Ctx::new(Duration::from_secs(60));
-    let at = |p: &str| Url::parse(&format!("{base}/xero/{p}")).unwrap();
-    let emu = Arc::new(Emulator::new(
-        ctx.clone(),
-        Seed::Empty,
-        Bases { identity: at("identity"), login: at("login"), api: at("api") },
-    ));
-    let app = axum::Router::new().nest("/xero", emu.router());
+    let emu = Arc::new(Emulator::new(ctx.clone(), Seed::Empty, Bases::single(&Url::parse(&base).unwrap())));
+    let app = emu.router();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let http = HttpClient::new(HttpConfig::default()).unwrap();
@@ -47,11 +42,11 @@ pub async fn start() -> Sandbox {
 
 impl Sandbox {
     pub fn token_url(&self) -> Url {
-        Url::parse(&format!("{}/xero/identity/connect/token", self.base)).unwrap()
+        Url::parse(&format!("{}/connect/token", self.base)).unwrap()
     }
 
     pub fn authorize_base(&self) -> Url {
-        Url::parse(&format!("{}/xero/login/identity/connect/authorize", self.base)).unwrap()
+        Url::parse(&format!("{}/identity/connect/authorize", self.base)).unwrap()
     }
 
     /// The headless demo user's app registration: consents at once.
@@ -77,7 +72,7 @@ impl Sandbox {
         let rx = LoopbackReceiver::bind(&LoopbackConfig { ports, timeout: Duration::from_secs(30) }).await.unwrap();
         let r = self
             .browser
-            .post(format!("{}/xero/_sandbox/redirect-uris", self.base))
+            .post(format!("{}/_sandbox/redirect-uris", self.base))
             .body(rx.redirect_uri())
             .send()
             .await
@@ -143,13 +138,8 @@ impl Sandbox {
 
     /// `GET /connections` with the token: the proof that an access token works.
     pub async fn connections(&self, access: &Sensitive<String>) -> (StatusCode, serde_json::Value) {
-        let r = self
-            .browser
-            .get(format!("{}/xero/api/connections", self.base))
-            .bearer_auth(access.expose())
-            .send()
-            .await
-            .unwrap();
+        let r =
+            self.browser.get(format!("{}/connections", self.base)).bearer_auth(access.expose()).send().await.unwrap();
         let status = r.status();
         (status, r.json().await.unwrap_or_default())
     }

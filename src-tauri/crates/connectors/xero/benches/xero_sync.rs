@@ -20,16 +20,15 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let ctx = Ctx::new(Duration::from_millis(minute_ms));
-    let at = |p: &str| url::Url::parse(&format!("{base}/xero/{p}")).expect("url");
     let seeded = Instant::now();
-    let bases = Bases { identity: at("identity"), login: at("login"), api: at("api") };
+    let bases = Bases::single(&url::Url::parse(&base).expect("url"));
     let emu = Arc::new(if orgs > 1 {
         Emulator::with_organisations(ctx.clone(), orgs, invoices as usize, bases)
     } else {
         Emulator::new(ctx.clone(), Seed::Large(invoices), bases)
     });
     eprintln!("seeded {orgs} organisation(s) x {invoices} invoices in {:?}", seeded.elapsed());
-    let app = axum::Router::new().nest("/xero", emu.router());
+    let app = emu.router();
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -63,7 +62,7 @@ async fn main() {
                         .unwrap_or_default();
                     let http =
                         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-                    let _ = http.post(format!("{b}/xero/_sandbox/redirect-uris")).body(redirect).send().await;
+                    let _ = http.post(format!("{b}/_sandbox/redirect-uris")).body(redirect).send().await;
                     let r = http.get(authorize).send().await.expect("authorize");
                     let to = r.headers()["location"].to_str().expect("location").to_owned();
                     let _ = http.get(to).send().await;

@@ -12,7 +12,7 @@ pub const PRODUCTION_API: &str = "https://api.xero.com";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XeroConfig {
-    /// `https://api.xero.com` in production, `{sandbox}/xero/api` against the emulator. Both
+    /// `https://api.xero.com` in production, the emulator's origin in the sandbox. Both
     /// `/connections` and `/api.xro/2.0/...` hang off it (xero.md §1).
     pub api_base: Url,
     /// Length of a rate-limit "minute": 60 s in production; the sandbox's `--minute-ms` shrinks
@@ -25,10 +25,9 @@ impl XeroConfig {
         Self { api_base: Url::parse(PRODUCTION_API).expect("a constant URL parses"), minute: Duration::from_secs(60) }
     }
 
-    /// The emulator mounted at `{sandbox_base}/xero` (tests/sandbox/xero).
-    pub fn sandbox(sandbox_base: &Url, minute: Duration) -> Result<Self, url::ParseError> {
-        let api_base = Url::parse(&format!("{}/xero/api", sandbox_base.as_str().trim_end_matches('/')))?;
-        Ok(Self { api_base, minute })
+    /// The emulator (tests/sandbox/xero), which serves Xero's real paths at its own origin.
+    pub fn sandbox(origin: &Url, minute: Duration) -> Self {
+        Self { api_base: origin.clone(), minute }
     }
 }
 
@@ -37,9 +36,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sandbox_base_gets_the_xero_api_prefix() {
-        let c = XeroConfig::sandbox(&Url::parse("http://127.0.0.1:4010/").unwrap(), Duration::from_secs(1)).unwrap();
-        assert_eq!(c.api_base.as_str(), "http://127.0.0.1:4010/xero/api");
+    fn the_sandbox_is_the_emulators_origin_with_its_own_minute() {
+        let c = XeroConfig::sandbox(&Url::parse("http://127.0.0.1:4010/").unwrap(), Duration::from_secs(1));
+        assert_eq!((c.api_base.as_str(), c.minute), ("http://127.0.0.1:4010/", Duration::from_secs(1)));
         assert_eq!(XeroConfig::production().minute, Duration::from_secs(60));
     }
 }

@@ -45,6 +45,27 @@ async fn prints_one_line_with_every_emulator_and_serves_them() {
     for provider in ["xero", "okta", "gocardless", "saferpay", "okx", "openai"] {
         assert!(info["credentials"][provider].is_object(), "credentials for {provider}");
     }
+    // Each provider on its own port with its real paths at the root: an official client works
+    // by changing only the host (gocardless-pro, xero-python, the Saferpay and OpenAI SDKs).
+    let url = |k: &str| url::Url::parse(info[k].as_str().unwrap()).unwrap();
+    let ports: std::collections::BTreeSet<u16> =
+        ["xero_api", "okta_issuer", "gocardless", "saferpay", "okx", "openai", "admin"]
+            .iter()
+            .map(|k| url(k).port().unwrap())
+            .collect();
+    assert_eq!(ports.len(), 7, "one port each: {info}");
+    assert_eq!(url("xero_api").port(), url("xero_identity").port(), "Xero's three hosts share one origin");
+    assert_eq!(url("xero_api").port(), url("xero_login").port());
+    for (key, path) in [
+        ("xero_api", "/"),
+        ("okta_issuer", "/oauth2/default"),
+        ("gocardless", "/"),
+        ("saferpay", "/api"),
+        ("okx", "/"),
+        ("openai", "/v1"),
+    ] {
+        assert_eq!(url(key).path(), path, "{key}");
+    }
     let http = reqwest::Client::new();
     let admin = info["admin"].as_str().unwrap().trim_end_matches('/');
     let health: serde_json::Value = http.get(format!("{admin}/health")).send().await.unwrap().json().await.unwrap();

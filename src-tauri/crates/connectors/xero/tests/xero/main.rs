@@ -37,13 +37,8 @@ async fn world_with(seed: Seed, minute_ms: u64) -> World {
 /// The emulator on `listener`, answering as if it lived at `base` (its redirects and issuer).
 fn serve_emulator(listener: tokio::net::TcpListener, seed: Seed, minute_ms: u64, base: &str) -> (Ctx, Arc<Emulator>) {
     let ctx = Ctx::new(Duration::from_millis(minute_ms));
-    let at = |p: &str| url::Url::parse(&format!("{base}/xero/{p}")).unwrap();
-    let emu = Arc::new(Emulator::new(
-        ctx.clone(),
-        seed,
-        Bases { identity: at("identity"), login: at("login"), api: at("api") },
-    ));
-    let app = axum::Router::new().nest("/xero", emu.router());
+    let emu = Arc::new(Emulator::new(ctx.clone(), seed, Bases::single(&url::Url::parse(base).unwrap())));
+    let app = emu.router();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (ctx, emu)
 }
@@ -84,7 +79,7 @@ fn browser(base: String) -> impl FnOnce(&url::Url) {
         tokio::spawn(async move {
             let redirect = authorize.query_pairs().find(|(k, _)| k == "redirect_uri").unwrap().1.into_owned();
             let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-            http.post(format!("{base}/xero/_sandbox/redirect-uris")).body(redirect).send().await.unwrap();
+            http.post(format!("{base}/_sandbox/redirect-uris")).body(redirect).send().await.unwrap();
             let r = http.get(authorize).send().await.unwrap();
             let to = r.headers()["location"].to_str().unwrap().to_owned();
             http.get(to).send().await.unwrap();

@@ -36,13 +36,8 @@ pub async fn start(minute: Duration) -> Sandbox {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let ctx = Ctx::new(minute);
-    let at = |p: &str| Url::parse(&format!("{base}/xero/{p}")).unwrap();
-    let emu = Arc::new(Emulator::new(
-        ctx.clone(),
-        Seed::Demo,
-        Bases { identity: at("identity"), login: at("login"), api: at("api") },
-    ));
-    let app = axum::Router::new().nest("/xero", emu.router());
+    let emu = Arc::new(Emulator::new(ctx.clone(), Seed::Demo, Bases::single(&Url::parse(&base).unwrap())));
+    let app = emu.router();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
     let http = HttpClient::new(HttpConfig::default()).unwrap();
@@ -50,7 +45,7 @@ pub async fn start(minute: Duration) -> Sandbox {
     let creds = emu.credentials();
     let tenants =
         creds["tenants"].as_array().unwrap().iter().map(|t| t["tenantId"].as_str().unwrap().to_owned()).collect();
-    let config = XeroConfig::sandbox(&Url::parse(&base).unwrap(), minute).unwrap();
+    let config = XeroConfig::sandbox(&Url::parse(&base).unwrap(), minute);
     Sandbox { ctx, emu, xero: XeroClient::new(http, config), token, tenants }
 }
 
@@ -58,7 +53,7 @@ async fn sign_in(base: &str, emu: &Emulator, http: &HttpClient) -> Sensitive<Str
     let client_id = emu.credentials()["auto_consent_client_id"].as_str().unwrap().to_owned();
     let pkce =
         Pkce::from_verifier(Sensitive::new("xp-xero-tests-verifier-0123456789-abcdefghijklmnopqrstuvwxyz".into()));
-    let authorize = Url::parse(&format!("{base}/xero/login/identity/connect/authorize")).unwrap();
+    let authorize = Url::parse(&format!("{base}/identity/connect/authorize")).unwrap();
     let url = authorize_url(
         &authorize,
         &AuthorizeRequest {
@@ -78,7 +73,7 @@ async fn sign_in(base: &str, emu: &Emulator, http: &HttpClient) -> Sensitive<Str
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "auto consent redirects with a code");
     let location = Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
     let code = location.query_pairs().find(|(k, _)| k == "code").map(|(_, v)| v.into_owned()).unwrap();
-    let token_url = Url::parse(&format!("{base}/xero/identity/connect/token")).unwrap();
+    let token_url = Url::parse(&format!("{base}/connect/token")).unwrap();
     let clock = ManualClock::new(OffsetDateTime::now_utc());
     let tokens = exchange_code(http, &clock, &token_url, &client_id, &Sensitive::new(code), REDIRECT, &pkce.verifier)
         .await
