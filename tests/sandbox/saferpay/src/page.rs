@@ -9,10 +9,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use serde_json::json;
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
+use url::Url;
 
 use crate::model::{self, Means};
-use crate::{api, Page, PageState, Shared, PROVIDER};
+use crate::{notify_url, transaction, Page, PageState, Shared, PROVIDER};
 
 const ENDPOINT: &str = "/vt2/api/PaymentPage/{customerId}/{terminalId}/{token}";
 
@@ -73,7 +75,7 @@ pub async fn submit(
     };
     let done = {
         let mut d = sh.data();
-        api::complete_page(&sh, &mut d, &page.token, means)
+        transaction::complete_page(&sh, &mut d, &page.token, means)
     };
     match done {
         Some((ok, return_url)) => {
@@ -140,23 +142,44 @@ fn default_method(page: &Page) -> &'static str {
 /// Success / fail notification: an asynchronous GET from Saferpay's server (sheet §6,
 /// unconfirmed there; the GET is what third-party integrations handle, e.g.
 /// https://novopayment.hu/ecom/saferpay-payment-page.html "(IPN) ... via asynchronous _GET").
+/// Initialize admitted only public URLs ([`notify_url::public`]); the call is recorded, then
+/// made only to public addresses, so a name that resolves to this machine or the LAN is not
+/// called either.
 fn notify(sh: &Shared, page: &Page, success: bool) {
     let url = if success { &page.success_notify } else { &page.fail_notify };
-    let Some(url) = url.clone() else { return };
+    let Some(url) = url.as_deref().and_then(notify_url::public) else { return };
     sh.data().notifications.push(json!({
-        "Url": url,
+        "Url": url.as_str(),
         "Kind": if success { "success" } else { "fail" },
         "Token": page.token,
         "At": model::fmt_date(sh.now()),
     }));
+    if notify_url::never_resolves(&url) {
+        return;
+    }
     tokio::spawn(async move {
-        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build();
-        if let Ok(c) = client {
-            if let Err(e) = c.get(&url).send().await {
-                tracing::debug!(%url, error = %e, "saferpay notification failed");
-            }
+        if let Err(e) = deliver(&url).await {
+            tracing::debug!(%url, error = %e, "saferpay notification not delivered");
         }
     });
+}
+
+async fn deliver(url: &Url) -> Result<(), String> {
+    let host = url.host_str().ok_or("no host")?.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let port = url.port_or_known_default().ok_or("no port")?;
+    let addrs: Vec<SocketAddr> =
+        tokio::net::lookup_host((host.as_str(), port)).await.map_err(|e| e.to_string())?.collect();
+    if addrs.is_empty() || !addrs.iter().all(|a| notify_url::public_ip(a.ip())) {
+        return Err(format!("{host} resolves to an address Saferpay could not reach: {addrs:?}"));
+    }
+    // Pinned to the address just checked, so a second lookup cannot answer differently.
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(&host, addrs[0])
+        .build()
+        .map_err(|e| e.to_string())?;
+    client.get(url.as_str()).send().await.map(drop).map_err(|e| e.to_string())
 }
 
 fn esc(s: &str) -> String {
