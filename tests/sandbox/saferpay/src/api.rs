@@ -15,7 +15,7 @@ use url::Url;
 
 use crate::error::{bare, json_response, ApiError, ApiResult, Behavior, CURRENT_SPEC_MINOR, CURRENT_SPEC_VERSION};
 use crate::model::{self, Status, Tx};
-use crate::{notify_url, Data, Page, PageState, Shared, PROVIDER};
+use crate::{notify_url, Data, Order, Page, PageState, Shared, PROVIDER};
 
 /// How long the RedirectUrl can be opened. Saferpay returns it as `Expiration`; the value is
 /// not documented (unconfirmed): one hour, in line with the sheet §4 example times.
@@ -240,7 +240,7 @@ pub(crate) fn amount(body: &Value, path: &str) -> ApiResult<(i64, String)> {
     Ok((minor, currency.to_owned()))
 }
 
-pub(crate) fn terminal(sh: &Shared, body: &Value) -> ApiResult<String> {
+fn terminal(sh: &Shared, body: &Value) -> ApiResult<String> {
     let t = req_str(body, "TerminalId")?;
     if t.len() != 8 || !t.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::invalid_field("TerminalId"));
@@ -259,7 +259,7 @@ pub(crate) fn order_id(body: &Value, path: &str) -> ApiResult<Option<String>> {
     }
 }
 
-pub(crate) fn mandate_id(d: &Data, body: &Value) -> ApiResult<Option<String>> {
+fn mandate_id(d: &Data, body: &Value) -> ApiResult<Option<String>> {
     // Sheet §9: `Payment.MandateId` is Id[1..35] and must be unique per transaction.
     match opt_str(body, "Payment.MandateId")? {
         None => Ok(None),
@@ -271,16 +271,23 @@ pub(crate) fn mandate_id(d: &Data, body: &Value) -> ApiResult<Option<String>> {
     }
 }
 
-// ---- PaymentPage ----
-
-/// Sheet §4 / `texts/ChapterPaymentPage.md` PaymentPage Initialize.
-fn initialize(sh: &Shared, d: &mut Data, req: &Req) -> ApiResult<Value> {
-    let b = &req.body;
+/// `TerminalId` and `Payment{Amount,OrderId,Description,MandateId}` of Initialize and
+/// AuthorizeDirect.
+pub(crate) fn payment(sh: &Shared, d: &Data, b: &Value) -> ApiResult<Order> {
     let terminal_id = terminal(sh, b)?;
     let (amount, currency) = amount(b, "Payment.Amount")?;
     let order_id = order_id(b, "Payment.OrderId")?;
     let description = opt_str(b, "Payment.Description")?.map(str::to_owned);
     let mandate_id = mandate_id(d, b)?;
+    Ok(Order { terminal_id, amount, currency, order_id, description, mandate_id })
+}
+
+// ---- PaymentPage ----
+
+/// Sheet §4 / `texts/ChapterPaymentPage.md` PaymentPage Initialize.
+fn initialize(sh: &Shared, d: &mut Data, req: &Req) -> ApiResult<Value> {
+    let b = &req.body;
+    let order = payment(sh, d, b)?;
     let methods: Vec<String> = match b.get("PaymentMethods") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a
@@ -290,7 +297,7 @@ fn initialize(sh: &Shared, d: &mut Data, req: &Req) -> ApiResult<Value> {
             .ok_or_else(|| ApiError::invalid_field("PaymentMethods"))?,
         Some(_) => return Err(ApiError::invalid_field("PaymentMethods")),
     };
-    if methods.iter().any(|m| m == "DIRECTDEBIT") && currency != "EUR" && methods.len() == 1 {
+    if methods.iter().any(|m| m == "DIRECTDEBIT") && order.currency != "EUR" && methods.len() == 1 {
         // SEPA collects EUR only; Saferpay answers a missing contract for the currency (sheet §9).
         return Err(ApiError::action(
             "NO_CONTRACT",
@@ -320,12 +327,7 @@ fn initialize(sh: &Shared, d: &mut Data, req: &Req) -> ApiResult<Value> {
         request_id: req.request_id.clone(),
         created: now,
         expiration: now + PAGE_LIFETIME,
-        terminal_id,
-        amount,
-        currency,
-        order_id,
-        description,
-        mandate_id,
+        order,
         methods,
         return_url: return_url.to_owned(),
         success_notify,

@@ -63,6 +63,17 @@ pub(crate) enum PageState {
     },
 }
 
+/// What the merchant asked to be paid: a Payment Page's `Payment`, or AuthorizeDirect's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Order {
+    pub terminal_id: String,
+    pub amount: i64,
+    pub currency: String,
+    pub order_id: Option<String>,
+    pub description: Option<String>,
+    pub mandate_id: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Page {
     pub token: String,
@@ -71,12 +82,9 @@ pub(crate) struct Page {
     pub created: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub expiration: OffsetDateTime,
-    pub terminal_id: String,
-    pub amount: i64,
-    pub currency: String,
-    pub order_id: Option<String>,
-    pub description: Option<String>,
-    pub mandate_id: Option<String>,
+    /// Flattened: the state file keeps the fields where they always were.
+    #[serde(flatten)]
+    pub order: Order,
     pub methods: Vec<String>,
     pub return_url: String,
     pub success_notify: Option<String>,
@@ -209,8 +217,8 @@ impl Emulator {
             .map(|p| {
                 json!({
                     "Token": p.token,
-                    "OrderId": p.order_id,
-                    "Amount": model::amount_json(p.amount, &p.currency),
+                    "OrderId": p.order.order_id,
+                    "Amount": model::amount_json(p.order.amount, &p.order.currency),
                     "Expiration": model::fmt_date(p.expiration),
                     "State": format!("{:?}", p.state),
                 })

@@ -25,7 +25,7 @@ type PageErr = (StatusCode, &'static str, &'static str);
 /// The session the path names, if it exists and may still be used.
 fn usable(sh: &Shared, (customer, terminal, token): &(String, String, String)) -> Result<Page, PageErr> {
     let d = sh.data();
-    let page = d.pages.get(token).filter(|p| *customer == sh.creds.customer_id && *terminal == p.terminal_id);
+    let page = d.pages.get(token).filter(|p| *customer == sh.creds.customer_id && *terminal == p.order.terminal_id);
     let Some(page) = page else {
         return Err((StatusCode::NOT_FOUND, "Unknown payment", "This payment does not exist."));
     };
@@ -99,7 +99,7 @@ fn read_means<'a>(sh: &Shared, page: &Page, field: impl Fn(&str) -> &'a str) -> 
     let holder = field("holder_name").to_owned();
     if method == "DIRECTDEBIT" {
         let iban = model::normalize_iban(field("iban")).ok_or("The IBAN is invalid.")?;
-        if !model::sepa_country(&iban) || page.currency != "EUR" {
+        if !model::sepa_country(&iban) || page.order.currency != "EUR" {
             return Err("Only SEPA accounts can be debited in EUR.".into());
         }
         if holder.is_empty() {
@@ -195,9 +195,10 @@ fn message(status: StatusCode, title: &str, text: &str) -> Response {
 }
 
 fn form(page: &Page, error: Option<&str>) -> String {
-    let amount = format!("{}.{:02} {}", page.amount / 100, page.amount % 100, esc(&page.currency));
-    let order = page.order_id.as_deref().map(esc).unwrap_or_default();
-    let description = page.description.as_deref().map(esc).unwrap_or_default();
+    let o = &page.order;
+    let amount = format!("{}.{:02} {}", o.amount / 100, o.amount % 100, esc(&o.currency));
+    let order = o.order_id.as_deref().map(esc).unwrap_or_default();
+    let description = o.description.as_deref().map(esc).unwrap_or_default();
     let error = error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e))).unwrap_or_default();
     let methods = offered(page);
     let mut sections = String::new();
@@ -223,7 +224,7 @@ fn form(page: &Page, error: Option<&str>) -> String {
              with those instructions.</p>\
              <label><input type=\"checkbox\" name=\"mandate\" value=\"accepted\"> I accept the SEPA mandate</label>\
              </fieldset>",
-            mandate = page.mandate_id.as_deref().map(esc).unwrap_or_else(|| "assigned on payment".into()),
+            mandate = o.mandate_id.as_deref().map(esc).unwrap_or_else(|| "assigned on payment".into()),
             creditor = model::CREDITOR_ID,
         ));
     }

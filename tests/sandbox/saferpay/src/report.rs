@@ -1,7 +1,9 @@
 //! The Management API's transaction report: `GET {base}/api/rest/customers/{customerId}/transactions`
-//! ("TransactionReporting GetTransactions", saferpay/jsonapi `texts/ChapterManagementApi.md`;
-//! item schema `RestApi_Models_Transactions_*` in `texts/ContainerDictionary.md`; introduced in
-//! 1.48, `texts/Changelog.md`). For a desktop app that cannot receive notifications this is the
+//! ("TransactionReporting GetTransactions", https://saferpay.github.io/jsonapi/#rest_customers_customerId_transactions;
+//! source saferpay/jsonapi @4c36050 `texts/ChapterManagementApi.md`, item schema
+//! `RestApi_Models_Transactions_*` in `texts/ContainerDictionary.md`, introduced in 1.48 per
+//! `texts/Changelog.md`). Correction of the sheet §4, which left the item schema unconfirmed:
+//! the container dictionary has it, and [`item`] follows it. For a desktop app that cannot receive notifications this is the
 //! sanctioned bulk source of what happened (sheet §6): captures, cancellations, and — as a
 //! sandbox extension — SEPA charge-backs and the refund export state.
 //!
@@ -95,8 +97,9 @@ pub async fn transactions(
     json_response(StatusCode::OK, &page(&sh, &d, &q))
 }
 
+/// `TransactionState`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State_ {
+enum Wanted {
     Successful,
     Failed,
     Pending,
@@ -109,7 +112,7 @@ struct Query {
     /// Exclusive, UTC: one minute after the EndDate given ("to retrieve transactions up to and
     /// including yesterday, set EndDate to yesterday at 23:59").
     end: OffsetDateTime,
-    state: State_,
+    state: Wanted,
     terminal: Option<u64>,
     size: usize,
     /// From 1.
@@ -138,9 +141,9 @@ impl Query {
             return Err(ApiError::validation("EndDate: EndDate must be less than today at 00:00 (midnight)."));
         }
         let state = match get("TransactionState") {
-            None | Some("SUCCESSFUL") => State_::Successful,
-            Some("FAILED") => State_::Failed,
-            Some("PENDING") => State_::Pending,
+            None | Some("SUCCESSFUL") => Wanted::Successful,
+            Some("FAILED") => Wanted::Failed,
+            Some("PENDING") => Wanted::Pending,
             Some(_) => return Err(ApiError::invalid_field("TransactionState")),
         };
         let terminal = match int("TerminalId")? {
@@ -159,10 +162,10 @@ impl Query {
 
     fn wants(&self, t: &Tx) -> bool {
         let state_ok = match self.state {
-            State_::Successful => matches!(t.status, Status::Authorized | Status::Captured | Status::Canceled),
-            State_::Failed => t.status == Status::Failed,
+            Wanted::Successful => matches!(t.status, Status::Authorized | Status::Captured | Status::Canceled),
+            Wanted::Failed => t.status == Status::Failed,
             // Nothing in this sandbox is ever pending (no PostFinance, no pending refunds).
-            State_::Pending => false,
+            Wanted::Pending => false,
         };
         let terminal_ok = self.terminal.is_none_or(|want| t.terminal_id.parse::<u64>().ok() == Some(want));
         state_ok && terminal_ok && events(t).iter().any(|at| (self.start..self.end).contains(at))
@@ -373,7 +376,7 @@ mod tests {
         assert_eq!(q.start, datetime!(2026-06-30 22:00 UTC));
         assert_eq!(q.end, datetime!(2026-07-09 22:00 UTC), "EndDate 23:59 takes in the whole minute");
         assert_eq!((q.size, q.number), (MAX_PAGE_SIZE, 1), "shrunk to 2000; a PageNumber below 1 is 1");
-        assert_eq!(q.state, State_::Successful, "empty TransactionState means successful ones");
+        assert_eq!(q.state, Wanted::Successful, "empty TransactionState means successful ones");
         let refused = |raw: &str| Query::parse(raw, now).unwrap_err().detail[0].clone();
         assert!(refused("StartDate=2026-07-01&EndDate=2026-07-10").starts_with("EndDate:"), "today is refused");
         assert!(refused("EndDate=2026-07-09").starts_with("StartDate:"), "StartDate is mandatory");

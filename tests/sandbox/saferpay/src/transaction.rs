@@ -4,44 +4,29 @@
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use crate::api::{amount, at, declined, mandate_id, opt_str, order_id, req_str, terminal, Req};
+use crate::api::{amount, at, declined, opt_str, order_id, payment, req_str, Req};
 use crate::error::{ApiError, ApiResult, Behavior};
 use crate::model::{self, Capture, Means, SepaExport, Status, Tx};
-use crate::{notify_url, Data, PageState, Shared, PROVIDER};
+use crate::{notify_url, Data, Order, PageState, Shared, PROVIDER};
 
 /// Sheet §4: AuthorizeDirect with `PaymentMeans{BankAccount{IBAN,HolderName,...}}` (SEPA, §9:
 /// the only Transaction-interface SEPA call) or `PaymentMeans{Card{...}}`.
 pub(crate) fn authorize_direct(sh: &Shared, d: &mut Data, req: &Req) -> ApiResult<Value> {
     let b = &req.body;
-    let terminal_id = terminal(sh, b)?;
-    let (amount, currency) = amount(b, "Payment.Amount")?;
-    let order_id = order_id(b, "Payment.OrderId")?;
-    let description = opt_str(b, "Payment.Description")?.map(str::to_owned);
-    let mandate = mandate_id(d, b)?;
+    let order = payment(sh, d, b)?;
     let means = if at(b, "PaymentMeans.BankAccount").is_some() {
-        bank_account(b, &currency)?
+        bank_account(b, &order.currency)?
     } else if at(b, "PaymentMeans.Card").is_some() {
         card(sh, b)?
     } else {
         return Err(ApiError::required_field("PaymentMeans"));
     };
-    let order = Order { terminal_id, amount, currency, order_id, description, mandate_id: mandate };
     let tx = new_payment(d, sh.now(), order, means, false);
     if tx.status == Status::Failed {
         return Err(declined().with_transaction(&tx.id, tx.order_id.as_deref()));
     }
     sh.ctx.counters.created(PROVIDER, &req.request_id);
     Ok(json!({"Transaction": tx.json(), "PaymentMeans": tx.means.json()}))
-}
-
-/// What the merchant asked to be paid (AuthorizeDirect's `Payment`, or the Payment Page's).
-pub(crate) struct Order {
-    pub terminal_id: String,
-    pub amount: i64,
-    pub currency: String,
-    pub order_id: Option<String>,
-    pub description: Option<String>,
-    pub mandate_id: Option<String>,
 }
 
 /// A new PAYMENT, AUTHORIZED — or FAILED when the `_sandbox/decline` switch says so — stored
@@ -80,9 +65,9 @@ fn bank_account(b: &Value, currency: &str) -> ApiResult<Means> {
     let path = "PaymentMeans.BankAccount.IBAN";
     let iban = req_str(b, path)?;
     // Electronic format only — no spaces, upper case, valid check digits (review D13; see
-    // `model::electronic_iban`). The reference ErrorDetail of `texts/ErrorResponse.md` is
-    // exactly this case. Correction of the sheet §4 example, which shows the IBAN only in
-    // responses: a request's IBAN "without spaces" is the documented rule.
+    // `model::electronic_iban`); the reference ErrorDetail of `texts/ErrorResponse.md` is
+    // exactly this case. Correction of the sheet §4, whose AuthorizeDirect row names
+    // `BankAccount{IBAN,...}` without its format: "in electronical format (without spaces)".
     if !model::electronic_iban(iban) {
         return Err(ApiError::invalid_field(path));
     }
@@ -388,15 +373,7 @@ pub(crate) fn refund_direct_unsupported(_sh: &Shared, _d: &mut Data, _req: &Req)
 /// AuthorizeDirect does, or a declined one when the admin switch says so.
 pub(crate) fn complete_page(sh: &Shared, d: &mut Data, token: &str, means: Means) -> Option<(bool, String)> {
     let page = d.pages.get(token)?.clone();
-    let order = Order {
-        terminal_id: page.terminal_id.clone(),
-        amount: page.amount,
-        currency: page.currency.clone(),
-        order_id: page.order_id.clone(),
-        description: page.description.clone(),
-        mandate_id: page.mandate_id.clone(),
-    };
-    let tx = new_payment(d, sh.now(), order, means, true);
+    let tx = new_payment(d, sh.now(), page.order, means, true);
     let ok = tx.status != Status::Failed;
     let state = if ok { PageState::Completed { tx: tx.id } } else { PageState::Declined { tx: tx.id } };
     if let Some(p) = d.pages.get_mut(token) {

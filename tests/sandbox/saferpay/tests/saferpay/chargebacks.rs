@@ -49,16 +49,9 @@ async fn only_captured_sepa_payments_come_back() {
     let (s, v) = charge_back(&sb, uncaptured, "authorised").await;
     assert_eq!(s, StatusCode::CONFLICT, "nothing was debited yet: {v}");
 
-    let card = sb
-        .ok(
-            "/Payment/v1/Transaction/AuthorizeDirect",
-            json!({"TerminalId": sb.terminal, "Payment": {"Amount": {"Value": "900", "CurrencyCode": "EUR"}},
-                   "PaymentMeans": {"Card": {"Number": "9010004150000009", "ExpYear": 2099, "ExpMonth": 12}}}),
-        )
-        .await;
-    let card = card["Transaction"]["Id"].as_str().unwrap();
+    let card = sb.card_payment("900").await;
     sb.ok("/Payment/v1/Transaction/Capture", json!({"TransactionReference": {"TransactionId": card}})).await;
-    let (s, _) = charge_back(&sb, card, "authorised").await;
+    let (s, _) = charge_back(&sb, &card, "authorised").await;
     assert_eq!(s, StatusCode::CONFLICT, "card disputes are not SEPA claims");
 
     let (s, _) = charge_back(&sb, "nosuchtransaction", "authorised").await;

@@ -156,6 +156,18 @@ impl Sb {
         (id, cap["CaptureId"].as_str().unwrap().to_owned())
     }
 
+    /// An authorized card payment in EUR made with AuthorizeDirect: its TransactionId.
+    async fn card_payment(&self, amount: &str) -> String {
+        let auth = self
+            .ok(
+                "/Payment/v1/Transaction/AuthorizeDirect",
+                json!({"TerminalId": self.terminal, "Payment": {"Amount": {"Value": amount, "CurrencyCode": "EUR"}},
+                       "PaymentMeans": {"Card": {"Number": "9010004150000009", "ExpYear": 2099, "ExpMonth": 12}}}),
+            )
+            .await;
+        auth["Transaction"]["Id"].as_str().unwrap().to_owned()
+    }
+
     async fn admin(&self, path: &str, body: Value) -> (StatusCode, Value) {
         let r = self.http.post(format!("{}/_sandbox{path}", self.base)).json(&body).send().await.unwrap();
         (r.status(), r.json().await.unwrap())
@@ -300,23 +312,35 @@ async fn request_header_is_validated() {
 #[tokio::test]
 async fn invalid_iban_answers_the_reference_example_exactly() {
     let sb = start(Seed::Empty).await;
-    // SpecVersion 1.8, the version of the example in texts/ErrorResponse.md (hence ABORT).
-    let id = request_id();
-    let body = json!({
-        "RequestHeader": {"SpecVersion": "1.8", "CustomerId": sb.customer, "RequestId": id, "RetryIndicator": 0},
-        "TerminalId": sb.terminal,
-        "Payment": {"Amount": {"Value": "120000", "CurrencyCode": "EUR"}, "OrderId": "INV-0042"},
-        "PaymentMeans": {"BankAccount": {"IBAN": "DE89370400440532013001", "HolderName": "Muster GmbH"}}
-    });
-    let (s, v) = sb.raw("/Payment/v1/Transaction/AuthorizeDirect", &body).await;
-    check_envelope(s, &v, StatusCode::BAD_REQUEST, "VALIDATION_FAILED", "ABORT");
-    assert_eq!(
-        v,
-        json!({"ResponseHeader": {"SpecVersion": "1.8", "RequestId": id}, "Behavior": "ABORT",
-               "ErrorName": "VALIDATION_FAILED", "ErrorMessage": "Request validation failed",
-               "ErrorDetail": ["PaymentMeans.BankAccount.IBAN: The field IBAN is invalid."]}),
-        "texts/ErrorResponse.md example with our RequestId"
-    );
+    // Wrong check digits, and (review D13) anything but electronic format: "without spaces"
+    // (`Payment_Models_Data_BankAccount`), upper case, no separators.
+    let ibans = [
+        "DE89370400440532013001",
+        "DE89 3704 0044 0532 0130 00",
+        "de89370400440532013000",
+        "DE89-3704-0044-0532-0130-00",
+    ];
+    let mut body = Value::Null;
+    for iban in ibans {
+        // SpecVersion 1.8, the version of the example in texts/ErrorResponse.md (hence ABORT).
+        let id = request_id();
+        body = json!({
+            "RequestHeader": {"SpecVersion": "1.8", "CustomerId": sb.customer, "RequestId": id, "RetryIndicator": 0},
+            "TerminalId": sb.terminal,
+            "Payment": {"Amount": {"Value": "120000", "CurrencyCode": "EUR"}, "OrderId": "INV-0042"},
+            "PaymentMeans": {"BankAccount": {"IBAN": iban, "HolderName": "Muster GmbH"}}
+        });
+        let (s, v) = sb.raw("/Payment/v1/Transaction/AuthorizeDirect", &body).await;
+        check_envelope(s, &v, StatusCode::BAD_REQUEST, "VALIDATION_FAILED", "ABORT");
+        assert_eq!(
+            v,
+            json!({"ResponseHeader": {"SpecVersion": "1.8", "RequestId": id}, "Behavior": "ABORT",
+                   "ErrorName": "VALIDATION_FAILED", "ErrorMessage": "Request validation failed",
+                   "ErrorDetail": ["PaymentMeans.BankAccount.IBAN: The field IBAN is invalid."]}),
+            "{iban:?}: texts/ErrorResponse.md example with our RequestId"
+        );
+    }
+    assert!(sb.emu.dump()["transactions"].as_array().unwrap().is_empty(), "nothing was debited");
 
     // Amount values must be strings of minor units (sheet §3).
     let mut numeric = body.clone();

@@ -35,14 +35,7 @@ async fn the_report_lists_captures_failures_and_charge_backs_by_date_range() {
     let sb = start(Seed::Empty).await;
     let t0 = sb.ctx.clock.now().date();
     let (debit, capture_id) = sb.captured_sepa("12000", "INV-A00050").await;
-    let card = sb
-        .ok(
-            "/Payment/v1/Transaction/AuthorizeDirect",
-            json!({"TerminalId": sb.terminal, "Payment": {"Amount": {"Value": "900", "CurrencyCode": "EUR"}},
-                   "PaymentMeans": {"Card": {"Number": "9010004150000009", "ExpYear": 2099, "ExpMonth": 12}}}),
-        )
-        .await;
-    let card = card["Transaction"]["Id"].as_str().unwrap().to_owned();
+    let card = sb.card_payment("900").await;
     let refund = sb
         .ok(
             "/Payment/v1/Transaction/Refund",
