@@ -5,7 +5,8 @@
 //! - provider: `xero`, `okta`, `gocardless`, `saferpay`, `okx`, `openai`, or `*` for all
 //! - kind: `429` (rate-limit storm), `500`/`502`/`503`/`504`, `latency=MS`, `reset`,
 //!   `lost_response` (handled, then the answer is dropped), `truncated`, `malformed`,
-//!   `expired_token`, `clock_skew=SECONDS`
+//!   `expired_token`, `clock_skew=SECONDS`, `error=NAME[/BEHAVIOR]` (a named provider error;
+//!   see [`FaultKind::Named`])
 //! - count: how many requests it hits; without it, every request until cleared.
 //!
 //! Example: `xero:429*10,okx:latency=800,gocardless:503*3,xero:truncated*1`
@@ -43,6 +44,17 @@ pub enum FaultKind {
     ExpiredToken,
     /// The provider's clock is off by this many seconds (signature time checks).
     ClockSkew { seconds: i64 },
+    /// One of the provider's own error answers, by its documented name (e.g. Saferpay's
+    /// `COMMUNICATION_TIMEOUT`), optionally with the retry advice it carries (`RETRY_LATER`).
+    /// Not a layer fault: such an answer echoes the request (Saferpay's ResponseHeader repeats
+    /// the RequestId and SpecVersion), so the emulator's handler takes it with
+    /// [`Faults::take_named`] once it has read the request. An emulator that renders no named
+    /// errors never takes it, and it stays listed.
+    Named {
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        behavior: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +96,19 @@ impl Fault {
             "malformed" => FaultKind::Malformed,
             "expired_token" => FaultKind::ExpiredToken,
             "clock_skew" => FaultKind::ClockSkew { seconds: num(arg)? },
+            "error" => {
+                let (name, behavior) = match arg.ok_or_else(err)?.split_once('/') {
+                    Some((n, b)) => (n, Some(b)),
+                    None => (arg.unwrap_or_default(), None),
+                };
+                let word = |w: &str| {
+                    !w.is_empty() && w.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+                };
+                if !word(name) || !behavior.is_none_or(word) {
+                    return Err(format!("fault {item:?}: error=NAME[/BEHAVIOR] takes upper-case words"));
+                }
+                FaultKind::Named { name: name.to_owned(), behavior: behavior.map(str::to_owned) }
+            }
             other => return Err(format!("fault {item:?}: unknown kind {other:?}")),
         };
         Ok(Fault { provider: provider.to_owned(), kind, remaining: count })
@@ -107,12 +132,23 @@ impl Faults {
     }
 
     /// Takes the first request-level fault for `provider`, counting it down. Clock skew is not
-    /// a request fault: read it with [`Faults::clock_skew`].
+    /// a request fault: read it with [`Faults::clock_skew`]; named errors are the handler's
+    /// ([`Faults::take_named`]).
     pub fn take(&self, provider: &str) -> Option<FaultKind> {
+        self.take_where(provider, |k| !matches!(k, FaultKind::ClockSkew { .. } | FaultKind::Named { .. }))
+    }
+
+    /// Takes the first named error for `provider`, counting it down: `(name, behavior)`.
+    pub fn take_named(&self, provider: &str) -> Option<(String, Option<String>)> {
+        match self.take_where(provider, |k| matches!(k, FaultKind::Named { .. }))? {
+            FaultKind::Named { name, behavior } => Some((name, behavior)),
+            _ => None,
+        }
+    }
+
+    fn take_where(&self, provider: &str, wanted: impl Fn(&FaultKind) -> bool) -> Option<FaultKind> {
         let mut v = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let i = v.iter().position(|f| {
-            (f.provider == provider || f.provider == "*") && !matches!(f.kind, FaultKind::ClockSkew { .. })
-        })?;
+        let i = v.iter().position(|f| (f.provider == provider || f.provider == "*") && wanted(&f.kind))?;
         let kind = v[i].kind.clone();
         if let Some(n) = v[i].remaining.as_mut() {
             *n = n.saturating_sub(1);
@@ -187,7 +223,7 @@ pub async fn layer(State(fl): State<FaultLayer>, req: Request, next: Next) -> Re
         FaultKind::ExpiredToken => {
             (fl.render)(&kind, &fl.ctx).unwrap_or_else(|| StatusCode::UNAUTHORIZED.into_response())
         }
-        FaultKind::ClockSkew { .. } => next.run(req).await,
+        FaultKind::ClockSkew { .. } | FaultKind::Named { .. } => next.run(req).await,
     }
 }
 
@@ -216,7 +252,25 @@ mod tests {
         assert_eq!(f[2].kind, FaultKind::ServerError { status: 503 });
         assert_eq!(f[3].provider, "*");
         assert_eq!(f[4].kind, FaultKind::ClockSkew { seconds: -45 });
-        for bad in ["xero", "xero:teapot", "acme:429", "xero:429*x", "okx:latency", "xero:418"] {
+        let named =
+            Fault::parse_spec("saferpay:error=COMMUNICATION_TIMEOUT/RETRY_LATER*2,saferpay:error=INTERNAL_ERROR")
+                .unwrap();
+        assert_eq!(
+            named[0].kind,
+            FaultKind::Named { name: "COMMUNICATION_TIMEOUT".into(), behavior: Some("RETRY_LATER".into()) }
+        );
+        assert_eq!(named[0].remaining, Some(2));
+        assert_eq!(named[1].kind, FaultKind::Named { name: "INTERNAL_ERROR".into(), behavior: None });
+        for bad in [
+            "xero",
+            "xero:teapot",
+            "acme:429",
+            "xero:429*x",
+            "okx:latency",
+            "xero:418",
+            "saferpay:error",
+            "saferpay:error=x y",
+        ] {
             assert!(Fault::parse_spec(bad).is_err(), "{bad:?}");
         }
     }
@@ -230,6 +284,23 @@ mod tests {
         assert_eq!(faults.take("xero"), Some(FaultKind::RateLimit));
         assert_eq!(faults.take("xero"), Some(FaultKind::RateLimit));
         assert_eq!(faults.take("xero"), None);
+    }
+
+    #[test]
+    fn named_errors_are_left_to_the_handler() {
+        let faults = Faults::default();
+        faults.add(Fault::parse_spec("saferpay:error=TRANSACTION_NOT_STARTED*1,saferpay:500*1").unwrap());
+        assert_eq!(
+            faults.take("saferpay"),
+            Some(FaultKind::ServerError { status: 500 }),
+            "the layer skips named errors"
+        );
+        assert_eq!(faults.take("saferpay"), None);
+        assert_eq!(faults.take_named("saferpay"), Some(("TRANSACTION_NOT_STARTED".into(), None)));
+        assert_eq!(faults.take_named("saferpay"), None, "counted down like any fault");
+        let json = serde_json::to_value(Fault::parse_spec("saferpay:error=X/RETRY").unwrap()).unwrap();
+        assert_eq!(json[0]["kind"], "named", "the admin API lists it: {json}");
+        assert_eq!(json[0]["behavior"], "RETRY");
     }
 
     #[tokio::test]

@@ -25,6 +25,11 @@ pub enum Behavior {
     OtherMeans,
     Retry,
     RetryLater,
+    /// The pre-1.33 wire value whatever SpecVersion the client sent. Saferpay itself answers
+    /// `ABORT` only to SpecVersions below 1.33 ([`Behavior::DoNotRetry`] does that); this one
+    /// exists only for an injected fault (`saferpay:error=NAME/ABORT`) testing a client's
+    /// tolerance of the old value.
+    Abort,
 }
 
 impl Behavior {
@@ -36,7 +41,20 @@ impl Behavior {
             Behavior::OtherMeans => "OTHER_MEANS",
             Behavior::Retry => "RETRY",
             Behavior::RetryLater => "RETRY_LATER",
+            Behavior::Abort => "ABORT",
         }
+    }
+
+    /// A wire value as an injected fault names it.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "DO_NOT_RETRY" => Behavior::DoNotRetry,
+            "OTHER_MEANS" => Behavior::OtherMeans,
+            "RETRY" => Behavior::Retry,
+            "RETRY_LATER" => Behavior::RetryLater,
+            "ABORT" => Behavior::Abort,
+            _ => return None,
+        })
     }
 }
 
@@ -55,7 +73,7 @@ pub struct ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    fn new(status: StatusCode, name: &'static str, message: &str, behavior: Behavior) -> Self {
+    pub fn new(status: StatusCode, name: &'static str, message: &str, behavior: Behavior) -> Self {
         Self {
             status,
             name,
@@ -123,9 +141,18 @@ impl ApiError {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Internal error", Behavior::Retry)
     }
 
+    /// `OrderId` "is only returned in the PaymentPage Assert Response and the Transaction
+    /// Authorize Response" (`texts/ErrorResponse.md`): other calls name the transaction by id
+    /// only ([`ApiError::with_transaction_id`]).
     pub fn with_transaction(mut self, id: &str, order_id: Option<&str>) -> Self {
         self.transaction_id = Some(id.to_owned());
         self.order_id = order_id.map(str::to_owned);
+        self
+    }
+
+    /// `TransactionId`: "Id of the failed transaction, if available" (`texts/ErrorResponse.md`).
+    pub fn with_transaction_id(mut self, id: &str) -> Self {
+        self.transaction_id = Some(id.to_owned());
         self
     }
 
@@ -177,6 +204,7 @@ mod tests {
         assert_eq!(Behavior::DoNotRetry.as_str(8), "ABORT", "before 1.33 the value was ABORT");
         assert_eq!(Behavior::DoNotRetry.as_str(33), "DO_NOT_RETRY");
         assert_eq!(Behavior::RetryLater.as_str(8), "RETRY_LATER");
+        assert_eq!(Behavior::Abort.as_str(53), "ABORT", "only a forced fault sends ABORT to 1.33+");
     }
 
     #[test]

@@ -4,13 +4,22 @@
 //!
 //! Contract: `shared/providers/saferpay.md` (the sheet); every behaviour cites its section or
 //! the saferpay/jsonapi text it follows.
+//!
+//! Besides the JSON API (`{base}/api/Payment/v1/...`) it serves the Management API's transaction
+//! report (`{base}/api/rest/customers/{customerId}/transactions`) and its own switches under
+//! `{base}/_sandbox/...`: scripted declines, SEPA charge-backs and the SEPA refund export.
 
 mod api;
 mod error;
+mod injected;
 mod model;
+mod notify_url;
 mod page;
 mod persist;
+mod report;
 mod seed;
+mod sepa;
+mod transaction;
 
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -19,7 +28,7 @@ use rand::rngs::StdRng;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use time::OffsetDateTime;
 use url::Url;
@@ -54,6 +63,17 @@ pub(crate) enum PageState {
     },
 }
 
+/// What the merchant asked to be paid: a Payment Page's `Payment`, or AuthorizeDirect's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Order {
+    pub terminal_id: String,
+    pub amount: i64,
+    pub currency: String,
+    pub order_id: Option<String>,
+    pub description: Option<String>,
+    pub mandate_id: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Page {
     pub token: String,
@@ -62,12 +82,9 @@ pub(crate) struct Page {
     pub created: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub expiration: OffsetDateTime,
-    pub terminal_id: String,
-    pub amount: i64,
-    pub currency: String,
-    pub order_id: Option<String>,
-    pub description: Option<String>,
-    pub mandate_id: Option<String>,
+    /// Flattened: the state file keeps the fields where they always were.
+    #[serde(flatten)]
+    pub order: Order,
     pub methods: Vec<String>,
     pub return_url: String,
     pub success_notify: Option<String>,
@@ -79,8 +96,6 @@ pub(crate) struct Data {
     pub rng: StdRng,
     pub pages: BTreeMap<String, Page>,
     pub txs: BTreeMap<String, model::Tx>,
-    /// (endpoint, RequestId) → the successful answer, replayed for a retry (RetryIndicator > 0).
-    pub replies: HashMap<(&'static str, String), Value>,
     /// Server-to-server notification calls made (sheet §6), newest last.
     pub notifications: Vec<Value>,
     /// Admin switch: the next N authorizations are declined.
@@ -133,7 +148,6 @@ impl Emulator {
             rng: seed.rng(SEED_SALT),
             pages: BTreeMap::new(),
             txs: BTreeMap::new(),
-            replies: HashMap::new(),
             notifications: Vec::new(),
             decline_next: 0,
         };
@@ -148,7 +162,10 @@ impl Emulator {
         Router::new()
             .merge(api::routes())
             .route("/vt2/api/PaymentPage/{customer_id}/{terminal_id}/{token}", get(page::show).post(page::submit))
+            .route("/api/rest/customers/{customer_id}/transactions", get(report::transactions))
             .route("/_sandbox/decline", post(admin_decline))
+            .route("/_sandbox/transactions/{id}/chargeback", post(sepa::chargeback))
+            .route("/_sandbox/sepa-refunds/export", post(sepa::export_refunds))
             .layer(axum::middleware::from_fn_with_state(fl, xp_sandbox_kit::faults::layer))
             .with_state(self.shared.clone())
     }
@@ -185,6 +202,12 @@ impl Emulator {
                 if t.status == model::Status::Failed {
                     v["_Failed"] = json!(true);
                 }
+                if let Some(cb) = &t.chargeback {
+                    v["_Chargeback"] = sepa::chargeback_json(cb, t.amount, &t.currency);
+                }
+                if let Some(e) = &t.sepa_export {
+                    v["_SepaRefundExport"] = sepa::export_json(e);
+                }
                 v
             })
             .collect();
@@ -194,8 +217,8 @@ impl Emulator {
             .map(|p| {
                 json!({
                     "Token": p.token,
-                    "OrderId": p.order_id,
-                    "Amount": model::amount_json(p.amount, &p.currency),
+                    "OrderId": p.order.order_id,
+                    "Amount": model::amount_json(p.order.amount, &p.order.currency),
                     "Expiration": model::fmt_date(p.expiration),
                     "State": format!("{:?}", p.state),
                 })
@@ -222,7 +245,8 @@ async fn admin_decline(State(sh): State<Arc<Shared>>, Json(body): Json<Value>) -
 
 const RENDER: Render = render_fault;
 
-/// Injected faults in Saferpay's shapes:
+/// Injected faults in Saferpay's shapes (named errors — `saferpay:error=NAME[/BEHAVIOR]` — are
+/// answered by the handlers, which know the request: `api::injected_error`):
 /// - 500: the JSON envelope with INTERNAL_ERROR ("Try again" → Behavior RETRY).
 /// - 401 (expired-token fault): AUTHENTICATION_FAILED, as for wrong credentials.
 /// - 429 / 502 / 503 / 504: no JSON body. Saferpay documents no rate limit or 429 (sheet §10)

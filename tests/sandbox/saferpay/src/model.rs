@@ -84,6 +84,75 @@ impl Means {
     }
 }
 
+/// A SEPA Core R-transaction after settlement: the payer's bank takes the money back. The JSON
+/// API has no status for it (review D12: nothing in saferpay/jsonapi `texts/*`); the sandbox shows
+/// it only in its own `_sandbox` answers and in the transaction report's `_Chargeback`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chargeback {
+    pub kind: ChargebackKind,
+    /// ISO 20022 reason code (`MD06` "refund request by end customer", `MD01` "no mandate").
+    pub reason: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date: OffsetDateTime,
+}
+
+/// The two SEPA Core payer claims and their windows, counted from the debit: "authorised" — no
+/// questions asked — up to 8 weeks, "unauthorised" (no valid mandate) up to 13 months (scheme
+/// rule; e.g. support.gocardless.com/hc/en-gb/articles/115002883945 "SEPA Chargeback Process").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChargebackKind {
+    Authorised,
+    Unauthorised,
+}
+
+impl ChargebackKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChargebackKind::Authorised => "AUTHORISED",
+            ChargebackKind::Unauthorised => "UNAUTHORISED",
+        }
+    }
+
+    pub fn default_reason(self) -> &'static str {
+        match self {
+            ChargebackKind::Authorised => "MD06",
+            ChargebackKind::Unauthorised => "MD01",
+        }
+    }
+
+    /// The last moment a claim of this kind is accepted for a debit captured at `debited`.
+    pub fn deadline(self, debited: OffsetDateTime) -> OffsetDateTime {
+        match self {
+            ChargebackKind::Authorised => debited + time::Duration::weeks(8),
+            ChargebackKind::Unauthorised => add_months(debited, 13),
+        }
+    }
+}
+
+/// Calendar months later, the day clamped to the target month (31 Jan + 1 month = 28/29 Feb).
+fn add_months(t: OffsetDateTime, months: u32) -> OffsetDateTime {
+    let total = t.year() * 12 + i32::from(u8::from(t.month())) - 1 + months as i32;
+    let (year, month) = (total.div_euclid(12), time::Month::try_from((total.rem_euclid(12) + 1) as u8));
+    let Ok(month) = month else { return t };
+    let day = t.day().min(month.length(year));
+    time::Date::from_calendar_date(year, month, day).map(|d| t.replace_date(d)).unwrap_or(t)
+}
+
+/// A SEPA refund does not move money through the scheme: Saferpay files it in the Backoffice
+/// journal "SEPA Refunds Export", from which the merchant exports an ISO 20022 file and uploads
+/// it to online banking (docs.saferpay.com: integration-guide/licences-and-interfaces/
+/// transaction-interface/refunds/sepa-refunds and interfaces/backoffice/transactions/
+/// sepa-refunds-export; sheet §9 left the current behaviour unconfirmed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SepaExport {
+    Pending,
+    Exported {
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capture {
     pub id: String,
@@ -112,9 +181,24 @@ pub struct Tx {
     /// For a REFUND: the CaptureId it refunds.
     pub refund_of: Option<String>,
     pub terminal_id: String,
+    /// Paid on the hosted Payment Page rather than through the Transaction interface (the
+    /// report's `Application`).
+    #[serde(default)]
+    pub via_page: bool,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub canceled_at: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub chargeback: Option<Chargeback>,
+    /// For a captured SEPA REFUND: where it stands in the Backoffice export journal.
+    #[serde(default)]
+    pub sepa_export: Option<SepaExport>,
 }
 
 impl Tx {
+    pub fn is_direct_debit(&self) -> bool {
+        matches!(self.means, Means::BankAccount { .. })
+    }
+
     pub fn acquirer_name(&self) -> &'static str {
         match self.means {
             // SEPA direct debit runs over Intercard (sheet §9).
@@ -239,22 +323,34 @@ pub fn card_brand(number: &str) -> &'static str {
     }
 }
 
-/// Spaces removed, upper-cased, mod-97 checked (ISO 13616).
+/// What a person types into the Payment Page's IBAN field (groups of four, any case), made
+/// electronic. Only the hosted page is this forgiving; the JSON API takes [`electronic_iban`].
 pub fn normalize_iban(raw: &str) -> Option<String> {
     let iban: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
-    if iban.len() < 15 || iban.len() > 34 || !iban.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return None;
+    electronic_iban(&iban).then_some(iban)
+}
+
+/// `BankAccount.IBAN`: "International Bank Account Number in electronical format (without
+/// spaces)", AlphaNumeric[1..50] (saferpay/jsonapi `texts/ContainerDictionary.md`,
+/// `Payment_Models_Data_BankAccount`). Electronic format is also upper case, 15–34 characters,
+/// with ISO 7064 mod-97 check digits (ISO 13616-1); the reference ErrorDetail
+/// `PaymentMeans.BankAccount.IBAN: The field IBAN is invalid.` (`texts/ErrorResponse.md`) is
+/// Saferpay rejecting an IBAN. Whether Saferpay itself refuses lower case is unconfirmed; the
+/// sandbox does, as the stricter reading.
+pub fn electronic_iban(iban: &str) -> bool {
+    if iban.len() < 15 || iban.len() > 34 || !iban.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        return false;
     }
     let (head, tail) = iban.split_at(4);
     if !head[..2].chars().all(|c| c.is_ascii_uppercase()) || !head[2..].chars().all(|c| c.is_ascii_digit()) {
-        return None;
+        return false;
     }
     let mut rem: u32 = 0;
     for c in tail.chars().chain(head.chars()) {
-        let v = c.to_digit(36)?;
+        let Some(v) = c.to_digit(36) else { return false };
         rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
     }
-    (rem == 1).then_some(iban)
+    rem == 1
 }
 
 /// Countries of the SEPA scheme: anything else is "non SEPA IBAN" → PAYMENTMEANS_NOT_SUPPORTED
@@ -268,7 +364,7 @@ pub fn sepa_country(iban: &str) -> bool {
     SEPA.contains(&&iban[..2])
 }
 
-fn mask_card(number: &str) -> String {
+pub fn mask_card(number: &str) -> String {
     let n = number.len();
     format!("{}{}{}", &number[..6.min(n)], "x".repeat(n.saturating_sub(10)), &number[n.saturating_sub(4)..])
 }
@@ -292,10 +388,23 @@ mod tests {
     fn iban_and_card_checks() {
         assert_eq!(normalize_iban("DE89 3704 0044 0532 0130 00").as_deref(), Some("DE89370400440532013000"));
         assert_eq!(normalize_iban("DE89370400440532013001"), None, "check digits must fail");
+        assert!(electronic_iban("DE89370400440532013000"));
+        for grouped_or_lower in ["DE89 3704 0044 0532 0130 00", "de89370400440532013000", "DE89370400440532013000 "] {
+            assert!(!electronic_iban(grouped_or_lower), "the API takes electronic format only: {grouped_or_lower:?}");
+        }
         assert!(luhn_ok("4242424242424242"));
         assert!(!luhn_ok("4242424242424241"));
         assert_eq!(mask_iban("DE89370400440532013000"), "DE89 3704 xxxx xxxx xx30 00", "sheet §4 DisplayText");
         assert_eq!(mask_card("9123450000001234"), "912345xxxxxx1234", "Assert example MaskedNumber");
+    }
+
+    #[test]
+    fn claim_windows_follow_the_calendar() {
+        let debit = time::macros::datetime!(2026-01-31 10:00 UTC);
+        assert_eq!(ChargebackKind::Authorised.deadline(debit), time::macros::datetime!(2026-03-28 10:00 UTC));
+        assert_eq!(ChargebackKind::Unauthorised.deadline(debit), time::macros::datetime!(2027-02-28 10:00 UTC));
+        let leap = time::macros::datetime!(2027-01-31 10:00 UTC);
+        assert_eq!(ChargebackKind::Unauthorised.deadline(leap), time::macros::datetime!(2028-02-29 10:00 UTC));
     }
 
     #[test]

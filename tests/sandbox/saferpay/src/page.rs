@@ -9,10 +9,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use serde_json::json;
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
+use url::Url;
 
 use crate::model::{self, Means};
-use crate::{api, Page, PageState, Shared, PROVIDER};
+use crate::{notify_url, transaction, Page, PageState, Shared, PROVIDER};
 
 const ENDPOINT: &str = "/vt2/api/PaymentPage/{customerId}/{terminalId}/{token}";
 
@@ -23,7 +25,7 @@ type PageErr = (StatusCode, &'static str, &'static str);
 /// The session the path names, if it exists and may still be used.
 fn usable(sh: &Shared, (customer, terminal, token): &(String, String, String)) -> Result<Page, PageErr> {
     let d = sh.data();
-    let page = d.pages.get(token).filter(|p| *customer == sh.creds.customer_id && *terminal == p.terminal_id);
+    let page = d.pages.get(token).filter(|p| *customer == sh.creds.customer_id && *terminal == p.order.terminal_id);
     let Some(page) = page else {
         return Err((StatusCode::NOT_FOUND, "Unknown payment", "This payment does not exist."));
     };
@@ -73,7 +75,7 @@ pub async fn submit(
     };
     let done = {
         let mut d = sh.data();
-        api::complete_page(&sh, &mut d, &page.token, means)
+        transaction::complete_page(&sh, &mut d, &page.token, means)
     };
     match done {
         Some((ok, return_url)) => {
@@ -97,7 +99,7 @@ fn read_means<'a>(sh: &Shared, page: &Page, field: impl Fn(&str) -> &'a str) -> 
     let holder = field("holder_name").to_owned();
     if method == "DIRECTDEBIT" {
         let iban = model::normalize_iban(field("iban")).ok_or("The IBAN is invalid.")?;
-        if !model::sepa_country(&iban) || page.currency != "EUR" {
+        if !model::sepa_country(&iban) || page.order.currency != "EUR" {
             return Err("Only SEPA accounts can be debited in EUR.".into());
         }
         if holder.is_empty() {
@@ -140,23 +142,44 @@ fn default_method(page: &Page) -> &'static str {
 /// Success / fail notification: an asynchronous GET from Saferpay's server (sheet §6,
 /// unconfirmed there; the GET is what third-party integrations handle, e.g.
 /// https://novopayment.hu/ecom/saferpay-payment-page.html "(IPN) ... via asynchronous _GET").
+/// Initialize admitted only public URLs ([`notify_url::public`]); the call is recorded, then
+/// made only to public addresses, so a name that resolves to this machine or the LAN is not
+/// called either.
 fn notify(sh: &Shared, page: &Page, success: bool) {
     let url = if success { &page.success_notify } else { &page.fail_notify };
-    let Some(url) = url.clone() else { return };
+    let Some(url) = url.as_deref().and_then(notify_url::public) else { return };
     sh.data().notifications.push(json!({
-        "Url": url,
+        "Url": url.as_str(),
         "Kind": if success { "success" } else { "fail" },
         "Token": page.token,
         "At": model::fmt_date(sh.now()),
     }));
+    if notify_url::never_resolves(&url) {
+        return;
+    }
     tokio::spawn(async move {
-        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build();
-        if let Ok(c) = client {
-            if let Err(e) = c.get(&url).send().await {
-                tracing::debug!(%url, error = %e, "saferpay notification failed");
-            }
+        if let Err(e) = deliver(&url).await {
+            tracing::debug!(%url, error = %e, "saferpay notification not delivered");
         }
     });
+}
+
+async fn deliver(url: &Url) -> Result<(), String> {
+    let host = url.host_str().ok_or("no host")?.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let port = url.port_or_known_default().ok_or("no port")?;
+    let addrs: Vec<SocketAddr> =
+        tokio::net::lookup_host((host.as_str(), port)).await.map_err(|e| e.to_string())?.collect();
+    if addrs.is_empty() || !addrs.iter().all(|a| notify_url::public_ip(a.ip())) {
+        return Err(format!("{host} resolves to an address Saferpay could not reach: {addrs:?}"));
+    }
+    // Pinned to the address just checked, so a second lookup cannot answer differently.
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(&host, addrs[0])
+        .build()
+        .map_err(|e| e.to_string())?;
+    client.get(url.as_str()).send().await.map(drop).map_err(|e| e.to_string())
 }
 
 fn esc(s: &str) -> String {
@@ -172,9 +195,10 @@ fn message(status: StatusCode, title: &str, text: &str) -> Response {
 }
 
 fn form(page: &Page, error: Option<&str>) -> String {
-    let amount = format!("{}.{:02} {}", page.amount / 100, page.amount % 100, esc(&page.currency));
-    let order = page.order_id.as_deref().map(esc).unwrap_or_default();
-    let description = page.description.as_deref().map(esc).unwrap_or_default();
+    let o = &page.order;
+    let amount = format!("{}.{:02} {}", o.amount / 100, o.amount % 100, esc(&o.currency));
+    let order = o.order_id.as_deref().map(esc).unwrap_or_default();
+    let description = o.description.as_deref().map(esc).unwrap_or_default();
     let error = error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e))).unwrap_or_default();
     let methods = offered(page);
     let mut sections = String::new();
@@ -200,7 +224,7 @@ fn form(page: &Page, error: Option<&str>) -> String {
              with those instructions.</p>\
              <label><input type=\"checkbox\" name=\"mandate\" value=\"accepted\"> I accept the SEPA mandate</label>\
              </fieldset>",
-            mandate = page.mandate_id.as_deref().map(esc).unwrap_or_else(|| "assigned on payment".into()),
+            mandate = o.mandate_id.as_deref().map(esc).unwrap_or_else(|| "assigned on payment".into()),
             creditor = model::CREDITOR_ID,
         ));
     }

@@ -1,7 +1,9 @@
 //! `sandbox --state FILE`: the Saferpay emulator's state as JSON and back.
 //!
-//! Kept: the API credentials and terminal, payment page sessions, transactions, the replies
-//! kept for retried writes, notifications sent and the scripted declines still to come.
+//! Kept: the API credentials and terminal, payment page sessions, transactions (with their
+//! charge-backs and SEPA export state), notifications sent and the scripted declines still to
+//! come. A file written before retries stopped being replayed still reads: its `replies` are
+//! ignored.
 //! Restarted: the id generator, from fresh entropy rather than the seed, so that ids issued
 //! after a restart do not repeat ones issued before it.
 
@@ -15,7 +17,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use url::Url;
-use xp_sandbox_kit::persist::{intern, pairs, Persist};
+use xp_sandbox_kit::persist::Persist;
 use xp_sandbox_kit::Ctx;
 
 /// The Saferpay section of the state file.
@@ -27,17 +29,8 @@ pub struct Saved<'a> {
     password: Cow<'a, str>,
     payment_pages: Cow<'a, BTreeMap<String, Page>>,
     transactions: Cow<'a, BTreeMap<String, Tx>>,
-    /// The first successful answer per (endpoint, RequestId), replayed to retries.
-    replies: Vec<Reply<'a>>,
     notifications: Cow<'a, [Value]>,
     decline_next: u32,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Reply<'a> {
-    endpoint: Cow<'a, str>,
-    request_id: Cow<'a, str>,
-    response: Cow<'a, Value>,
 }
 
 impl Persist for Emulator {
@@ -49,11 +42,6 @@ impl Persist for Emulator {
     fn save_into<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let c = &self.shared.creds;
         let d = self.shared.data();
-        let replies = pairs(&d.replies, |endpoint, id, v| Reply {
-            endpoint: Cow::Borrowed(endpoint),
-            request_id: Cow::Borrowed(id),
-            response: Cow::Borrowed(v),
-        });
         Saved {
             customer_id: Cow::Borrowed(&c.customer_id),
             terminal_id: Cow::Borrowed(&c.terminal_id),
@@ -61,7 +49,6 @@ impl Persist for Emulator {
             password: Cow::Borrowed(&c.password),
             payment_pages: Cow::Borrowed(&d.pages),
             transactions: Cow::Borrowed(&d.txs),
-            replies,
             notifications: Cow::Borrowed(&d.notifications),
             decline_next: d.decline_next,
         }
@@ -79,11 +66,6 @@ impl Persist for Emulator {
             rng: StdRng::from_entropy(),
             pages: saved.payment_pages.into_owned(),
             txs: saved.transactions.into_owned(),
-            replies: saved
-                .replies
-                .into_iter()
-                .map(|r| ((intern(&r.endpoint), r.request_id.into_owned()), r.response.into_owned()))
-                .collect(),
             notifications: saved.notifications.into_owned(),
             decline_next: saved.decline_next,
         };

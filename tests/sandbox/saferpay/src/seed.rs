@@ -57,6 +57,10 @@ fn card_tx(d: &mut Data, terminal_id: &str, org: usize, inv: usize, date: Offset
         capture: None,
         refund_of: None,
         terminal_id: terminal_id.to_owned(),
+        via_page: true,
+        canceled_at: None,
+        chargeback: None,
+        sepa_export: None,
     }
 }
 
@@ -84,6 +88,10 @@ fn dd_tx(d: &mut Data, terminal_id: &str, k: usize, date: OffsetDateTime) -> Tx 
         capture: None,
         refund_of: None,
         terminal_id: terminal_id.to_owned(),
+        via_page: true,
+        canceled_at: None,
+        chargeback: None,
+        sepa_export: None,
     }
 }
 
@@ -110,6 +118,9 @@ fn demo_history(d: &mut Data, terminal_id: &str, now: OffsetDateTime) {
         refund_of: b.capture.as_ref().map(|c| c.id.clone()),
         approval_code: None,
         description: Some("Partial refund".into()),
+        // A refund's OrderId of its own, so the payment's stays unambiguous (`transaction::reference`).
+        order_id: b.order_id.as_ref().map(|o| format!("{o}-R1")),
+        via_page: false,
         ..b.clone()
     };
     r.status = Status::Authorized;

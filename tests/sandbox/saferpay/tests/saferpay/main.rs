@@ -2,6 +2,17 @@
 //! The Saferpay emulator over a real loopback server, driven with reqwest the way a client
 //! would drive https://www.saferpay.com/api. Error envelopes are checked field by field against
 //! the reference examples the sheet (`shared/providers/saferpay.md` §7) cites.
+//!
+//! The modules hold what the sandbox fidelity review (2026-12) made stricter: retries that
+//! execute again (D1), refund caps (D2), SEPA charge-backs and refund exports (D12), input rules
+//! (D11, D13, D17), the Management API's transaction report, and injected error behaviours.
+
+mod behaviors;
+mod chargebacks;
+mod input_rules;
+mod refunds;
+mod report;
+mod retries;
 
 use reqwest::header::{HeaderValue, CONTENT_TYPE, LOCATION};
 use reqwest::StatusCode;
@@ -108,8 +119,8 @@ impl Sb {
             "/Payment/v1/PaymentPage/Initialize",
             json!({"TerminalId": self.terminal, "Payment": payment, "PaymentMethods": methods,
                    "ReturnUrl": {"Url": "https://shop.example/return?o=INV-S00001"},
-                   "Notification": {"SuccessNotifyUrl": "http://127.0.0.1:9/notify?ok",
-                                    "FailNotifyUrl": "http://127.0.0.1:9/notify?fail"}}),
+                   "Notification": {"SuccessNotifyUrl": "https://shop.example/notify?ok",
+                                    "FailNotifyUrl": "https://shop.example/notify?fail"}}),
         )
         .await
     }
@@ -121,12 +132,45 @@ impl Sb {
     async fn sepa(&self, amount: &str, mandate: &str) -> Value {
         self.ok(
             "/Payment/v1/Transaction/AuthorizeDirect",
-            json!({"TerminalId": self.terminal,
-                   "Payment": {"Amount": {"Value": amount, "CurrencyCode": "EUR"}, "OrderId": "INV-A00002",
-                               "MandateId": mandate},
-                   "PaymentMeans": {"BankAccount": {"IBAN": "DE89 3704 0044 0532 0130 00", "HolderName": "Muster GmbH"}}}),
+            self.sepa_body(amount, &format!("INV-{mandate}"), Some(mandate)),
         )
         .await
+    }
+
+    /// An AuthorizeDirect body debiting a SEPA account (RequestHeader left to the caller).
+    fn sepa_body(&self, amount: &str, order_id: &str, mandate: Option<&str>) -> Value {
+        let mut payment = json!({"Amount": {"Value": amount, "CurrencyCode": "EUR"}, "OrderId": order_id});
+        if let Some(m) = mandate {
+            payment["MandateId"] = json!(m);
+        }
+        json!({"TerminalId": self.terminal, "Payment": payment,
+               "PaymentMeans": {"BankAccount": {"IBAN": "DE89370400440532013000", "HolderName": "Muster GmbH"}}})
+    }
+
+    /// AuthorizeDirect + Capture of a SEPA debit: (TransactionId, CaptureId).
+    async fn captured_sepa(&self, amount: &str, order_id: &str) -> (String, String) {
+        let auth = self.ok("/Payment/v1/Transaction/AuthorizeDirect", self.sepa_body(amount, order_id, None)).await;
+        let id = auth["Transaction"]["Id"].as_str().unwrap().to_owned();
+        let cap =
+            self.ok("/Payment/v1/Transaction/Capture", json!({"TransactionReference": {"TransactionId": id}})).await;
+        (id, cap["CaptureId"].as_str().unwrap().to_owned())
+    }
+
+    /// An authorized card payment in EUR made with AuthorizeDirect: its TransactionId.
+    async fn card_payment(&self, amount: &str) -> String {
+        let auth = self
+            .ok(
+                "/Payment/v1/Transaction/AuthorizeDirect",
+                json!({"TerminalId": self.terminal, "Payment": {"Amount": {"Value": amount, "CurrencyCode": "EUR"}},
+                       "PaymentMeans": {"Card": {"Number": "9010004150000009", "ExpYear": 2099, "ExpMonth": 12}}}),
+            )
+            .await;
+        auth["Transaction"]["Id"].as_str().unwrap().to_owned()
+    }
+
+    async fn admin(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self.http.post(format!("{}/_sandbox{path}", self.base)).json(&body).send().await.unwrap();
+        (r.status(), r.json().await.unwrap())
     }
 
     fn created(&self, request_id: &str) -> u64 {
@@ -268,23 +312,35 @@ async fn request_header_is_validated() {
 #[tokio::test]
 async fn invalid_iban_answers_the_reference_example_exactly() {
     let sb = start(Seed::Empty).await;
-    // SpecVersion 1.8, the version of the example in texts/ErrorResponse.md (hence ABORT).
-    let id = request_id();
-    let body = json!({
-        "RequestHeader": {"SpecVersion": "1.8", "CustomerId": sb.customer, "RequestId": id, "RetryIndicator": 0},
-        "TerminalId": sb.terminal,
-        "Payment": {"Amount": {"Value": "120000", "CurrencyCode": "EUR"}, "OrderId": "INV-0042"},
-        "PaymentMeans": {"BankAccount": {"IBAN": "DE89370400440532013001", "HolderName": "Muster GmbH"}}
-    });
-    let (s, v) = sb.raw("/Payment/v1/Transaction/AuthorizeDirect", &body).await;
-    check_envelope(s, &v, StatusCode::BAD_REQUEST, "VALIDATION_FAILED", "ABORT");
-    assert_eq!(
-        v,
-        json!({"ResponseHeader": {"SpecVersion": "1.8", "RequestId": id}, "Behavior": "ABORT",
-               "ErrorName": "VALIDATION_FAILED", "ErrorMessage": "Request validation failed",
-               "ErrorDetail": ["PaymentMeans.BankAccount.IBAN: The field IBAN is invalid."]}),
-        "texts/ErrorResponse.md example with our RequestId"
-    );
+    // Wrong check digits, and (review D13) anything but electronic format: "without spaces"
+    // (`Payment_Models_Data_BankAccount`), upper case, no separators.
+    let ibans = [
+        "DE89370400440532013001",
+        "DE89 3704 0044 0532 0130 00",
+        "de89370400440532013000",
+        "DE89-3704-0044-0532-0130-00",
+    ];
+    let mut body = Value::Null;
+    for iban in ibans {
+        // SpecVersion 1.8, the version of the example in texts/ErrorResponse.md (hence ABORT).
+        let id = request_id();
+        body = json!({
+            "RequestHeader": {"SpecVersion": "1.8", "CustomerId": sb.customer, "RequestId": id, "RetryIndicator": 0},
+            "TerminalId": sb.terminal,
+            "Payment": {"Amount": {"Value": "120000", "CurrencyCode": "EUR"}, "OrderId": "INV-0042"},
+            "PaymentMeans": {"BankAccount": {"IBAN": iban, "HolderName": "Muster GmbH"}}
+        });
+        let (s, v) = sb.raw("/Payment/v1/Transaction/AuthorizeDirect", &body).await;
+        check_envelope(s, &v, StatusCode::BAD_REQUEST, "VALIDATION_FAILED", "ABORT");
+        assert_eq!(
+            v,
+            json!({"ResponseHeader": {"SpecVersion": "1.8", "RequestId": id}, "Behavior": "ABORT",
+                   "ErrorName": "VALIDATION_FAILED", "ErrorMessage": "Request validation failed",
+                   "ErrorDetail": ["PaymentMeans.BankAccount.IBAN: The field IBAN is invalid."]}),
+            "{iban:?}: texts/ErrorResponse.md example with our RequestId"
+        );
+    }
+    assert!(sb.emu.dump()["transactions"].as_array().unwrap().is_empty(), "nothing was debited");
 
     // Amount values must be strings of minor units (sheet §3).
     let mut numeric = body.clone();
@@ -459,7 +515,8 @@ async fn sepa_authorize_direct_capture_inquire_refund() {
     let (s, v) = sb
         .call(
             "/Payment/v1/Transaction/Refund",
-            json!({"Refund": {"Amount": {"Value": "100001", "CurrencyCode": "EUR"}},
+            json!({"Refund": {"Amount": {"Value": "100001", "CurrencyCode": "EUR"},
+                              "RestrictRefundAmountToCapturedAmount": true},
                    "CaptureReference": {"CaptureId": capture_id}}),
         )
         .await;
@@ -480,36 +537,6 @@ async fn cancel_then_capture_is_in_wrong_state() {
     let (s, v) =
         sb.call("/Payment/v1/Transaction/Inquire", json!({"TransactionReference": {"TransactionId": "nope"}})).await;
     check_envelope(s, &v, StatusCode::PAYMENT_REQUIRED, "TRANSACTION_NOT_FOUND", "DO_NOT_RETRY");
-}
-
-#[tokio::test]
-async fn a_retry_with_the_same_request_id_returns_the_original() {
-    let sb = start(Seed::Empty).await;
-    let id = request_id();
-    let body = |retry: u32| {
-        json!({"RequestHeader": sb.header(&id, retry), "TerminalId": sb.terminal,
-               "Payment": {"Amount": {"Value": "4200", "CurrencyCode": "EUR"}, "OrderId": "INV-A00009",
-                           "MandateId": "M-RETRY-1"},
-               "PaymentMeans": {"BankAccount": {"IBAN": "DE89370400440532013000", "HolderName": "Retry AG"}}})
-    };
-    let (s1, first) = sb.raw("/Payment/v1/Transaction/AuthorizeDirect", &body(0)).await;
-    let (s2, second) = sb.raw("/Payment/v1/Transaction/AuthorizeDirect", &body(1)).await;
-    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK), "{second}");
-    assert_eq!(first["Transaction"]["Id"], second["Transaction"]["Id"], "the retry answers the original transaction");
-    assert_eq!(sb.created(&id), 1, "one object for one RequestId");
-    assert_eq!(sb.emu.dump()["transactions"].as_array().unwrap().len(), 1);
-
-    // A capture retried the same way does not answer TRANSACTION_ALREADY_CAPTURED.
-    let cid = request_id();
-    let cap = |retry: u32| {
-        json!({"RequestHeader": sb.header(&cid, retry),
-               "TransactionReference": {"TransactionId": first["Transaction"]["Id"]}})
-    };
-    let (_, c1) = sb.raw("/Payment/v1/Transaction/Capture", &cap(0)).await;
-    let (s, c2) = sb.raw("/Payment/v1/Transaction/Capture", &cap(2)).await;
-    assert_eq!(s, StatusCode::OK, "{c2}");
-    assert_eq!(c1, c2);
-    assert_eq!(sb.created(&cid), 1);
 }
 
 #[tokio::test]
@@ -578,24 +605,18 @@ async fn demo_seed_holds_history_for_both_organisations() {
 }
 
 #[tokio::test]
-async fn a_restored_emulator_keeps_credentials_transactions_pages_and_retries() {
+async fn a_restored_emulator_keeps_credentials_transactions_pages_and_charge_backs() {
     let sb1 = start(Seed::Demo).await;
-    let id = request_id();
-    let body = |sb: &Sb, retry: u32| {
-        json!({"RequestHeader": sb.header(&id, retry), "TerminalId": sb.terminal,
-               "Payment": {"Amount": {"Value": "4200", "CurrencyCode": "EUR"}, "OrderId": "INV-A00010",
-                           "MandateId": "M-RESTART-1"},
-               "PaymentMeans": {"BankAccount": {"IBAN": "DE89370400440532013000", "HolderName": "Restart AG"}}})
-    };
-    let (s, first) = sb1.raw("/Payment/v1/Transaction/AuthorizeDirect", &body(&sb1, 0)).await;
-    assert_eq!(s, StatusCode::OK, "{first}");
+    let (first, _) = sb1.captured_sepa("4200", "INV-A00010").await;
+    let (s, v) = sb1.admin(&format!("/transactions/{first}/chargeback"), json!({"kind": "authorised"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     let page = sb1.initialize("1000", "CHF", json!(["VISA"]), None).await;
     let token = page["Token"].as_str().unwrap().to_owned();
     let saved = sb1.emu.save().unwrap();
 
     let sb2 = start_with(|ctx, base| Emulator::restore(ctx, base, saved.clone()).unwrap()).await;
     assert_eq!(sb2.emu.save().unwrap(), saved, "saving the restored emulator writes the same document");
-    assert_eq!(sb2.emu.dump(), sb1.emu.dump(), "transactions, pages and notifications survive");
+    assert_eq!(sb2.emu.dump(), sb1.emu.dump(), "transactions, charge-backs, pages and notifications survive");
     assert_eq!(
         (&sb2.customer, &sb2.terminal, &sb2.user, &sb2.password),
         (&sb1.customer, &sb1.terminal, &sb1.user, &sb1.password),
@@ -603,20 +624,31 @@ async fn a_restored_emulator_keeps_credentials_transactions_pages_and_retries() 
     );
     assert!(sb2.emu.credentials()["api_base"].as_str().unwrap().starts_with(&sb2.base), "the URL follows the port");
 
-    let (s, retried) = sb2.raw("/Payment/v1/Transaction/AuthorizeDirect", &body(&sb2, 1)).await;
-    assert_eq!(s, StatusCode::OK, "{retried}");
-    assert_eq!(retried["Transaction"]["Id"], first["Transaction"]["Id"], "a retry after the restart replays");
-    assert_eq!(sb2.created(&id), 0, "and creates nothing");
-    let inq = sb2
-        .ok(
-            "/Payment/v1/Transaction/Inquire",
-            json!({"TransactionReference": {"TransactionId": first["Transaction"]["Id"]}}),
-        )
-        .await;
-    assert_eq!(inq["Transaction"]["Status"], "AUTHORIZED");
+    let (s, v) = sb2.admin(&format!("/transactions/{first}/chargeback"), json!({"kind": "authorised"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "the charge-back made before the restart is still there: {v}");
+    let inq =
+        sb2.ok("/Payment/v1/Transaction/Inquire", json!({"TransactionReference": {"TransactionId": first}})).await;
+    assert_eq!(inq["Transaction"]["Status"], "CAPTURED");
     let url = format!("{}/vt2/api/PaymentPage/{}/{}/{token}", sb2.base, sb2.customer, sb2.terminal);
     let r = sb2.http.get(url).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "the payment page opens at the new address");
     let sepa = sb2.sepa("100", "M-RESTART-2").await;
-    assert_ne!(sepa["Transaction"]["Id"], first["Transaction"]["Id"], "new ids do not repeat old ones");
+    assert_ne!(sepa["Transaction"]["Id"].as_str(), Some(first.as_str()), "new ids do not repeat old ones");
+}
+
+#[test]
+fn a_state_file_from_before_retries_executed_again_still_reads() {
+    let ctx = Ctx::new(Duration::from_secs(60));
+    let base: url::Url = "http://127.0.0.1:1/saferpay".parse().unwrap();
+    let mut saved = Emulator::new(ctx.clone(), Seed::Demo, base.clone()).save().unwrap();
+    saved["replies"] = json!([{"endpoint": "/Payment/v1/Transaction/Refund", "request_id": "r-1",
+                               "response": {"ResponseHeader": {}}}]);
+    for t in saved["transactions"].as_object_mut().unwrap().values_mut() {
+        let t = t.as_object_mut().unwrap();
+        for newer in ["via_page", "canceled_at", "chargeback", "sepa_export"] {
+            t.remove(newer);
+        }
+    }
+    let restored = Emulator::restore(ctx, base, saved).expect("an older state file is read");
+    assert!(restored.save().unwrap().get("replies").is_none(), "kept answers are dropped, not replayed");
 }
