@@ -994,6 +994,7 @@ pub(crate) async fn create_payment(AxState(app): AxState<App>, headers: HeaderMa
                 payout: None,
                 timeline: Vec::new(),
                 retries: 0,
+                credited: false,
             },
         );
         let created = d("api", "payment_created", "Payment created via the API.");

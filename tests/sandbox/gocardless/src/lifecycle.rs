@@ -13,14 +13,16 @@ use time::{Date, Duration};
 
 /// SEPA timings in working days (support.gocardless.com/hc/en-us/articles/360001018705,
 /// "Payment timings comparison chart"; review D16): created on day 0, submitted +1, charged
-/// +3, confirmed +4, paid out +6. So the earliest charge date is 3 working days ahead.
+/// +3, confirmed +4, paid out +6. So the earliest charge date is 3 working days ahead. (The
+/// contract sheet gives no timings; its §11 only says charge dates roll to a working day.)
 pub const LEAD_WORKING_DAYS: u32 = 3;
 const SUBMIT_BEFORE_CHARGE: u32 = 2;
 const CONFIRM_AFTER_CHARGE: u32 = 1;
 /// Working days from the charge date to the payout that carries the payment.
 pub const PAYOUT_AFTER_CHARGE: u32 = 3;
 /// GoCardless retries a payment at most 3 times (gocardless-pro-python
-/// `payments_service.py`, `retry`: "Payments can be retried up to 3 times").
+/// `payments_service.py`, `retry`: "Payments can be retried up to 3 times"; the contract
+/// sheet's §4/§5 describe retry without a limit or the active-mandate condition).
 pub const MAX_RETRIES: u8 = 3;
 /// Failures worth retrying: "insufficient funds" and "refer to payer"; the others fail the
 /// mandate or are disputes (support.gocardless.com/hc/en-ca/articles/115002900765).

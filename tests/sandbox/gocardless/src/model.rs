@@ -197,6 +197,10 @@ pub struct Payment {
     /// Retries so far, by the API or by GoCardless (at most 3).
     #[serde(default)]
     pub retries: u8,
+    /// The collected amount reached the creditor's balance (queued for or in a payout), so a
+    /// late failure or chargeback must take it back.
+    #[serde(default)]
+    pub credited: bool,
 }
 
 impl Payment {

@@ -98,6 +98,7 @@ pub fn populate(st: &mut State, seed: Seed, now: Ts) {
                 payout: None,
                 timeline: Vec::new(),
                 retries: 0,
+                credited: false,
             },
         );
         st.plan(Kind::Payment, &id, timeline);

@@ -5,7 +5,8 @@
 //!   `payment_charged_back` (debit) and the fee back as a `gocardless_fee` credit;
 //! - a refund: `payment_refunded` (debit); a refund that bounced: `refund_funds_returned`.
 //!
-//! Item types, signs and the fee credits are gocardless-nodejs `Types.ts` (`PayoutItem.type`);
+//! Item types, signs and the fee credits are gocardless-nodejs `Types.ts` (`PayoutItem.type`;
+//! the contract sheet's §4 calls the type list unconfirmed and shows no debits at all);
 //! `Payout.amount` is the sum of the items and `deducted_fees` the fees less refunded fees, so
 //! it can be negative ("For each `late_failure_settled` or `chargeback_settled` action, we
 //! refund the transaction fees in a payout. This means that a payout can have a negative
@@ -113,13 +114,13 @@ impl State {
     /// Whether the payment's money reached the creditor's balance (queued or paid out), so a
     /// failure or chargeback must take it back.
     pub(crate) fn has_credit(&self, pm: &str) -> bool {
-        self.payments.get(pm).is_some_and(|p| p.payout.is_some())
-            || self.pending.iter().any(|q| matches!(&q.settles, Settles::PaidOut { payment } if payment == pm))
+        self.payments.get(pm).is_some_and(|p| p.credited)
     }
 
     /// A confirmed payment is paid out `PAYOUT_AFTER_CHARGE` working days after its charge date.
     pub(crate) fn queue_credit(&mut self, pm: &str, at: Ts) {
-        let Some(p) = self.payments.get(pm) else { return };
+        let Some(p) = self.payments.get_mut(pm) else { return };
+        p.credited = true;
         let f = fee(p.amount);
         let links = json!({"payment": pm, "mandate": p.mandate});
         let eligible = at11(add_working_days(p.charge_date, PAYOUT_AFTER_CHARGE)).max(at);
