@@ -1123,17 +1123,7 @@ pub(crate) async fn sandbox_fail_with_first_payment(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Res {
-    let given: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        json!({})
-    } else {
-        serde_json::from_slice(&body).map_err(|_| ApiError::bad_body("Invalid JSON"))?
-    };
-    let cause = given.get("cause").and_then(Value::as_str).unwrap_or("invalid_bank_details").to_owned();
-    if crate::lifecycle::mandate_failure(&cause).is_none() {
-        return Err(ApiError::bad_body(
-            "cause must be one of invalid_bank_details, bank_account_closed, direct_debit_not_enabled",
-        ));
-    }
+    let cause = sandbox_cause(&body, "invalid_bank_details")?;
     let (mut st, now) = app.state();
     let m = st.mandates.get_mut(&id).ok_or_else(ApiError::not_found)?;
     let first = match (m.status(now), m.first_payment.clone()) {
@@ -1154,6 +1144,44 @@ pub(crate) async fn sandbox_fail_with_first_payment(
     }
     st.sync(now);
     Ok(one("mandates", render(&app, &st, "mandates", &id, now)?, StatusCode::OK))
+}
+
+/// `POST /_sandbox/mandates/{id}/cancel_by_bank` `{"cause": …}` (same causes as above, default
+/// `bank_account_closed`): the payer's bank cancels an active mandate (or rejects a submitted
+/// one) now, with origin `bank`; payments not yet submitted are cancelled with it, naming its
+/// event as their parent. No scenario simulator does this for SEPA (review 3(a).2).
+pub(crate) async fn sandbox_cancel_by_bank(AxState(app): AxState<App>, Path(id): Path<String>, body: Bytes) -> Res {
+    let cause = sandbox_cause(&body, "bank_account_closed")?;
+    let (mut st, now) = app.state();
+    let status = st.mandates.get(&id).map(|m| m.status(now)).ok_or_else(ApiError::not_found)?;
+    if !matches!(status, "submitted" | "active" | "suspended_by_payer") {
+        return Err(ApiError::state(
+            StatusCode::CONFLICT,
+            "mandate_not_with_the_bank",
+            &format!("The bank holds no mandate in status {status}"),
+            None,
+        ));
+    }
+    let det = crate::lifecycle::mandate_failure(&cause).unwrap_or_default();
+    st.end_mandate(&id, now, det, None, Value::Null);
+    st.sync(now);
+    Ok(one("mandates", render(&app, &st, "mandates", &id, now)?, StatusCode::OK))
+}
+
+/// The optional `{"cause": …}` of the mandate hooks: one the bank gives for a mandate.
+fn sandbox_cause(body: &Bytes, default: &str) -> Result<String, ApiError> {
+    let given: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        serde_json::from_slice(body).map_err(|_| ApiError::bad_body("Invalid JSON"))?
+    };
+    let cause = given.get("cause").and_then(Value::as_str).unwrap_or(default).to_owned();
+    if crate::lifecycle::mandate_failure(&cause).is_none() {
+        return Err(ApiError::bad_body(
+            "cause must be one of invalid_bank_details, bank_account_closed, direct_debit_not_enabled",
+        ));
+    }
+    Ok(cause)
 }
 
 // ---------------------------------------------------------------- refunds

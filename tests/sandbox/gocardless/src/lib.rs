@@ -9,8 +9,8 @@
 //! - Outcomes are scripted the way GoCardless's sandbox scripts them: `POST
 //!   /scenario_simulators/{id}/actions/run` (`simulators.rs`). `/_sandbox/...` are the
 //!   emulator's own switches, kept only where GoCardless offers no simulator: completing a
-//!   mandate-only billing request flow without a browser, and a bank rejecting a SEPA mandate
-//!   with its first payment. They are not part of GoCardless's API.
+//!   mandate-only billing request flow without a browser, a bank rejecting a SEPA mandate with
+//!   its first payment, and a bank cancelling a mandate. They are not part of GoCardless's API.
 
 mod api;
 mod calendar;
@@ -143,7 +143,8 @@ impl Emulator {
             .route("/billing/static/flow/details", post(hosted::details))
             .route("/billing/static/flow/confirm", post(hosted::confirm))
             .route("/_sandbox/billing_request_flows/{id}/complete", post(api::sandbox_complete_flow))
-            .route("/_sandbox/mandates/{id}/fail_with_first_payment", post(api::sandbox_fail_with_first_payment));
+            .route("/_sandbox/mandates/{id}/fail_with_first_payment", post(api::sandbox_fail_with_first_payment))
+            .route("/_sandbox/mandates/{id}/cancel_by_bank", post(api::sandbox_cancel_by_bank));
         let fl = FaultLayer { ctx: app.ctx().clone(), provider: PROVIDER, render };
         api.merge(open)
             .route_layer(from_fn_with_state(app.clone(), count))

@@ -307,7 +307,9 @@ fn refund(st: &mut State, now: Ts, sim: &str, rf: &str) -> Result<(), ApiError> 
     Ok(())
 }
 
-/// "Transitions a payout to `bounced`. It must start in the `paid` state."
+/// "Transitions a payout to `bounced`. It must start in the `paid` state." The event's action
+/// `bounced` is unconfirmed (the documented payout actions are `paid`, `fx_rate_confirmed` and
+/// `tax_exchange_rates_confirmed`).
 fn payout_bounced(st: &mut State, now: Ts, po: &str) -> Result<(), ApiError> {
     let p = st.payouts.get_mut(po).ok_or_else(no_resource)?;
     if p.status != "paid" {

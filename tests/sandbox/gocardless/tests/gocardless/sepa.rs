@@ -123,3 +123,29 @@ async fn a_duplicate_bank_account_is_a_validation_failure_with_status_409() {
     assert_eq!(reason(&v), "bank_account_exists");
     assert_eq!(v["error"]["errors"][0]["links"]["customer_bank_account"], first["customer_bank_accounts"]["id"]);
 }
+
+#[tokio::test]
+async fn a_bank_cancelling_an_active_mandate_cancels_its_unsubmitted_payments() {
+    let sb = start(Seed::Empty).await;
+    let md = sb.mandate().await;
+    let hook = format!("{}/_sandbox/mandates/{md}/cancel_by_bank", sb.base);
+    let r = sb.http.post(&hook).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT, "a mandate never submitted is not with the bank yet");
+
+    let first = sb.payment(&md, 1_500).await;
+    assert_eq!(sb.simulate("payment_paid_out", &first).await.0, StatusCode::OK);
+    let pending = sb.payment(&md, 2_500).await;
+    let r = sb.http.post(&hook).json(&json!({"cause": "bank_account_closed"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+
+    assert_eq!(sb.status("mandates", &md).await, "cancelled");
+    let cancelled = &sb.events(&format!("mandate={md}&action=cancelled")).await[0];
+    assert_eq!(
+        (cancelled["details"]["origin"].as_str(), cancelled["details"]["cause"].as_str()),
+        (Some("bank"), Some("bank_account_closed"))
+    );
+    assert_eq!(sb.status("payments", &pending).await, "cancelled");
+    let p = &sb.events(&format!("payment={pending}&action=cancelled")).await[0];
+    assert_eq!(p["links"]["parent_event"], cancelled["id"]);
+    assert_eq!(sb.status("payments", &first).await, "paid_out", "money already collected stays collected");
+}
