@@ -2,6 +2,7 @@
 //! `meta.cursors` (sheet §3, §6); actions take `{"data": {...}}` (sheet §3).
 
 use crate::error::{ApiError, FieldError};
+use crate::lifecycle::{mandate_created, mandate_takes_payments, next_possible_charge_date, plan_payment, MAX_RETRIES};
 use crate::model::*;
 use crate::seed::{bank_account_json, customer_json};
 use crate::{App, PROVIDER};
@@ -14,11 +15,17 @@ use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use time::Duration;
 
+/// How far below zero refunds may take the creditor's balance. Real accounts need refunds
+/// enabled with a negative balance limit agreed with GoCardless (support request form
+/// "Refund allowance request - merchants with refunds enabled however a negative balance limit
+/// is required"); the sandbox grants €5,000.
+const NEGATIVE_BALANCE_LIMIT: i64 = 500_000;
+
 pub(crate) type Res = Result<Response, ApiError>;
 type Obj = Map<String, Value>;
 type Q = HashMap<String, String>;
 
-fn one(resource: &str, v: Value, status: StatusCode) -> Response {
+pub(crate) fn one(resource: &str, v: Value, status: StatusCode) -> Response {
     let mut m = Map::new();
     m.insert(resource.to_owned(), v);
     (status, Json(Value::Object(m))).into_response()
@@ -40,7 +47,7 @@ fn parse_body(resource: &str, body: &Bytes) -> Result<Obj, ApiError> {
 }
 
 /// Action bodies are `{"data": {...}}`, and may be empty.
-fn parse_data(body: &Bytes) -> Result<Obj, ApiError> {
+pub(crate) fn parse_data(body: &Bytes) -> Result<Obj, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Obj::new());
     }
@@ -153,8 +160,20 @@ fn create(
 // ---------------------------------------------------------------- pagination and filters
 
 /// Cursor pagination, newest first (sheet §6): `limit` 1–500 (default 50), `after`/`before`
-/// are ids; `meta.cursors.after` is null on the last page, `before` null on the first.
-fn paginate(q: &Q, asc_ids: Vec<String>) -> Result<(Vec<String>, Value), ApiError> {
+/// are ids; `meta.cursors.after` is null on the last page, `before` null on the first. Ids do
+/// not sort like creation order (review D20), so lists are ordered, and cursors resolved, by
+/// the creation order the state decodes from an id.
+fn paginate(q: &Q, ids: Vec<String>) -> Result<(Vec<String>, Value), ApiError> {
+    let entries = ids.into_iter().map(|id| (State::order_of(&id).unwrap_or(0), id)).collect();
+    paginate_by(q, entries, State::order_of)
+}
+
+/// `entries` are (order, cursor); `order_of` resolves a cursor a client sends back.
+fn paginate_by(
+    q: &Q,
+    mut entries: Vec<(u64, String)>,
+    order_of: impl Fn(&str) -> Option<u64>,
+) -> Result<(Vec<String>, Value), ApiError> {
     let limit = match q.get("limit") {
         None => 50,
         Some(l) => match l.parse::<usize>() {
@@ -162,18 +181,22 @@ fn paginate(q: &Q, asc_ids: Vec<String>) -> Result<(Vec<String>, Value), ApiErro
             _ => return Err(ApiError::field("meta", "limit", "must be a number between 1 and 500")),
         },
     };
-    let desc: Vec<String> = asc_ids.into_iter().rev().collect();
-    let len = desc.len();
-    let (start, end) = if let Some(a) = q.get("after") {
-        let start = desc.iter().position(|id| id < a).unwrap_or(len);
+    let cursor = |k: &str| -> Result<Option<u64>, ApiError> {
+        q.get(k).map(|c| order_of(c).ok_or_else(|| ApiError::field("meta", k, "is not a valid cursor"))).transpose()
+    };
+    let (after, before) = (cursor("after")?, cursor("before")?);
+    entries.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
+    let len = entries.len();
+    let (start, end) = if let Some(a) = after {
+        let start = entries.iter().position(|e| e.0 < a).unwrap_or(len);
         (start, (start + limit).min(len))
-    } else if let Some(b) = q.get("before") {
-        let end = desc.iter().position(|id| id <= b).unwrap_or(len);
+    } else if let Some(b) = before {
+        let end = entries.iter().position(|e| e.0 <= b).unwrap_or(len);
         (end.saturating_sub(limit), end)
     } else {
         (0, limit.min(len))
     };
-    let page: Vec<String> = desc[start..end].to_vec();
+    let page: Vec<String> = entries[start..end].iter().map(|e| e.1.clone()).collect();
     let before = if start > 0 { page.first().cloned() } else { None };
     let after = if end < len { page.last().cloned() } else { None };
     Ok((page, json!({"cursors": {"before": before, "after": after}, "limit": limit})))
@@ -320,9 +343,13 @@ pub(crate) async fn list_customers(AxState(app): AxState<App>, RawQuery(q): RawQ
 fn add_bank_account(st: &mut State, now: Ts, customer: &str, holder: &str, iban: &str) -> Result<String, ApiError> {
     let compact: String = iban.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
     if let Some(existing) = st.ibans.get(&(customer.to_owned(), compact.clone())) {
-        // `bank_account_exists` names the existing account in links (GoCardless error reference).
-        return Err(ApiError::state(
+        // `bank_account_exists` names the existing account in links (GoCardless error reference);
+        // its type is validation_failed with code 409 (gocardless-pro-python fixture
+        // `validation_failed_duplicate_bank_account_error.json`; the sheet's table has no such
+        // row, review D19).
+        return Err(ApiError::reasoned(
             StatusCode::CONFLICT,
+            "validation_failed",
             "bank_account_exists",
             "Bank account already exists",
             Some(json!({"customer_bank_account": existing})),
@@ -392,8 +419,9 @@ fn new_mandate(st: &mut State, now: Ts, bank_account: &str, reference: Option<&s
     let customer =
         st.bank_accounts.get(bank_account).and_then(|b| b["links"]["customer"].as_str()).unwrap_or("").to_owned();
     let id = st.next_id("MD");
-    let timeline = plan_mandate(now);
-    st.touch_all(&timeline);
+    // No timer takes a SEPA mandate further: it is submitted with its first payment (D3).
+    let timeline = vec![mandate_created(now)];
+    st.touch(now);
     let reference = reference.map_or_else(|| format!("XP-{}", &id[id.len() - 8..]), str::to_owned);
     st.mandates.insert(
         id.clone(),
@@ -405,6 +433,9 @@ fn new_mandate(st: &mut State, now: Ts, bank_account: &str, reference: Option<&s
             bank_account: bank_account.to_owned(),
             metadata: meta,
             timeline,
+            first_payment: None,
+            fail_cause: None,
+            reinstatements: 0,
         },
     );
     id
@@ -450,6 +481,10 @@ pub(crate) async fn list_mandates(AxState(app): AxState<App>, RawQuery(q): RawQu
     list_of(&app, &q, "mandates", ids)
 }
 
+/// Cancels the mandate and its payments not yet submitted; those payments' events name the
+/// mandate's as their parent. "This will fail with a `cancellation_failed` error if the mandate
+/// is already cancelled" (gocardless-pro-python `mandates_service.py`); refusing failed and
+/// expired mandates too is unconfirmed.
 pub(crate) async fn cancel_mandate(AxState(app): AxState<App>, Path(id): Path<String>, body: Bytes) -> Res {
     let data = parse_data(&body)?;
     let (mut st, now) = app.state();
@@ -465,67 +500,76 @@ pub(crate) async fn cancel_mandate(AxState(app): AxState<App>, Path(id): Path<St
             None,
         ));
     }
-    cut_future_pub(&mut m.timeline, now);
-    m.timeline.push(step(now, Some("cancelled"), "cancelled", json!({"origin": "api", "cause": "mandate_cancelled", "description": "The mandate was cancelled at your request."})));
+    void_future(&mut m.timeline);
     if let Some(Value::Object(md)) = data.get("metadata") {
         merge(&mut m.metadata, md);
     }
-    // Payments not yet submitted are cancelled with their mandate.
-    for p in st.payments.values_mut().filter(|p| p.mandate == id) {
-        if matches!(p.status(now), "pending_submission" | "pending_customer_approval") {
-            cut_future_pub(&mut p.timeline, now);
-            p.timeline.push(step(now, Some("cancelled"), "cancelled", json!({"origin": "api", "cause": "mandate_cancelled", "description": "The mandate for this payment was cancelled at your request."})));
-        }
-    }
-    st.touch(now);
+    let det = d("api", "mandate_cancelled", "The mandate was cancelled at your request.");
+    let step = action_step(now, "cancelled", "cancelled", det, &data);
+    let event = st.record(Kind::Mandate, &id, step);
+    let det = d("api", "mandate_cancelled", "The mandate for this payment was cancelled at your request.");
+    st.cancel_pending_payments(&id, now, &det, event.as_deref());
     st.sync(now);
     Ok(one("mandates", render(&app, &st, "mandates", &id, now)?, StatusCode::OK))
 }
 
-/// Sheet §5 (unconfirmed): a cancelled/expired mandate goes through submission again
-/// (`resubmission_requested` → submitted → active with event `reinstated`).
+/// "Mandates can be resubmitted up to 10 times" (gocardless-pro-python `mandates_service.py`,
+/// `reinstate`; review D19).
+const MAX_REINSTATEMENTS: u8 = 10;
+
+/// A cancelled/expired mandate goes through submission again: `resubmission_requested`, then
+/// `submitted`, then `reinstated` "up to two working days later" (gocardless-pro-python
+/// `mandates_service.py`, `reinstate`); metadata goes on the `resubmission_requested` event.
 pub(crate) async fn reinstate_mandate(AxState(app): AxState<App>, Path(id): Path<String>, body: Bytes) -> Res {
-    parse_data(&body)?;
+    let data = parse_data(&body)?;
     let (mut st, now) = app.state();
     let m = st.mandates.get_mut(&id).ok_or_else(ApiError::not_found)?;
     if !matches!(m.status(now), "cancelled" | "expired") {
+        // Fixture `invalid_state_error.json`: "Mandate is already active or being submitted".
         return Err(ApiError::state(
             StatusCode::UNPROCESSABLE_ENTITY,
             "mandate_not_inactive",
-            "Only cancelled or expired mandates can be reinstated",
+            "Mandate is already active or being submitted",
             None,
         ));
     }
+    if m.reinstatements >= MAX_REINSTATEMENTS {
+        // The reason for the eleventh attempt is unconfirmed.
+        return Err(ApiError::state(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "mandate_reinstatement_limit_reached",
+            "Mandates can be resubmitted up to 10 times",
+            None,
+        ));
+    }
+    m.reinstatements += 1;
     let origin = |c: &str, d: &str| json!({"origin": "api", "cause": c, "description": d});
-    m.timeline.push(step(
-        now,
-        Some("pending_submission"),
-        "resubmission_requested",
-        origin("mandate_reinstated", "The mandate was reinstated at your request."),
-    ));
-    m.timeline.push(step(
-        now + Duration::hours(1),
-        Some("submitted"),
-        "submitted",
-        origin("mandate_submitted", "The mandate has been submitted to the banks."),
-    ));
-    m.timeline.push(step(
-        now + Duration::days(1),
-        Some("active"),
-        "reinstated",
-        origin("mandate_reinstated", "The mandate has been reinstated."),
-    ));
-    st.touch(now);
+    let det = origin("mandate_reinstated", "The mandate was reinstated at your request.");
+    let first = action_step(now, "pending_submission", "resubmission_requested", det, &data);
+    let day = |n| at10(add_working_days(now.date(), n)).max(now + Duration::milliseconds(n.into()));
+    let steps = vec![
+        first,
+        Step::new(
+            day(1),
+            "submitted",
+            "submitted",
+            origin("mandate_submitted", "The mandate has been submitted to the banks."),
+        ),
+        Step::new(day(2), "active", "reinstated", origin("mandate_reinstated", "The mandate has been reinstated.")),
+    ];
+    st.plan(Kind::Mandate, &id, steps);
     st.sync(now);
     Ok(one("mandates", render(&app, &st, "mandates", &id, now)?, StatusCode::OK))
 }
 
-fn step(at: Ts, status: Option<&'static str>, action: &'static str, details: Value) -> Step {
-    Step { at: to_ms(at), status, action: Some(action), details, emitted: false }
-}
-
-fn cut_future_pub(timeline: &mut Vec<Step>, now: Ts) {
-    timeline.retain(|s| s.at <= now || s.emitted);
+/// A step an API action causes: the action's `metadata` is kept on its event
+/// (`Event.metadata`).
+fn action_step(at: Ts, status: &'static str, action: &'static str, details: Value, data: &Obj) -> Step {
+    let mut step = Step::new(at, status, action, details);
+    if let Some(Value::Object(m)) = data.get("metadata") {
+        step.metadata = Value::Object(m.clone());
+    }
+    step
 }
 
 fn merge(target: &mut Value, from: &Obj) {
@@ -868,8 +912,7 @@ fn validate_amount(r: &str, o: &Obj, errors: &mut Vec<FieldError>) -> i64 {
 
 fn mandate_usable(st: &State, md: &str, now: Ts) -> Result<(), ApiError> {
     let m = st.mandates.get(md).ok_or_else(|| ApiError::field("payments", "links/mandate", "not found"))?;
-    // Sheet §5: payments only on pending_customer_approval/pending_submission/submitted/active.
-    if !matches!(m.status(now), "pending_customer_approval" | "pending_submission" | "submitted" | "active") {
+    if !mandate_takes_payments(m.status(now)) {
         return Err(ApiError::state(
             StatusCode::UNPROCESSABLE_ENTITY,
             "mandate_is_inactive",
@@ -880,10 +923,10 @@ fn mandate_usable(st: &State, md: &str, now: Ts) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `charge_date` must be on or after the mandate's next_possible_charge_date and rolls to a
-/// working day (sheet §11).
+/// `charge_date` must be on or after the mandate's next_possible_charge_date (today + 3 SEPA
+/// working days) and rolls forward to a working day (sheet §11; review D16).
 fn charge_date(st: &State, md: &str, now: Ts, given: Option<&Value>) -> Result<time::Date, ApiError> {
-    let npcd = st.mandates.get(md).and_then(|m| m.next_possible_charge_date(now)).unwrap_or(now.date());
+    let npcd = st.mandates.get(md).and_then(|m| next_possible_charge_date(m, now)).unwrap_or(now.date());
     match given {
         None | Some(Value::Null) => Ok(npcd),
         Some(v) => {
@@ -931,14 +974,6 @@ pub(crate) async fn create_payment(AxState(app): AxState<App>, headers: HeaderMa
         mandate_usable(st, &md, now)?;
         let charge = charge_date(st, &md, now, o.get("charge_date"))?;
         let id = st.next_id("PM");
-        let mut timeline = vec![step(
-            now,
-            Some("pending_submission"),
-            "created",
-            json!({"origin": "api", "cause": "payment_created", "description": "Payment created via the API."}),
-        )];
-        timeline.extend(plan_payment("pending_submission", now, now, charge, Outcome::PaidOut));
-        st.touch_all(&timeline);
         st.payments.insert(
             id.clone(),
             Payment {
@@ -951,13 +986,21 @@ pub(crate) async fn create_payment(AxState(app): AxState<App>, headers: HeaderMa
                 description: s(o, "description").map(str::to_owned),
                 reference: s(o, "reference").map(str::to_owned),
                 metadata: meta,
-                retry_if_possible: o.get("retry_if_possible").and_then(Value::as_bool).unwrap_or(true),
+                // "Default is `false`" (gocardless-nodejs `Types.ts`, `Payment.retry_if_possible`;
+                // the sheet's example shows `true`, review D15).
+                retry_if_possible: o.get("retry_if_possible").and_then(Value::as_bool).unwrap_or(false),
                 mandate: md,
                 outcome: Outcome::PaidOut,
                 payout: None,
-                timeline,
+                timeline: Vec::new(),
+                retries: 0,
+                credited: false,
             },
         );
+        let created = d("api", "payment_created", "Payment created via the API.");
+        let mut steps = vec![Step::new(now, "pending_submission", "created", created)];
+        steps.extend(plan_payment("pending_submission", now, now, charge, Outcome::PaidOut));
+        st.plan(Kind::Payment, &id, steps);
         Ok(id)
     })
 }
@@ -1005,7 +1048,7 @@ pub(crate) async fn cancel_payment(AxState(app): AxState<App>, Path(id): Path<St
     let data = parse_data(&body)?;
     let (mut st, now) = app.state();
     let p = st.payments.get_mut(&id).ok_or_else(ApiError::not_found)?;
-    if p.status(now) != "pending_submission" {
+    if !matches!(p.status(now), "pending_submission" | "pending_customer_approval") {
         return Err(ApiError::state(
             StatusCode::UNPROCESSABLE_ENTITY,
             "cancellation_failed",
@@ -1013,105 +1056,145 @@ pub(crate) async fn cancel_payment(AxState(app): AxState<App>, Path(id): Path<St
             None,
         ));
     }
-    cut_future_pub(&mut p.timeline, now);
-    p.timeline.push(step(
-        now,
-        Some("cancelled"),
-        "cancelled",
-        json!({"origin": "api", "cause": "payment_cancelled", "description": "The payment was cancelled."}),
-    ));
+    void_future(&mut p.timeline);
     p.outcome = Outcome::Cancelled;
     if let Some(Value::Object(md)) = data.get("metadata") {
         merge(&mut p.metadata, md);
     }
-    st.touch(now);
+    let det = d("api", "payment_cancelled", "The payment was cancelled.");
+    let step = action_step(now, "cancelled", "cancelled", det, &data);
+    st.record(Kind::Payment, &id, step);
     st.sync(now);
     Ok(one("payments", render(&app, &st, "payments", &id, now)?, StatusCode::OK))
 }
 
-/// Retry a failed payment (sheet §5: failed → pending_submission, event `resubmission_requested`).
+/// Retry a failed payment "if the underlying mandate is active … This will return a
+/// `retry_failed` error if the payment has not failed. Payments can be retried up to 3 times"
+/// (gocardless-pro-python `payments_service.py`, `retry`; review D15). The reason for an
+/// inactive mandate or a fourth retry is not documented; `retry_failed` is assumed for both.
 pub(crate) async fn retry_payment(AxState(app): AxState<App>, Path(id): Path<String>, body: Bytes) -> Res {
     let data = parse_data(&body)?;
     let (mut st, now) = app.state();
-    let (status, md) =
-        st.payments.get(&id).map(|p| (p.status(now), p.mandate.clone())).ok_or_else(ApiError::not_found)?;
+    let p = st.payments.get(&id).ok_or_else(ApiError::not_found)?;
+    let (status, md, retries) = (p.status(now), p.mandate.clone(), p.retries);
+    let refuse = |message: &str| ApiError::state(StatusCode::UNPROCESSABLE_ENTITY, "retry_failed", message, None);
     if status != "failed" {
-        // Reason name unconfirmed.
-        return Err(ApiError::state(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "retry_failed",
-            "Only failed payments can be retried",
-            None,
-        ));
+        return Err(refuse("Only failed payments can be retried"));
     }
-    mandate_usable(&st, &md, now)?;
+    if st.mandates.get(&md).map(|m| m.status(now)) != Some("active") {
+        return Err(refuse("The payment's mandate is not active, so the payment cannot be retried"));
+    }
+    if retries >= MAX_RETRIES {
+        return Err(refuse("Payments can be retried up to 3 times"));
+    }
     let charge = charge_date(&st, &md, now, data.get("charge_date"))?;
     let p = st.payments.get_mut(&id).ok_or_else(ApiError::not_found)?;
-    cut_future_pub(&mut p.timeline, now);
-    p.timeline.push(step(
-        now,
-        Some("pending_submission"),
-        "resubmission_requested",
-        json!({"origin": "api", "cause": "payment_retried", "description": "The payment was retried."}),
-    ));
-    p.timeline.extend(plan_payment("pending_submission", now, now, charge, Outcome::PaidOut));
+    void_future(&mut p.timeline);
     p.charge_date = charge;
     p.outcome = Outcome::PaidOut;
+    p.retries += 1;
     if let Some(Value::Object(m)) = data.get("metadata") {
         merge(&mut p.metadata, m);
     }
-    st.touch(now);
+    let det = d("api", "payment_retried", "The payment was retried.");
+    let first = action_step(now, "pending_submission", "resubmission_requested", det, &data);
+    let created = p.created_at;
+    let mut steps = vec![first];
+    steps.extend(plan_payment(
+        "pending_submission",
+        now + Duration::milliseconds(1),
+        created,
+        charge,
+        Outcome::PaidOut,
+    ));
+    st.plan(Kind::Payment, &id, steps);
     st.sync(now);
     Ok(one("payments", render(&app, &st, "payments", &id, now)?, StatusCode::OK))
 }
 
-/// `POST /_sandbox/payments/{id}/outcome` `{"outcome": "failed" | "late_failure" |
-/// "charged_back" | "cancelled" | "paid_out" | ...}`: replans the payment's future from its
-/// current status; transitions happen as simulated time passes, never in the past.
-pub(crate) async fn sandbox_payment_outcome(
+/// `POST /_sandbox/mandates/{id}/fail_with_first_payment` `{"cause": "invalid_bank_details" |
+/// "bank_account_closed" | "direct_debit_not_enabled"}` (default `invalid_bank_details`): the
+/// bank rejects the mandate when it answers its first payment, which fails with the same cause;
+/// the mandate fails and its other unsubmitted payments are cancelled. GoCardless has no
+/// simulator for this: `mandate_failed` is "Not compatible with SEPA mandates, which are
+/// submitted with their first payment" (gocardless-nodejs `Types.ts`, `ScenarioSimulator.id`).
+pub(crate) async fn sandbox_fail_with_first_payment(
     AxState(app): AxState<App>,
     Path(id): Path<String>,
-    Json(body): Json<Value>,
+    body: Bytes,
 ) -> Res {
-    let outcome: Outcome = serde_json::from_value(body.get("outcome").cloned().unwrap_or(Value::Null))
-        .map_err(|_| ApiError::bad_body("outcome must be one of paid_out, failed, late_failure, charged_back, cancelled, customer_approval_denied"))?;
+    let cause = sandbox_cause(&body, "invalid_bank_details")?;
     let (mut st, now) = app.state();
-    let p = st.payments.get_mut(&id).ok_or_else(ApiError::not_found)?;
-    let status = p.status(now);
-    let plan = plan_payment(status, now, p.created_at, p.charge_date, outcome);
-    let reached = plan.iter().rev().find_map(|s| s.status).unwrap_or(status);
-    let wanted = match outcome {
-        Outcome::PaidOut => "paid_out",
-        Outcome::Failed | Outcome::LateFailure => "failed",
-        Outcome::ChargedBack => "charged_back",
-        Outcome::Cancelled => "cancelled",
-        Outcome::CustomerApprovalDenied => "customer_approval_denied",
+    let m = st.mandates.get_mut(&id).ok_or_else(ApiError::not_found)?;
+    let first = match (m.status(now), m.first_payment.clone()) {
+        ("pending_submission", _) => None,
+        ("submitted", Some(pm)) => Some(pm),
+        (status, _) => {
+            return Err(ApiError::state(
+                StatusCode::CONFLICT,
+                "mandate_already_answered",
+                &format!("The banks have already answered this mandate (status {status})"),
+                None,
+            ))
+        }
     };
-    if reached != wanted {
+    m.fail_cause = Some(cause.clone());
+    if let Some(pm) = first {
+        st.plan_rejection(&pm, &cause);
+    }
+    st.sync(now);
+    Ok(one("mandates", render(&app, &st, "mandates", &id, now)?, StatusCode::OK))
+}
+
+/// `POST /_sandbox/mandates/{id}/cancel_by_bank` `{"cause": …}` (same causes as above, default
+/// `bank_account_closed`): the payer's bank cancels an active mandate (or rejects a submitted
+/// one) now, with origin `bank`; payments not yet submitted are cancelled with it, naming its
+/// event as their parent. No scenario simulator does this for SEPA (review 3(a).2).
+pub(crate) async fn sandbox_cancel_by_bank(AxState(app): AxState<App>, Path(id): Path<String>, body: Bytes) -> Res {
+    let cause = sandbox_cause(&body, "bank_account_closed")?;
+    let (mut st, now) = app.state();
+    let status = st.mandates.get(&id).map(|m| m.status(now)).ok_or_else(ApiError::not_found)?;
+    if !matches!(status, "submitted" | "active" | "suspended_by_payer") {
         return Err(ApiError::state(
             StatusCode::CONFLICT,
-            "outcome_unreachable",
-            &format!("A payment in status {status} can no longer end {wanted}"),
+            "mandate_not_with_the_bank",
+            &format!("The bank holds no mandate in status {status}"),
             None,
         ));
     }
-    cut_future_pub(&mut p.timeline, now);
-    p.timeline.extend(plan);
-    p.outcome = outcome;
-    let planned: Vec<Value> = p
-        .timeline
-        .iter()
-        .filter(|s| !s.emitted)
-        .map(|s| json!({"at": ts(s.at), "status": s.status, "action": s.action}))
-        .collect();
-    st.touch(now);
+    let det = crate::lifecycle::mandate_failure(&cause).unwrap_or_default();
+    st.end_mandate(&id, now, det, None, Value::Null);
     st.sync(now);
-    let v = render(&app, &st, "payments", &id, now)?;
-    Ok(Json(json!({"payments": v, "planned": planned})).into_response())
+    Ok(one("mandates", render(&app, &st, "mandates", &id, now)?, StatusCode::OK))
+}
+
+/// The optional `{"cause": …}` of the mandate hooks: one the bank gives for a mandate.
+fn sandbox_cause(body: &Bytes, default: &str) -> Result<String, ApiError> {
+    let given: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        serde_json::from_slice(body).map_err(|_| ApiError::bad_body("Invalid JSON"))?
+    };
+    let cause = given.get("cause").and_then(Value::as_str).unwrap_or(default).to_owned();
+    if crate::lifecycle::mandate_failure(&cause).is_none() {
+        return Err(ApiError::bad_body(
+            "cause must be one of invalid_bank_details, bank_account_closed, direct_debit_not_enabled",
+        ));
+    }
+    Ok(cause)
 }
 
 // ---------------------------------------------------------------- refunds
 
+/// Refunds of confirmed or paid-out payments (review D4):
+/// - `total_amount_confirmation` "Must be supplied if `links[payment]` is present"
+///   (gocardless-nodejs `refundService.ts`, `RefundCreateRequest`); the contract sheet's §4
+///   marks it unconfirmed and optional, which it is not. The exact body of the error for a
+///   missing one is unconfirmed; it is rendered as a blank field.
+/// - It must equal the total refunded so far plus this refund, else
+///   `total_amount_confirmation_invalid`; the refund must fit the creditor's balance plus its
+///   negative balance limit, else `available_refund_amount_insufficient`
+///   (gocardless-pro-python `refunds_service.py`, `create`).
 pub(crate) async fn create_refund(AxState(app): AxState<App>, headers: HeaderMap, body: Bytes) -> Res {
     create(&app, &headers, &body, "refunds", |st, now, o| {
         let r = "refunds";
@@ -1122,6 +1205,19 @@ pub(crate) async fn create_refund(AxState(app): AxState<App>, headers: HeaderMap
         if pm.is_empty() {
             errors.push(FieldError::new(r, "links/payment", "can't be blank"));
         }
+        let confirmation = match o.get("total_amount_confirmation") {
+            None | Some(Value::Null) => {
+                errors.push(FieldError::new(r, "total_amount_confirmation", "can't be blank"));
+                None
+            }
+            Some(v) => match v.as_i64() {
+                Some(n) => Some(n),
+                None => {
+                    errors.push(FieldError::new(r, "total_amount_confirmation", "must be a whole number of cents"));
+                    None
+                }
+            },
+        };
         check(errors)?;
         let p = st.payments.get(&pm).ok_or_else(|| ApiError::field(r, "links/payment", "not found"))?;
         if !matches!(p.status(now), "confirmed" | "paid_out") {
@@ -1135,40 +1231,27 @@ pub(crate) async fn create_refund(AxState(app): AxState<App>, headers: HeaderMap
         if p.amount_refunded + amount > p.amount {
             return Err(ApiError::field(r, "amount", "exceeds the amount of the payment not yet refunded"));
         }
-        // total_amount_confirmation: the total refunded including this refund (sheet §4, unconfirmed).
-        if let Some(t) = o.get("total_amount_confirmation").filter(|v| !v.is_null()) {
-            if t.as_i64() != Some(p.amount_refunded + amount) {
-                return Err(ApiError::state(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "total_amount_confirmation_invalid",
-                    "total_amount_confirmation does not match the total amount refunded",
-                    None,
-                ));
-            }
+        if confirmation != Some(p.amount_refunded + amount) {
+            return Err(ApiError::state(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "total_amount_confirmation_invalid",
+                "total_amount_confirmation does not match the total amount refunded for the payment",
+                None,
+            ));
+        }
+        if amount > st.balance() + NEGATIVE_BALANCE_LIMIT {
+            return Err(ApiError::state(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "available_refund_amount_insufficient",
+                "The creditor does not have sufficient balance for refunds available to cover the cost of this refund",
+                None,
+            ));
         }
         let (currency, mandate) = (p.currency.clone(), p.mandate.clone());
         if let Some(p) = st.payments.get_mut(&pm) {
             p.amount_refunded += amount;
         }
         let id = st.next_id("RF");
-        let det = |c: &str, d: &str| json!({"origin": "api", "cause": c, "description": d});
-        let timeline = vec![
-            step(now, Some("pending_submission"), "created", det("refund_created", "The refund has been created.")),
-            Step {
-                at: to_ms(at10(now.date() + Duration::days(1))),
-                status: Some("submitted"),
-                action: None,
-                details: Value::Null,
-                emitted: false,
-            },
-            step(
-                at10(now.date() + Duration::days(2)),
-                Some("paid"),
-                "paid",
-                det("refund_paid", "The refund has been paid to the customer."),
-            ),
-        ];
-        st.touch_all(&timeline);
         st.refunds.insert(
             id.clone(),
             Refund {
@@ -1180,9 +1263,19 @@ pub(crate) async fn create_refund(AxState(app): AxState<App>, headers: HeaderMap
                 mandate,
                 reference: s(o, "reference").map(str::to_owned),
                 metadata: meta,
-                timeline,
+                timeline: Vec::new(),
             },
         );
+        let det = |c: &str, d: &str| json!({"origin": "api", "cause": c, "description": d});
+        let day = |n| at10(add_working_days(now.date(), n)).max(now + Duration::milliseconds(n.into()));
+        let mut submitted = Step::new(day(1), "submitted", "submitted", Value::Null);
+        submitted.action = None;
+        let steps = vec![
+            Step::new(now, "pending_submission", "created", det("refund_created", "The refund has been created.")),
+            submitted,
+            Step::new(day(2), "paid", "paid", det("refund_paid", "The refund has been paid to the customer.")),
+        ];
+        st.plan(Kind::Refund, &id, steps);
         Ok(id)
     })
 }
@@ -1220,7 +1313,7 @@ pub(crate) async fn list_payouts(AxState(app): AxState<App>, RawQuery(q): RawQue
         let (st, _) = app.state();
         st.payouts
             .values()
-            .filter(|p| matches(&q, "status", if p.closed { "paid" } else { "pending" }))
+            .filter(|p| matches(&q, "status", p.status))
             .filter(|p| {
                 matches(&q, "currency", &p.currency) && matches(&q, "reference", &p.reference) && created(p.created_at)
             })
@@ -1239,13 +1332,11 @@ pub(crate) async fn list_payout_items(AxState(app): AxState<App>, RawQuery(q): R
     };
     let (st, _) = app.state();
     let p = st.payouts.get(po).ok_or_else(ApiError::not_found)?;
-    let keys: Vec<String> = (0..p.items.len()).map(|i| format!("{:08}", p.items.len() - 1 - i)).collect();
-    let (page, meta) = paginate(&q, keys)?;
-    let items = page
-        .iter()
-        .filter_map(|k| k.parse::<usize>().ok())
-        .filter_map(|k| p.items.get(p.items.len() - 1 - k).cloned())
-        .collect();
+    // Lists run newest first; booking order is kept by giving the first item the highest key.
+    let last = p.items.len() as u64;
+    let entries = (0..last).map(|i| (last - i, i.to_string())).collect();
+    let (page, meta) = paginate_by(&q, entries, |c| c.parse::<u64>().ok().filter(|i| *i < last).map(|i| last - i))?;
+    let items = page.iter().filter_map(|k| k.parse::<usize>().ok()).filter_map(|k| p.items.get(k).cloned()).collect();
     Ok(list("payout_items", items, meta))
 }
 
@@ -1281,7 +1372,7 @@ pub(crate) async fn list_events(AxState(app): AxState<App>, RawQuery(q): RawQuer
         .collect();
     let (page, meta) = paginate(&q, ids)?;
     let events: Vec<Value> =
-        page.iter().filter_map(|id| st.event_index.get(id)).map(|i| st.events[*i].render()).collect();
+        page.iter().filter_map(|id| st.event_index.get(id)).map(|i| st.render_event(&st.events[*i])).collect();
     let mut body = json!({"events": events, "meta": meta});
     if let Some(inc) = include {
         // `include=payment` adds `linked: {"payments": [...]}` with each linked resource once.

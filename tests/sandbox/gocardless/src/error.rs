@@ -21,7 +21,9 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn with_reason(status: StatusCode, kind: &'static str, reason: &str, message: &str, links: Option<Value>) -> Self {
+    /// An error whose `errors[]` entry carries a `reason` (every type but most validation
+    /// failures; `bank_account_exists` is a validation_failed with a reason).
+    pub fn reasoned(status: StatusCode, kind: &'static str, reason: &str, message: &str, links: Option<Value>) -> Self {
         let mut e = json!({"reason": reason, "message": message});
         if let Some(l) = links {
             e["links"] = l;
@@ -31,18 +33,18 @@ impl ApiError {
 
     /// Bad URL, auth, version header, syntax or rate limit (sheet §10 table).
     pub fn usage(status: StatusCode, reason: &str, message: &str) -> Self {
-        Self::with_reason(status, "invalid_api_usage", reason, message, None)
+        Self::reasoned(status, "invalid_api_usage", reason, message, None)
     }
 
     /// The action is not allowed in the resource's current state (sheet §5, §10).
     pub fn state(status: StatusCode, reason: &str, message: &str, links: Option<Value>) -> Self {
-        Self::with_reason(status, "invalid_state", reason, message, links)
+        Self::reasoned(status, "invalid_state", reason, message, links)
     }
 
     /// Internal error (type `gocardless`, sheet §10).
     pub fn internal(status: StatusCode) -> Self {
         let reason = if status == StatusCode::GATEWAY_TIMEOUT { "request_timed_out" } else { "internal_server_error" };
-        Self::with_reason(status, "gocardless", reason, "Internal server error", None)
+        Self::reasoned(status, "gocardless", reason, "Internal server error", None)
     }
 
     /// `GET /x/{unknown}`: invalid_api_usage 404 resource_not_found.

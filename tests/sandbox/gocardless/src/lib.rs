@@ -6,15 +6,22 @@
 //!   (sheet §10).
 //! - The hosted billing-request-flow page lives under `/billing/static/flow` (it stands for
 //!   pay.gocardless.com) and needs no API credentials, like the real one.
-//! - `/_sandbox/...` are the emulator's own switches (complete a flow headlessly, script a
-//!   payment's outcome); they are not part of GoCardless's API.
+//! - Outcomes are scripted the way GoCardless's sandbox scripts them: `POST
+//!   /scenario_simulators/{id}/actions/run` (`simulators.rs`). `/_sandbox/...` are the
+//!   emulator's own switches, kept only where GoCardless offers no simulator: completing a
+//!   mandate-only billing request flow without a browser, a bank rejecting a SEPA mandate with
+//!   its first payment, and a bank cancelling a mandate. They are not part of GoCardless's API.
 
 mod api;
+mod calendar;
 mod error;
 mod hosted;
+mod lifecycle;
 mod model;
 mod persist;
 mod seed;
+mod settlement;
+mod simulators;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -129,13 +136,15 @@ impl Emulator {
             .route("/events/{id}", get(api::get_event))
             .route("/creditors", get(api::list_creditors))
             .route("/creditors/{id}", get(api::get_creditor))
+            .route("/scenario_simulators/{id}/actions/run", post(simulators::run))
             .route_layer(from_fn_with_state(app.clone(), guard));
         let open = Router::new()
             .route("/billing/static/flow", get(hosted::show))
             .route("/billing/static/flow/details", post(hosted::details))
             .route("/billing/static/flow/confirm", post(hosted::confirm))
             .route("/_sandbox/billing_request_flows/{id}/complete", post(api::sandbox_complete_flow))
-            .route("/_sandbox/payments/{id}/outcome", post(api::sandbox_payment_outcome));
+            .route("/_sandbox/mandates/{id}/fail_with_first_payment", post(api::sandbox_fail_with_first_payment))
+            .route("/_sandbox/mandates/{id}/cancel_by_bank", post(api::sandbox_cancel_by_bank));
         let fl = FaultLayer { ctx: app.ctx().clone(), provider: PROVIDER, render };
         api.merge(open)
             .route_layer(from_fn_with_state(app.clone(), count))
@@ -357,8 +366,11 @@ mod tests {
         assert_eq!(st.mandates.len(), 125);
         assert!(st.payments.values().any(|p| p.status(now) == "paid_out"));
         assert!(
-            st.events.windows(2).all(|w| w[0].id < w[1].id && w[0].created_at <= w[1].created_at),
-            "event ids follow time"
+            st.events.windows(2).all(|w| {
+                model::State::order_of(&w[0].id) < model::State::order_of(&w[1].id)
+                    && w[0].created_at <= w[1].created_at
+            }),
+            "events are emitted in time order"
         );
     }
 }

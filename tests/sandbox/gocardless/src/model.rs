@@ -1,17 +1,20 @@
-//! The emulator's state and the lifecycles driven by simulated time.
+//! The emulator's records and how they render.
 //!
 //! Every mandate, payment and refund carries a timeline of steps (when, which status, which
-//! event), planned when it is created or acted on. Its status is a pure function of that
-//! timeline and `now`; [`State::sync`] turns the steps that have come due into events (in time
-//! order, so event ids sort like their `created_at`) and files paid-out payments into payouts.
-//! Nothing runs in the background: advancing the simulated clock and reading is enough.
+//! event). Its status is a pure function of that timeline and `now`; `lifecycle.rs` plans the
+//! steps and turns those that have come due into events, `settlement.rs` files money movements
+//! into payouts. Nothing runs in the background: advancing the simulated clock and reading is
+//! enough.
 
+use crate::settlement::Pending;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use time::macros::{format_description, time};
-use time::{Date, Duration, OffsetDateTime, Weekday};
+use time::{Date, Duration, OffsetDateTime};
 use xp_sandbox_kit::persist::{opt_static_str, static_str, Word};
+
+pub use crate::calendar::{add_working_days, working_day};
 
 pub const SCHEME: &str = "sepa_core";
 pub const CURRENCY: &str = "EUR";
@@ -41,17 +44,9 @@ pub fn to_ms(t: Ts) -> Ts {
     t.replace_millisecond(t.millisecond()).unwrap_or(t)
 }
 
-/// 10:00 UTC on `d`: when the emulated bank runs process.
+/// 10:00 UTC on `d`: when the emulated banks process submissions and report outcomes.
 pub fn at10(d: Date) -> Ts {
     d.with_time(time!(10:00)).assume_utc()
-}
-
-/// Charge dates roll forward to a working day (sheet §11; gocardless-nodejs types doc).
-pub fn working_day(mut d: Date) -> Date {
-    while matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) {
-        d = d.next_day().unwrap_or(d);
-    }
-    d
 }
 
 /// GoCardless's fee as the emulator charges it: 1% + €0.20, capped at €4.00 (a plausible
@@ -60,8 +55,16 @@ pub fn fee(amount: i64) -> i64 {
     (20 + amount / 100).min(400)
 }
 
+/// Payout item amounts are strings in minor units "to one decimal place" (gocardless-pro-python
+/// fixture `payout_items.json`: "45.0"; gocardless-nodejs `Types.ts`, `PayoutItem.amount`).
+pub fn item_amount(minor: i64) -> String {
+    format!("{minor}.0")
+}
+
 /// One planned transition. `status: None` is an event without a status change
-/// (e.g. `late_failure_settled`); `action: None` a status change without an event.
+/// (e.g. `late_failure_settled`); `action: None` a status change without an event. A step
+/// whose plan was abandoned (the payment was cancelled, the mandate failed) is voided: it keeps
+/// its place, so indexes into the timeline stay valid, but has neither status nor action.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Step {
     #[serde(with = "time::serde::rfc3339")]
@@ -72,27 +75,63 @@ pub struct Step {
     pub action: Option<Word>,
     pub details: Value,
     pub emitted: bool,
+    /// Links the event carries besides the resource's own (a transfer's bank accounts, the
+    /// parent event of a cascade).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub links: Value,
+    /// The metadata sent with the API request that caused the step (`Event.metadata`).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub metadata: Value,
 }
 
 impl Step {
-    fn new(at: Ts, status: &'static str, action: &'static str, details: Value) -> Self {
-        Self { at, status: Some(status), action: Some(action), details, emitted: false }
+    pub fn new(at: Ts, status: &'static str, action: &'static str, details: Value) -> Self {
+        Self::event(at, Some(status), action, details)
+    }
+
+    pub fn event(at: Ts, status: Option<&'static str>, action: &'static str, details: Value) -> Self {
+        Self {
+            at: to_ms(at),
+            status,
+            action: Some(action),
+            details,
+            emitted: false,
+            links: Value::Null,
+            metadata: Value::Null,
+        }
     }
 }
 
-fn status_at(timeline: &[Step], now: Ts) -> &'static str {
-    timeline.iter().rev().filter(|s| s.at <= now).find_map(|s| s.status).unwrap_or("pending_submission")
+/// The status of the latest step due by `now`. Steps recorded as consequences (a payout's
+/// `paid_out`) are appended after steps planned for later, so order is by time, then position.
+pub fn status_at(timeline: &[Step], now: Ts) -> &'static str {
+    timeline
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.at <= now && s.status.is_some())
+        .max_by_key(|(i, s)| (s.at, *i))
+        .and_then(|(_, s)| s.status)
+        .unwrap_or("pending_submission")
 }
 
-/// How a payment's collection will end: the default is a normal payout; the others are
-/// scripted by the seed or by `POST /_sandbox/payments/{id}/outcome`.
+/// Voids every step not yet emitted: from now on only what is planned anew happens.
+pub fn void_future(timeline: &mut [Step]) {
+    for s in timeline.iter_mut().filter(|s| !s.emitted) {
+        s.status = None;
+        s.action = None;
+        s.emitted = true;
+    }
+}
+
+/// How the seed lets a payment's collection end as time passes; the API's own payments end
+/// `PaidOut` unless a scenario simulator says otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     PaidOut,
     /// Fails when the bank answers the submission (submitted → failed).
     Failed,
-    /// Fails after `confirmed` (or after `paid_out`, with `late_failure_settled`) — sheet §5, §11.
+    /// Fails after `confirmed`, once paid out (then `late_failure_settled`) — sheet §5, §11.
     LateFailure,
     /// Charged back by the payer after being paid out.
     ChargedBack,
@@ -102,122 +141,12 @@ pub enum Outcome {
     CustomerApprovalDenied,
 }
 
-fn d(origin: &str, cause: &str, description: &str) -> Value {
+pub fn d(origin: &str, cause: &str, description: &str) -> Value {
     json!({"origin": origin, "cause": cause, "description": description})
 }
 
-fn bank_d(cause: &str, description: &str, reason_code: &str) -> Value {
+pub fn bank_d(cause: &str, description: &str, reason_code: &str) -> Value {
     json!({"origin": "bank", "cause": cause, "description": description, "scheme": SCHEME, "reason_code": reason_code})
-}
-
-/// Payment timeline from `from` (the current status) onwards, no step before `not_before`.
-/// Transitions follow sheet §5: pending_customer_approval → pending_submission | denied;
-/// pending_submission → submitted | cancelled; submitted → confirmed | failed;
-/// confirmed → paid_out | failed (late); paid_out → charged_back | failed (late).
-pub fn plan_payment(from: &str, not_before: Ts, created: Ts, charge: Date, outcome: Outcome) -> Vec<Step> {
-    let mut steps: Vec<Step> = Vec::new();
-    let mut cur = from;
-    let mut last = not_before;
-    let mut push = |steps: &mut Vec<Step>, natural: Ts, status, action, details| {
-        let at = to_ms(natural.max(last));
-        last = at + Duration::milliseconds(1);
-        steps.push(Step::new(at, status, action, details));
-    };
-    loop {
-        cur = match (cur, outcome) {
-            ("pending_customer_approval", Outcome::CustomerApprovalDenied) => {
-                let det = d("customer", "customer_approval_denied", "The customer denied approval for this payment");
-                push(
-                    &mut steps,
-                    not_before + Duration::hours(20),
-                    "customer_approval_denied",
-                    "customer_approval_denied",
-                    det,
-                );
-                break;
-            }
-            ("pending_customer_approval", _) => {
-                let det = d("customer", "customer_approval_granted", "The customer granted approval for this payment");
-                push(
-                    &mut steps,
-                    not_before + Duration::hours(2),
-                    "pending_submission",
-                    "customer_approval_granted",
-                    det,
-                );
-                "pending_submission"
-            }
-            ("pending_submission", Outcome::Cancelled) => {
-                let det = d("api", "payment_cancelled", "The payment was cancelled.");
-                push(&mut steps, not_before + Duration::minutes(30), "cancelled", "cancelled", det);
-                break;
-            }
-            ("pending_submission", _) => {
-                let det = d(
-                    "gocardless",
-                    "payment_submitted",
-                    "Payment submitted to the banks. As a result, it can no longer be cancelled.",
-                );
-                let natural = at10(charge - Duration::days(2)).max(created + Duration::hours(1));
-                push(&mut steps, natural, "submitted", "submitted", det);
-                "submitted"
-            }
-            ("submitted", Outcome::Failed) => {
-                let det = bank_d(
-                    "insufficient_funds",
-                    "The customer's account had insufficient funds to make this payment.",
-                    "AM04",
-                );
-                push(&mut steps, at10(charge + Duration::days(1)), "failed", "failed", det);
-                break;
-            }
-            ("submitted", _) => {
-                let det = d("gocardless", "payment_confirmed", "Enough time has passed since the payment was submitted for the banks to return an error, so this payment is now confirmed.");
-                push(&mut steps, at10(charge + Duration::days(1)), "confirmed", "confirmed", det);
-                "confirmed"
-            }
-            ("confirmed", Outcome::LateFailure | Outcome::Failed) => {
-                let det = bank_d(
-                    "insufficient_funds",
-                    "The customer's account had insufficient funds to make this payment.",
-                    "AM04",
-                );
-                push(&mut steps, at10(charge + Duration::days(1)) + Duration::hours(6), "failed", "failed", det);
-                break;
-            }
-            ("confirmed", _) => {
-                let det = d("gocardless", "payment_paid_out", "The payment has been paid out by GoCardless.");
-                push(&mut steps, at10(charge + Duration::days(2)), "paid_out", "paid_out", det);
-                "paid_out"
-            }
-            ("paid_out", Outcome::ChargedBack) => {
-                let det = bank_d(
-                    "authorisation_disputed",
-                    "The customer has disputed having authorised you to take this payment.",
-                    "MD01",
-                );
-                push(&mut steps, at10(charge + Duration::days(8)), "charged_back", "charged_back", det);
-                break;
-            }
-            ("paid_out", Outcome::LateFailure | Outcome::Failed) => {
-                let det = bank_d(
-                    "insufficient_funds",
-                    "The customer's account had insufficient funds to make this payment.",
-                    "AM04",
-                );
-                push(&mut steps, at10(charge + Duration::days(4)), "failed", "failed", det);
-                let det = d("gocardless", "late_failure_settled", "The payment was a late failure which had already been paid out, and has been debited from a payout.");
-                let natural = at10(charge + Duration::days(5));
-                push(&mut steps, natural, "failed", "late_failure_settled", det);
-                if let Some(s) = steps.last_mut() {
-                    s.status = None;
-                }
-                break;
-            }
-            _ => break,
-        };
-    }
-    steps
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -230,37 +159,22 @@ pub struct Mandate {
     pub bank_account: String,
     pub metadata: Value,
     pub timeline: Vec<Step>,
+    /// The payment the mandate was submitted with (SEPA mandates go to the banks with their
+    /// first payment; review D3).
+    #[serde(default)]
+    pub first_payment: Option<String>,
+    /// Set by `/_sandbox/mandates/{id}/fail_with_first_payment`: the bank rejects the mandate
+    /// when it answers the first payment, with this cause.
+    #[serde(default)]
+    pub fail_cause: Option<String>,
+    #[serde(default)]
+    pub reinstatements: u8,
 }
 
 impl Mandate {
     pub fn status(&self, now: Ts) -> &'static str {
         status_at(&self.timeline, now)
     }
-
-    /// SEPA: the first collection needs the mandate submitted; afterwards two working days.
-    pub fn next_possible_charge_date(&self, now: Ts) -> Option<Date> {
-        let status = self.status(now);
-        if !matches!(status, "pending_customer_approval" | "pending_submission" | "submitted" | "active") {
-            return None;
-        }
-        let active_at = self.timeline.iter().find(|s| s.status == Some("active")).map(|s| s.at.date());
-        let earliest = now.date() + Duration::days(2);
-        Some(working_day(active_at.map_or(earliest, |a| a.max(earliest))))
-    }
-}
-
-pub fn plan_mandate(created: Ts) -> Vec<Step> {
-    let submitted = to_ms(at10(created.date() + Duration::days(1)).max(created + Duration::hours(1)));
-    vec![
-        Step::new(to_ms(created), "pending_submission", "created", d("api", "mandate_created", "Mandate created via the API.")),
-        Step::new(submitted, "submitted", "submitted", d("gocardless", "mandate_submitted", "The mandate has been submitted to the banks.")),
-        Step::new(
-            submitted + Duration::days(1),
-            "active",
-            "active",
-            d("gocardless", "mandate_activated", "The time window after submission for the banks to refuse a mandate has ended without any errors being received, so this mandate is now active."),
-        ),
-    ]
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -280,6 +194,13 @@ pub struct Payment {
     pub outcome: Outcome,
     pub payout: Option<String>,
     pub timeline: Vec<Step>,
+    /// Retries so far, by the API or by GoCardless (at most 3).
+    #[serde(default)]
+    pub retries: u8,
+    /// The collected amount reached the creditor's balance (queued for or in a payout), so a
+    /// late failure or chargeback must take it back.
+    #[serde(default)]
+    pub credited: bool,
 }
 
 impl Payment {
@@ -302,20 +223,28 @@ pub struct Refund {
     pub timeline: Vec<Step>,
 }
 
+impl Refund {
+    pub fn status(&self, now: Ts) -> &'static str {
+        status_at(&self.timeline, now)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Payout {
     pub id: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: Ts,
-    /// The day whose paid-out payments this payout collects.
-    pub day: Date,
     pub currency: String,
+    /// Sum of the items (may be negative only for a payout a settling simulator forces).
     pub amount: i64,
+    /// Fees charged less fees refunded: negative when more fees came back than were charged.
     pub deducted_fees: i64,
     pub reference: String,
+    #[serde(deserialize_with = "static_str")]
+    pub status: Word,
+    /// When the pending payout is sent (status `paid`, event `paid`).
     #[serde(with = "time::serde::rfc3339")]
-    pub close_at: Ts,
-    pub closed: bool,
+    pub paid_at: Ts,
     pub items: Vec<Value>,
 }
 
@@ -380,15 +309,8 @@ pub struct Event {
     pub resource_type: Word,
     pub links: Map<String, Value>,
     pub details: Value,
-}
-
-impl Event {
-    pub fn render(&self) -> Value {
-        json!({
-            "id": self.id, "created_at": ts(self.created_at), "action": self.action,
-            "resource_type": self.resource_type, "links": self.links, "details": self.details, "metadata": {},
-        })
-    }
+    #[serde(default)]
+    pub metadata: Value,
 }
 
 /// Serialised whole for the admin dump and `--state`; the skipped fields are indexes
@@ -400,6 +322,9 @@ pub struct State {
     pub creditor_bank_account: String,
     #[serde(skip)]
     pub creditor_created_at: Option<Ts>,
+    /// Set by the `creditor_verification_status_*` scenario simulators.
+    #[serde(default)]
+    pub verification_status: Option<String>,
     pub customers: BTreeMap<String, Value>,
     pub bank_accounts: BTreeMap<String, Value>,
     pub mandates: BTreeMap<String, Mandate>,
@@ -409,6 +334,12 @@ pub struct State {
     pub billing_requests: BTreeMap<String, BillingRequest>,
     pub flows: BTreeMap<String, Flow>,
     pub events: Vec<Event>,
+    /// Credits and debits not yet in a payout (`settlement.rs`).
+    #[serde(default)]
+    pub pending: Vec<Pending>,
+    /// The last payout run, so a run that could not pay out waits for the next working day.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_run: Option<Ts>,
     #[serde(skip)]
     pub event_index: HashMap<String, usize>,
     /// (resource, Idempotency-Key) → id created with it.
@@ -418,19 +349,33 @@ pub struct State {
     #[serde(skip)]
     pub ibans: HashMap<(String, String), String>,
     #[serde(skip)]
-    open_payouts: Vec<String>,
+    pub(crate) open_payouts: Vec<String>,
     #[serde(skip)]
-    next_due: Option<Ts>,
+    pub(crate) next_due: Option<Ts>,
+    /// When the next payout run is due (derived from `pending` and `last_run`).
+    #[serde(skip)]
+    pub(crate) run_due: Option<Ts>,
+    /// Steps planned while a sync is running, for it to pick up.
+    #[serde(skip)]
+    pub(crate) fresh: Vec<(Ts, Kind, String, usize)>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
     Mandate,
     Payment,
     Refund,
 }
 
 const B36: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+/// 36^12: the space of the 12 characters after an id's prefix.
+const ID_SPACE: u128 = 4_738_381_338_321_616_896;
+/// Ids are an affine permutation of one sequence number (review D20: real ids are not
+/// documented to sort like creation order, so a client must not be able to rely on it here
+/// either). The inverse gives back the sequence, which orders lists and resolves cursors.
+const ID_MUL: u128 = 1_923_952_142_679_964_693;
+const ID_MUL_INV: u128 = 2_072_461_517_381_923_645;
+const ID_ADD: u128 = 1_652_483_943_109_172;
 
 impl State {
     pub fn new(now: Ts) -> Self {
@@ -441,11 +386,10 @@ impl State {
         s
     }
 
-    /// Prefix + 12 base-36 characters (`PM00001078ZJJN` in the fixtures). A single increasing
-    /// sequence, so ids sort like creation order and cursors can compare them.
+    /// Prefix + 12 base-36 characters (`PM00001078ZJJN` in the fixtures).
     pub fn next_id(&mut self, prefix: &str) -> String {
         self.seq += 1;
-        let mut n = self.seq;
+        let mut n = (u128::from(self.seq) * ID_MUL + ID_ADD) % ID_SPACE;
         let mut buf = [b'0'; 12];
         for slot in buf.iter_mut().rev() {
             *slot = B36[(n % 36) as usize];
@@ -454,12 +398,25 @@ impl State {
         format!("{prefix}{}", String::from_utf8_lossy(&buf))
     }
 
+    /// Creation order of an id this state issued (`None` for anything else).
+    pub fn order_of(id: &str) -> Option<u64> {
+        let tail = id.get(id.len().checked_sub(12)?..)?;
+        let mut n: u128 = 0;
+        for c in tail.bytes() {
+            n = n * 36 + B36.iter().position(|b| *b == c)? as u128;
+        }
+        let seq = ((n + ID_SPACE - ID_ADD % ID_SPACE) % ID_SPACE * ID_MUL_INV) % ID_SPACE;
+        u64::try_from(seq).ok()
+    }
+
     /// Rebuilds what is derived from the records after they were read back from a state
-    /// file: the event index, the open payouts, and a sync due at once (it finds the next
-    /// step itself).
+    /// file: the event index, the open payouts, the next payout run, and a sync due at once
+    /// (it finds the next step itself).
     pub fn reindex(&mut self) {
         self.event_index = self.events.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
-        self.open_payouts = self.payouts.values().filter(|p| !p.closed).map(|p| p.id.clone()).collect();
+        self.open_payouts = self.payouts.values().filter(|p| p.status == "pending").map(|p| p.id.clone()).collect();
+        self.open_payouts.sort_by_key(|id| Self::order_of(id));
+        self.compute_run_due();
         self.next_due = Some(OffsetDateTime::UNIX_EPOCH);
     }
 
@@ -468,13 +425,38 @@ impl State {
         self.next_due = Some(self.next_due.map_or(at, |d| d.min(at)));
     }
 
-    pub fn touch_all(&mut self, steps: &[Step]) {
-        if let Some(min) = steps.iter().filter(|s| !s.emitted).map(|s| s.at).min() {
+    /// Appends planned steps to a timeline, for the next sync to play.
+    pub fn plan(&mut self, kind: Kind, id: &str, steps: Vec<Step>) {
+        let timeline = match kind {
+            Kind::Mandate => self.mandates.get_mut(id).map(|m| &mut m.timeline),
+            Kind::Payment => self.payments.get_mut(id).map(|p| &mut p.timeline),
+            Kind::Refund => self.refunds.get_mut(id).map(|r| &mut r.timeline),
+        };
+        let Some(timeline) = timeline else { return };
+        let mut added = Vec::with_capacity(steps.len());
+        for s in steps {
+            added.push((s.at, kind, id.to_owned(), timeline.len()));
+            timeline.push(s);
+        }
+        if let Some(min) = added.iter().map(|a| a.0).min() {
             self.touch(min);
         }
+        self.fresh.extend(added);
     }
 
     pub fn emit(&mut self, at: Ts, resource_type: &'static str, action: &str, links: Value, details: Value) -> String {
+        self.emit_with(at, resource_type, action, links, details, Value::Null)
+    }
+
+    pub fn emit_with(
+        &mut self,
+        at: Ts,
+        resource_type: &'static str,
+        action: &str,
+        links: Value,
+        details: Value,
+        metadata: Value,
+    ) -> String {
         let id = self.next_id("EV");
         let links = match links {
             Value::Object(m) => m,
@@ -488,147 +470,9 @@ impl State {
             resource_type,
             links,
             details,
+            metadata: if metadata.is_object() { metadata } else { json!({}) },
         });
         id
-    }
-
-    /// Emits every step that has come due, in time order, and files payouts.
-    pub fn sync(&mut self, now: Ts) {
-        match self.next_due {
-            Some(d) if d <= now => {}
-            _ => return,
-        }
-        let mut due: Vec<(Ts, Kind, String, usize)> = Vec::new();
-        let mut next: Option<Ts> = None;
-        let mut scan = |kind: Kind, id: &String, tl: &[Step], due: &mut Vec<_>| {
-            for (i, s) in tl.iter().enumerate().filter(|(_, s)| !s.emitted) {
-                if s.at <= now {
-                    due.push((s.at, kind, id.clone(), i));
-                } else {
-                    next = Some(next.map_or(s.at, |n: Ts| n.min(s.at)));
-                }
-            }
-        };
-        for (id, m) in &self.mandates {
-            scan(Kind::Mandate, id, &m.timeline, &mut due);
-        }
-        for (id, p) in &self.payments {
-            scan(Kind::Payment, id, &p.timeline, &mut due);
-        }
-        for (id, r) in &self.refunds {
-            scan(Kind::Refund, id, &r.timeline, &mut due);
-        }
-        due.sort();
-        for (at, kind, id, i) in due {
-            self.close_payouts(at);
-            self.apply(kind, &id, i);
-        }
-        self.close_payouts(now);
-        for po in &self.open_payouts {
-            if let Some(p) = self.payouts.get(po) {
-                next = Some(next.map_or(p.close_at, |n| n.min(p.close_at)));
-            }
-        }
-        self.next_due = next;
-    }
-
-    fn apply(&mut self, kind: Kind, id: &str, i: usize) {
-        let (step, links, rt) = match kind {
-            Kind::Mandate => {
-                let Some(m) = self.mandates.get_mut(id) else { return };
-                m.timeline[i].emitted = true;
-                (m.timeline[i].clone(), json!({"mandate": id}), "mandates")
-            }
-            Kind::Refund => {
-                let Some(r) = self.refunds.get_mut(id) else { return };
-                r.timeline[i].emitted = true;
-                (r.timeline[i].clone(), json!({"refund": id, "payment": r.payment, "mandate": r.mandate}), "refunds")
-            }
-            Kind::Payment => {
-                let Some(p) = self.payments.get_mut(id) else { return };
-                p.timeline[i].emitted = true;
-                let step = p.timeline[i].clone();
-                let mut links = json!({"payment": id});
-                if step.action == Some("paid_out") {
-                    let (amount, currency, mandate) = (p.amount, p.currency.clone(), p.mandate.clone());
-                    let po = self.file_in_payout(step.at, id, &mandate, amount, &currency);
-                    if let Some(p) = self.payments.get_mut(id) {
-                        p.payout = Some(po.clone());
-                    }
-                    links["payout"] = json!(po);
-                }
-                (step, links, "payments")
-            }
-        };
-        if let Some(action) = step.action {
-            self.emit(step.at, rt, action, links, step.details);
-        }
-    }
-
-    /// Paid-out payments of one day go into that day's payout, net of GoCardless's fees; it is
-    /// sent (status `paid`, event `paid`) at the end of the day.
-    fn file_in_payout(&mut self, at: Ts, payment: &str, mandate: &str, amount: i64, currency: &str) -> String {
-        let day = at.date();
-        let open = self
-            .open_payouts
-            .iter()
-            .find(|id| self.payouts.get(*id).is_some_and(|p| p.day == day && p.currency == currency))
-            .cloned();
-        let id = match open {
-            Some(id) => id,
-            None => {
-                let id = self.next_id("PO");
-                let close_at = day.next_day().unwrap_or(day).midnight().assume_utc();
-                let reference = format!("XPSANDBOX-{}", &id[id.len() - 6..]);
-                self.payouts.insert(
-                    id.clone(),
-                    Payout {
-                        id: id.clone(),
-                        created_at: to_ms(at),
-                        day,
-                        currency: currency.to_owned(),
-                        amount: 0,
-                        deducted_fees: 0,
-                        reference,
-                        close_at,
-                        closed: false,
-                        items: Vec::new(),
-                    },
-                );
-                self.open_payouts.push(id.clone());
-                id
-            }
-        };
-        let f = fee(amount);
-        if let Some(p) = self.payouts.get_mut(&id) {
-            p.amount += amount - f;
-            p.deducted_fees += f;
-            // Payout item amounts are strings in minor units "to one decimal place"
-            // (gocardless-pro-python fixture `payout_items.json`: "45.0").
-            p.items.push(json!({"type": "payment_paid_out", "amount": format!("{amount}.0"),
-                "links": {"payment": payment, "mandate": mandate}}));
-            p.items.push(json!({"type": "gocardless_fee", "amount": format!("-{f}.0"), "taxes": [],
-                "links": {"payment": payment, "mandate": mandate}}));
-        }
-        id
-    }
-
-    fn close_payouts(&mut self, upto: Ts) {
-        let mut closing: Vec<(Ts, String)> = self
-            .open_payouts
-            .iter()
-            .filter_map(|id| self.payouts.get(id).filter(|p| p.close_at <= upto).map(|p| (p.close_at, id.clone())))
-            .collect();
-        closing.sort();
-        for (at, id) in closing {
-            self.open_payouts.retain(|x| *x != id);
-            if let Some(p) = self.payouts.get_mut(&id) {
-                p.closed = true;
-            }
-            let det =
-                d("gocardless", "payout_paid", "GoCardless has transferred the payout to the creditor's bank account.");
-            self.emit(at, "payouts", "paid", json!({"payout": id}), det);
-        }
     }
 
     // ---- rendering (field names from gocardless-pro-python fixtures and sheet §4) ----
@@ -643,10 +487,30 @@ impl State {
             "payouts" => self.payouts.get(id).map(|p| self.render_payout(p)),
             "billing_requests" => self.billing_requests.get(id).map(|b| self.render_br(b)),
             "billing_request_flows" => self.flows.get(id).map(|f| self.render_flow(f, "")),
-            "events" => self.event_index.get(id).map(|i| self.events[*i].render()),
+            "events" => self.event_index.get(id).map(|i| self.render_event(&self.events[*i])),
             "creditors" => (id == self.creditor_id).then(|| self.render_creditor()),
             _ => None,
         }
+    }
+
+    /// `resource_metadata` is the resource's metadata as a GET would show it now
+    /// (gocardless-nodejs `Types.ts`, `Event.resource_metadata`); `metadata` is what the API
+    /// request that caused the event carried, `{}` for any other origin (`Event.metadata`).
+    pub fn render_event(&self, e: &Event) -> Value {
+        let own = |k: &str| e.links.get(k).and_then(Value::as_str).unwrap_or("");
+        let resource_metadata = match e.resource_type {
+            "payments" => self.payments.get(own("payment")).map(|p| p.metadata.clone()),
+            "mandates" => self.mandates.get(own("mandate")).map(|m| m.metadata.clone()),
+            "refunds" => self.refunds.get(own("refund")).map(|r| r.metadata.clone()),
+            "billing_requests" => self.billing_requests.get(own("billing_request")).map(|b| b.metadata.clone()),
+            _ => None,
+        };
+        json!({
+            "id": e.id, "created_at": ts(e.created_at), "action": e.action,
+            "resource_type": e.resource_type, "links": e.links, "details": e.details,
+            "metadata": if e.metadata.is_object() { e.metadata.clone() } else { json!({}) },
+            "resource_metadata": resource_metadata.unwrap_or_else(|| json!({})),
+        })
     }
 
     pub fn render_creditor(&self) -> Value {
@@ -654,10 +518,12 @@ impl State {
             "id": self.creditor_id, "created_at": self.creditor_created_at.map(ts),
             "name": xp_sandbox_kit::demo::ORGS[0].0, "address_line1": "Seestrasse 1", "address_line2": null,
             "address_line3": null, "city": "Berlin", "region": null, "postal_code": "10115", "country_code": "DE",
-            "logo_url": null, "verification_status": "successful", "can_create_refunds": true,
+            "logo_url": null, "verification_status": self.verification_status.as_deref().unwrap_or("successful"),
+            "can_create_refunds": true,
             "creditor_type": "company", "fx_payout_currency": null, "merchant_responsible_for_notifications": true,
             "scheme_identifiers": [{"scheme": SCHEME, "name": xp_sandbox_kit::demo::ORGS[0].0,
-                "reference": "DE98ZZZ09999999999", "currency": CURRENCY, "minimum_advance_notice": 3,
+                "reference": "DE98ZZZ09999999999", "currency": CURRENCY,
+                "minimum_advance_notice": crate::lifecycle::LEAD_WORKING_DAYS,
                 "can_specify_mandate_reference": true, "status": "active"}],
             "links": {"default_eur_payout_account": self.creditor_bank_account},
         })
@@ -666,7 +532,8 @@ impl State {
     pub fn render_mandate(&self, m: &Mandate, now: Ts) -> Value {
         json!({
             "id": m.id, "created_at": ts(m.created_at), "reference": m.reference, "status": m.status(now),
-            "scheme": SCHEME, "next_possible_charge_date": m.next_possible_charge_date(now).map(ymd),
+            "scheme": SCHEME,
+            "next_possible_charge_date": crate::lifecycle::next_possible_charge_date(m, now).map(ymd),
             "payments_require_approval": false, "authorisation_source": "web", "funds_settlement": "managed",
             "metadata": m.metadata,
             "links": {"customer_bank_account": m.bank_account, "creditor": self.creditor_id, "customer": m.customer},
@@ -689,16 +556,18 @@ impl State {
     pub fn render_refund(&self, r: &Refund, now: Ts) -> Value {
         json!({
             "id": r.id, "created_at": ts(r.created_at), "amount": r.amount, "currency": r.currency,
-            "reference": r.reference, "status": status_at(&r.timeline, now), "metadata": r.metadata,
+            "reference": r.reference, "status": r.status(now), "metadata": r.metadata,
             "links": {"payment": r.payment, "mandate": r.mandate},
         })
     }
 
+    /// `arrival_date` is null until the payout is paid (gocardless-nodejs `Types.ts`,
+    /// `Payout.arrival_date`).
     pub fn render_payout(&self, p: &Payout) -> Value {
         json!({
             "id": p.id, "created_at": ts(p.created_at), "amount": p.amount, "deducted_fees": p.deducted_fees,
-            "currency": p.currency, "status": if p.closed { "paid" } else { "pending" },
-            "arrival_date": p.closed.then(|| ymd(working_day(p.day + Duration::days(1)))),
+            "currency": p.currency, "status": p.status,
+            "arrival_date": (p.status != "pending").then(|| ymd(p.paid_at.date())),
             "reference": p.reference, "payout_type": "merchant", "metadata": {}, "tax_currency": null,
             "fx": {"fx_currency": null, "fx_amount": null, "exchange_rate": null, "estimated_exchange_rate": null},
             "links": {"creditor": self.creditor_id, "creditor_bank_account": self.creditor_bank_account},
@@ -793,23 +662,13 @@ mod tests {
     }
 
     #[test]
-    fn ids_sort_like_creation_order() {
+    fn ids_do_not_sort_like_creation_order_but_decode_to_it() {
         let mut s = State::new(OffsetDateTime::now_utc());
-        let a = s.next_id("PM");
-        let b = s.next_id("PM");
-        assert_eq!(a.len(), 14, "prefix + 12 characters like PM00001078ZJJN");
-        assert!(a < b);
-    }
-
-    #[test]
-    fn a_normal_payment_walks_every_status_in_order() {
-        let created = OffsetDateTime::now_utc();
-        let charge = working_day(created.date() + Duration::days(3));
-        let steps = plan_payment("pending_submission", created, created, charge, Outcome::PaidOut);
-        let statuses: Vec<_> = steps.iter().filter_map(|s| s.status).collect();
-        assert_eq!(statuses, ["submitted", "confirmed", "paid_out"]);
-        assert!(steps.windows(2).all(|w| w[0].at < w[1].at), "steps are strictly ordered in time");
-        let late = plan_payment("confirmed", created, created, charge, Outcome::LateFailure);
-        assert_eq!(late[0].status, Some("failed"));
+        let ids: Vec<String> = (0..50).map(|_| s.next_id("PM")).collect();
+        assert!(ids.iter().all(|id| id.len() == 14), "prefix + 12 characters like PM00001078ZJJN");
+        assert!(!ids.windows(2).all(|w| w[0] < w[1]), "ids must not reveal creation order (review D20)");
+        let order: Vec<u64> = ids.iter().map(|id| State::order_of(id).unwrap()).collect();
+        assert!(order.windows(2).all(|w| w[0] + 1 == w[1]), "the state can still order them: {order:?}");
+        assert_eq!(State::order_of("PMnot-an-id!"), None);
     }
 }

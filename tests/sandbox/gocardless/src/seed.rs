@@ -1,8 +1,10 @@
-//! Seed data. Demo: 40 active SEPA mandates for the demo customers and 300 payments collecting
+//! Seed data. Demo: 40 SEPA mandates for the demo customers (each active once its first
+//! payment went to the banks) and 300 payments collecting
 //! the demo's EUR invoices, created over the last 90 days so that the clock has carried them
 //! into every status (paid_out with fee-bearing payouts, failed, charged_back, cancelled,
 //! customer_approval_denied, late failures) while the newest are still in flight.
 
+use crate::lifecycle::{mandate_created, plan_payment, LEAD_WORKING_DAYS};
 use crate::model::*;
 use rand::Rng;
 use serde_json::{json, Value};
@@ -33,8 +35,6 @@ pub fn populate(st: &mut State, seed: Seed, now: Ts) {
         st.bank_accounts.insert(ba.clone(), bank_account_json(&ba, created, &cu, &holder, &iban));
         st.ibans.insert((cu.clone(), iban), ba.clone());
         let md = st.next_id("MD");
-        let timeline = plan_mandate(created);
-        st.touch_all(&timeline);
         let reference = format!("XP-{}", &md[md.len() - 8..]);
         st.mandates.insert(
             md.clone(),
@@ -45,9 +45,13 @@ pub fn populate(st: &mut State, seed: Seed, now: Ts) {
                 customer: cu,
                 bank_account: ba,
                 metadata: json!({}),
-                timeline,
+                timeline: Vec::new(),
+                first_payment: None,
+                fail_cause: None,
+                reinstatements: 0,
             },
         );
+        st.plan(Kind::Mandate, &md, vec![mandate_created(created)]);
         mandate_ids.push(md);
     }
     // Payments from 90 days ago until a few hours ago, in creation order (ids follow time).
@@ -66,26 +70,19 @@ pub fn populate(st: &mut State, seed: Seed, now: Ts) {
             _ => Outcome::PaidOut,
         };
         let md = mandate_ids[k % mandate_ids.len()].clone();
-        let charge = working_day(created.date() + Duration::days(3));
+        let charge = add_working_days(created.date(), LEAD_WORKING_DAYS);
         let number = demo::invoice_number(org, i);
         let first =
             if outcome == Outcome::CustomerApprovalDenied { "pending_customer_approval" } else { "pending_submission" };
         let created_step =
             json!({"origin": "api", "cause": "payment_created", "description": "Payment created via the API."});
-        let mut timeline = vec![Step {
-            at: created,
-            status: Some(first),
-            action: Some("created"),
-            details: created_step,
-            emitted: false,
-        }];
+        let mut timeline = vec![Step::new(created, first, "created", created_step)];
         timeline.extend(plan_payment(first, created, created, charge, outcome));
-        st.touch_all(&timeline);
         let id = st.next_id("PM");
         st.payments.insert(
             id.clone(),
             Payment {
-                id,
+                id: id.clone(),
                 created_at: created,
                 charge_date: charge,
                 amount: demo::invoice_total_minor(org, i),
@@ -94,13 +91,17 @@ pub fn populate(st: &mut State, seed: Seed, now: Ts) {
                 description: Some(number.clone()),
                 reference: Some(number.clone()),
                 metadata: json!({"invoice_number": number, "xero_org": demo::ORGS[org].0}),
-                retry_if_possible: true,
+                // Some failures are retried by GoCardless, most are not (the default is off).
+                retry_if_possible: k % 40 == 3,
                 mandate: md,
                 outcome,
                 payout: None,
-                timeline,
+                timeline: Vec::new(),
+                retries: 0,
+                credited: false,
             },
         );
+        st.plan(Kind::Payment, &id, timeline);
     }
 }
 
