@@ -74,7 +74,8 @@ pub(crate) fn answer_error(resp: xp_http::Response) -> Error {
     }
     match resp.error_for_status() {
         Err(e) => Error::from(e),
-        // A 1xx, 3xx (redirects are not followed) or a 2xx other than 200.
+        // A 2xx other than 200 (xp-http types every other status, a 3xx included: redirects
+        // are not followed).
         Ok(r) => Error::TokenEndpoint {
             status: r.status,
             error: "unexpected_status".into(),
@@ -119,6 +120,119 @@ pub(crate) fn is_loopback_http(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::token::{exchange_code, refresh};
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+    use std::sync::{Arc, Mutex};
+    use xp_core::{ManualClock, Sensitive};
+
+    /// What a tiny token endpoint saw: the last form body and headers, and hits on `/elsewhere`.
+    #[derive(Default)]
+    struct Seen {
+        form: Mutex<Vec<(String, String)>>,
+        headers: Mutex<HeaderMap>,
+        elsewhere: Mutex<u32>,
+    }
+
+    async fn endpoint() -> (Url, Arc<Seen>) {
+        let seen = Arc::new(Seen::default());
+        let token = {
+            let seen = seen.clone();
+            move |headers: HeaderMap, body: String| async move {
+                *seen.form.lock().unwrap() = url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+                *seen.headers.lock().unwrap() = headers;
+                axum::Json(serde_json::json!({"access_token": "at", "token_type": "Bearer", "expires_in": 60}))
+            }
+        };
+        let elsewhere = {
+            let seen = seen.clone();
+            move || async move {
+                *seen.elsewhere.lock().unwrap() += 1;
+                axum::Json(serde_json::json!({"access_token": "stolen", "token_type": "Bearer", "expires_in": 60}))
+            }
+        };
+        let app = axum::Router::new()
+            .route("/token", axum::routing::post(token))
+            .route("/elsewhere", axum::routing::post(elsewhere))
+            .route(
+                "/moved",
+                axum::routing::post(|| async { (StatusCode::TEMPORARY_REDIRECT, [("location", "/elsewhere")]) }),
+            )
+            .route(
+                "/created",
+                axum::routing::post(|| async {
+                    (
+                        StatusCode::CREATED,
+                        axum::Json(serde_json::json!({"access_token": "at", "token_type": "Bearer", "expires_in": 60})),
+                    )
+                }),
+            )
+            .route(
+                "/html",
+                axum::routing::post(|| async {
+                    ([("content-type", "text/html")], "{\"access_token\":\"at\",\"expires_in\":60}").into_response()
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (url, seen)
+    }
+
+    fn http() -> HttpClient {
+        HttpClient::new(xp_http::HttpConfig::default()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_library_sends_a_public_clients_form_and_nothing_else() {
+        let (base, seen) = endpoint().await;
+        let clock = ManualClock::new(time::OffsetDateTime::now_utc());
+        let (code, verifier) = (Sensitive::new("the-code".to_owned()), Sensitive::new("v".repeat(64)));
+        let redirect = "com.xeropartner.app:/auth/callback";
+        exchange_code(&http(), &clock, &base.join("token").unwrap(), "client-1", &code, redirect, &verifier)
+            .await
+            .unwrap();
+        let mut form = seen.form.lock().unwrap().clone();
+        form.sort();
+        let want = [
+            ("client_id", "client-1"),
+            ("code", "the-code"),
+            ("code_verifier", verifier.expose().as_str()),
+            ("grant_type", "authorization_code"),
+            ("redirect_uri", redirect),
+        ];
+        assert_eq!(form, want.map(|(k, v)| (k.to_owned(), v.to_owned())), "RFC 6749 §4.1.3 + RFC 7636 §4.5, no secret");
+        let headers = seen.headers.lock().unwrap().clone();
+        assert!(headers.get("authorization").is_none(), "a public client sends no credentials header");
+        assert_eq!(headers["content-type"], "application/x-www-form-urlencoded");
+
+        refresh(&http(), &clock, &base.join("token").unwrap(), "client-1", &Sensitive::new("rt-1".into()))
+            .await
+            .unwrap();
+        let mut form = seen.form.lock().unwrap().clone();
+        form.sort();
+        let want = [("client_id", "client-1"), ("grant_type", "refresh_token"), ("refresh_token", "rt-1")];
+        assert_eq!(form, want.map(|(k, v)| (k.to_owned(), v.to_owned())), "RFC 6749 §6, no scope narrowing");
+    }
+
+    #[tokio::test]
+    async fn a_redirect_is_not_followed_and_only_200_is_a_token_answer() {
+        let (base, seen) = endpoint().await;
+        let clock = ManualClock::new(time::OffsetDateTime::now_utc());
+        let rt = Sensitive::new("rt-1".to_owned());
+        let err = refresh(&http(), &clock, &base.join("moved").unwrap(), "c", &rt).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Http(h) if matches!(h.as_ref(), xp_http::Error::Status { status: 307, .. })),
+            "{err:?}"
+        );
+        assert_eq!(*seen.elsewhere.lock().unwrap(), 0, "the refresh token was not sent on to the redirect's target");
+
+        let err = refresh(&http(), &clock, &base.join("created").unwrap(), "c", &rt).await.unwrap_err();
+        assert!(matches!(err, Error::TokenEndpoint { status: 201, .. }), "RFC 6749 §5.1 names 200: {err:?}");
+        let err = refresh(&http(), &clock, &base.join("html").unwrap(), "c", &rt).await.unwrap_err();
+        assert!(matches!(&err, Error::MalformedTokenResponse(m) if m.contains("Content-Type")), "{err:?}");
+    }
+
     #[test]
     fn only_https_or_loopback_http() {
         for ok in ["http://127.0.0.1:4010/x", "http://[::1]/x", "http://localhost:1/x", "http://LOCALHOST/x"] {
