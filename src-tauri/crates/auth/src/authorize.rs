@@ -1,9 +1,13 @@
-//! The URL the system browser opens (RFC 6749 §4.1.1 with RFC 7636 §4.3).
+//! The URL the system browser opens (RFC 6749 §4.1.1 with RFC 7636 §4.3), built by the
+//! `oauth2` library. Ours: the OIDC `nonce`, the refusal of extras that would override a
+//! standard parameter (the library leaves that case undefined), and `%20` for spaces.
 
-use crate::{Error, Result};
+use crate::token::{client, redirect_url};
+use crate::{Error, Pkce, Result};
+use oauth2::{AuthUrl, CsrfToken, Scope};
 use url::Url;
 
-/// Parameters this module sets itself; `extra` may not override them.
+/// Parameters the library and this module set; `extra` may not override them.
 const RESERVED: [&str; 8] = [
     "response_type",
     "client_id",
@@ -22,7 +26,8 @@ pub struct AuthorizeRequest<'a> {
     /// Joined with single spaces (RFC 6749 §3.3).
     pub scopes: &'a [&'a str],
     pub state: &'a str,
-    pub code_challenge: &'a str,
+    /// Its S256 challenge goes into the URL; the verifier stays with the flow.
+    pub pkce: &'a Pkce,
     /// OpenID Connect only.
     pub nonce: Option<&'a str>,
     /// Provider-specific extras (e.g. Okta's `prompt`, `login_hint`).
@@ -37,39 +42,43 @@ pub fn authorize_url(base: &Url, req: &AuthorizeRequest<'_>) -> Result<Url> {
     if let Some((k, _)) = req.extra.iter().find(|(k, _)| RESERVED.contains(k)) {
         return Err(Error::InvalidRequest(format!("extra parameter '{k}' would override a standard one")));
     }
-    let scope = req.scopes.join(" ");
-    let mut pairs: Vec<(&str, &str)> = vec![
-        ("response_type", "code"),
-        ("client_id", req.client_id),
-        ("redirect_uri", req.redirect_uri),
-        ("scope", &scope),
-        ("state", req.state),
-        ("code_challenge", req.code_challenge),
-        ("code_challenge_method", "S256"),
-    ];
+    let client = client(req.client_id).set_auth_uri(AuthUrl::from_url(base.clone()));
+    let mut request = client
+        .authorize_url(|| CsrfToken::new(req.state.to_owned()))
+        .set_redirect_uri(std::borrow::Cow::Owned(redirect_url(req.redirect_uri)?))
+        .add_scopes(req.scopes.iter().map(|s| Scope::new((*s).to_owned())))
+        .set_pkce_challenge(req.pkce.code_challenge().clone());
     if let Some(nonce) = req.nonce {
-        pairs.push(("nonce", nonce));
+        request = request.add_extra_param("nonce", nonce);
     }
-    pairs.extend(req.extra.iter().copied());
-    let added = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
-    let mut url = base.clone();
-    let query = match base.query() {
-        Some(q) if !q.is_empty() => format!("{q}&{added}"),
-        _ => added,
-    };
-    url.set_query(Some(&query));
+    for (k, v) in req.extra {
+        request = request.add_extra_param(*k, *v);
+    }
+    let (mut url, _) = request.url();
+    // The library appends form-encoded pairs after the base's own query, which is left as it
+    // was. A literal '+' in a value is written as %2B, so every '+' it wrote stands for a space.
+    let kept = base.query().filter(|q| !q.is_empty()).map_or(0, |q| q.len() + 1);
+    if let Some(query) = url.query().map(str::to_owned) {
+        let (base_query, added) = query.split_at(kept.min(query.len()));
+        url.set_query(Some(&format!("{base_query}{}", added.replace('+', "%20"))));
+    }
     Ok(url)
-}
-
-fn encode(s: &str) -> String {
-    // byte_serialize writes a literal '+' as %2B, so every '+' it emits stands for a space.
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::sync::OnceLock;
+    use xp_core::Sensitive;
+
+    /// RFC 7636 Appendix B's verifier; its challenge is "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".
+    fn rfc_pkce() -> &'static Pkce {
+        static PKCE: OnceLock<Pkce> = OnceLock::new();
+        PKCE.get_or_init(|| {
+            Pkce::from_verifier(Sensitive::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".to_owned())).unwrap()
+        })
+    }
 
     fn request<'a>(extra: &'a [(&'a str, &'a str)], nonce: Option<&'a str>) -> AuthorizeRequest<'a> {
         AuthorizeRequest {
@@ -77,7 +86,7 @@ mod tests {
             redirect_uri: "http://127.0.0.1:53682/callback",
             scopes: &["offline_access", "accounting.invoices", "accounting.contacts"],
             state: "st+/=?&",
-            code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            pkce: rfc_pkce(),
             nonce,
             extra,
         }

@@ -12,6 +12,10 @@
 //!
 //! For OpenID Connect sign-ins (Okta), [`oidc`] adds discovery, the provider's signing keys,
 //! ID token validation and revocation.
+//!
+//! The authorize URL, the PKCE challenge and the token requests are the `oauth2` library's, run
+//! over the app's own HTTP client; the discovery document and the JWS signature check are
+//! `openidconnect`'s. What stays ours, and why, is listed in this crate's README.md.
 
 pub mod authorize;
 mod error;
@@ -22,6 +26,7 @@ pub mod pkce;
 pub mod refresher;
 pub mod revoke;
 pub mod token;
+mod transport;
 
 /// The most a discovery document, key set, token or revocation answer may hold: real ones are a
 /// few kilobytes, and a hostile or broken server must not fill the memory.

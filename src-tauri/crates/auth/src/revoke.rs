@@ -1,6 +1,12 @@
 //! Token revocation (RFC 7009) for a public client: Okta (okta.md §2 `/v1/revoke`, §7) and Xero (`/connect/revocation`).
+//!
+//! Not on the `oauth2` library: its `revoke_token` refuses any revocation URL that is not https
+//! (oauth2 5.0 `revocation.rs`, RFC 7009 §2), and the sandbox the app is tested against, like the
+//! app's sandbox profile, serves plain http on loopback. The same rule is kept here with the one
+//! exception the rest of the crate makes (see `transport::is_loopback_http`). The request is the
+//! three form fields of RFC 7009 §2.1; errors go through the same mapping as the token endpoint.
 
-use crate::token::parse_error;
+use crate::transport::{answer_error, is_loopback_http};
 use crate::{Error, Result};
 use url::Url;
 use xp_core::Sensitive;
@@ -35,6 +41,9 @@ pub async fn revoke(
     token: &Sensitive<String>,
     hint: TokenTypeHint,
 ) -> Result<()> {
+    if revocation_endpoint.scheme() != "https" && !is_loopback_http(revocation_endpoint) {
+        return Err(Error::InvalidRequest("the revocation endpoint must use https (RFC 7009 §2)".into()));
+    }
     // The body holds the token: kept wrapped until the HTTP layer takes it.
     let form = Sensitive::new(
         url::form_urlencoded::Serializer::new(String::new())
@@ -52,23 +61,21 @@ pub async fn revoke(
         return Ok(());
     }
     // RFC 7009 §2.2.1: errors use the RFC 6749 §5.2 body (invalid_client, unsupported_token_type).
-    match parse_error(resp.status, &resp.body) {
-        Some(e) => Err(e),
-        None => match resp.error_for_status() {
-            Err(e) => Err(Error::from(e)),
-            // A 1xx/3xx answer: not a success, and not a status error either.
-            Ok(r) => Err(Error::TokenEndpoint {
-                status: r.status,
-                error: "unexpected_status".into(),
-                description: Some("the revocation endpoint gave an unexpected answer".into()),
-            }),
-        },
-    }
+    Err(answer_error(resp))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn only_an_https_or_loopback_endpoint_gets_the_token() {
+        let http = HttpClient::new(xp_http::HttpConfig::default()).unwrap();
+        let token = Sensitive::new("rt".to_owned());
+        let plain = Url::parse("http://identity.xero.com/connect/revocation").unwrap();
+        let err = revoke(&http, &plain, "c", &token, TokenTypeHint::RefreshToken).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(_)), "a refresh token never travels in clear text: {err:?}");
+    }
 
     #[test]
     fn hints_use_rfc_7009_names() {

@@ -1,13 +1,29 @@
 //! The token endpoint (RFC 6749 §4.1.3, §6, §5.1–5.2) for a public client: form-encoded POSTs
 //! with `client_id` in the body and no secret (xero.md §2, okta.md §3).
+//!
+//! The requests are built and sent by the `oauth2` library (over `xp-http`, see `transport.rs`).
+//! What stays here is what the library leaves to its user: the shape of the answer we accept
+//! ([`TokenAnswer`], the library's `TokenResponse` extension point) and the RFC 6749 §5.2 error
+//! mapping for answers the library never sees.
 
 use crate::error::provider_text;
+use crate::transport::{from_library, OAuthHttp};
 use crate::{Error, Result};
-use serde_json::Value;
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType,
+};
+use oauth2::{
+    AccessToken, AuthType, AuthorizationCode, ClientId, EndpointNotSet, PkceCodeVerifier, RedirectUrl, RefreshToken,
+    Scope, StandardRevocableToken, TokenUrl,
+};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::fmt;
 use time::{Duration, OffsetDateTime};
 use url::Url;
 use xp_core::{Clock, Sensitive};
-use xp_http::{HttpClient, Request};
+use xp_http::HttpClient;
 
 #[derive(Debug, Clone)]
 pub struct TokenSet {
@@ -21,6 +37,30 @@ pub struct TokenSet {
     pub scope: String,
 }
 
+/// The `oauth2` client for one public client id, with our answer type. Endpoints are set per
+/// use; the library checks at compile time that the one a request needs is there.
+pub(crate) type OAuthClient<HasAuthUrl = EndpointNotSet, HasTokenUrl = EndpointNotSet> = oauth2::Client<
+    BasicErrorResponse,
+    TokenAnswer,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    HasAuthUrl,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    HasTokenUrl,
+>;
+
+/// A public client: `client_id` goes in the request body, there is no secret (RFC 6749 §2.3.1).
+pub(crate) fn client(client_id: &str) -> OAuthClient {
+    oauth2::Client::new(ClientId::new(client_id.to_owned())).set_auth_type(AuthType::RequestBody)
+}
+
+pub(crate) fn redirect_url(redirect_uri: &str) -> Result<RedirectUrl> {
+    RedirectUrl::new(redirect_uri.to_owned()).map_err(|_| Error::InvalidRequest("the redirect URI is not a URL".into()))
+}
+
 /// Trades an authorization code for tokens (RFC 6749 §4.1.3 with RFC 7636 §4.5).
 pub async fn exchange_code(
     http: &HttpClient,
@@ -31,14 +71,15 @@ pub async fn exchange_code(
     redirect_uri: &str,
     verifier: &Sensitive<String>,
 ) -> Result<TokenSet> {
-    let form = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("grant_type", "authorization_code")
-        .append_pair("client_id", client_id)
-        .append_pair("code", code.expose())
-        .append_pair("redirect_uri", redirect_uri)
-        .append_pair("code_verifier", verifier.expose())
-        .finish();
-    post(http, clock, token_url, Sensitive::new(form)).await
+    let client = client(client_id).set_token_uri(TokenUrl::from_url(token_url.clone()));
+    let answer = client
+        .exchange_code(AuthorizationCode::new(code.expose().clone()))
+        .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().clone()))
+        .set_redirect_uri(Cow::Owned(redirect_url(redirect_uri)?))
+        .request_async(&OAuthHttp::new(http))
+        .await
+        .map_err(from_library)?;
+    answer.into_token_set(clock.now())
 }
 
 /// Uses a refresh token (RFC 6749 §6). Xero and Okta (with rotation) answer with a new refresh
@@ -50,60 +91,125 @@ pub async fn refresh(
     client_id: &str,
     refresh_token: &Sensitive<String>,
 ) -> Result<TokenSet> {
-    let form = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("grant_type", "refresh_token")
-        .append_pair("client_id", client_id)
-        .append_pair("refresh_token", refresh_token.expose())
-        .finish();
-    post(http, clock, token_url, Sensitive::new(form)).await
+    let client = client(client_id).set_token_uri(TokenUrl::from_url(token_url.clone()));
+    let refresh_token = RefreshToken::new(refresh_token.expose().clone());
+    let answer = client
+        .exchange_refresh_token(&refresh_token)
+        .request_async(&OAuthHttp::new(http))
+        .await
+        .map_err(from_library)?;
+    answer.into_token_set(clock.now())
 }
 
-async fn post(http: &HttpClient, clock: &dyn Clock, token_url: &Url, form: Sensitive<String>) -> Result<TokenSet> {
-    let req = Request::new(reqwest::Method::POST, token_url.clone())
-        .body("application/x-www-form-urlencoded", form.into_inner())
-        .header("accept", "application/json")?
-        .max_body(crate::MAX_DOCUMENT_BYTES);
-    let resp = http.send(req).await?;
-    if resp.is_success() {
-        return parse_token_response(&resp.body, clock.now());
+/// A 200 answer of the token endpoint (RFC 6749 §5.1), as the library deserialises it.
+///
+/// Our own `TokenResponse` rather than the library's `StandardTokenResponse`, which refuses an
+/// `expires_in` sent as a string (some servers do) and an answer without `token_type`; both are
+/// accepted here as they were before. Deserialising never fails on a JSON object: what is
+/// missing or unusable is found by [`TokenAnswer::into_token_set`], whose errors name the field
+/// and never its value (the body holds tokens).
+#[derive(Debug, Serialize)]
+pub(crate) struct TokenAnswer {
+    /// Empty when the answer has none (refused in `into_token_set`).
+    access_token: AccessToken,
+    /// Bearer when absent: the only type either provider issues.
+    token_type: BasicTokenType,
+    /// Seconds, if a positive number (or a string holding one) was given.
+    expires_in: Option<u64>,
+    refresh_token: Option<RefreshToken>,
+    scopes: Option<Vec<Scope>>,
+    id_token: Option<IdTokenText>,
+}
+
+/// An ID token as it arrives, unverified; Debug does not print it.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct IdTokenText(String);
+
+impl fmt::Debug for IdTokenText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IdTokenText([redacted])")
     }
-    match parse_error(resp.status, &resp.body) {
-        Some(e) => Err(e),
-        // Not an OAuth error body (an outage page, a 429): keep the status and trimmed body.
-        None => {
-            Err(resp.error_for_status().err().map(Error::from).unwrap_or_else(|| {
-                Error::MalformedTokenResponse("an unexpected answer from the token endpoint".into())
-            }))
+}
+
+impl<'de> Deserialize<'de> for TokenAnswer {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let v = Map::<String, Value>::deserialize(d)?;
+        let text = |k: &str| v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
+        let token_type = match v.get("token_type") {
+            None => BasicTokenType::Bearer,
+            // RFC 6749 §5.1: the type is case-insensitive.
+            Some(Value::String(t)) => match t.to_ascii_lowercase().as_str() {
+                "bearer" => BasicTokenType::Bearer,
+                "mac" => BasicTokenType::Mac,
+                other => BasicTokenType::Extension(other.to_owned()),
+            },
+            Some(_) => BasicTokenType::Extension(String::new()),
+        };
+        // Some servers send the number as a string.
+        let expires_in = match v.get("expires_in") {
+            Some(Value::Number(n)) => n.as_i64(),
+            Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+            _ => None,
         }
+        .and_then(|s| u64::try_from(s).ok())
+        .filter(|s| *s > 0);
+        Ok(TokenAnswer {
+            access_token: AccessToken::new(text("access_token").unwrap_or_default()),
+            token_type,
+            expires_in,
+            refresh_token: text("refresh_token").map(RefreshToken::new),
+            scopes: text("scope")
+                .map(|s| s.split(' ').filter(|x| !x.is_empty()).map(|x| Scope::new(x.into())).collect()),
+            id_token: text("id_token").map(IdTokenText),
+        })
     }
 }
 
-/// RFC 6749 §5.1. Error messages name the field, never a value: the body holds tokens.
-pub(crate) fn parse_token_response(body: &[u8], now: OffsetDateTime) -> Result<TokenSet> {
-    let bad = |what: &str| Error::MalformedTokenResponse(what.to_owned());
-    let v: Value = serde_json::from_slice(body).map_err(|_| bad("not JSON"))?;
-    let text = |k: &str| v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
-    let access = text("access_token").ok_or_else(|| bad("no access_token"))?;
-    if let Some(kind) = v.get("token_type") {
-        if !kind.as_str().is_some_and(|k| k.eq_ignore_ascii_case("bearer")) {
+impl oauth2::TokenResponse for TokenAnswer {
+    type TokenType = BasicTokenType;
+
+    fn access_token(&self) -> &AccessToken {
+        &self.access_token
+    }
+    fn token_type(&self) -> &BasicTokenType {
+        &self.token_type
+    }
+    fn expires_in(&self) -> Option<std::time::Duration> {
+        self.expires_in.map(std::time::Duration::from_secs)
+    }
+    fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.refresh_token.as_ref()
+    }
+    fn scopes(&self) -> Option<&Vec<Scope>> {
+        self.scopes.as_ref()
+    }
+}
+
+impl TokenAnswer {
+    /// The answer as the app keeps it, or the first field that makes it unusable.
+    pub(crate) fn into_token_set(self, now: OffsetDateTime) -> Result<TokenSet> {
+        let bad = |what: &str| Error::MalformedTokenResponse(what.to_owned());
+        if self.access_token.secret().is_empty() {
+            return Err(bad("no access_token"));
+        }
+        if self.token_type != BasicTokenType::Bearer {
             return Err(bad("token_type is not Bearer"));
         }
+        let expires_at = self
+            .expires_in
+            .and_then(|s| i64::try_from(s).ok())
+            .and_then(|s| now.checked_add(Duration::seconds(s)))
+            .ok_or_else(|| bad("no usable expires_in"))?;
+        let scope = self.scopes.map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(" "));
+        Ok(TokenSet {
+            access_token: Sensitive::new(self.access_token.into_secret()),
+            refresh_token: self.refresh_token.map(|r| Sensitive::new(r.into_secret())),
+            id_token: self.id_token.map(|t| Sensitive::new(t.0)),
+            expires_at,
+            scope: scope.unwrap_or_default(),
+        })
     }
-    // Some servers send the number as a string.
-    let expires_in = match v.get("expires_in") {
-        Some(Value::Number(n)) => n.as_i64(),
-        Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
-        _ => None,
-    }
-    .filter(|s| *s > 0)
-    .ok_or_else(|| bad("no usable expires_in"))?;
-    Ok(TokenSet {
-        access_token: Sensitive::new(access),
-        refresh_token: text("refresh_token").map(Sensitive::new),
-        id_token: text("id_token").map(Sensitive::new),
-        expires_at: now + Duration::seconds(expires_in),
-        scope: text("scope").unwrap_or_default(),
-    })
 }
 
 /// RFC 6749 §5.2, as JSON or (xero.md §10: "OAuth errors may be form-encoded") as a form.
@@ -138,6 +244,12 @@ mod tests {
     use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2026-01-01 09:00 UTC);
+
+    /// What the library does with a 200 answer's body (`serde_json` into [`TokenAnswer`],
+    /// `oauth2::endpoint`), then the conversion the app uses.
+    fn parse_token_response(body: &[u8], now: OffsetDateTime) -> Result<TokenSet> {
+        serde_json::from_slice::<TokenAnswer>(body).map_err(|_| crate::transport::unreadable())?.into_token_set(now)
+    }
 
     #[test]
     fn parses_xeros_token_response() {

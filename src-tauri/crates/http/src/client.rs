@@ -114,6 +114,22 @@ impl Request {
         self
     }
 
+    /// A header built elsewhere (the OAuth library prepares its own requests). `authorization`
+    /// is marked sensitive, like [`secret_header`](Self::secret_header) does.
+    pub fn header_value(mut self, name: HeaderName, mut value: HeaderValue) -> Self {
+        if name == reqwest::header::AUTHORIZATION {
+            value.set_sensitive(true);
+        }
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// A body whose `content-type` header is set separately (see [`header_value`](Self::header_value)).
+    pub fn raw_body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
     /// Makes a write safe to resend: the same key goes out on every attempt.
     pub fn idempotency_key(mut self, key: &str) -> Result<Self> {
         self = self.header("idempotency-key", key)?;

@@ -216,6 +216,26 @@ async fn bearer_tokens_are_sent_but_never_debug_printed() {
 }
 
 #[tokio::test]
+async fn headers_and_bodies_built_elsewhere_are_sent_as_given_and_credentials_stay_hidden() {
+    use reqwest::header::{HeaderName, HeaderValue};
+    let (url, seen) = server(vec![]).await;
+    let req = Request::new(reqwest::Method::POST, url)
+        .header_value(
+            HeaderName::from_static("content-type"),
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        )
+        .header_value(HeaderName::from_static("authorization"), HeaderValue::from_static("Basic c2VjcmV0LWlk"))
+        .raw_body("token=t0k3n");
+    let printed = format!("{req:?}");
+    assert!(!printed.contains("c2VjcmV0LWlk"), "an authorization header from a library is marked sensitive: {printed}");
+    assert!(!printed.contains("t0k3n"), "{printed}");
+    client(1, Duration::from_secs(5)).send(req).await.unwrap();
+    let head = &seen.requests()[0];
+    assert!(head.contains("content-type: application/x-www-form-urlencoded"), "{head}");
+    assert!(head.contains("Basic c2VjcmV0LWlk") && head.contains("content-length: 11"), "the body went too: {head}");
+}
+
+#[tokio::test]
 async fn request_bodies_never_reach_debug_output() {
     let req = Request::new(reqwest::Method::POST, "https://login.example/token".parse().unwrap())
         .body("application/x-www-form-urlencoded", "grant_type=refresh_token&refresh_token=r3fr3sh-s3cr3t");

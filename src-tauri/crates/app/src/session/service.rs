@@ -490,7 +490,7 @@ impl SessionService {
                 redirect_uri: &redirect_uri,
                 scopes: &scopes,
                 state: state.as_str(),
-                code_challenge: &pkce.challenge,
+                pkce: &pkce,
                 nonce: Some(&nonce),
                 extra: reauthenticate,
             },

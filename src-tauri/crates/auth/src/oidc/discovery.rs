@@ -1,10 +1,45 @@
 //! The provider's OpenID configuration (OIDC Discovery 1.0 §4; okta.md §1–2).
+//!
+//! The document is read into `openidconnect`'s `CoreProviderMetadata` (plus the RFC 8414 /
+//! RP-Initiated Logout members the app uses, with the library's URL types). Ours:
+//! - the fetch: the library's `discover_async` also fetches the key set at once, outside the
+//!   key cache's policy (`jwks.rs`), and has no size cap or "no such issuer" answer;
+//! - the policy: the issuer compared byte for byte, https endpoints (loopback http only under a
+//!   loopback issuer), S256 and RS256 offered when listed;
+//! - three members the library's type requires although nothing here reads them (see
+//!   [`NOT_READ`]).
 
 use super::shown;
+use crate::transport::is_loopback_http;
 use crate::{Error, Result};
-use serde_json::{Map, Value};
-use url::{Host, Url};
+use oauth2::{PkceCodeChallengeMethod, RevocationUrl};
+use openidconnect::core::{CoreJwsSigningAlgorithm, CoreProviderMetadata};
+use openidconnect::EndSessionUrl;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use url::Url;
 use xp_http::{HttpClient, Request};
+
+/// Members OIDC Discovery §3 marks REQUIRED, which `CoreProviderMetadata` will not do without,
+/// but which this app never acts on except the RS256 check: a document without them (the
+/// sandbox's minimal one, tests in this file) is read as if it listed the values the app uses,
+/// as the checks here did before the library read the document. RS256 is also the value every
+/// provider must support (Discovery §3).
+const NOT_READ: [(&str, &str); 3] = [
+    ("response_types_supported", "code"),
+    ("subject_types_supported", "public"),
+    ("id_token_signing_alg_values_supported", "RS256"),
+];
+
+/// Members outside `CoreProviderMetadata`: RFC 8414 §2 (revocation, PKCE methods) and
+/// RP-Initiated Logout §2.1 (end session).
+#[derive(Deserialize)]
+struct MoreMetadata {
+    revocation_endpoint: Option<RevocationUrl>,
+    end_session_endpoint: Option<EndSessionUrl>,
+    code_challenge_methods_supported: Option<Vec<PkceCodeChallengeMethod>>,
+}
 
 /// The endpoints and identity of an OpenID provider, as its discovery document states them
 /// and after the checks of [`parse_metadata`].
@@ -61,26 +96,17 @@ fn check_issuer_url(issuer: &Url) -> Result<()> {
     Ok(())
 }
 
-fn is_loopback_http(url: &Url) -> bool {
-    url.scheme() == "http"
-        && match url.host() {
-            Some(Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(Host::Ipv6(ip)) => ip.is_loopback(),
-            Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            None => false,
-        }
-}
-
 /// Parses a discovery document and checks it against the configured `issuer` (a string, compared
 /// byte for byte). Pure, so every refusal is unit-tested.
 pub fn parse_metadata(body: &[u8], issuer: &str) -> Result<ProviderMetadata> {
     let bad = |what: String| Error::Discovery(what);
-    let doc: Map<String, Value> = match serde_json::from_slice(body) {
+    let mut doc: Map<String, Value> = match serde_json::from_slice(body) {
         Ok(Value::Object(m)) => m,
         _ => return Err(bad("the discovery document is not a JSON object".into())),
     };
     // Discovery §4.3: "MUST be identical"; otherwise anyone who can serve a document could
-    // impersonate another issuer, whose tokens we would then accept.
+    // impersonate another issuer, whose tokens we would then accept. Compared as text, before
+    // the library reads the issuer as a URL.
     match doc.get("issuer").and_then(Value::as_str) {
         Some(found) if found == issuer => {}
         Some(found) => {
@@ -94,49 +120,57 @@ pub fn parse_metadata(body: &[u8], issuer: &str) -> Result<ProviderMetadata> {
     }
     let issuer_url = Url::parse(issuer).map_err(|_| bad(format!("the issuer '{}' is not a URL", shown(issuer))))?;
     check_issuer_url(&issuer_url)?;
-    let endpoint = |name: &str| -> Result<Option<Url>> {
-        let Some(v) = doc.get(name) else { return Ok(None) };
-        let url = v
-            .as_str()
-            .and_then(|s| Url::parse(s).ok())
-            .ok_or_else(|| bad(format!("'{name}' in the discovery document is not a URL")))?;
-        // Every endpoint gets tokens or codes: under an https issuer a plain-http endpoint
-        // would send them in the clear (RFC 6749 §3.1, §3.2 require TLS).
-        let allowed = url.scheme() == "https" || (is_loopback_http(&issuer_url) && is_loopback_http(&url));
+    for (member, value) in NOT_READ {
+        doc.entry(member).or_insert_with(|| json!([value]));
+    }
+    let doc = Value::Object(doc);
+    let meta: CoreProviderMetadata = read(&doc)?;
+    let more: MoreMetadata = read(&doc)?;
+    // Every endpoint gets tokens or codes: under an https issuer a plain-http endpoint would
+    // send them in the clear (RFC 6749 §3.1, §3.2 require TLS).
+    let endpoint = |name: &str, url: Option<&Url>| -> Result<Option<Url>> {
+        let Some(url) = url else { return Ok(None) };
+        let allowed = url.scheme() == "https" || (is_loopback_http(&issuer_url) && is_loopback_http(url));
         if !allowed {
             return Err(bad(format!("'{name}' in the discovery document does not use https")));
         }
-        Ok(Some(url))
+        Ok(Some(url.clone()))
     };
-    let required = |name: &str| -> Result<Url> {
-        endpoint(name)?.ok_or_else(|| bad(format!("the discovery document has no '{name}'")))
+    let required = |name: &str, url: Option<&Url>| -> Result<Url> {
+        endpoint(name, url)?.ok_or_else(|| bad(format!("the discovery document has no '{name}'")))
     };
     // Discovery §3: the server lists the PKCE methods it supports; the app only ever sends S256
     // (sheet §2), so a list without it means PKCE would fail (or be downgraded).
-    if let Some(methods) = doc.get("code_challenge_methods_supported") {
-        if !list_contains(methods, "S256") {
+    if let Some(methods) = &more.code_challenge_methods_supported {
+        if !methods.iter().any(|m| m.as_str() == "S256") {
             return Err(bad("the provider does not support PKCE with S256".into()));
         }
     }
     // Discovery §3 (REQUIRED member): only RS256 ID tokens are accepted here (sheet §6).
-    if let Some(algs) = doc.get("id_token_signing_alg_values_supported") {
-        if !list_contains(algs, "RS256") {
-            return Err(bad("the provider does not sign ID tokens with RS256".into()));
-        }
+    if !meta.id_token_signing_alg_values_supported().contains(&CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256) {
+        return Err(bad("the provider does not sign ID tokens with RS256".into()));
     }
     Ok(ProviderMetadata {
         issuer: issuer.to_owned(),
-        authorization_endpoint: required("authorization_endpoint")?,
-        token_endpoint: required("token_endpoint")?,
-        jwks_uri: required("jwks_uri")?,
-        userinfo_endpoint: endpoint("userinfo_endpoint")?,
-        revocation_endpoint: endpoint("revocation_endpoint")?,
-        end_session_endpoint: endpoint("end_session_endpoint")?,
+        authorization_endpoint: required("authorization_endpoint", Some(meta.authorization_endpoint().url()))?,
+        token_endpoint: required("token_endpoint", meta.token_endpoint().map(|u| u.url()))?,
+        jwks_uri: required("jwks_uri", Some(meta.jwks_uri().url()))?,
+        userinfo_endpoint: endpoint("userinfo_endpoint", meta.userinfo_endpoint().map(|u| u.url()))?,
+        revocation_endpoint: endpoint("revocation_endpoint", more.revocation_endpoint.as_ref().map(|u| u.url()))?,
+        end_session_endpoint: endpoint("end_session_endpoint", more.end_session_endpoint.as_ref().map(|u| u.url()))?,
     })
 }
 
-fn list_contains(v: &Value, wanted: &str) -> bool {
-    v.as_array().is_some_and(|a| a.iter().any(|x| x.as_str() == Some(wanted)))
+/// The document in the library's types. A refusal names the member that failed (the path the
+/// library's deserialiser reports) and how; the document is public, but its text is shortened.
+fn read<T: DeserializeOwned>(doc: &Value) -> Result<T> {
+    serde_path_to_error::deserialize(doc).map_err(|e| {
+        let why = shown(&e.inner().to_string());
+        Error::Discovery(match e.path().to_string() {
+            root if root == "." => format!("the discovery document is unusable: {why}"),
+            member => format!("'{}' in the discovery document is unusable: {why}", shown(&member)),
+        })
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,18 @@
 //! ID token validation (OIDC Core §3.1.3.7, RFC 7515, RFC 7519, RFC 8725; okta.md §6). Pure:
 //! the key and the time come in as arguments; only [`verify_id_token`] touches the network,
 //! through the key cache.
+//!
+//! The signature is checked by `openidconnect` (its JSON Web Key, RS256 on RustCrypto `rsa`;
+//! see [`RsaKey`]). The header and claim rules stay here, because the library's
+//! `IdTokenVerifier` cannot give what the tests in `id_token/tests.rs` require:
+//! - its claims model (`IdTokenClaims`/`StandardClaims`) refuses the whole token when a profile
+//!   claim has an unexpected type (`"email": 42`, or Cognito's string `email_verified`), where a
+//!   display claim we cannot read is treated as absent here;
+//! - it has no `nbf` (RFC 7519 §4.1.5) and leaves `azp` (§3.1.3.7 steps 4–5) unchecked;
+//! - it needs the whole key set before it looks at the token, while the header has to be judged
+//!   first so that `none`, HS* and `crit` tokens are refused without a key fetch, and it checks
+//!   `iss` and `aud` before the signature, with reasons given as free text (the app and the
+//!   tests branch on [`Rejected`]).
 
 use super::jwks::{JwksCache, RsaKey};
 use super::shown;

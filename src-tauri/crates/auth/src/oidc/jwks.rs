@@ -1,11 +1,18 @@
 //! The provider's signing keys: the JWKS at `jwks_uri` (RFC 7517) and a cache of it that
 //! honours `Cache-Control` and follows key rotation (okta.md §6, §10 "kid rotation").
+//!
+//! Each key is an `openidconnect` JSON Web Key, and signatures are checked by the library
+//! (RS256 on RustCrypto `rsa`). Ours: which keys of a key set are trusted at all, and the cache
+//! policy (freshness, the unknown-kid throttle, the stale copy during an outage), which the
+//! library does not have: its `JsonWebKeySet::fetch` is a plain GET with no cache.
 
 use super::shown;
 use super::Rejected;
 use crate::{Error, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
+use openidconnect::core::{CoreJsonWebKey, CoreJwsSigningAlgorithm};
+use openidconnect::{JsonWebKey, JsonWebKeyId};
 use serde_json::Value;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,13 +33,19 @@ pub const UNKNOWN_KID_REFETCH_INTERVAL: Duration = Duration::seconds(60);
 /// How long past its freshness a key set may stand in while the provider cannot be reached.
 pub const MAX_STALE: Duration = Duration::hours(24);
 
+/// Smallest RSA modulus trusted (RFC 7518 §3.3: "2048 bits or larger MUST be used").
+pub const MIN_RSA_BITS: usize = 2048;
+/// Largest RSA modulus the library verifies (`rsa::RsaPublicKey::new` caps public keys at 4096
+/// bits); a bigger key in the set is skipped with a warning rather than failing every token.
+pub const MAX_RSA_BITS: usize = 4096;
+
 /// An RSA public key from the JWKS (RFC 7518 §6.3.1), usable for RS256 only.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RsaKey {
     kid: String,
-    /// Big-endian, without leading zero bytes.
-    n: Vec<u8>,
-    e: Vec<u8>,
+    bits: usize,
+    /// Built from the modulus and exponent without leading zero bytes, so equal keys compare equal.
+    jwk: CoreJsonWebKey,
 }
 
 impl fmt::Debug for RsaKey {
@@ -46,7 +59,10 @@ impl RsaKey {
     /// libraries add one and RFC 7518 §6.3.1.1 says to omit it.
     pub fn new(kid: impl Into<String>, n: &[u8], e: &[u8]) -> RsaKey {
         let strip = |b: &[u8]| b.iter().position(|x| *x != 0).map_or_else(Vec::new, |i| b[i..].to_vec());
-        RsaKey { kid: kid.into(), n: strip(n), e: strip(e) }
+        let (kid, n, e) = (kid.into(), strip(n), strip(e));
+        let bits = n.first().map_or(0, |b| n.len() * 8 - b.leading_zeros() as usize);
+        let jwk = CoreJsonWebKey::new_rsa(n, e, Some(JsonWebKeyId::new(kid.clone())));
+        RsaKey { kid, bits, jwk }
     }
 
     pub fn kid(&self) -> &str {
@@ -55,14 +71,14 @@ impl RsaKey {
 
     /// Size of the modulus in bits.
     pub fn bits(&self) -> usize {
-        self.n.first().map_or(0, |b| self.n.len() * 8 - b.leading_zeros() as usize)
+        self.bits
     }
 
-    /// RSASSA-PKCS1-v1_5 with SHA-256 (RS256, RFC 7518 §3.3); keys outside 2048–8192 bits fail.
+    /// RSASSA-PKCS1-v1_5 with SHA-256 (RS256, RFC 7518 §3.3), by the library. Keys outside
+    /// [`MIN_RSA_BITS`]..=[`MAX_RSA_BITS`] fail, whatever the signature.
     pub(crate) fn verify_rs256(&self, message: &[u8], signature: &[u8]) -> bool {
-        ring::signature::RsaPublicKeyComponents { n: &self.n, e: &self.e }
-            .verify(&ring::signature::RSA_PKCS1_2048_8192_SHA256, message, signature)
-            .is_ok()
+        (MIN_RSA_BITS..=MAX_RSA_BITS).contains(&self.bits)
+            && self.jwk.verify_signature(&CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, message, signature).is_ok()
     }
 }
 
@@ -113,8 +129,8 @@ fn rs256_key(jwk: &Value) -> Option<RsaKey> {
     let kid = text("kid").filter(|k| !k.is_empty())?;
     let (n, e) = (B64.decode(text("n")?).ok()?, B64.decode(text("e")?).ok()?);
     let key = RsaKey::new(kid, &n, &e);
-    if !(2048..=8192).contains(&key.bits()) {
-        tracing::warn!(kid = %shown(kid), bits = key.bits(), "JWKS key size outside 2048–8192 bits; ignored");
+    if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&key.bits()) {
+        tracing::warn!(kid = %shown(kid), bits = key.bits(), "JWKS key size outside 2048–4096 bits; ignored");
         return None;
     }
     Some(key)

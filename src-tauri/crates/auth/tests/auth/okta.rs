@@ -93,7 +93,7 @@ impl Okta {
                 redirect_uri: REDIRECT_URI,
                 scopes: SCOPES,
                 state: state.as_str(),
-                code_challenge: &pkce.challenge,
+                pkce: &pkce,
                 nonce: Some(&nonce),
                 extra: &[("login_hint", user), ("sandbox_auto", "1")],
             },

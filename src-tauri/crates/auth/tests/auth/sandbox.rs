@@ -104,7 +104,7 @@ impl Sandbox {
                 redirect_uri: &redirect_uri,
                 scopes: SCOPES,
                 state: state.as_str(),
-                code_challenge: &pkce.challenge,
+                pkce: &pkce,
                 nonce: None,
                 extra: &[],
             },

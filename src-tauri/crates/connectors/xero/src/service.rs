@@ -116,7 +116,7 @@ impl XeroService {
                 let state = self.registry.start(flow(https));
                 let (tx, rx) = tokio::sync::oneshot::channel();
                 self.waiting_lock().insert(state.as_str().to_owned(), tx);
-                open(&self.authorize_url(https, state.as_str(), &pkce.challenge)?);
+                open(&self.authorize_url(https, state.as_str(), &pkce)?);
                 let arrived = tokio::time::timeout(CONNECT_TIMEOUT, rx).await;
                 self.waiting_lock().remove(state.as_str());
                 let url = match arrived {
@@ -136,7 +136,7 @@ impl XeroService {
                 .await?;
                 let redirect_uri = receiver.redirect_uri();
                 let state = self.registry.start(flow(&redirect_uri));
-                open(&self.authorize_url(&redirect_uri, state.as_str(), &pkce.challenge)?);
+                open(&self.authorize_url(&redirect_uri, state.as_str(), &pkce)?);
                 receiver.receive(state.as_str()).await?
             }
         };
@@ -184,7 +184,7 @@ impl XeroService {
         })
     }
 
-    fn authorize_url(&self, redirect_uri: &str, state: &str, challenge: &str) -> Result<url::Url> {
+    fn authorize_url(&self, redirect_uri: &str, state: &str, pkce: &Pkce) -> Result<url::Url> {
         let authorize = join(self.ctx.endpoints.require(crate::settings::LOGIN)?, "identity/connect/authorize")?;
         xp_auth::authorize_url(
             &authorize,
@@ -193,7 +193,7 @@ impl XeroService {
                 redirect_uri,
                 scopes: &SCOPES,
                 state,
-                code_challenge: challenge,
+                pkce,
                 nonce: None,
                 extra: &[],
             },

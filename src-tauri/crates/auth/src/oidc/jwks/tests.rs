@@ -333,3 +333,15 @@ fn a_key_set_that_is_not_one_is_a_configuration_error() {
     }
     assert!(parse_jwks(b"{\"keys\":[]}").unwrap().is_empty());
 }
+
+#[test]
+fn keys_the_library_cannot_verify_are_skipped_not_trusted() {
+    // 4104 bits: above what RustCrypto `rsa` verifies, so every token would fail on it.
+    let mut big = jwk(issuer_key(), "big");
+    big["n"] = json!(B64.encode([0xffu8; 513]));
+    let keys = parse_jwks(json!({"keys": [big, jwk(issuer_key(), A)]}).to_string().as_bytes()).unwrap();
+    assert_eq!(keys.iter().map(RsaKey::kid).collect::<Vec<_>>(), [A], "only keys within 2048–4096 bits are kept");
+    let direct = RsaKey::new("small", &[0xff; 128], &[1, 0, 1]);
+    assert_eq!(direct.bits(), 1024);
+    assert!(!direct.verify_rs256(b"h.p", &[0; 128]), "a 1024-bit key never verifies, whatever the signature");
+}

@@ -52,7 +52,8 @@ pub async fn start(minute: Duration) -> Sandbox {
 async fn sign_in(base: &str, emu: &Emulator, http: &HttpClient) -> Sensitive<String> {
     let client_id = emu.credentials()["auto_consent_client_id"].as_str().unwrap().to_owned();
     let pkce =
-        Pkce::from_verifier(Sensitive::new("xp-xero-tests-verifier-0123456789-abcdefghijklmnopqrstuvwxyz".into()));
+        Pkce::from_verifier(Sensitive::new("xp-xero-tests-verifier-0123456789-abcdefghijklmnopqrstuvwxyz".into()))
+            .unwrap();
     let authorize = Url::parse(&format!("{base}/identity/connect/authorize")).unwrap();
     let url = authorize_url(
         &authorize,
@@ -61,7 +62,7 @@ async fn sign_in(base: &str, emu: &Emulator, http: &HttpClient) -> Sensitive<Str
             redirect_uri: REDIRECT,
             scopes: SCOPES,
             state: "xp-xero-tests",
-            code_challenge: &pkce.challenge,
+            pkce: &pkce,
             nonce: None,
             extra: &[],
         },
