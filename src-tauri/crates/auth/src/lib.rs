@@ -28,6 +28,9 @@ pub mod revoke;
 pub mod token;
 mod transport;
 
+#[cfg(test)]
+mod fuzz;
+
 /// The most a discovery document, key set, token or revocation answer may hold: real ones are a
 /// few kilobytes, and a hostile or broken server must not fill the memory.
 pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;

@@ -146,10 +146,10 @@ impl LoopbackReceiver {
 
 /// What a request must show to be the answer this receiver waits for.
 #[derive(Debug)]
-struct Expected {
+pub(crate) struct Expected {
     /// `Host` as the redirect URI makes the browser send it.
-    host: String,
-    state: String,
+    pub(crate) host: String,
+    pub(crate) state: String,
 }
 
 async fn serve(
@@ -217,7 +217,7 @@ fn single_state(query: &str) -> Option<String> {
 
 /// Decides the answer for one request head: status, page, and the callback outcome if this
 /// request was the awaited callback. The page text is chosen only after the state matched.
-fn route(head: &str, expected: &Expected) -> (u16, String, Option<Result<Callback>>) {
+pub(crate) fn route(head: &str, expected: &Expected) -> (u16, String, Option<Result<Callback>>) {
     let line = head.lines().next().unwrap_or_default();
     let mut parts = line.split(' ');
     let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());

@@ -201,3 +201,43 @@ mod tests {
         assert_eq!(format_if_modified_since(datetime!(2020-02-06 12:17:43.202 -08:00)), "2020-02-06T20:17:43Z");
     }
 }
+
+/// Fuzz properties for the date parsers (STYLE.md, security review 2026-12 #20): any text is
+/// parsed or refused without a panic, and what Xero writes comes back as the same instant.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cases() -> u32 {
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(5_000)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_text_is_a_date_or_a_refusal(s in prop_oneof![".{0,60}", "/Date\\([-+0-9]{0,25}\\)/", "[0-9 :T.Z-]{0,40}"]) {
+            let _ = parse_ms_date(&s);
+            let _ = parse_date_string(&s);
+            let _ = parse_connection_date(&s);
+            let _ = calendar_date(&serde_json::json!({"Date": s, "DateString": s}), "Date");
+        }
+
+        #[test]
+        fn a_ms_date_reads_back_as_the_instant_it_names(
+            ms in -62_135_596_800_000i64..253_402_300_799_000,
+            offset_minutes in -(23 * 60 + 59)..=(23 * 60 + 59i32),
+        ) {
+            let zone = format!("{}{:02}{:02}", if offset_minutes < 0 { '-' } else { '+' }, offset_minutes.abs() / 60, offset_minutes.abs() % 60);
+            match parse_ms_date(&format!("/Date({ms}{zone})/")) {
+                Ok(t) => {
+                    prop_assert_eq!(t.unix_timestamp_nanos(), i128::from(ms) * 1_000_000);
+                    prop_assert_eq!(t.offset().whole_minutes(), i16::try_from(offset_minutes).unwrap());
+                }
+                // Only an instant the local calendar cannot show at that offset (year 0 or 10000).
+                Err(_) => prop_assert!(!(-62_135_510_400_000..=253_402_214_400_000).contains(&ms), "{ms} {zone}"),
+            }
+        }
+    }
+}
