@@ -42,6 +42,10 @@ uuid_id!(
     /// An outbox item: an action waiting to be sent exactly once.
     OutboxId
 );
+uuid_id!(
+    /// One attempt to collect an invoice by direct debit, from its intent to the bank.
+    CollectionId
+);
 
 #[cfg(test)]
 mod tests {

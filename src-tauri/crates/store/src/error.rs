@@ -27,6 +27,9 @@ pub enum Error {
     InvalidRecord { resource: &'static str, id: String, reason: String },
     #[error("invalid query: {0}")]
     InvalidQuery(String),
+    /// A collection of this invoice is already on its way (or its money arrived).
+    #[error("invoice {invoice} already has a collection {existing} ({status}); nothing new was created")]
+    AlreadyCollecting { invoice: String, existing: String, status: String },
 }
 
 impl Error {
@@ -35,7 +38,7 @@ impl Error {
             Error::WrongKey { .. } => ErrorCode::StoreKeyMismatch,
             Error::KeyMissing { .. } => ErrorCode::StoreKeyMissing,
             Error::NotFound(_) => ErrorCode::NotFound,
-            Error::InvalidQuery(_) => ErrorCode::InvalidInput,
+            Error::InvalidQuery(_) | Error::AlreadyCollecting { .. } => ErrorCode::InvalidInput,
             _ => ErrorCode::StoreUnavailable,
         }
     }

@@ -2,6 +2,7 @@
 //! action that must reach a provider waits in the outbox; every change is in the audit log.
 
 pub mod audit;
+pub mod collections;
 pub mod connections;
 mod db;
 mod error;

@@ -60,8 +60,20 @@ pub struct NewItem<'a> {
 /// Queues an action. Enqueuing the same idempotency key twice returns the first item's id and
 /// changes nothing: a double click or a replayed command cannot queue a second payment.
 pub async fn enqueue(store: &Store, item: NewItem<'_>, now: OffsetDateTime) -> Result<OutboxId> {
-    let id = OutboxId(Uuid::new_v4());
     let mut tx = store.pool().begin().await?;
+    let id = enqueue_in(&mut tx, item, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`enqueue`] inside the caller's transaction, so an item and the record it acts for are
+/// written together or not at all.
+pub(crate) async fn enqueue_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    item: NewItem<'_>,
+    now: OffsetDateTime,
+) -> Result<OutboxId> {
+    let id = OutboxId(Uuid::new_v4());
     sqlx::query(
         "INSERT INTO outbox (id, kind, target, payload, idempotency_key, next_attempt_at, created_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
@@ -73,13 +85,12 @@ pub async fn enqueue(store: &Store, item: NewItem<'_>, now: OffsetDateTime) -> R
     .bind(item.idempotency_key)
     .bind(fmt(now))
     .bind(fmt(now))
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let existing: String = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = ?")
         .bind(item.idempotency_key)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
-    tx.commit().await?;
     existing.parse().map_err(|_| Error::Corrupt(format!("outbox id {existing:?}")))
 }
 
