@@ -8,14 +8,21 @@
 #![allow(clippy::result_large_err)]
 
 mod accounting;
+mod accounts;
+mod bank;
 pub mod data;
 pub mod dates;
 mod identity;
+pub mod money;
+mod paths;
+mod payments;
 mod persist;
 pub mod query;
 mod state;
+mod transfers;
+mod writes;
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -47,6 +54,7 @@ pub struct Bases {
 
 pub(crate) struct Shared {
     pub ctx: Ctx,
+    pub bases: Bases,
     pub client_id: String,
     /// A second app registration whose authorize requests are consented at once by the demo
     /// user, for headless flows (CLI tests, benchmarks).
@@ -69,7 +77,13 @@ impl Emulator {
         redirect_uris.push(HTTPS_REDIRECT.to_owned());
         let st = state::State { tenants: data::generate(seed, now), redirect_uris, ..Default::default() };
         let id = |p: &str| format!("{p}{}", identity::token("").to_ascii_uppercase().get(..32).unwrap_or_default());
-        let shared = Arc::new(Shared { ctx, client_id: id(""), auto_client_id: id(""), state: Mutex::new(st) });
+        let shared = Arc::new(Shared {
+            ctx,
+            bases: bases.clone(),
+            client_id: id(""),
+            auto_client_id: id(""),
+            state: Mutex::new(st),
+        });
         Self { shared, bases }
     }
 
@@ -94,11 +108,28 @@ impl Emulator {
             .route("/{resource}/{id}", get(accounting::get_one))
             .route(
                 "/Payments",
-                axum::routing::put(accounting::create_payments)
-                    .post(accounting::create_payments)
-                    .get(accounting::list_payments),
+                put(payments::create).post(payments::create).get(|s, h, q| accounting::list_fixed("Payments", s, h, q)),
             )
-            .route("/Payments/{id}", post(accounting::update_payment).get(accounting::get_payment))
+            .route("/Payments/{id}", post(payments::update).get(|s, p, h| accounting::get_fixed("Payments", s, p, h)))
+            .route(
+                "/BankTransactions",
+                put(bank::create).post(bank::create).get(|s, h, q| accounting::list_fixed("BankTransactions", s, h, q)),
+            )
+            .route(
+                "/BankTransactions/{id}",
+                post(bank::update).get(|s, p, h| accounting::get_fixed("BankTransactions", s, p, h)),
+            )
+            .route(
+                "/BankTransfers",
+                put(transfers::write)
+                    .post(transfers::write)
+                    .get(|s, h, q| accounting::list_fixed("BankTransfers", s, h, q)),
+            )
+            .route(
+                "/BankTransfers/{id}",
+                post(transfers::update).get(|s, p, h| accounting::get_fixed("BankTransfers", s, p, h)),
+            )
+            .route("/Accounts", put(accounts::create).get(|s, h, q| accounting::list_fixed("Accounts", s, h, q)))
             .layer(fault_layer())
             .layer(axum::middleware::from_fn_with_state(s.clone(), accounting::guard));
         let identity = Router::new()
@@ -106,14 +137,19 @@ impl Emulator {
             .route("/login/identity/connect/authorize/consent", post(identity::consent))
             .route("/identity/connect/token", post(identity::token_endpoint))
             .route("/identity/connect/revocation", post(identity::revocation))
+            .route("/identity/.well-known/openid-configuration", get(identity::openid_configuration))
+            .route("/identity/.well-known/openid-configuration/jwks", get(identity::jwks))
             .route("/api/connections", get(identity::connections))
             .route("/api/connections/{id}", axum::routing::delete(identity::delete_connection))
             .layer(fault_layer());
-        Router::new()
+        let routes = Router::new()
             .merge(identity)
             .route("/_sandbox/redirect-uris", post(add_redirect_uri))
             .nest("/api/api.xro/2.0", accounting)
-            .with_state(s)
+            .with_state(s);
+        // Paths are matched without regard to case, as Xero does (`paths`): the rewrite must
+        // happen before routing, so the routes sit behind a fallback that sees every request.
+        Router::new().fallback_service(routes).layer(axum::middleware::map_request(paths::canonicalise))
     }
 
     pub fn credentials(&self) -> Value {
@@ -133,7 +169,8 @@ impl Emulator {
             "tenants": st.tenants.iter().map(|t| json!({
                 "tenantId": t.tenant_id, "name": t.name, "currency": t.currency,
                 "contacts": t.contacts.len(), "invoices": t.invoices.len(), "payments": t.payments.len(),
-                "bankTransactions": t.bank_transactions.len(), "creditNotes": t.credit_notes.len(),
+                "bankTransactions": t.bank_transactions.len(), "bankTransfers": t.bank_transfers.len(),
+                "creditNotes": t.credit_notes.len(),
             })).collect::<Vec<_>>(),
             "grants": st.grants.values().map(|g| json!({"clientId": g.client_id, "connections": g.connections.len(), "revoked": g.revoked})).collect::<Vec<_>>(),
             "activeAccessTokens": st.access.len(),
@@ -152,6 +189,7 @@ impl Emulator {
             "BankTransactions" => t.bank_transactions.items.clone(),
             "CreditNotes" => t.credit_notes.items.clone(),
             "Accounts" => t.accounts.items.clone(),
+            "BankTransfers" => t.bank_transfers.items.clone(),
             _ => vec![],
         }
     }
