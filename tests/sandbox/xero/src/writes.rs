@@ -217,9 +217,7 @@ pub fn conforms(schema: &str, body: &Value) -> Result<(), Outcome> {
     };
     match errors.split_first() {
         None => Ok(()),
-        Some((first, rest)) if rest.is_empty() => {
-            Err(Outcome::post_data_invalid(&format!("The request does not match {schema}: {first}")))
-        }
+        Some((first, [])) => Err(Outcome::post_data_invalid(&format!("The request does not match {schema}: {first}"))),
         Some((first, rest)) => Err(Outcome::post_data_invalid(&format!(
             "The request does not match {schema}: {first} (and {} more)",
             rest.len()
