@@ -1,6 +1,10 @@
 //! Sandbox emulator of Xero: identity (login.xero.com, identity.xero.com), /connections and the
 //! Accounting API (api.xero.com/api.xro/2.0). Mounted under `/xero`, with the three hosts as
-//! prefixes: `/xero/login`, `/xero/identity`, `/xero/api`.
+//! prefixes: `/xero/login`, `/xero/identity`, `/xero/api`. Paths match without regard to case
+//! (`paths`). Reads: the synced resources with Xero's paging and filters (`accounting`). Writes,
+//! each body checked against the official spec's request schema with Xero's idempotency
+//! (`writes`): payments (`payments`), spend and receive money (`bank`), bank transfers
+//! (`transfers`) and new accounts (`accounts`).
 //!
 //! Contract: shared/providers/xero.md, tests/sandbox/specs/xero_accounting.yaml and xero-identity.yaml.
 

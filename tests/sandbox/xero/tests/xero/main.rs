@@ -482,6 +482,9 @@ async fn a_restored_emulator_keeps_records_tokens_and_idempotency_on_another_por
     };
     let first: Value = put(&s1).await.unwrap().json().await.unwrap();
     let pid = first["Payments"][0]["PaymentID"].as_str().unwrap().to_owned();
+    let transfer = json!({"FromBankAccount": {"Code": "092"}, "ToBankAccount": {"Code": "090"}, "Amount": 10.0});
+    let (status, _) = s1.send(reqwest::Method::PUT, &access, &t, "BankTransfers", None, &transfer).await;
+    assert_eq!(status, StatusCode::OK);
     let extra_uri = "http://127.0.0.1:61000/callback";
     s1.http.post(format!("{}/xero/_sandbox/redirect-uris", s1.base)).body(extra_uri).send().await.unwrap();
 
@@ -496,8 +499,10 @@ async fn a_restored_emulator_keeps_records_tokens_and_idempotency_on_another_por
     c2.as_object_mut().unwrap().remove("authorize_url");
     assert_eq!(c2, c1, "client ids, redirect URIs and tenants survive, so the app's settings stay valid");
     assert!(c2["redirect_uris"].as_array().unwrap().iter().any(|u| u == extra_uri));
-    for resource in ["Contacts", "Invoices", "Payments", "BankTransactions", "CreditNotes", "Accounts"] {
+    for resource in ["Contacts", "Invoices", "Payments", "BankTransactions", "BankTransfers", "CreditNotes", "Accounts"]
+    {
         assert_eq!(s2.emu.records(&t, resource), s1.emu.records(&t, resource), "{resource} are restored");
+        assert!(!s2.emu.records(&t, resource).is_empty(), "{resource}: something to restore");
     }
 
     let paid: Value =

@@ -154,6 +154,17 @@ async fn post_payments_takes_one_payment_object_with_the_dates_xero_python_sends
     conforms("Payments", &body);
     assert_eq!(body["Payments"][0]["Date"], "/Date(1733443200000+0000)/", "6 December 2024");
     assert_eq!(body["Payments"][0]["Amount"], 1.5);
+    // Unset fields sent as null are fields left out, as Xero binds them.
+    let (status, body) = o
+        .send(
+            Method::POST,
+            "Payments",
+            None,
+            json!({"Invoice": {"InvoiceID": inv["InvoiceID"], "InvoiceNumber": null}, "Account": {"Code": "090", "AccountID": null},
+                   "Date": "2024-12-06", "Amount": 0.5, "Reference": null, "IsReconciled": null}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 
     for (date, want) in [
         ("/Date(1733403600000+1300)/", "/Date(1733443200000+0000)/"),
