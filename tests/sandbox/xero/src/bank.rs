@@ -200,14 +200,21 @@ fn book(t: &mut Tenant, b: &Value, unit_dp: u32, now: OffsetDateTime) -> Result<
     Ok(tx)
 }
 
-/// Checks one line item: its account (by AccountCode or AccountID; a BANK account is not a
-/// line's account), its tax type and its amounts, and works out its line and tax amounts.
+/// Checks one line item: its account (by AccountCode or AccountID; neither a BANK account nor
+/// the receivables/payables control account, which only invoices and bills post to), its tax
+/// type and its amounts, and works out its line and tax amounts.
 fn line(t: &Tenant, l: &Value, amount_types: &str, unit_dp: u32) -> Result<Line, Vec<String>> {
     let mut problems = Vec::new();
     let code = l["AccountCode"].as_str();
     let account = writes::account(t, &json!({"AccountID": l["AccountID"], "Code": l["AccountCode"]})).cloned();
     let account = match account {
-        Some(a) if a["Type"] != "BANK" && a["Status"] == "ACTIVE" => Some(a),
+        Some(a)
+            if a["Type"] != "BANK"
+                && a["Status"] == "ACTIVE"
+                && !matches!(a["SystemAccount"].as_str(), Some("DEBTORS" | "CREDITORS")) =>
+        {
+            Some(a)
+        }
         Some(_) | None if code.is_some() || l["AccountID"].is_string() => {
             // Xero's wording (xero.md §10 example).
             problems.push(format!(

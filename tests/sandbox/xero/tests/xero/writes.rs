@@ -458,6 +458,10 @@ async fn spend_money_books_line_items_with_tax_and_can_be_deleted() {
             with(json!({"LineItems": [{"UnitAmount": 1.0, "AccountCode": "090"}]})),
             "Account code '090' is not a valid code for this document.",
         ),
+        (
+            with(json!({"LineItems": [{"UnitAmount": 1.0, "AccountCode": "610"}]})),
+            "Account code '610' is not a valid code for this document.",
+        ),
         (with(json!({"LineItems": []})), "A bank transaction must have at least one line item"),
         (with(json!({"BankAccount": {"Code": "404"}})), "The BankAccount must be an account of Type BANK"),
         (
