@@ -1,5 +1,6 @@
 //! Checks JSON against schemas of an OpenAPI document (3.0 or 3.1): the sandbox's proof that
-//! its responses have the shape the real provider documents.
+//! its responses have the shape the real provider documents, and an emulator's check that a
+//! request body has the shape the provider accepts.
 //!
 //! Supported: `$ref` (local), `type` (string or list), `nullable` (3.0), `enum`, `const`,
 //! `properties`, `required`, `additionalProperties` (bool or schema), `items`, `allOf`,
@@ -18,11 +19,17 @@ pub struct Spec {
 impl Spec {
     pub fn load(path: &Path) -> Result<Spec, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// A document already in memory (an emulator that checks requests at run time embeds its
+    /// provider's document, so it needs no file next to the binary); `name` labels errors.
+    pub fn parse(text: &str, name: &str) -> Result<Spec, String> {
         // Through serde_yaml's own value: the OpenAI spec has integer bounds beyond i64
         // (`seed.minimum: -9223372036854776000`) that a direct YAML → JSON conversion refuses.
-        let text = widen_huge_integers(&text);
-        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(Spec { doc: to_json(yaml), name: path.display().to_string() })
+        let text = widen_huge_integers(text);
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
+        Ok(Spec { doc: to_json(yaml), name: name.to_owned() })
     }
 
     /// One of the official documents vendored in `tests/sandbox/specs/` (their origin and

@@ -1,13 +1,12 @@
 //! The Accounting API under `/api.xro/2.0` (tests/sandbox/specs/xero_accounting.yaml; xero.md §4–12):
-//! envelopes, paging, If-Modified-Since, where/order, summaryOnly, payments with idempotency,
-//! validation errors, and Xero's rate limits with their headers.
+//! envelopes, paging, If-Modified-Since, where/order, summaryOnly on reads, and Xero's rate
+//! limits with their headers. Writes live in `writes` and one module per resource.
 
-use crate::data::{amount, minor, Records, Tenant};
-use crate::dates::{msdate, parse_if_modified_since, parse_request_date};
+use crate::data::{Records, Tenant};
+use crate::dates::{msdate, parse_if_modified_since};
 use crate::identity::authenticate;
 use crate::query::{eval, order_cmp, parse_order, parse_where};
 use crate::Shared;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -23,21 +22,12 @@ pub const TENANT_PER_MINUTE: u32 = 60;
 pub const TENANT_PER_DAY: u32 = 5_000;
 pub const APP_PER_MINUTE: u32 = 10_000;
 
-fn envelope(key: &str, items: Vec<Value>, now: time::OffsetDateTime) -> Value {
+pub(crate) fn envelope(key: &str, items: Vec<Value>, now: time::OffsetDateTime) -> Value {
     // Top level of every response: Id, Status, ProviderName, DateTimeUTC (xero.md §5).
     let mut v = json!({"Id": uuid::Uuid::new_v4().to_string(), "Status": "OK", "ProviderName": "Xero Partner",
                        "DateTimeUTC": msdate(now).replace("+0000", "")});
     v[key] = Value::Array(items);
     v
-}
-
-/// 400 with the spec's `Error` schema (xero.md §10).
-pub fn validation_error(elements: Vec<Value>, message: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({"ErrorNumber": 10, "Type": "ValidationException", "Message": message, "Elements": elements})),
-    )
-        .into_response()
 }
 
 fn bad_request(message: &str) -> Response {
@@ -54,7 +44,7 @@ fn not_found(what: &str) -> Response {
 }
 
 /// Authentication, tenant check and rate limiting for every Accounting call.
-pub async fn guard(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+pub async fn guard(State(s): State<Arc<Shared>>, mut req: Request, next: Next) -> Response {
     let event = match authenticate(&s, req.headers()) {
         Ok(e) => e,
         Err(r) => return r,
@@ -67,23 +57,22 @@ pub async fn guard(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Re
         )
             .into_response();
     };
-    let connected = s
-        .state
-        .lock()
-        .map(|st| {
-            st.grants
-                .get(&event)
-                .is_some_and(|g| g.connections.iter().any(|c| c.tenant_id.eq_ignore_ascii_case(&tenant)))
-        })
-        .unwrap_or(false);
-    if !connected {
+    let app = s.state.lock().ok().and_then(|st| {
+        st.grants
+            .get(&event)
+            .filter(|g| g.connections.iter().any(|c| c.tenant_id.eq_ignore_ascii_case(&tenant)))
+            .map(|g| g.client_id.clone())
+    });
+    let Some(app) = app else {
         // Wrong or disconnected tenant (xero.md §3, XeroAPI/xero-node#432).
         return (
             StatusCode::FORBIDDEN,
             Json(json!({"Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"})),
         )
             .into_response();
-    }
+    };
+    // Writes scope their Idempotency-Key to the calling app (crate::writes).
+    req.extensions_mut().insert(crate::writes::App(app));
     let key = tenant.to_ascii_lowercase();
     let (remaining, refusal) = admit(&s, &key);
     if let Some(r) = refusal {
@@ -172,7 +161,7 @@ fn tenant_id(headers: &HeaderMap) -> String {
 }
 
 /// The resources the app syncs: (URL name, response key, paged, id field).
-const RESOURCES: [(&str, &str, bool, &str); 9] = [
+const RESOURCES: [(&str, &str, bool, &str); 10] = [
     ("Organisation", "Organisations", false, "OrganisationID"),
     ("Accounts", "Accounts", false, "AccountID"),
     ("Currencies", "Currencies", false, "Code"),
@@ -181,6 +170,7 @@ const RESOURCES: [(&str, &str, bool, &str); 9] = [
     ("Invoices", "Invoices", true, "InvoiceID"),
     ("Payments", "Payments", true, "PaymentID"),
     ("BankTransactions", "BankTransactions", true, "BankTransactionID"),
+    ("BankTransfers", "BankTransfers", false, "BankTransferID"),
     ("CreditNotes", "CreditNotes", true, "CreditNoteID"),
 ];
 
@@ -195,6 +185,7 @@ fn records<'a>(t: &'a Tenant, resource: &str) -> Option<Vec<&'a Value>> {
         "Invoices" => r(&t.invoices),
         "Payments" => r(&t.payments),
         "BankTransactions" => r(&t.bank_transactions),
+        "BankTransfers" => r(&t.bank_transfers),
         "CreditNotes" => r(&t.credit_notes),
         _ => return None,
     })
@@ -240,6 +231,7 @@ pub async fn list(
     let contact_ids = list_param("ContactIDs");
     let numbers = list_param("InvoiceNumbers");
     let include_archived = q.get("includeArchived").is_some_and(|v| v == "true");
+    let include_deleted = q.get("includeDeleted").is_some_and(|v| v == "true");
     let summary_only = q.get("summaryOnly").is_some_and(|v| v == "true");
     let page: Option<usize> = match q.get("page").map(|p| p.parse::<usize>()) {
         Some(Ok(p)) if p >= 1 => Some(p),
@@ -281,6 +273,8 @@ pub async fn list(
         })
         // Archived contacts only with includeArchived=true (spec `includeArchived`).
         .filter(|v| name != "Contacts" || include_archived || v["ContactStatus"] != "ARCHIVED")
+        // Deleted transfers only with includeDeleted=true (spec `includeDeleted`).
+        .filter(|v| name != "BankTransfers" || include_deleted || v["Status"] != "DELETED")
         .collect();
     if let Some((field, desc)) = &order {
         hits.sort_by(|a, b| {
@@ -367,229 +361,22 @@ pub async fn get_one(
     }
 }
 
-/// Replays a stored answer for a repeated Idempotency-Key, or refuses a key reused with a
-/// different body (xero.md §11: cache window about 6 minutes; unconfirmed).
-fn idempotent_replay(s: &Shared, tenant: &str, headers: &HeaderMap, body: &Bytes) -> Result<Option<String>, Response> {
-    let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()) else { return Ok(None) };
-    if key.len() > 128 {
-        return Err(validation_error(vec![], "Idempotency-Key must be at most 128 characters"));
-    }
-    let now = s.ctx.clock.now();
-    let st = s.state.lock().map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
-    if let Some(prev) = st.idempotency.get(&(tenant.to_ascii_lowercase(), key.to_owned())) {
-        if now - prev.at <= time::Duration::minutes(6) {
-            if prev.body.as_bytes() != body.as_ref() {
-                return Err(validation_error(
-                    vec![],
-                    "The Idempotency-Key was already used with a different request body",
-                ));
-            }
-            let status = StatusCode::from_u16(prev.status).unwrap_or(StatusCode::OK);
-            return Err((status, Json(prev.response.clone())).into_response());
-        }
-    }
-    Ok(Some(key.to_owned()))
-}
-
-fn remember(s: &Shared, tenant: &str, key: Option<String>, body: &Bytes, resp_status: StatusCode, resp: &Value) {
-    if let (Some(key), Ok(mut st)) = (key, s.state.lock()) {
-        let at = s.ctx.clock.now();
-        st.idempotency.insert(
-            (tenant.to_ascii_lowercase(), key),
-            crate::state::Idempotent {
-                body: String::from_utf8_lossy(body).into_owned(),
-                status: resp_status.as_u16(),
-                response: resp.clone(),
-                at,
-            },
-        );
-    }
-}
-
-/// `PUT /Payments` (create, batch) and `POST /Payments` (single): a payment against an
-/// AUTHORISED invoice into a bank account (xero.md §5 "Create a payment").
-pub async fn create_payments(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    s.ctx.counters.hit(crate::PROVIDER, "PUT /api.xro/2.0/Payments");
-    let tenant = tenant_id(&headers);
-    let key = match idempotent_replay(&s, &tenant, &headers, &body) {
-        Ok(k) => k,
-        Err(r) => return r,
-    };
-    let req: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => return validation_error(vec![], &format!("The request body is not valid JSON: {e}")),
-    };
-    let Some(items) = req["Payments"].as_array().cloned() else {
-        return validation_error(vec![], "The request body must be {\"Payments\":[...]}");
-    };
-    let now = s.ctx.clock.now();
-    let Ok(mut st) = s.state.lock() else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
-    let Some(t) = st.tenant_mut(&tenant) else { return not_found("organisation") };
-    // Validate everything first: Xero applies a batch only if every element is valid
-    // (summarizeErrors defaults to true).
-    let mut errors = Vec::new();
-    let mut plans = Vec::new();
-    for p in &items {
-        let mut problems = Vec::new();
-        let inv_ref = &p["Invoice"];
-        let inv = inv_ref["InvoiceID"]
-            .as_str()
-            .and_then(|id| t.invoices.get(id))
-            .or_else(|| {
-                inv_ref["InvoiceNumber"]
-                    .as_str()
-                    .and_then(|n| t.invoices.items.iter().find(|i| i["InvoiceNumber"] == n))
-            })
-            .cloned();
-        let acc = p["Account"]["AccountID"]
-            .as_str()
-            .and_then(|id| t.accounts.get(id))
-            .or_else(|| p["Account"]["Code"].as_str().and_then(|c| t.accounts.items.iter().find(|a| a["Code"] == c)))
-            .cloned();
-        let amount_minor = p["Amount"].as_f64().map(|a| (a * 100.0).round() as i64);
-        let date = p["Date"].as_str().and_then(parse_request_date);
-        match &inv {
-            None => problems.push("Invoice could not be found".to_owned()),
-            Some(i) if i["Status"] != "AUTHORISED" => problems.push(format!(
-                "Payment cannot be created against an invoice with status {}",
-                i["Status"].as_str().unwrap_or("?")
-            )),
-            _ => {}
-        }
-        match &acc {
-            None => problems.push("Account could not be found".to_owned()),
-            Some(a) if a["Type"] != "BANK" && a["EnablePaymentsToAccount"] != true => problems
-                .push("Payments can only be made to BANK accounts or accounts with EnablePaymentsToAccount".to_owned()),
-            _ => {}
-        }
-        match (amount_minor, &inv) {
-            (None, _) | (Some(i64::MIN..=0), _) => problems.push("Payment amount must be greater than zero".to_owned()),
-            (Some(a), Some(i)) if a > minor(&i["AmountDue"]) => {
-                problems.push("Payment amount exceeds the amount outstanding on this document".to_owned())
-            }
-            _ => {}
-        }
-        if date.is_none() {
-            problems.push("A valid payment Date is required (YYYY-MM-DD)".to_owned());
-        }
-        if problems.is_empty() {
-            plans.push((
-                inv.expect("checked"),
-                acc.expect("checked"),
-                amount_minor.expect("checked"),
-                date.expect("checked"),
-                p.clone(),
-            ));
-        } else {
-            let mut el = p.clone();
-            el["ValidationErrors"] = Value::Array(problems.into_iter().map(|m| json!({"Message": m})).collect());
-            errors.push(el);
-        }
-    }
-    if !errors.is_empty() {
-        drop(st);
-        let resp = json!({"ErrorNumber": 10, "Type": "ValidationException", "Message": "A validation exception occurred", "Elements": errors});
-        remember(&s, &tenant, key, &body, StatusCode::BAD_REQUEST, &resp);
-        return (StatusCode::BAD_REQUEST, Json(resp)).into_response();
-    }
-    let mut created = Vec::new();
-    for (inv, acc, amt, date, p) in plans {
-        let pid = uuid::Uuid::new_v4().to_string();
-        let inv_id = inv["InvoiceID"].as_str().unwrap_or_default().to_owned();
-        let Some(live) = t.invoices.get_mut(&inv_id) else { continue };
-        let due = minor(&live["AmountDue"]) - amt;
-        live["AmountDue"] = amount(due);
-        live["AmountPaid"] = amount(minor(&live["AmountPaid"]) + amt);
-        if due == 0 {
-            live["Status"] = json!("PAID");
-            live["FullyPaidOnDate"] = json!(msdate(date));
-        }
-        let payment = json!({
-            "PaymentID": pid, "Date": msdate(date), "Amount": amount(amt), "Reference": p["Reference"].as_str().unwrap_or_default(),
-            "CurrencyRate": live["CurrencyRate"], "PaymentType": if live["Type"] == "ACCPAY" { "ACCPAYPAYMENT" } else { "ACCRECPAYMENT" },
-            "Status": "AUTHORISED", "IsReconciled": false, "HasAccount": true, "HasValidationErrors": false,
-            "Account": {"AccountID": acc["AccountID"], "Code": acc["Code"]},
-            "Invoice": {"InvoiceID": inv_id, "InvoiceNumber": live["InvoiceNumber"], "Type": live["Type"], "CurrencyCode": live["CurrencyCode"],
-                        "Contact": live["Contact"], "AmountDue": live["AmountDue"], "AmountPaid": live["AmountPaid"], "Status": live["Status"]},
-            "UpdatedDateUTC": msdate(now)
-        });
-        if let Some(arr) = live["Payments"].as_array_mut() {
-            arr.push(json!({"PaymentID": pid, "Date": payment["Date"], "Amount": payment["Amount"], "Reference": payment["Reference"], "HasAccount": true, "HasValidationErrors": false}));
-        }
-        live["UpdatedDateUTC"] = json!(msdate(now));
-        t.payments.push(payment.clone());
-        if let Some(k) = &key {
-            s.ctx.counters.created(crate::PROVIDER, k);
-        }
-        created.push(payment);
-    }
-    drop(st);
-    let resp = envelope("Payments", created, now);
-    remember(&s, &tenant, key, &body, StatusCode::OK, &resp);
-    Json(resp).into_response()
-}
-
-/// `POST /Payments/{id}` with `{"Payments":[{"Status":"DELETED"}]}` deletes the payment and
-/// restores the invoice's amount due (xero.md §4).
-pub async fn update_payment(
-    State(s): State<Arc<Shared>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    s.ctx.counters.hit(crate::PROVIDER, "POST /api.xro/2.0/Payments/{id}");
-    let tenant = tenant_id(&headers);
-    let key = match idempotent_replay(&s, &tenant, &headers, &body) {
-        Ok(k) => k,
-        Err(r) => return r,
-    };
-    let req: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    if req["Payments"][0]["Status"] != "DELETED" {
-        return validation_error(
-            vec![],
-            "Only {\"Payments\":[{\"Status\":\"DELETED\"}]} is supported on an existing payment",
-        );
-    }
-    let now = s.ctx.clock.now();
-    let Ok(mut st) = s.state.lock() else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
-    let Some(t) = st.tenant_mut(&tenant) else { return not_found("organisation") };
-    let Some(p) = t.payments.get_mut(&id) else { return not_found(&format!("Payment {id}")) };
-    if p["Status"] == "DELETED" {
-        return validation_error(vec![], "This payment has already been deleted");
-    }
-    p["Status"] = json!("DELETED");
-    p["UpdatedDateUTC"] = json!(msdate(now));
-    let amt = minor(&p["Amount"]);
-    let inv_id = p["Invoice"]["InvoiceID"].as_str().unwrap_or_default().to_owned();
-    let payment = p.clone();
-    if let Some(inv) = t.invoices.get_mut(&inv_id) {
-        inv["AmountDue"] = amount(minor(&inv["AmountDue"]) + amt);
-        inv["AmountPaid"] = amount(minor(&inv["AmountPaid"]) - amt);
-        inv["Status"] = json!("AUTHORISED");
-        if let Some(o) = inv.as_object_mut() {
-            o.remove("FullyPaidOnDate");
-        }
-        if let Some(arr) = inv["Payments"].as_array_mut() {
-            arr.retain(|x| x["PaymentID"].as_str() != Some(id.as_str()));
-        }
-        inv["UpdatedDateUTC"] = json!(msdate(now));
-    }
-    drop(st);
-    let resp = envelope("Payments", vec![payment], now);
-    remember(&s, &tenant, key, &body, StatusCode::OK, &resp);
-    Json(resp).into_response()
-}
-
-/// `GET /Payments` and `GET /Payments/{id}`: the generic list/get on the Payments resource
-/// (a separate route because PUT/POST share the path).
-pub async fn list_payments(
+/// `GET` on a resource whose path also takes writes (a route of its own, so the generic
+/// `/{resource}` route does not see it).
+pub async fn list_fixed(
+    resource: &'static str,
     state: State<Arc<Shared>>,
     headers: HeaderMap,
     q: Query<HashMap<String, String>>,
 ) -> Response {
-    list(state, Path("Payments".to_owned()), headers, q).await
+    list(state, Path(resource.to_owned()), headers, q).await
 }
 
-pub async fn get_payment(state: State<Arc<Shared>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    get_one(state, Path(("Payments".to_owned(), id)), headers).await
+pub async fn get_fixed(
+    resource: &'static str,
+    state: State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    get_one(state, Path((resource.to_owned(), id)), headers).await
 }

@@ -65,6 +65,7 @@ pub struct Tenant {
     pub invoices: Records,
     pub payments: Records,
     pub bank_transactions: Records,
+    pub bank_transfers: Records,
     pub credit_notes: Records,
 }
 
@@ -402,13 +403,19 @@ fn tenant(org: usize, p: &Plan, start: OffsetDateTime) -> Tenant {
         invoices,
         payments,
         bank_transactions,
+        bank_transfers: Records::new("BankTransferID"),
         credit_notes,
     }
 }
 
-/// Milliseconds of a record's `UpdatedDateUTC`.
+/// Milliseconds of a record's `UpdatedDateUTC`, or `CreatedDateUTC` for records that carry
+/// only that (BankTransfers, spec `BankTransfer`).
 pub fn updated_ms(v: &Value) -> i64 {
-    v["UpdatedDateUTC"].as_str().and_then(crate::dates::parse_msdate).unwrap_or(0)
+    v["UpdatedDateUTC"]
+        .as_str()
+        .or_else(|| v["CreatedDateUTC"].as_str())
+        .and_then(crate::dates::parse_msdate)
+        .unwrap_or(0)
 }
 
 pub fn now_ms(t: OffsetDateTime) -> i64 {

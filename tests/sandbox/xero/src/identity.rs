@@ -409,3 +409,39 @@ pub async fn delete_connection(State(s): State<Arc<Shared>>, headers: HeaderMap,
         StatusCode::NOT_FOUND.into_response()
     }
 }
+
+/// `GET /.well-known/openid-configuration` on the identity host (OpenID Connect Discovery 1.0
+/// §4; clients such as authlib's `server_metadata_url` read Xero's endpoints from it). It
+/// describes what this emulator serves: PKCE (S256) public clients, the code and refresh-token
+/// grants, the granular scopes. The key set is empty because the sandbox issues no ID tokens.
+pub async fn openid_configuration(State(s): State<Arc<Shared>>) -> Json<serde_json::Value> {
+    s.ctx.counters.hit(crate::PROVIDER, "GET /identity/.well-known/openid-configuration");
+    let identity = s.bases.identity.as_str().trim_end_matches('/');
+    let login = s.bases.login.as_str().trim_end_matches('/');
+    Json(json!({
+        "issuer": identity,
+        "authorization_endpoint": format!("{login}/identity/connect/authorize"),
+        "token_endpoint": format!("{identity}/connect/token"),
+        "revocation_endpoint": format!("{identity}/connect/revocation"),
+        "jwks_uri": format!("{identity}/.well-known/openid-configuration/jwks"),
+        "scopes_supported": [
+            "offline_access", "accounting.settings", "accounting.settings.read", "accounting.contacts",
+            "accounting.contacts.read", "accounting.invoices", "accounting.invoices.read", "accounting.payments",
+            "accounting.payments.read", "accounting.banktransactions", "accounting.banktransactions.read",
+            "accounting.manualjournals", "accounting.manualjournals.read", "accounting.attachments",
+            "accounting.attachments.read"
+        ],
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": ["none"],
+        "code_challenge_methods_supported": ["S256"]
+    }))
+}
+
+/// `GET /.well-known/openid-configuration/jwks`: no signing keys, as no ID token is issued.
+pub async fn jwks() -> Json<serde_json::Value> {
+    Json(json!({"keys": []}))
+}

@@ -1,5 +1,10 @@
 //! Sandbox emulator of Xero: identity (login.xero.com, identity.xero.com), /connections and the
-//! Accounting API (api.xero.com/api.xro/2.0), each at its real path on the emulator's own origin.
+//! Accounting API (api.xero.com/api.xro/2.0), each at its real path on the emulator's own
+//! origin (the three hosts' paths do not collide). Paths match without regard to case
+//! (`paths`). Reads: the synced resources with Xero's paging and filters (`accounting`). Writes,
+//! each body checked against the official spec's request schema with Xero's idempotency
+//! (`writes`): payments (`payments`), spend and receive money (`bank`), bank transfers
+//! (`transfers`) and new accounts (`accounts`).
 //!
 //! Contract: shared/providers/xero.md, tests/sandbox/specs/xero_accounting.yaml and xero-identity.yaml.
 
@@ -7,14 +12,21 @@
 #![allow(clippy::result_large_err)]
 
 mod accounting;
+mod accounts;
+mod bank;
 pub mod data;
 pub mod dates;
 mod identity;
+pub mod money;
+mod paths;
+mod payments;
 mod persist;
 pub mod query;
 mod state;
+mod transfers;
+mod writes;
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -53,6 +65,7 @@ impl Bases {
 
 pub(crate) struct Shared {
     pub ctx: Ctx,
+    pub bases: Bases,
     pub client_id: String,
     /// A second app registration whose authorize requests are consented at once by the demo
     /// user, for headless flows (CLI tests, benchmarks).
@@ -75,7 +88,13 @@ impl Emulator {
         redirect_uris.push(HTTPS_REDIRECT.to_owned());
         let st = state::State { tenants: data::generate(seed, now), redirect_uris, ..Default::default() };
         let id = |p: &str| format!("{p}{}", identity::token("").to_ascii_uppercase().get(..32).unwrap_or_default());
-        let shared = Arc::new(Shared { ctx, client_id: id(""), auto_client_id: id(""), state: Mutex::new(st) });
+        let shared = Arc::new(Shared {
+            ctx,
+            bases: bases.clone(),
+            client_id: id(""),
+            auto_client_id: id(""),
+            state: Mutex::new(st),
+        });
         Self { shared, bases }
     }
 
@@ -100,11 +119,28 @@ impl Emulator {
             .route("/{resource}/{id}", get(accounting::get_one))
             .route(
                 "/Payments",
-                axum::routing::put(accounting::create_payments)
-                    .post(accounting::create_payments)
-                    .get(accounting::list_payments),
+                put(payments::create).post(payments::create).get(|s, h, q| accounting::list_fixed("Payments", s, h, q)),
             )
-            .route("/Payments/{id}", post(accounting::update_payment).get(accounting::get_payment))
+            .route("/Payments/{id}", post(payments::update).get(|s, p, h| accounting::get_fixed("Payments", s, p, h)))
+            .route(
+                "/BankTransactions",
+                put(bank::create).post(bank::create).get(|s, h, q| accounting::list_fixed("BankTransactions", s, h, q)),
+            )
+            .route(
+                "/BankTransactions/{id}",
+                post(bank::update).get(|s, p, h| accounting::get_fixed("BankTransactions", s, p, h)),
+            )
+            .route(
+                "/BankTransfers",
+                put(transfers::write)
+                    .post(transfers::write)
+                    .get(|s, h, q| accounting::list_fixed("BankTransfers", s, h, q)),
+            )
+            .route(
+                "/BankTransfers/{id}",
+                post(transfers::update).get(|s, p, h| accounting::get_fixed("BankTransfers", s, p, h)),
+            )
+            .route("/Accounts", put(accounts::create).get(|s, h, q| accounting::list_fixed("Accounts", s, h, q)))
             .layer(fault_layer())
             .layer(axum::middleware::from_fn_with_state(s.clone(), accounting::guard));
         // Xero's three hosts keep their real paths, which do not collide, so one origin serves
@@ -116,14 +152,19 @@ impl Emulator {
             .route("/identity/connect/authorize/consent", post(identity::consent))
             .route("/connect/token", post(identity::token_endpoint))
             .route("/connect/revocation", post(identity::revocation))
+            .route("/.well-known/openid-configuration", get(identity::openid_configuration))
+            .route("/.well-known/openid-configuration/jwks", get(identity::jwks))
             .route("/connections", get(identity::connections))
             .route("/connections/{id}", axum::routing::delete(identity::delete_connection))
             .layer(fault_layer());
-        Router::new()
+        let routes = Router::new()
             .merge(identity)
             .route("/_sandbox/redirect-uris", post(add_redirect_uri))
             .nest("/api.xro/2.0", accounting)
-            .with_state(s)
+            .with_state(s);
+        // Paths are matched without regard to case, as Xero does (`paths`): the rewrite must
+        // happen before routing, so the routes sit behind a fallback that sees every request.
+        Router::new().fallback_service(routes).layer(axum::middleware::map_request(paths::canonicalise))
     }
 
     pub fn credentials(&self) -> Value {
@@ -143,7 +184,8 @@ impl Emulator {
             "tenants": st.tenants.iter().map(|t| json!({
                 "tenantId": t.tenant_id, "name": t.name, "currency": t.currency,
                 "contacts": t.contacts.len(), "invoices": t.invoices.len(), "payments": t.payments.len(),
-                "bankTransactions": t.bank_transactions.len(), "creditNotes": t.credit_notes.len(),
+                "bankTransactions": t.bank_transactions.len(), "bankTransfers": t.bank_transfers.len(),
+                "creditNotes": t.credit_notes.len(),
             })).collect::<Vec<_>>(),
             "grants": st.grants.values().map(|g| json!({"clientId": g.client_id, "connections": g.connections.len(), "revoked": g.revoked})).collect::<Vec<_>>(),
             "activeAccessTokens": st.access.len(),
@@ -162,6 +204,7 @@ impl Emulator {
             "BankTransactions" => t.bank_transactions.items.clone(),
             "CreditNotes" => t.credit_notes.items.clone(),
             "Accounts" => t.accounts.items.clone(),
+            "BankTransfers" => t.bank_transfers.items.clone(),
             _ => vec![],
         }
     }

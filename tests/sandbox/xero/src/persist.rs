@@ -44,7 +44,10 @@ pub struct Saved<'a> {
 
 #[derive(Serialize, Deserialize)]
 struct SavedIdempotent<'a> {
-    tenant: Cow<'a, str>,
+    /// The app's client id (files written before keys were scoped to the app name the
+    /// tenant here; such records never match and expire).
+    #[serde(alias = "tenant")]
+    app: Cow<'a, str>,
     key: Cow<'a, str>,
     record: Cow<'a, Idempotent>,
 }
@@ -63,6 +66,9 @@ struct SavedTenant<'a> {
     invoices: Cow<'a, [Value]>,
     payments: Cow<'a, [Value]>,
     bank_transactions: Cow<'a, [Value]>,
+    /// Absent from state files written before transfers were emulated.
+    #[serde(default)]
+    bank_transfers: Cow<'a, [Value]>,
     credit_notes: Cow<'a, [Value]>,
 }
 
@@ -80,6 +86,7 @@ impl<'a> SavedTenant<'a> {
             invoices: Cow::Borrowed(&t.invoices.items),
             payments: Cow::Borrowed(&t.payments.items),
             bank_transactions: Cow::Borrowed(&t.bank_transactions.items),
+            bank_transfers: Cow::Borrowed(&t.bank_transfers.items),
             credit_notes: Cow::Borrowed(&t.credit_notes.items),
         }
     }
@@ -99,6 +106,7 @@ impl<'a> SavedTenant<'a> {
             invoices: records("InvoiceID", self.invoices),
             payments: records("PaymentID", self.payments),
             bank_transactions: records("BankTransactionID", self.bank_transactions),
+            bank_transfers: records("BankTransferID", self.bank_transfers),
             credit_notes: records("CreditNoteID", self.credit_notes),
         }
     }
@@ -113,8 +121,8 @@ impl Persist for Emulator {
     fn save_into<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let sh = &self.shared;
         let st = sh.state.lock().unwrap_or_else(|p| p.into_inner());
-        let idempotency = pairs(&st.idempotency, |tenant, key, record| SavedIdempotent {
-            tenant: Cow::Borrowed(tenant),
+        let idempotency = pairs(&st.idempotency, |app, key, record| SavedIdempotent {
+            app: Cow::Borrowed(app),
             key: Cow::Borrowed(key),
             record: Cow::Borrowed(record),
         });
@@ -140,13 +148,14 @@ impl Persist for Emulator {
             idempotency: saved
                 .idempotency
                 .into_iter()
-                .map(|i| ((i.tenant.into_owned(), i.key.into_owned()), i.record.into_owned()))
+                .map(|i| ((i.app.into_owned(), i.key.into_owned()), i.record.into_owned()))
                 .collect(),
             redirect_uris: saved.redirect_uris.into_owned(),
             ..Default::default()
         };
         let shared = Shared {
             ctx,
+            bases: bases.clone(),
             client_id: saved.client_id.into_owned(),
             auto_client_id: saved.auto_consent_client_id.into_owned(),
             state: Mutex::new(st),

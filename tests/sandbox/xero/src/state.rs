@@ -58,8 +58,15 @@ pub struct Refresh {
     pub successor: Option<String>,
 }
 
+/// The first answer to a write that carried an `Idempotency-Key` (crate::writes).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Idempotent {
+    /// Method and path with query: the same key on another request is refused (empty in
+    /// state files written before they were kept).
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub target: String,
     pub body: String,
     pub status: u16,
     pub response: Value,
@@ -89,6 +96,7 @@ pub struct State {
     pub grants: HashMap<String, Grant>,
     pub access: HashMap<String, Access>,
     pub refresh: HashMap<String, Refresh>,
+    /// By (app's client id, key): Xero scopes keys to the app.
     pub idempotency: HashMap<(String, String), Idempotent>,
     pub limits: Limits,
     pub redirect_uris: Vec<String>,

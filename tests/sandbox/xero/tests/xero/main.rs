@@ -12,6 +12,9 @@ use xp_sandbox_conformance::Spec;
 use xp_sandbox_kit::{Ctx, Fault, Persist, Seed};
 use xp_sandbox_xero::{Bases, Emulator};
 
+/// Writes (payments, spend money, transfers, accounts), checked as strictly as Xero checks them.
+mod writes;
+
 struct Sandbox {
     base: String,
     ctx: Ctx,
@@ -78,21 +81,50 @@ impl Sandbox {
         (r.status(), r.json().await.unwrap())
     }
 
+    /// Exchanges an authorization code for tokens as `client`.
+    async fn exchange(&self, client: &str, code: &str, verifier: &str) -> (StatusCode, Value) {
+        self.token(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", client),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier),
+        ])
+        .await
+    }
+
     async fn connect(&self) -> (Value, String) {
         let (code, verifier) = self.code_via_auto_consent("st-1").await;
         let client = self.creds()["auto_consent_client_id"].as_str().unwrap().to_owned();
-        let (status, tok) = self
-            .token(&[
-                ("grant_type", "authorization_code"),
-                ("client_id", &client),
-                ("code", &code),
-                ("redirect_uri", REDIRECT),
-                ("code_verifier", &verifier),
-            ])
-            .await;
+        let (status, tok) = self.exchange(&client, &code, &verifier).await;
         assert_eq!(status, StatusCode::OK, "{tok}");
         let access = tok["access_token"].as_str().unwrap().to_owned();
         (tok, access)
+    }
+
+    /// A write to the Accounting API; `path` may carry a query. The answer's status and body.
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        access: &str,
+        tenant: &str,
+        path: &str,
+        key: Option<&str>,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}/api.xro/2.0/{path}", self.base))
+            .bearer_auth(access)
+            .header("xero-tenant-id", tenant)
+            .header("accept", "application/json")
+            .json(body);
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
     }
 
     async fn api(&self, access: &str, tenant: &str, path: &str) -> reqwest::Response {
@@ -440,6 +472,9 @@ async fn a_restored_emulator_keeps_records_tokens_and_idempotency_on_another_por
     };
     let first: Value = put(&s1).await.unwrap().json().await.unwrap();
     let pid = first["Payments"][0]["PaymentID"].as_str().unwrap().to_owned();
+    let transfer = json!({"FromBankAccount": {"Code": "092"}, "ToBankAccount": {"Code": "090"}, "Amount": 10.0});
+    let (status, _) = s1.send(reqwest::Method::PUT, &access, &t, "BankTransfers", None, &transfer).await;
+    assert_eq!(status, StatusCode::OK);
     let extra_uri = "http://127.0.0.1:61000/callback";
     s1.http.post(format!("{}/_sandbox/redirect-uris", s1.base)).body(extra_uri).send().await.unwrap();
 
@@ -454,8 +489,10 @@ async fn a_restored_emulator_keeps_records_tokens_and_idempotency_on_another_por
     c2.as_object_mut().unwrap().remove("authorize_url");
     assert_eq!(c2, c1, "client ids, redirect URIs and tenants survive, so the app's settings stay valid");
     assert!(c2["redirect_uris"].as_array().unwrap().iter().any(|u| u == extra_uri));
-    for resource in ["Contacts", "Invoices", "Payments", "BankTransactions", "CreditNotes", "Accounts"] {
+    for resource in ["Contacts", "Invoices", "Payments", "BankTransactions", "BankTransfers", "CreditNotes", "Accounts"]
+    {
         assert_eq!(s2.emu.records(&t, resource), s1.emu.records(&t, resource), "{resource} are restored");
+        assert!(!s2.emu.records(&t, resource).is_empty(), "{resource}: something to restore");
     }
 
     let paid: Value =
