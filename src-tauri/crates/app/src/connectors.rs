@@ -104,10 +104,27 @@ mod tests {
         let mut unconfigured = Connectors::default();
         unconfigured.insert(XeroService::new(ctx.clone(), Settings::default()).map_err(|e| IpcError::from(&e)));
         assert!(unconfigured.get::<XeroService>().is_err(), "no client id, no Xero connector");
-        assert!(
-            unconfigured.dispatcher(&ctx).unwrap().kinds().is_empty(),
-            "a connector that did not open sends nothing"
-        );
+        let idle = unconfigured.dispatcher(&ctx).unwrap();
+        assert!(idle.kinds().is_empty(), "a connector that did not open sends nothing");
+
+        // Its queued items wait for a start that opens it: they are not failed for good.
+        let payload = serde_json::json!({});
+        let item = xp_store::outbox::NewItem {
+            kind: "xero.payment.create",
+            target: "org",
+            payload: &payload,
+            idempotency_key: "k1",
+        };
+        let id = xp_store::outbox::enqueue(&ctx.store, item, ctx.clock.now()).await.unwrap();
+        let mut seen = Vec::new();
+        let report = idle
+            .run_once_with(ctx.clock.now(), |o| seen.push((o.item.id, o.what, o.message.map(str::to_owned))))
+            .await
+            .unwrap();
+        assert_eq!((report.sent, report.waiting, report.failed), (0, 1, 0));
+        let (seen_id, fate, message) = seen.pop().unwrap();
+        assert_eq!((seen_id, fate), (id, xp_context::outbox::Fate::Waiting));
+        assert!(message.unwrap().contains("\"xero.payment.create\" on this start"));
         ctx.store.close().await;
     }
 }

@@ -59,6 +59,16 @@ enum Command {
     },
     /// The organisations kept, with their sync status.
     Orgs,
+    /// Actions waiting to reach a provider exactly once.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+    /// Direct-debit collections, newest first: invoice, provider, amount, status.
+    Collections {
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+        limit: i64,
+    },
     /// Export synced records from the local store (works offline).
     Export {
         /// invoices, contacts, payments or bank-transactions
@@ -96,6 +106,13 @@ enum SyncCommand {
         #[arg(long)]
         full: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// Sends what is due now, one line per item (`sent: <id> <kind>`, or retrying/waiting/
+    /// failed with the reason), then `outbox: N sent, N retrying, N waiting, N failed`.
+    Send,
 }
 
 #[derive(Subcommand)]
@@ -341,6 +358,59 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
                 println!("{}", serde_json::json!({ "ok": true, "entries": n }));
             } else {
                 println!("ok: audit chain intact ({n} entries)");
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Outbox { command: OutboxCommand::Send } => {
+            let dispatcher = app.connectors().dispatcher(services)?;
+            let mut lines = Vec::new();
+            let report = dispatcher
+                .run_once_with(services.clock.now(), |o| {
+                    lines.push(serde_json::json!({
+                        "id": o.item.id.to_string(), "kind": o.item.kind, "outcome": o.what.as_str(), "message": o.message,
+                    }));
+                    if !cli.json {
+                        match o.message {
+                            None => println!("{}: {} {}", o.what.as_str(), o.item.id, o.item.kind),
+                            Some(m) => println!("{}: {} {}: {m}", o.what.as_str(), o.item.id, o.item.kind),
+                        }
+                    }
+                })
+                .await?;
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "ok": true, "items": lines, "sent": report.sent,
+                    "retrying": report.retrying, "waiting": report.waiting, "failed": report.failed })
+                );
+            } else {
+                println!(
+                    "outbox: {} sent, {} retrying, {} waiting, {} failed",
+                    report.sent, report.retrying, report.waiting, report.failed
+                );
+            }
+            if report.failed > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Collections { limit } => {
+            let list = xp_store::collections::list(&services.store, *limit).await?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&list).unwrap_or_default());
+            } else {
+                for c in &list {
+                    println!(
+                        "{}  {:<12} {:<10} {:>14} {:<18} {}",
+                        c.id,
+                        c.invoice_number.as_deref().unwrap_or(&c.invoice_id),
+                        c.provider,
+                        c.amount.to_string(),
+                        c.status.as_str(),
+                        c.provider_payment_id.as_deref().unwrap_or("-"),
+                    );
+                }
             }
             ExitCode::SUCCESS
         }

@@ -162,3 +162,18 @@ fn export_files_are_new_private_never_followed_links_and_audited() {
     let audit = xpartner(&data, &["audit", "verify"]);
     assert!(text(&audit).contains("2 entries"), "refused exports wrote nothing: {}", text(&audit));
 }
+
+#[test]
+fn outbox_send_and_collections_report_an_empty_queue_in_their_contract_lines() {
+    if !keychain_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = xpartner(&data, &["outbox", "send"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "outbox: 0 sent, 0 retrying, 0 waiting, 0 failed");
+    let out = xpartner(&data, &["--json", "collections"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "[]");
+}

@@ -134,6 +134,36 @@ pub fn next_step(policy: &RetryPolicy, attempts: i64, error: &HandlerError, now:
     }
 }
 
+/// What became of one item in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    Sent,
+    Retrying,
+    /// Its provider could not be reached (or its connector is not open): it waits, uncounted.
+    Waiting,
+    Failed,
+}
+
+impl Fate {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fate::Sent => "sent",
+            Fate::Retrying => "retrying",
+            Fate::Waiting => "waiting",
+            Fate::Failed => "failed",
+        }
+    }
+}
+
+/// One item's outcome, as [`Dispatcher::run_once_with`] reports it.
+#[derive(Debug)]
+pub struct ItemOutcome<'a> {
+    pub item: &'a Item,
+    pub what: Fate,
+    /// Why it was not sent (scrubbed of secrets).
+    pub message: Option<&'a str>,
+}
+
 /// What one run did, for the log and the CLI.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunReport {
@@ -203,6 +233,15 @@ impl Dispatcher {
     /// not be reached, that kind's other items wait without a try: each would only find the
     /// same closed door after the HTTP layer's own retries.
     pub async fn run_once(&self, now: OffsetDateTime) -> Result<RunReport> {
+        self.run_once_with(now, |_| {}).await
+    }
+
+    /// [`run_once`](Self::run_once), telling `observe` what became of each item (the CLI prints it).
+    pub async fn run_once_with(
+        &self,
+        now: OffsetDateTime,
+        mut observe: impl FnMut(ItemOutcome<'_>),
+    ) -> Result<RunReport> {
         let mut report = RunReport::default();
         let mut unreachable: HashMap<String, HandlerError> = HashMap::new();
         loop {
@@ -210,8 +249,10 @@ impl Dispatcher {
             let claimed = items.len();
             for item in items {
                 let outcome = match (self.handlers.get(&item.kind), unreachable.get(&item.kind)) {
-                    (None, _) => Err(HandlerError::permanent(format!(
-                        "no connector sends outbox items of kind {:?}; is the connector for it configured?",
+                    // The connector for it did not open on this start (not configured, or a CLI
+                    // run with another configuration): the item waits, it is not the item's fault.
+                    (None, _) => Err(HandlerError::offline(format!(
+                        "no connector sends outbox items of kind {:?} on this start; is the connector for it configured?",
                         item.kind
                     ))),
                     (Some(_), Some(offline)) => Err(offline.clone()),
@@ -222,12 +263,14 @@ impl Dispatcher {
                         xp_store::outbox::mark_sent(&self.store, item.id, &answer, self.clock.now()).await?;
                         tracing::info!(id = %item.id, kind = %item.kind, attempts = item.attempts, "outbox item sent");
                         report.sent += 1;
+                        observe(ItemOutcome { item: &item, what: Fate::Sent, message: None });
                     }
                     Err(e) => {
                         if e.failure == Failure::Offline {
                             unreachable.insert(item.kind.clone(), e.clone());
                         }
-                        self.record_failure(&item, &e, now, &mut report).await?;
+                        let what = self.record_failure(&item, &e, now, &mut report).await?;
+                        observe(ItemOutcome { item: &item, what, message: Some(e.message()) });
                     }
                 }
             }
@@ -243,26 +286,28 @@ impl Dispatcher {
         error: &HandlerError,
         now: OffsetDateTime,
         report: &mut RunReport,
-    ) -> Result<()> {
+    ) -> Result<Fate> {
         let store = &self.store;
         match next_step(&self.policy, item.attempts, error, now) {
             Next::Retry { at, counted: true } => {
                 tracing::info!(id = %item.id, kind = %item.kind, attempts = item.attempts, error = %error, "outbox item will be retried");
                 xp_store::outbox::mark_retry(store, item.id, error.message(), at).await?;
                 report.retrying += 1;
+                Ok(Fate::Retrying)
             }
             Next::Retry { at, counted: false } => {
                 tracing::info!(id = %item.id, kind = %item.kind, error = %error, "outbox item waits for the network");
                 xp_store::outbox::mark_waiting(store, item.id, error.message(), at).await?;
                 report.waiting += 1;
+                Ok(Fate::Waiting)
             }
             Next::Fail(message) => {
                 tracing::warn!(id = %item.id, kind = %item.kind, error = %message, "outbox item failed for good");
                 xp_store::outbox::mark_failed(store, item.id, &message).await?;
                 report.failed += 1;
+                Ok(Fate::Failed)
             }
         }
-        Ok(())
     }
 
     /// Runs [`Dispatcher::run_once`] now and then every `every` until `stop` is cancelled. A
@@ -431,7 +476,7 @@ mod tests {
         let d = Dispatcher::new(&ctx, [pay.clone() as Arc<dyn Handler>]).unwrap().with_policy(policy());
 
         let report = d.run_once(RUN).await.unwrap();
-        assert_eq!(report, RunReport { sent: 1, retrying: 1, waiting: 0, failed: 2 });
+        assert_eq!(report, RunReport { sent: 1, retrying: 1, waiting: 1, failed: 1 });
         let get = |id| xp_store::outbox::get(&ctx.store, id);
         assert_eq!(get(sent).await.unwrap().status, Status::Sent);
         let r = get(retried).await.unwrap();
@@ -439,7 +484,9 @@ mod tests {
         let f = get(refused).await.unwrap();
         assert_eq!((f.status, f.last_error.as_deref()), (Status::Failed, Some("amount exceeds the amount due")));
         let o = get(orphan).await.unwrap();
-        assert_eq!(o.status, Status::Failed, "an item nobody can send is not left in the queue forever");
+        // Its connector did not open on this start (not configured, or a CLI run with another
+        // configuration): failing it for good would drop a payment the user asked for.
+        assert_eq!((o.status, o.attempts), (Status::Pending, 0), "an item nobody sends now waits, uncounted");
         assert!(o.last_error.unwrap().contains("nobody.sends.this"), "the message names the kind");
         assert_eq!(pay.calls(), 3);
         assert!(d.run_once(RUN).await.unwrap().is_empty(), "nothing is due again before its time");
