@@ -120,6 +120,9 @@ pub struct Event {
 pub enum FeedStart {
     /// From the oldest event: the first batch walks the whole list once to find it.
     Beginning,
+    /// From the oldest event created at or after this time (`created_at[gte]`), e.g. a few
+    /// weeks before the account was connected, so a first sync need not walk years of history.
+    Since(OffsetDateTime),
     /// From now on: history is skipped.
     Latest,
     /// After the event with this id: the cursor a caller persisted.
@@ -145,7 +148,8 @@ pub struct EventFeed {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Position {
-    Beginning,
+    /// Not yet placed: find the oldest event (created at or after the time, if any).
+    Beginning(Option<OffsetDateTime>),
     Latest,
     After(String),
 }
@@ -153,7 +157,8 @@ enum Position {
 impl EventFeed {
     pub fn new(start: FeedStart) -> Self {
         let position = match start {
-            FeedStart::Beginning => Position::Beginning,
+            FeedStart::Beginning => Position::Beginning(None),
+            FeedStart::Since(t) => Position::Beginning(Some(t)),
             FeedStart::Latest => Position::Latest,
             FeedStart::After(id) => Position::After(id),
         };
@@ -206,14 +211,19 @@ impl EventFeed {
                 match page.items.into_iter().next() {
                     Some(newest) => self.position = Position::After(newest.id),
                     // An empty feed: everything that comes is new, so start at the beginning.
-                    None => self.position = Position::Beginning,
+                    None => self.position = Position::Beginning(None),
                 }
                 return Ok(Batch { events: Vec::new(), more: false });
             }
-            Position::Beginning => {
+            Position::Beginning(since) => {
                 // The oldest page is the last one of the newest-first list. Only it is kept;
-                // from its newest event on, `before` walks forward.
+                // from its newest event on, `before` walks forward. The time bound applies to
+                // this search only: later batches follow the cursor, never `created_at`, which
+                // is not documented to grow with the feed's order (review D20).
                 let mut params = self.params();
+                if let Some(t) = since {
+                    params = params.filter("created_at[gte]", xp_core::rfc3339(*t));
+                }
                 let mut page = client.events(token, &params).await?;
                 let mut newer_pages = false;
                 while let Some(next) = page.next(&params) {
@@ -255,6 +265,7 @@ mod tests {
     #[test]
     fn a_feed_knows_its_cursor_only_once_it_has_one() {
         assert_eq!(EventFeed::new(FeedStart::Beginning).cursor(), None);
+        assert_eq!(EventFeed::new(FeedStart::Since(OffsetDateTime::UNIX_EPOCH)).cursor(), None);
         assert_eq!(EventFeed::new(FeedStart::After("EV9".into())).cursor(), Some("EV9"));
         let f = EventFeed::new(FeedStart::Latest).page_size(9_999).resource_type(ResourceType::Payments);
         assert_eq!(f.params().limit, Some(MAX_LIMIT), "the page size is clamped to what GoCardless takes");

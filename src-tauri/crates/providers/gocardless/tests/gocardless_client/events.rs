@@ -94,3 +94,31 @@ async fn a_filtered_feed_and_a_feed_from_now_on() {
     let one = s.gc.event(&s.token, &got[0].id).await.unwrap();
     assert_eq!(one, got[0], "GET /events/{{id}} reads the same event");
 }
+
+#[tokio::test]
+async fn a_feed_since_a_time_skips_older_history_and_then_follows_the_cursor() {
+    let s = start().await;
+    let md = s.mandate("since").await;
+    s.ctx.clock.advance(time::Duration::hours(1));
+    let connected = s.ctx.clock.now();
+    for (i, scenario) in ["payment_paid_out", "payment_failed"].iter().enumerate() {
+        let pm =
+            s.gc.create_payment(&s.token, &s.new_payment(&md, "5.00", &format!("S-{i}")), &format!("pay-s-{i}"))
+                .await
+                .unwrap();
+        s.gc.run_scenario(&s.token, scenario, &pm.id).await.unwrap();
+    }
+    let everything = all_events(&s, ListParams::new()).await;
+    let mut feed = EventFeed::new(FeedStart::Since(connected)).page_size(2);
+    let got = drain(&s, &mut feed).await;
+    assert!(
+        got.iter().all(|e| e.created_at >= connected),
+        "only what happened since: the mandate's setup an hour earlier is skipped"
+    );
+    assert!(
+        got.iter().any(|e| e.resource_type == ResourceType::Mandates),
+        "the mandate went to the banks with the first payment"
+    );
+    assert_eq!(ids(&got), everything[everything.len() - got.len()..], "the newest events, each once, in order");
+    assert!(got.len() >= 6 && got.len() < everything.len(), "{} of {}", got.len(), everything.len());
+}
