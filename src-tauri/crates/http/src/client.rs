@@ -44,6 +44,7 @@ pub struct Request {
     rate_keys: Vec<(String, Limits)>,
     expects_json: bool,
     max_body: usize,
+    reset_header: Option<&'static str>,
 }
 
 impl std::fmt::Debug for Request {
@@ -59,6 +60,7 @@ impl std::fmt::Debug for Request {
             .field("rate_keys", &self.rate_keys)
             .field("expects_json", &self.expects_json)
             .field("max_body", &self.max_body)
+            .field("reset_header", &self.reset_header)
             .finish()
     }
 }
@@ -74,6 +76,7 @@ impl Request {
             rate_keys: Vec::new(),
             expects_json: false,
             max_body: DEFAULT_MAX_BODY,
+            reset_header: None,
         }
     }
 
@@ -157,6 +160,24 @@ impl Request {
     pub fn rate_limited(mut self, key: impl Into<String>, limits: Limits) -> Self {
         self.rate_keys.push((key.into(), limits));
         self
+    }
+
+    /// Names the header that says when a provider's rate-limit window resets (GoCardless:
+    /// `RateLimit-Reset`, an HTTP date). A 429 without `Retry-After` is then waited out until
+    /// that moment, under the same cap as `Retry-After`, instead of being retried blind.
+    pub fn rate_limit_reset_header(mut self, name: &'static str) -> Self {
+        self.reset_header = Some(name);
+        self
+    }
+
+    /// When to try again after `resp`: its `Retry-After`, or on a 429 the reset header the
+    /// request names.
+    fn retry_after(&self, resp: &Response, now: SystemTime) -> Option<Duration> {
+        let value = resp.header("retry-after").or_else(|| match (resp.status, self.reset_header) {
+            (429, Some(name)) => resp.header(name),
+            _ => None,
+        })?;
+        parse_retry_after(value, now)
     }
 
     fn idempotent(&self) -> bool {
@@ -271,8 +292,7 @@ impl HttpClient {
                         (Outcome::BrokenBody, Ok(resp))
                     }
                     Ok(resp) => {
-                        let retry_after =
-                            resp.header("retry-after").and_then(|v| parse_retry_after(v, SystemTime::now()));
+                        let retry_after = req.retry_after(&resp, SystemTime::now());
                         (Outcome::Status { status: resp.status, retry_after }, Ok(resp))
                     }
                     Err(e @ Error::Timeout { .. }) => (Outcome::Timeout, Err(e)),

@@ -158,6 +158,24 @@ async fn retry_after_is_honoured_on_429() {
 }
 
 #[tokio::test]
+async fn a_429_without_retry_after_waits_for_the_reset_header_the_request_names() {
+    // 3 s ahead in whole seconds: 2 to 3 s away when the 429 arrives, well past the 1 s that
+    // a 429 without any hint waits under this policy.
+    let reset = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3));
+    let (url, seen) = server(vec![
+        Step::Respond(429, vec![("ratelimit-remaining", "0".into()), ("ratelimit-reset", reset)], ""),
+        Step::Respond(200, vec![], "{}"),
+    ])
+    .await;
+    let started = std::time::Instant::now();
+    let req = Request::get(url).rate_limit_reset_header("ratelimit-reset");
+    let resp = client(3, Duration::from_secs(5)).send(req).await.unwrap();
+    assert_eq!(resp.status, 200);
+    assert!(started.elapsed() >= Duration::from_secs(2), "must not come back before the window resets");
+    assert_eq!(seen.requests().len(), 2);
+}
+
+#[tokio::test]
 async fn a_long_retry_after_returns_a_typed_rate_limit_error() {
     let (url, _) = server(vec![Step::Respond(
         429,
