@@ -99,7 +99,8 @@ mod tests {
         let settings = Settings { client_id: Some("client".into()), ..Settings::default() };
         connectors.insert(XeroService::new(ctx.clone(), settings).map_err(|e| IpcError::from(&e)));
         let kinds = connectors.dispatcher(&ctx).unwrap().kinds().into_iter().map(str::to_owned).collect::<Vec<_>>();
-        assert_eq!(kinds, ["xero.payment.create", "xero.payment.delete"], "Xero's handlers are registered");
+        let expected = ["xero.ledger.write", "xero.payment.create", "xero.payment.delete"];
+        assert_eq!(kinds, expected, "Xero's handlers are registered");
 
         let mut unconfigured = Connectors::default();
         unconfigured.insert(XeroService::new(ctx.clone(), Settings::default()).map_err(|e| IpcError::from(&e)));

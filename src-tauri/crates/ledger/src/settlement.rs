@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use time::Date;
 use xp_core::{Currency, Money, MoneyError};
 
-/// The Xero accounts one provider's money goes through, as mapped in Settings.
+/// The Xero accounts one provider's money goes through, as mapped in Settings (account codes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Accounts {
     /// The provider's clearing bank account (a Xero BANK account).

@@ -164,6 +164,18 @@ pub async fn recover_in_flight(store: &Store) -> Result<u64> {
     Ok(done.rows_affected())
 }
 
+/// The item queued under an idempotency key, if any.
+pub async fn by_key(store: &Store, idempotency_key: &str) -> Result<Option<Item>> {
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = ?")
+        .bind(idempotency_key)
+        .fetch_optional(store.pool())
+        .await?;
+    match id {
+        Some(id) => Ok(Some(get(store, id.parse().map_err(|_| Error::Corrupt(format!("outbox id {id:?}")))?).await?)),
+        None => Ok(None),
+    }
+}
+
 pub async fn get(store: &Store, id: OutboxId) -> Result<Item> {
     let row = sqlx::query(
         "SELECT id, kind, target, payload, idempotency_key, status, attempts, next_attempt_at, last_error, result, created_at \

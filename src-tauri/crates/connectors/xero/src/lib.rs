@@ -1,6 +1,6 @@
 //! Xero as one connector among the providers: connect (system browser, PKCE, loopback or an
 //! https page forwarding to the deep link), choose organisations, sync them through the engine,
-//! disconnect; send queued payments through the outbox; and the invoice, contact and bank-transaction read models and exports over the
+//! disconnect; send queued payments and the ledger's settlement writes through the outbox; and the invoice, contact and bank-transaction read models and exports over the
 //! local store. The pieces live in their crates (auth, providers/xero, sync, store); this crate
 //! wires them together for one provider and owns its `[xero]` configuration section.
 
@@ -8,6 +8,7 @@ pub mod browse;
 mod error;
 pub mod export;
 pub mod invoices;
+pub mod ledger;
 pub mod outbox;
 pub mod rows;
 mod service;

@@ -77,7 +77,7 @@ impl XeroService {
         self.queue(organisation_id, PAYMENT_DELETE, &payload, idempotency_key).await
     }
 
-    async fn queue(
+    pub(crate) async fn queue(
         &self,
         organisation_id: OrganisationId,
         kind: &str,
@@ -99,7 +99,7 @@ impl XeroService {
 
     /// Runs one Xero call for an item's organisation with its connection's access token,
     /// refreshing once on a 401 like the sync does.
-    async fn with_token<T, F, Fut>(&self, item: &Item, call: F) -> std::result::Result<T, HandlerError>
+    pub(crate) async fn with_token<T, F, Fut>(&self, item: &Item, call: F) -> std::result::Result<T, HandlerError>
     where
         F: Fn(Sensitive<String>, String) -> Fut,
         Fut: Future<Output = std::result::Result<T, xp_xero::Error>>,
@@ -154,7 +154,7 @@ fn auth_failure(e: xp_auth::Error) -> HandlerError {
     }
 }
 
-fn payload<T: serde::de::DeserializeOwned>(item: &Item) -> std::result::Result<T, HandlerError> {
+pub(crate) fn payload<T: serde::de::DeserializeOwned>(item: &Item) -> std::result::Result<T, HandlerError> {
     serde_json::from_value(item.payload.clone())
         .map_err(|e| HandlerError::permanent(format!("the queued {} cannot be read: {e}", item.kind)))
 }
@@ -218,7 +218,7 @@ impl Handler for DeletePayment {
 
 /// The handlers the Xero connector registers with the dispatcher.
 pub(crate) fn handlers(xero: &XeroService) -> Vec<Arc<dyn Handler>> {
-    vec![Arc::new(CreatePayment(xero.clone())), Arc::new(DeletePayment(xero.clone()))]
+    vec![Arc::new(CreatePayment(xero.clone())), Arc::new(DeletePayment(xero.clone())), crate::ledger::handler(xero)]
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! retries 5xx, transport errors and short 429s), feeds the rate headers back to the governor,
 //! and maps the answer to data or a typed [`Error`].
 
+use crate::bank_writes::{NewBankTransaction, NewBankTransfer};
 use crate::config::XeroConfig;
 use crate::dates;
 use crate::error::{from_response, Error, Result};
@@ -225,10 +226,7 @@ impl XeroClient {
         idempotency_key: &str,
     ) -> Result<Payment> {
         let body = payment.envelope().map_err(Error::Request)?;
-        let req = self
-            .tenant_request(Method::PUT, self.url(&["api.xro", "2.0", "Payments"])?, token, tenant_id)?
-            .json_body(&body)?
-            .idempotency_key(idempotency_key)?;
+        let req = self.keyed(Method::PUT, &["Payments"], token, tenant_id, &body, idempotency_key)?;
         self.payment_call(tenant_id, req).await
     }
 
@@ -243,34 +241,98 @@ impl XeroClient {
         idempotency_key: &str,
     ) -> Result<Payment> {
         let body = serde_json::json!({"Payments": [{"Status": "DELETED"}]});
-        let req = self
-            .tenant_request(Method::POST, self.url(&["api.xro", "2.0", "Payments", payment_id])?, token, tenant_id)?
-            .json_body(&body)?
-            .idempotency_key(idempotency_key)?;
+        let req = self.keyed(Method::POST, &["Payments", payment_id], token, tenant_id, &body, idempotency_key)?;
         self.payment_call(tenant_id, req).await
     }
 
     async fn payment_call(&self, tenant_id: &str, req: Request) -> Result<Payment> {
+        let first = self.write_element(tenant_id, req, "Payments").await?;
+        Payment::from_record(&first).map_err(|what| Error::Malformed { what })
+    }
+
+    /// `PUT /BankTransactions` with one spend or receive money; answers its BankTransactionID.
+    #[tracing::instrument(skip_all, fields(tenant = %tenant_id), err(level = "info"))]
+    pub async fn create_bank_transaction(
+        &self,
+        token: &Sensitive<String>,
+        tenant_id: &str,
+        tx: &NewBankTransaction,
+        idempotency_key: &str,
+    ) -> Result<String> {
+        let body = tx.envelope().map_err(Error::Request)?;
+        let req = self.keyed(Method::PUT, &["BankTransactions"], token, tenant_id, &body, idempotency_key)?;
+        self.element_id(tenant_id, req, "BankTransactions", "BankTransactionID").await
+    }
+
+    /// Deletes a spend or receive money: `POST /BankTransactions/{id}` with `{"Status":"DELETED"}`.
+    #[tracing::instrument(skip_all, fields(tenant = %tenant_id, bank_transaction = %id), err(level = "info"))]
+    pub async fn delete_bank_transaction(
+        &self,
+        token: &Sensitive<String>,
+        tenant_id: &str,
+        id: &str,
+        idempotency_key: &str,
+    ) -> Result<String> {
+        let body = serde_json::json!({"Status": "DELETED"});
+        let req = self.keyed(Method::POST, &["BankTransactions", id], token, tenant_id, &body, idempotency_key)?;
+        self.element_id(tenant_id, req, "BankTransactions", "BankTransactionID").await
+    }
+
+    /// `PUT /BankTransfers` with one transfer; answers its BankTransferID.
+    #[tracing::instrument(skip_all, fields(tenant = %tenant_id), err(level = "info"))]
+    pub async fn create_bank_transfer(
+        &self,
+        token: &Sensitive<String>,
+        tenant_id: &str,
+        transfer: &NewBankTransfer,
+        idempotency_key: &str,
+    ) -> Result<String> {
+        let body = transfer.envelope().map_err(Error::Request)?;
+        let req = self.keyed(Method::PUT, &["BankTransfers"], token, tenant_id, &body, idempotency_key)?;
+        self.element_id(tenant_id, req, "BankTransfers", "BankTransferID").await
+    }
+
+    /// A write to `/api.xro/2.0/{path…}` under an idempotency key.
+    fn keyed(
+        &self,
+        method: Method,
+        path: &[&str],
+        token: &Sensitive<String>,
+        tenant_id: &str,
+        body: &impl Serialize,
+        idempotency_key: &str,
+    ) -> Result<Request> {
+        let segments: Vec<&str> = ["api.xro", "2.0"].into_iter().chain(path.iter().copied()).collect();
+        Ok(self
+            .tenant_request(method, self.url(&segments)?, token, tenant_id)?
+            .json_body(body)?
+            .idempotency_key(idempotency_key)?)
+    }
+
+    /// The id Xero gave the one element a write sent.
+    async fn element_id(&self, tenant_id: &str, req: Request, collection: &str, id_field: &str) -> Result<String> {
+        let first = self.write_element(tenant_id, req, collection).await?;
+        first
+            .get(id_field)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Malformed { what: format!("{collection}[0] has no {id_field}") })
+    }
+
+    /// Sends a write of one element and answers that element as Xero returned it, or its
+    /// validation errors.
+    async fn write_element(&self, tenant_id: &str, req: Request, collection: &str) -> Result<Value> {
         let resp = self.send(req).await?;
         self.observe(tenant_id, &resp);
         let resp = self.check(resp)?;
-        let body: Value = serde_json::from_slice(&resp.body)
-            .map_err(|e| Error::Malformed { what: format!("the payment answer did not parse: {e}") })?;
-        let first = body
-            .pointer("/Payments/0")
-            .ok_or_else(|| Error::Malformed { what: "the payment answer has no Payments[0]".into() })?;
-        // With summarizeErrors=false Xero answers 200 and flags the element (xero.md §10).
-        if first.get("HasValidationErrors").and_then(Value::as_bool) == Some(true) {
-            let messages: Vec<String> = first
-                .get("ValidationErrors")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|m| m.get("Message").and_then(Value::as_str).map(crate::error::trim))
-                .collect();
-            return Err(Error::Validation { messages });
-        }
-        Payment::from_record(first).map_err(|what| Error::Malformed { what })
+        let mut answer: Value = serde_json::from_slice(&resp.body)
+            .map_err(|e| Error::Malformed { what: format!("the {collection} answer did not parse: {e}") })?;
+        let first = answer
+            .pointer_mut(&format!("/{collection}/0"))
+            .map(Value::take)
+            .ok_or_else(|| Error::Malformed { what: format!("the {collection} answer has no {collection}[0]") })?;
+        validation_errors(&first)?;
+        Ok(first)
     }
 
     /// `{api_base}/seg/seg…`, each segment escaped (ids come from outside).
@@ -326,6 +388,21 @@ impl XeroClient {
         let now = SystemTime::from(self.clock.now());
         Err(from_response(resp.status, &resp.headers, &resp.body, now))
     }
+}
+
+/// With summarizeErrors=false Xero answers 200 and flags the element (xero.md §10).
+fn validation_errors(element: &Value) -> Result<()> {
+    if element.get("HasValidationErrors").and_then(Value::as_bool) != Some(true) {
+        return Ok(());
+    }
+    let messages: Vec<String> = element
+        .get("ValidationErrors")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.get("Message").and_then(Value::as_str).map(crate::error::trim))
+        .collect();
+    Err(Error::Validation { messages })
 }
 
 #[cfg(test)]

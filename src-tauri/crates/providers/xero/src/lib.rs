@@ -7,6 +7,7 @@
 //! (`xp_auth::Refresher`): on `Error::Unauthorized`, refresh once and retry, then ask the user
 //! to reconnect.
 
+pub mod bank_writes;
 mod client;
 mod config;
 pub mod dates;
@@ -16,6 +17,7 @@ pub mod records;
 mod resources;
 mod types;
 
+pub use bank_writes::{BankTransactionType, NewBankTransaction, NewBankTransfer};
 pub use client::{Page, PageRequest, Pagination, XeroClient, MAX_PAGE_SIZE};
 pub use config::{XeroConfig, PRODUCTION_API, PRODUCTION_IDENTITY, PRODUCTION_LOGIN};
 pub use error::{Error, Result};

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod outbox;
+mod settlement;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

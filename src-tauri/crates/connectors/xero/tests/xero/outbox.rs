@@ -12,7 +12,7 @@ use xp_core::Money;
 use xp_sandbox_kit::Gate;
 
 /// The sandbox behind an open gate, connected, with both demo organisations kept.
-async fn world_behind_gate() -> (World, Gate, Vec<xp_ipc::Organisation>) {
+pub(super) async fn world_behind_gate() -> (World, Gate, Vec<xp_ipc::Organisation>) {
     let back = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let gate = Gate::open_to(back.local_addr().unwrap()).await;
     let base = format!("http://{}", gate.addr());
@@ -23,13 +23,17 @@ async fn world_behind_gate() -> (World, Gate, Vec<xp_ipc::Organisation>) {
 }
 
 /// The dispatcher as the app builds it: from the handlers the connector registers.
-fn dispatcher(ctx: &Context, xero: &XeroService) -> Dispatcher {
+pub(super) fn dispatcher(ctx: &Context, xero: &XeroService) -> Dispatcher {
     Dispatcher::new(ctx, xero.outbox_handlers()).unwrap()
 }
 
 /// A direct-debit invoice of the demo's first organisation, still AUTHORISED, and the app's id
 /// for that organisation.
-fn open_invoice(w: &World, orgs: &[xp_ipc::Organisation], k: usize) -> (OrganisationId, String, serde_json::Value) {
+pub(super) fn open_invoice(
+    w: &World,
+    orgs: &[xp_ipc::Organisation],
+    k: usize,
+) -> (OrganisationId, String, serde_json::Value) {
     let tenants = w.emu.credentials()["tenants"].as_array().unwrap().clone();
     let (org, i) = xp_sandbox_kit::demo::direct_debit_invoice(k);
     let tenant = tenants[org]["tenantId"].as_str().unwrap().to_owned();
@@ -71,14 +75,15 @@ fn payments_of(w: &World, tenant: &str, invoice_id: &str) -> Vec<serde_json::Val
         .collect()
 }
 
-fn now() -> OffsetDateTime {
+pub(super) fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
 #[tokio::test]
 async fn the_connector_registers_a_handler_for_creating_and_deleting_payments() {
     let w = world(Seed::Demo).await;
-    assert_eq!(dispatcher(&w.services, &w.xero).kinds(), vec![PAYMENT_CREATE, PAYMENT_DELETE]);
+    let ledger = xp_connect_xero::ledger::LEDGER_WRITE;
+    assert_eq!(dispatcher(&w.services, &w.xero).kinds(), vec![ledger, PAYMENT_CREATE, PAYMENT_DELETE]);
 }
 
 #[tokio::test]
