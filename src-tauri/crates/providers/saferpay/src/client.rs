@@ -4,7 +4,11 @@
 //!
 //! None of these calls is marked idempotent to xp-http: Saferpay does not deduplicate (review
 //! D1), so a POST that timed out or met a 5xx comes back to the caller instead of being sent
-//! again blindly. Safe re-sending of money moves is [`crate::once`]'s job.
+//! again blindly. Safe re-sending of money moves is [`crate::once`]'s job. Two things xp-http
+//! still does on its own: a 429 is waited out and sent again unchanged (a 429 means the call
+//! was not processed; Saferpay documents none, sheet §10), and its request timeout (shared
+//! configuration) ends a call Saferpay would let run for up to 100 s (`texts/06_ErrorHandling.md`)
+//! — a timeout is an unknown outcome, settled through Inquire like any other.
 
 use crate::amount;
 use crate::config::{Credentials, SaferpayConfig, SPEC_VERSION};

@@ -61,6 +61,18 @@ async fn bad_input_is_refused_before_anything_is_sent() {
 }
 
 #[tokio::test]
+async fn an_iban_outside_sepa_asks_for_other_means() {
+    let s = start().await;
+    // A valid IBAN (mod-97 holds) of a country outside the SEPA scheme.
+    let d =
+        xp_saferpay::DirectDebit { iban: Iban::parse("SA0380000000608010167519").unwrap(), ..debit("10", "INV-0007") };
+    let e = s.client.authorize_direct(&d, &attempt("sa-1")).await.unwrap_err();
+    assert!(e.is("PAYMENTMEANS_NOT_SUPPORTED"), "{e:?}");
+    assert_eq!(e.api().unwrap().behavior, Behavior::OtherMeans);
+    assert_eq!(retry_decision(&e, &attempt("sa-1")), Decision::Never, "the payer has to give another account");
+}
+
+#[tokio::test]
 async fn a_mandate_id_debits_once() {
     let s = start().await;
     s.client.authorize_direct(&debit("10", "INV-0003"), &attempt("m-1")).await.unwrap();

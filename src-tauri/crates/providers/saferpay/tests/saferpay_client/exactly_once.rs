@@ -145,3 +145,17 @@ async fn a_lost_refund_and_a_failed_look_up_still_refund_once() {
     assert_eq!(refunds.len(), 1, "exactly one refund: {refunds:?}");
     assert_eq!(refunds[0]["Status"], "CAPTURED", "and it was captured");
 }
+
+#[tokio::test]
+async fn a_resumed_debit_that_finds_something_else_under_its_order_id_sends_nothing() {
+    let s = start().await;
+    s.client.authorize_direct(&debit("10.00", "INV-1010"), &attempt("a-10")).await.unwrap();
+    // Same OrderId, another amount and mandate: not "our" debit, and not proof of nothing.
+    let other = xp_saferpay::DirectDebit { mandate_id: "M-OTHER".into(), ..debit("20.00", "INV-1010") };
+    let resumed = xp_saferpay::Attempt::resume("b-10", 1).unwrap();
+    let e = s.client.authorize_direct_once(&other, resumed).await.unwrap_err();
+    assert!(matches!(&e, Error::Mismatch { reference, .. } if reference == "order INV-1010"), "{e:?}");
+    assert_eq!(retry_decision(&e, &attempt("b-10")), Decision::Never);
+    assert_eq!(s.hits(AUTHORIZE), 1, "only the first debit was ever sent");
+    one_payment(&s);
+}
