@@ -42,6 +42,17 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
     out
 }
 
+/// Error text fit for a log line or the UI: trimmed, scrubbed, and cut to `max_chars`
+/// characters (an ellipsis marks the cut), as provider clients keep bodies they quote.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let text = scrub(text.trim());
+    if text.chars().count() > max_chars {
+        format!("{}…", text.chars().take(max_chars).collect::<String>())
+    } else {
+        text.into_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +111,12 @@ mod tests {
     fn leaves_ordinary_text_alone() {
         let line = "synced 120 invoices for tenant fe79f7dd in 3.2s";
         assert!(matches!(scrub(line), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn excerpts_are_scrubbed_and_cut_at_a_character_boundary() {
+        assert_eq!(excerpt("  password=hunter2 failed ", 100), "password=<redacted> failed");
+        assert_eq!(excerpt("äöü-abc", 3), "äöü…", "counted in characters, not bytes");
+        assert_eq!(excerpt("short", 5), "short");
     }
 }

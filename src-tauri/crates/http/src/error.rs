@@ -38,12 +38,5 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// Keeps error bodies short and free of credentials before they reach a log or the UI.
 pub(crate) fn trim_body(body: &[u8]) -> String {
-    const MAX: usize = 600;
-    let text = String::from_utf8_lossy(body);
-    let text = xp_core::redact::scrub(text.trim());
-    if text.chars().count() > MAX {
-        format!("{}…", text.chars().take(MAX).collect::<String>())
-    } else {
-        text.into_owned()
-    }
+    xp_core::redact::excerpt(&String::from_utf8_lossy(body), 600)
 }
