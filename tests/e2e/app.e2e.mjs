@@ -307,6 +307,7 @@ try {
   for (const [label, href, testid] of [
     ['Transactions', '/transactions', 'page-transactions'],
     ['Connections', '/connections', 'page-connections'],
+    ['Direct debit', '/direct-debit', 'page-direct-debit'],
     ['Settings', '/settings', 'page-settings'],
     ['Dashboard', '/dashboard', 'page-dashboard'],
   ]) {
@@ -315,7 +316,7 @@ try {
       await wd.waitFor(`[data-testid="${testid}"]`);
       const path = new URL(await wd.url()).pathname;
       if (path !== href) throw new Error(`expected path ${href}, got ${path}`);
-      await shot(`02-${label.toLowerCase()}`);
+      await shot(`02-${label.toLowerCase().replaceAll(' ', '-')}`);
     });
   }
 

@@ -7,8 +7,10 @@ import BankTransactionDetailRoute from './routes/BankTransactionDetailRoute';
 import BankTransactionsRoute from './routes/BankTransactionsRoute';
 import ConnectionsRoute from './routes/ConnectionsRoute';
 import ContactDetailRoute from './routes/ContactDetailRoute';
+import CollectionDetailRoute from './routes/CollectionDetailRoute';
 import ContactsRoute from './routes/ContactsRoute';
 import DashboardRoute from './routes/DashboardRoute';
+import DirectDebitRoute from './routes/DirectDebitRoute';
 import InvoiceDetailRoute from './routes/InvoiceDetailRoute';
 import InvoicesRoute from './routes/InvoicesRoute';
 import LoginRoute from './routes/LoginRoute';
@@ -48,6 +50,8 @@ export const routes: RouteObject[] = [
           { path: 'contacts/:organisationId/:contactId', element: <ContactDetailRoute /> },
           { path: 'bank-transactions', element: <BankTransactionsRoute /> },
           { path: 'bank-transactions/:organisationId/:bankTransactionId', element: <BankTransactionDetailRoute /> },
+          { path: 'direct-debit', element: <DirectDebitRoute /> },
+          { path: 'direct-debit/:collectionId', element: <CollectionDetailRoute /> },
           { path: 'connections', element: <ConnectionsRoute /> },
           { path: 'settings', element: <SettingsRoute /> },
           { path: 'unauthorized', element: <UnauthorizedRoute /> },

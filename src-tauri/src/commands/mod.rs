@@ -8,6 +8,7 @@
 
 mod app;
 mod audit;
+mod collections;
 mod connections;
 mod session;
 mod xero;

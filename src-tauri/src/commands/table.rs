@@ -22,6 +22,8 @@ command_table! {
     connections::list_connections => Read,
     audit::list_audit_events => Read,
     audit::verify_audit_log => Read,
+    collections::list_collections => Read,
+    collections::get_collection => Read,
     xero::list_organisations => Read,
     xero::connect_xero => ManageConnections,
     xero::keep_organisations => ManageConnections,

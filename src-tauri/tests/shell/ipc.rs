@@ -46,6 +46,60 @@ fn connections_and_audit_round_trip_through_ipc() {
 }
 
 #[test]
+fn collections_and_their_timeline_round_trip_through_ipc() {
+    let h = Harness::new();
+    let store = &h.services.store;
+    let t0 = time::macros::datetime!(2026-12-07 09:00 UTC);
+    let collection = tauri::async_runtime::block_on(async {
+        let connection = xp_core::ids::ConnectionId::new_random();
+        xp_store::connections::insert(store, connection, "xero", "Xero", t0).await.unwrap();
+        let kept = xp_store::organisations::Kept {
+            connection_id: connection,
+            provider: "xero",
+            external_id: "tenant-1",
+            name: "Alpenrad Velo GmbH",
+            base_currency: Some("EUR"),
+        };
+        let org = xp_store::organisations::keep(store, kept, t0).await.unwrap();
+        let payload = json!({});
+        let new = xp_store::collections::NewCollection {
+            organisation_id: org,
+            invoice_id: "inv-1",
+            invoice_number: Some("INV-0042"),
+            provider: "gocardless",
+            mandate_id: "MD0001",
+            amount: xp_core::Money::parse("120.50", "EUR").unwrap(),
+            charge_date: None,
+        };
+        let send = xp_store::collections::Send { kind: "gocardless.payment.create", payload: &payload };
+        let c = xp_store::collections::create(store, new, send, t0).await.unwrap();
+        xp_store::collections::record_accepted(
+            store,
+            c.id,
+            "PM0001",
+            xp_store::collections::Status::PendingSubmission,
+            t0,
+        )
+        .await
+        .unwrap();
+        c
+    });
+    let list: Vec<xp_ipc::CollectionSummary> =
+        serde_json::from_value(h.invoke("list_collections", json!({"limit": 10})).unwrap()).unwrap();
+    assert_eq!(list.len(), 1);
+    let row = &list[0];
+    assert_eq!((row.amount.as_str(), row.currency.as_str()), ("120.50", "EUR"), "exact decimal text");
+    assert_eq!((row.provider, row.status), (xp_ipc::Provider::Gocardless, xp_ipc::CollectionStatus::PendingSubmission));
+    let detail: xp_ipc::CollectionDetail =
+        serde_json::from_value(h.invoke("get_collection", json!({"collectionId": collection.id.to_string()})).unwrap())
+            .unwrap();
+    let statuses: Vec<_> = detail.timeline.iter().map(|e| e.status).collect();
+    assert_eq!(statuses, [xp_ipc::CollectionStatus::Intent, xp_ipc::CollectionStatus::PendingSubmission]);
+    let bad = h.invoke("get_collection", json!({"collectionId": "not-an-id"})).unwrap_err();
+    assert_eq!(bad["code"], "invalid_input");
+}
+
+#[test]
 fn a_store_that_failed_to_open_gives_code_and_message_on_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let vault = xp_vault::MemoryStore::new();

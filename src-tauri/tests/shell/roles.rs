@@ -32,6 +32,8 @@ pub(crate) fn arguments() -> BTreeMap<&'static str, Value> {
         ("list_connections", json!({})),
         ("list_audit_events", json!({"limit": 10})),
         ("verify_audit_log", json!({})),
+        ("list_collections", json!({"limit": 10})),
+        ("get_collection", json!({"collectionId": "c"})),
         ("list_organisations", json!({})),
         ("connect_xero", json!({})),
         ("keep_organisations", json!({"connectionId": "c", "tenantIds": ["t"]})),

@@ -13,6 +13,7 @@ export const queryKeys = {
   connectivity: ['connectivity'],
   dbInfo: ['db-info'],
   auditEvents: ['audit-events'],
+  collections: ['collections'],
   connections: ['connections'],
   organisations: ['organisations'],
   invoices: ['invoices'],

@@ -44,6 +44,7 @@ describe('routes', () => {
       ['Invoices', '/invoices'],
       ['Contacts', '/contacts'],
       ['Bank transactions', '/bank-transactions'],
+      ['Direct debit', '/direct-debit'],
       ['Connections', '/connections'],
       ['Settings', '/settings'],
     ]);

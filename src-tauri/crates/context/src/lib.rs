@@ -21,8 +21,8 @@ pub use tokio_util::sync::CancellationToken;
 use std::sync::Arc;
 use xp_core::Clock;
 use xp_ipc::{
-    AppInfo, AuditEvent, AuditVerification, ConnectionStatus, ConnectionSummary, DbInfo, Profile, Provider, TableCount,
-    VaultStatus,
+    AppInfo, AuditEvent, AuditVerification, CollectionDetail, CollectionEvent, CollectionStatus, CollectionSummary,
+    ConnectionStatus, ConnectionSummary, DbInfo, Profile, Provider, TableCount, VaultStatus,
 };
 use xp_store::Store;
 use xp_vault::{SecretStore, VaultKind};
@@ -165,6 +165,27 @@ impl Context {
             .map_err(Error::from)
     }
 
+    /// Direct-debit collections, newest first.
+    pub async fn collections(&self, limit: i64) -> Result<Vec<CollectionSummary>> {
+        let limit = limit.clamp(1, 1000);
+        Ok(xp_store::collections::list(&self.store, limit).await?.iter().map(collection_summary).collect())
+    }
+
+    /// One collection with its timeline.
+    pub async fn collection(&self, id: xp_core::ids::CollectionId) -> Result<CollectionDetail> {
+        let c = xp_store::collections::get(&self.store, id).await?;
+        let timeline = xp_store::collections::timeline(&self.store, id)
+            .await?
+            .into_iter()
+            .map(|e| CollectionEvent {
+                at: xp_core::rfc3339(e.at),
+                status: collection_status(e.status),
+                reason: e.reason,
+            })
+            .collect();
+        Ok(CollectionDetail { collection: collection_summary(&c), timeline })
+    }
+
     pub async fn audit_events(&self, limit: i64) -> Result<Vec<AuditEvent>> {
         let limit = limit.clamp(1, 1000);
         Ok(xp_store::audit::list(&self.store, limit)
@@ -183,5 +204,40 @@ impl Context {
 
     pub async fn verify_audit(&self) -> Result<AuditVerification> {
         Ok(AuditVerification { entries: xp_store::audit::verify(&self.store).await? })
+    }
+}
+
+fn collection_status(s: xp_store::collections::Status) -> CollectionStatus {
+    use xp_store::collections::Status as S;
+    match s {
+        S::Intent => CollectionStatus::Intent,
+        S::PendingSubmission => CollectionStatus::PendingSubmission,
+        S::Submitted => CollectionStatus::Submitted,
+        S::Confirmed => CollectionStatus::Confirmed,
+        S::PaidOut => CollectionStatus::PaidOut,
+        S::Failed => CollectionStatus::Failed,
+        S::Cancelled => CollectionStatus::Cancelled,
+        S::ChargedBack => CollectionStatus::ChargedBack,
+        S::LateFailure => CollectionStatus::LateFailure,
+        S::Refunded => CollectionStatus::Refunded,
+    }
+}
+
+fn collection_summary(c: &xp_store::collections::Collection) -> CollectionSummary {
+    CollectionSummary {
+        id: c.id.to_string(),
+        organisation_id: c.organisation_id.to_string(),
+        invoice_id: c.invoice_id.clone(),
+        invoice_number: c.invoice_number.clone(),
+        // The store's CHECK admits these two only.
+        provider: if c.provider == "saferpay" { Provider::Saferpay } else { Provider::Gocardless },
+        mandate_id: c.mandate_id.clone(),
+        amount: c.amount.amount.to_string(),
+        currency: c.amount.currency.code().to_owned(),
+        charge_date: c.charge_date.map(|d| d.to_string()),
+        status: collection_status(c.status),
+        provider_payment_id: c.provider_payment_id.clone(),
+        created_at: xp_core::rfc3339(c.created_at),
+        updated_at: xp_core::rfc3339(c.updated_at),
     }
 }

@@ -22,6 +22,7 @@ macro_rules! bindings_of {
 
 mod app;
 mod audit;
+mod collections;
 mod connections;
 mod error;
 mod events;
@@ -31,6 +32,7 @@ mod xero;
 
 pub use app::*;
 pub use audit::*;
+pub use collections::*;
 pub use connections::*;
 pub use error::*;
 pub use events::*;
@@ -55,6 +57,7 @@ pub fn bindings() -> Vec<(String, String)> {
         session::bindings(&cfg),
         connections::bindings(&cfg),
         audit::bindings(&cfg),
+        collections::bindings(&cfg),
         sync::bindings(&cfg),
         xero::bindings(&cfg),
     ]

@@ -22,6 +22,7 @@ const ITEMS: Item[] = [
   { to: '/invoices', label: 'Invoices', icon: icon('M6 2h6l4 4v12H6zM12 2v4h4M9 10h4M9 13h4') },
   { to: '/contacts', label: 'Contacts', icon: icon('M7 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6ZM2 17a5 5 0 0 1 10 0M13 4a3 3 0 0 1 0 6M15 12a4 4 0 0 1 3 5') },
   { to: '/bank-transactions', label: 'Bank transactions', icon: icon('M3 8l7-5 7 5M4 8v7M8 8v7M12 8v7M16 8v7M2 17h16') },
+  { to: '/direct-debit', label: 'Direct debit', icon: icon('M3 6h14v9H3zM3 9h14M6 13h3M13 3l2 3M7 3L5 6') },
   { to: '/connections', label: 'Connections', icon: icon('M8 12l4-4M7 9l-2 2a3 3 0 0 0 4 4l2-2M13 11l2-2a3 3 0 0 0-4-4L9 7') },
   {
     to: '/settings',

@@ -21,6 +21,8 @@ export const COMMANDS = {
   list_connections: "read",
   list_audit_events: "read",
   verify_audit_log: "read",
+  list_collections: "read",
+  get_collection: "read",
   list_organisations: "read",
   connect_xero: "manage_connections",
   keep_organisations: "manage_connections",

@@ -5,6 +5,7 @@ export { isIpcError, toIpcError } from './errors';
 
 export * from './app';
 export * from './audit';
+export * from './collections';
 export * from './connections';
 export * from './session';
 export * from './xero';

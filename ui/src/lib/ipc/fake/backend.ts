@@ -7,6 +7,7 @@ import { COMMANDS, type CommandName } from '../../bindings/commands';
 import type { SessionStatus } from '../../bindings';
 import { appHandlers } from './app';
 import { auditHandlers } from './audit';
+import { collectionsHandlers } from './collections';
 import { connectionsHandlers } from './connections';
 import { fixtures } from './fixtures';
 import type { Args, CommandHandler, CommandHandlers } from './handlers';
@@ -34,7 +35,7 @@ export interface FakeBackendOptions {
 
 /** The data commands' handlers (every area but the session, whose handlers act on the fake's session). */
 export function defaultHandlers(): CommandHandlers {
-  return { ...appHandlers(), ...connectionsHandlers(), ...auditHandlers(), ...xeroHandlers() };
+  return { ...appHandlers(), ...connectionsHandlers(), ...auditHandlers(), ...collectionsHandlers(), ...xeroHandlers() };
 }
 
 /** Every command's handler, by area. */

@@ -1,0 +1,37 @@
+// The fake core's direct-debit collections: one collected invoice with its timeline.
+import type { CollectionDetail } from '../../bindings';
+import { rejectWith, type CommandHandlers } from './handlers';
+
+export const COLLECTION: CollectionDetail = {
+  collection: {
+    id: '5b0e1c3a-7c1d-4a8e-9f0b-1a2b3c4d5e6f',
+    organisationId: 'org-tenant-eu',
+    invoiceId: 'inv-42',
+    invoiceNumber: 'INV-0042',
+    provider: 'gocardless',
+    mandateId: 'MD000123',
+    amount: '1200.10',
+    currency: 'EUR',
+    chargeDate: '2026-12-10',
+    status: 'failed',
+    providerPaymentId: 'PM0001',
+    createdAt: '2026-12-07T09:00:00Z',
+    updatedAt: '2026-12-11T10:00:00Z',
+  },
+  timeline: [
+    { at: '2026-12-07T09:00:00Z', status: 'intent', reason: null },
+    { at: '2026-12-07T09:00:02Z', status: 'pending_submission', reason: null },
+    { at: '2026-12-08T10:00:00Z', status: 'submitted', reason: null },
+    { at: '2026-12-11T10:00:00Z', status: 'failed', reason: 'insufficient_funds (AM04): The payer’s account had insufficient funds' },
+  ],
+};
+
+export function collectionsHandlers(): CommandHandlers {
+  return {
+    list_collections: () => [structuredClone(COLLECTION.collection)],
+    get_collection: (args) =>
+      (args as { collectionId: string }).collectionId === COLLECTION.collection.id
+        ? structuredClone(COLLECTION)
+        : rejectWith({ code: 'not_found', message: 'not found: collection' }),
+  };
+}
