@@ -14,5 +14,14 @@ pub use error::{Error, Result};
 pub use service::{SaferpayCredentials, SaferpayService};
 pub use settings::ENDPOINTS;
 
+/// The connector as the composition root opens it: `sandbox_credentials` is the sandbox
+/// start-up line's `credentials` (all providers'; this one reads its `saferpay` entry).
+pub fn open(
+    ctx: &xp_context::Context,
+    sandbox_credentials: Option<&serde_json::Value>,
+) -> std::result::Result<SaferpayService, xp_ipc::IpcError> {
+    SaferpayService::new(ctx.clone(), sandbox_credentials.map(|c| &c[PROVIDER])).map_err(|e| xp_ipc::IpcError::from(&e))
+}
+
 /// The provider's name in the `collections` table and in vault keys.
 pub const PROVIDER: &str = "saferpay";
