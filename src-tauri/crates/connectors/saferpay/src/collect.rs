@@ -15,7 +15,7 @@ use std::time::Duration;
 use time::Date;
 use xp_context::outbox::{BoxFuture, Handler, HandlerError, Item};
 use xp_core::ids::OrganisationId;
-use xp_core::{Currency, ErrorCode, Money};
+use xp_core::{Currency, Money};
 use xp_saferpay::{Attempt, Behavior, DirectDebit, SaferpayClient, TransactionStatus, MAX_RETRY_INDICATOR};
 use xp_store::collections::{self, Collection, NewCollection, Send, Status};
 use xp_store::saferpay::MandateStatus;
@@ -275,13 +275,24 @@ fn verdict(e: &xp_saferpay::Error) -> Verdict {
         },
         E::InvalidInput(_) => Verdict::Refused,
         E::Mismatch { .. } => Verdict::Stop,
-        _ if e.code() == ErrorCode::Offline => Verdict::Offline,
+        _ if unreachable(e) => Verdict::Offline,
         // Maybe executed, maybe not: the next try asks Inquire first.
         _ if e.outcome_unknown() => Verdict::Retry(None),
         E::Status { status: 429, .. } | E::Http(xp_http::Error::RateLimited { .. }) => {
             Verdict::Retry(Some(RETRY_LATER_WAIT))
         }
         _ => Verdict::Stop,
+    }
+}
+
+/// Saferpay could not be connected to (the last call reached nothing). The next try still asks
+/// Inquire first (the item's `last_error` shows it was tried), as an earlier call of the same
+/// try may have been executed.
+fn unreachable(e: &xp_saferpay::Error) -> bool {
+    match e {
+        xp_saferpay::Error::Http(xp_http::Error::Connect { .. }) => true,
+        xp_saferpay::Error::OutcomeUnknown { source, .. } => unreachable(source),
+        _ => false,
     }
 }
 
@@ -292,4 +303,66 @@ fn answer(c: &Collection, debited: Option<&Debited>) -> serde_json::Value {
         "transactionId": debited.map_or(c.provider_payment_id.as_deref(), |d| Some(d.transaction_id.as_str())),
         "captureId": debited.map(|d| d.capture_id.as_str()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xp_saferpay::{ApiError, Error as E};
+
+    fn api(status: u16, name: &str, behavior: Behavior) -> E {
+        let error = ApiError {
+            name: name.into(),
+            message: String::new(),
+            behavior,
+            detail: vec![],
+            transaction_id: None,
+            order_id: None,
+            payer_message: None,
+            processor_name: None,
+            processor_result: None,
+            processor_message: None,
+        };
+        E::Api { status, error: Box::new(error) }
+    }
+
+    fn retry_after(e: &E) -> Option<Option<Duration>> {
+        match verdict(e) {
+            Verdict::Retry(after) => Some(after),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn saferpays_behavior_decides_what_becomes_of_the_collection() {
+        assert_eq!(retry_after(&api(500, "INTERNAL_ERROR", Behavior::Retry)), Some(None), "RETRY: the usual backoff");
+        assert_eq!(
+            retry_after(&api(402, "COMMUNICATION_TIMEOUT", Behavior::RetryLater)),
+            Some(Some(RETRY_LATER_WAIT)),
+            "RETRY_LATER: not before the condition can have changed"
+        );
+        for b in [Behavior::DoNotRetry, Behavior::OtherMeans, Behavior::Other("NEW".into())] {
+            assert!(matches!(verdict(&api(402, "TRANSACTION_DECLINED", b)), Verdict::Refused));
+        }
+        assert!(matches!(verdict(&E::InvalidInput("not EUR".into())), Verdict::Refused));
+        let mismatch = E::Mismatch { reference: "order o-1".into(), what: "another amount".into() };
+        assert!(matches!(verdict(&mismatch), Verdict::Stop), "a person looks; the collection stays live");
+    }
+
+    #[test]
+    fn refused_credentials_wait_and_unknown_outcomes_are_retried() {
+        let login = api(401, "AUTHENTICATION_FAILED", Behavior::DoNotRetry);
+        assert_eq!(
+            retry_after(&login),
+            Some(Some(RECONNECT_WAIT)),
+            "not the debit's fault: it waits for new credentials"
+        );
+        let lost = E::Malformed { what: "cut short".into() };
+        assert_eq!(retry_after(&lost), Some(None), "maybe executed: the next try asks Inquire first");
+        let offline = E::Http(xp_http::Error::Connect { host: "www.saferpay.com".into(), reason: "refused".into() });
+        assert!(matches!(verdict(&offline), Verdict::Offline), "nothing reached Saferpay: wait, uncounted");
+        let timeout =
+            E::Http(xp_http::Error::Timeout { host: "www.saferpay.com".into(), after: Duration::from_secs(100) });
+        assert_eq!(retry_after(&timeout), Some(None), "a timeout may have been executed: a counted retry");
+    }
 }
