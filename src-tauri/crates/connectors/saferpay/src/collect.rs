@@ -268,11 +268,7 @@ fn verdict(e: &xp_saferpay::Error) -> Verdict {
         return Verdict::Retry(Some(RECONNECT_WAIT));
     }
     match e {
-        E::Api { error, .. } => match error.behavior {
-            Behavior::Retry => Verdict::Retry(None),
-            Behavior::RetryLater => Verdict::Retry(Some(RETRY_LATER_WAIT)),
-            Behavior::DoNotRetry | Behavior::OtherMeans | Behavior::Other(_) => Verdict::Refused,
-        },
+        E::Api { error, .. } => by_behavior(&error.behavior),
         E::InvalidInput(_) => Verdict::Refused,
         E::Mismatch { .. } => Verdict::Stop,
         _ if unreachable(e) => Verdict::Offline,
@@ -282,6 +278,14 @@ fn verdict(e: &xp_saferpay::Error) -> Verdict {
             Verdict::Retry(Some(RETRY_LATER_WAIT))
         }
         _ => Verdict::Stop,
+    }
+}
+
+fn by_behavior(behavior: &Behavior) -> Verdict {
+    match behavior {
+        Behavior::Retry => Verdict::Retry(None),
+        Behavior::RetryLater => Verdict::Retry(Some(RETRY_LATER_WAIT)),
+        Behavior::DoNotRetry | Behavior::OtherMeans | Behavior::Other(_) => Verdict::Refused,
     }
 }
 
@@ -308,26 +312,10 @@ fn answer(c: &Collection, debited: Option<&Debited>) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use xp_saferpay::{ApiError, Error as E};
+    use xp_saferpay::Error as E;
 
-    fn api(status: u16, name: &str, behavior: Behavior) -> E {
-        let error = ApiError {
-            name: name.into(),
-            message: String::new(),
-            behavior,
-            detail: vec![],
-            transaction_id: None,
-            order_id: None,
-            payer_message: None,
-            processor_name: None,
-            processor_result: None,
-            processor_message: None,
-        };
-        E::Api { status, error: Box::new(error) }
-    }
-
-    fn retry_after(e: &E) -> Option<Option<Duration>> {
-        match verdict(e) {
+    fn retry_after(v: Verdict) -> Option<Option<Duration>> {
+        match v {
             Verdict::Retry(after) => Some(after),
             _ => None,
         }
@@ -335,14 +323,14 @@ mod tests {
 
     #[test]
     fn saferpays_behavior_decides_what_becomes_of_the_collection() {
-        assert_eq!(retry_after(&api(500, "INTERNAL_ERROR", Behavior::Retry)), Some(None), "RETRY: the usual backoff");
+        assert_eq!(retry_after(by_behavior(&Behavior::Retry)), Some(None), "RETRY: the usual backoff");
         assert_eq!(
-            retry_after(&api(402, "COMMUNICATION_TIMEOUT", Behavior::RetryLater)),
+            retry_after(by_behavior(&Behavior::RetryLater)),
             Some(Some(RETRY_LATER_WAIT)),
             "RETRY_LATER: not before the condition can have changed"
         );
         for b in [Behavior::DoNotRetry, Behavior::OtherMeans, Behavior::Other("NEW".into())] {
-            assert!(matches!(verdict(&api(402, "TRANSACTION_DECLINED", b)), Verdict::Refused));
+            assert!(matches!(by_behavior(&b), Verdict::Refused), "{b:?} fails the collection");
         }
         assert!(matches!(verdict(&E::InvalidInput("not EUR".into())), Verdict::Refused));
         let mismatch = E::Mismatch { reference: "order o-1".into(), what: "another amount".into() };
@@ -351,18 +339,14 @@ mod tests {
 
     #[test]
     fn refused_credentials_wait_and_unknown_outcomes_are_retried() {
-        let login = api(401, "AUTHENTICATION_FAILED", Behavior::DoNotRetry);
-        assert_eq!(
-            retry_after(&login),
-            Some(Some(RECONNECT_WAIT)),
-            "not the debit's fault: it waits for new credentials"
-        );
+        let login = E::Status { status: 401, body: String::new() };
+        assert_eq!(retry_after(verdict(&login)), Some(Some(RECONNECT_WAIT)), "not the debit's fault: new credentials");
         let lost = E::Malformed { what: "cut short".into() };
-        assert_eq!(retry_after(&lost), Some(None), "maybe executed: the next try asks Inquire first");
+        assert_eq!(retry_after(verdict(&lost)), Some(None), "maybe executed: the next try asks Inquire first");
         let offline = E::Http(xp_http::Error::Connect { host: "www.saferpay.com".into(), reason: "refused".into() });
         assert!(matches!(verdict(&offline), Verdict::Offline), "nothing reached Saferpay: wait, uncounted");
         let timeout =
             E::Http(xp_http::Error::Timeout { host: "www.saferpay.com".into(), after: Duration::from_secs(100) });
-        assert_eq!(retry_after(&timeout), Some(None), "a timeout may have been executed: a counted retry");
+        assert_eq!(retry_after(verdict(&timeout)), Some(None), "a timeout may have been executed: a counted retry");
     }
 }
