@@ -86,24 +86,18 @@ impl SandboxFile {
 pub fn endpoint_specs() -> Vec<EndpointSpec> {
     let mut v = Vec::new();
     v.extend(xp_connect_xero::ENDPOINTS);
+    v.extend(xp_connect_saferpay::ENDPOINTS);
     v.push(crate::session::settings::OKTA_ENDPOINT);
     v.extend(UPCOMING);
     v
 }
 
-const UPCOMING: [EndpointSpec; 4] = [
+const UPCOMING: [EndpointSpec; 3] = [
     EndpointSpec {
         key: "gocardless",
         provider: Provider::Gocardless,
         production: Some("https://api.gocardless.com"),
         sandbox_path: "/",
-        shown: true,
-    },
-    EndpointSpec {
-        key: "saferpay",
-        provider: Provider::Saferpay,
-        production: Some("https://www.saferpay.com/api"),
-        sandbox_path: "/api",
         shown: true,
     },
     EndpointSpec {

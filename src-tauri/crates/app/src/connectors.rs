@@ -30,6 +30,7 @@ impl Connectors {
     pub fn open(ctx: &Context, config: &AppConfig) -> Self {
         let mut c = Connectors::default();
         c.insert(xp_connect_xero::XeroService::new(ctx.clone(), config.xero.clone()).map_err(|e| IpcError::from(&e)));
+        c.insert(xp_connect_saferpay::open(ctx, config.sandbox.as_ref().map(|s| s.credentials.expose())));
         c
     }
 

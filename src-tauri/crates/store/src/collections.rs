@@ -219,6 +219,16 @@ pub async fn by_provider_payment(store: &Store, provider: &str, payment_id: &str
     row.as_ref().map(row_to_collection).transpose()
 }
 
+/// The collection an outbox item sends: how its handler finds the intent it was written with
+/// (the collection's id is made inside [`create`], after the caller built the payload).
+pub async fn by_outbox_item(store: &Store, outbox_id: OutboxId) -> Result<Option<Collection>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM collections WHERE outbox_id = ?"))
+        .bind(outbox_id.to_string())
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(row_to_collection).transpose()
+}
+
 /// Newest first.
 pub async fn list(store: &Store, limit: i64) -> Result<Vec<Collection>> {
     let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM collections ORDER BY created_at DESC, id LIMIT ?"))

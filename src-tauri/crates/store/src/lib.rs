@@ -9,6 +9,7 @@ mod error;
 mod key;
 pub mod organisations;
 pub mod outbox;
+pub mod saferpay;
 pub mod settings;
 mod timefmt;
 pub mod xero;

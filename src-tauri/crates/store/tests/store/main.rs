@@ -5,6 +5,7 @@ mod audit;
 mod collections;
 mod encryption;
 mod outbox;
+mod saferpay;
 mod settings;
 mod xero;
 
