@@ -30,6 +30,10 @@ impl Connectors {
     pub fn open(ctx: &Context, config: &AppConfig) -> Self {
         let mut c = Connectors::default();
         c.insert(xp_connect_xero::XeroService::new(ctx.clone(), config.xero.clone()).map_err(|e| IpcError::from(&e)));
+        c.insert(
+            xp_connect_gocardless::GoCardlessService::new(ctx.clone(), config.gocardless.clone())
+                .map_err(|e| IpcError::from(&e)),
+        );
         c
     }
 
