@@ -7,7 +7,7 @@ use xp_store::gocardless::rows as r;
 
 /// A status as GoCardless spells it (`pending_submission`); the client's enums are its
 /// variants in CamelCase, `Unknown` for a value it does not know yet.
-fn spelled(status: impl std::fmt::Debug) -> String {
+pub fn spelled(status: impl std::fmt::Debug) -> String {
     let mut out = String::new();
     for (i, c) in format!("{status:?}").chars().enumerate() {
         if c.is_ascii_uppercase() {

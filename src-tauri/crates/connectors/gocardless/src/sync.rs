@@ -150,16 +150,19 @@ impl GoCardlessSource {
         seen: &mut HashMap<String, Option<Record>>,
     ) -> Result<Vec<Record>, gc::Error> {
         let l = &e.links;
-        let wanted: Vec<(&str, &String)> = match e.resource_type {
+        let mut wanted: Vec<(&str, &String)> = match e.resource_type {
             ResourceType::Mandates => l.mandate.iter().map(|id| ("mandate", id)).collect(),
             ResourceType::Payments => l.payment.iter().map(|id| ("payment", id)).collect(),
             // A refund changes its payment's refunded amount too.
             ResourceType::Refunds => {
                 l.refund.iter().map(|id| ("refund", id)).chain(l.payment.iter().map(|id| ("payment", id))).collect()
             }
-            ResourceType::Payouts => l.payout.iter().map(|id| ("payout", id)).collect(),
-            _ => Vec::new(),
+            ResourceType::Payouts => Vec::new(),
+            _ => return Ok(Vec::new()),
         };
+        // A payout arrives through the events of what it carries (a payment's `paid_out` or
+        // `chargeback_settled` links it) as well as through its own.
+        wanted.extend(l.payout.iter().map(|id| ("payout", id)));
         let mut out = Vec::new();
         for (what, id) in wanted {
             if !seen.contains_key(id.as_str()) {
