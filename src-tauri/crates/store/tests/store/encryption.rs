@@ -48,11 +48,21 @@ async fn data_survives_reopening_and_info_counts_tables() {
 
     let store = fx.open().await;
     let info = store.info().await.unwrap();
-    assert_eq!(info.schema_version, 20261204000001, "the newest migration (direct-debit collections) is applied");
+    assert_eq!(info.schema_version, 20261205000001, "the newest migration (GoCardless records) is applied");
     assert!(info.cipher_version.starts_with('4'), "SQLCipher 4.x expected, got {}", info.cipher_version);
     let count = |name: &str| info.tables.iter().find(|t| t.name == name).map(|t| t.rows);
     assert_eq!(count("connections"), Some(1));
-    for t in ["organisations", "sync_cursors", "outbox", "audit_log", "settings", "collections", "collection_events"] {
+    for t in [
+        "organisations",
+        "sync_cursors",
+        "outbox",
+        "audit_log",
+        "settings",
+        "collections",
+        "collection_events",
+        "gocardless_mandates",
+        "gocardless_applied_events",
+    ] {
         assert_eq!(count(t), Some(0), "table {t} is part of the first schema");
     }
     let conns = xp_store::connections::list(&store).await.unwrap();
