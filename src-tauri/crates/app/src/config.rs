@@ -27,6 +27,7 @@ pub struct AppConfig {
     /// Set when started with `--sandbox FILE`: the sandbox's demo credentials.
     pub sandbox: Option<SandboxFile>,
     pub xero: xp_connect_xero::Settings,
+    pub gocardless: xp_connect_gocardless::Settings,
     pub okta: OktaSettings,
 }
 
@@ -87,19 +88,13 @@ pub fn endpoint_specs() -> Vec<EndpointSpec> {
     let mut v = Vec::new();
     v.extend(xp_connect_xero::ENDPOINTS);
     v.extend(xp_connect_saferpay::ENDPOINTS);
+    v.extend(xp_connect_gocardless::ENDPOINTS);
     v.push(crate::session::settings::OKTA_ENDPOINT);
     v.extend(UPCOMING);
     v
 }
 
-const UPCOMING: [EndpointSpec; 3] = [
-    EndpointSpec {
-        key: "gocardless",
-        provider: Provider::Gocardless,
-        production: Some("https://api.gocardless.com"),
-        sandbox_path: "/",
-        shown: true,
-    },
+const UPCOMING: [EndpointSpec; 2] = [
     EndpointSpec {
         key: "okx",
         provider: Provider::Okx,
@@ -169,6 +164,7 @@ impl AppConfig {
             config.profile = Profile::Sandbox;
             config.okta.issuer = config.providers.get(crate::session::settings::OKTA_ENDPOINT.key).cloned();
             config.xero.apply_sandbox(&sandbox.credentials.expose()["xero"], sandbox.minute_ms);
+            config.gocardless.apply_sandbox(&sandbox.credentials.expose()["gocardless"], sandbox.minute_ms);
             if let Some(id) = sandbox.credentials.expose()["okta"]["client_id"].as_str() {
                 config.okta.client_id = Some(id.to_owned());
             }
@@ -242,6 +238,7 @@ impl AppConfig {
             providers,
             sandbox: None,
             xero,
+            gocardless: xp_connect_gocardless::Settings::default(),
         })
     }
 }

@@ -31,6 +31,10 @@ impl Connectors {
         let mut c = Connectors::default();
         c.insert(xp_connect_xero::XeroService::new(ctx.clone(), config.xero.clone()).map_err(|e| IpcError::from(&e)));
         c.insert(xp_connect_saferpay::open(ctx, config.sandbox.as_ref().map(|s| s.credentials.expose())));
+        c.insert(
+            xp_connect_gocardless::GoCardlessService::new(ctx.clone(), config.gocardless.clone())
+                .map_err(|e| IpcError::from(&e)),
+        );
         c
     }
 

@@ -16,6 +16,8 @@ pub enum Error {
     Auth(#[from] xp_auth::Error),
     #[error(transparent)]
     Xero(#[from] xp_connect_xero::Error),
+    #[error(transparent)]
+    GoCardless(#[from] xp_connect_gocardless::Error),
     #[error("configuration {path}: {reason}")]
     Config { path: String, reason: String },
     /// The session refused: signed out, locked, or the role lacks the permission.
@@ -33,6 +35,7 @@ impl Error {
             Error::Store(e) => e.code(),
             Error::Auth(e) => e.code(),
             Error::Xero(e) => e.code(),
+            Error::GoCardless(e) => e.code(),
             Error::Config { .. } => ErrorCode::Config,
             Error::Denied { code, .. } => *code,
             Error::Invalid(_) => ErrorCode::InvalidInput,

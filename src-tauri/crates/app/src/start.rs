@@ -79,4 +79,9 @@ impl App {
     pub fn xero(&self) -> Result<xp_connect_xero::XeroService> {
         Ok(xp_connect_xero::XeroService::new(self.ctx.clone(), self.config.xero.clone())?)
     }
+
+    /// The GoCardless connector (the CLI's `sync gocardless`).
+    pub fn gocardless(&self) -> Result<xp_connect_gocardless::GoCardlessService> {
+        Ok(xp_connect_gocardless::GoCardlessService::new(self.ctx.clone(), self.config.gocardless.clone())?)
+    }
 }

@@ -59,6 +59,9 @@ enum Command {
     },
     /// The organisations kept, with their sync status.
     Orgs,
+    /// GoCardless mandates from the local store, newest first: id, status, scheme, payer, bank,
+    /// next possible charge date (works offline; `xpartner sync gocardless` fills it).
+    Mandates,
     /// Actions waiting to reach a provider exactly once.
     Outbox {
         #[command(subcommand)]
@@ -103,6 +106,13 @@ enum SyncCommand {
         #[arg(long)]
         org: Option<String>,
         /// Read everything again instead of only what changed.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Applies GoCardless's new events (after a first full load of everything it holds), then
+    /// prints `gocardless: N events applied, M records`.
+    Gocardless {
+        /// List everything again (a full reconciliation) before reading the events.
         #[arg(long)]
         full: bool,
     },
@@ -278,6 +288,61 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             }
+        }
+        Command::Sync { provider: SyncCommand::Gocardless { full } } => {
+            let gocardless = app.gocardless()?;
+            let report = std::sync::Arc::new(|p: xp_sync::Progress| {
+                if let Some(line) = report::progress_line(&p) {
+                    eprintln!("{line}");
+                }
+            });
+            let summary = gocardless.sync(*full, report).await?;
+            if cli.json {
+                let parts: Vec<_> =
+                    summary.outcomes.iter().map(|(o, r)| report::outcome_json(&o.id, &o.name, r)).collect();
+                println!(
+                    "{}",
+                    serde_json::json!({ "ok": summary.ok(), "events_applied": summary.events_applied,
+                        "records": summary.records, "full_load": summary.full_load, "organisations": parts })
+                );
+            } else {
+                for (o, outcome) in
+                    summary.outcomes.iter().filter(|(_, r)| !matches!(r, xp_sync::OrgOutcome::Done { .. }))
+                {
+                    println!("{}", report::outcome_line(&o.name, outcome));
+                }
+                println!("gocardless: {} events applied, {} records", summary.events_applied, summary.records);
+            }
+            if summary.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Command::Mandates => {
+            let mandates = app.gocardless()?.mandates().await?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&mandates).unwrap_or_default());
+            } else {
+                for m in &mandates {
+                    let bank = match (&m.bank_name, &m.account_number_ending) {
+                        (Some(b), Some(e)) => format!("{b} ••{e}"),
+                        (None, Some(e)) => format!("••{e}"),
+                        (b, None) => b.clone().unwrap_or_else(|| "-".into()),
+                    };
+                    println!(
+                        "{}  {:<26} {:<10} {:<28} {:<28} {:<28} next {}",
+                        m.id,
+                        m.status,
+                        m.scheme,
+                        m.customer_name.as_deref().unwrap_or("-"),
+                        m.customer_email.as_deref().unwrap_or("-"),
+                        bank,
+                        m.next_possible_charge_date.as_deref().unwrap_or("-"),
+                    );
+                }
+            }
+            ExitCode::SUCCESS
         }
         Command::Orgs => {
             let orgs = xp_connect_xero::organisations(services).await?;

@@ -11,6 +11,9 @@ use std::time::Duration;
 use xp_sandbox_kit::{Ctx, Seed};
 use xp_sandbox_xero::{Bases, Emulator};
 
+mod support;
+use support::keychain_or_skip;
+
 struct Sandbox {
     base: String,
     file: PathBuf,
@@ -63,26 +66,6 @@ fn upstream_invoices(s: &Sandbox) -> usize {
         .iter()
         .map(|t| s.emu.records(t["tenantId"].as_str().unwrap(), "Invoices").len())
         .sum()
-}
-
-fn keychain_or_skip() -> bool {
-    let dir = tempfile::tempdir().unwrap();
-    let ok = Command::new(env!("CARGO_BIN_EXE_xpartner"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["db", "check"])
-        .output()
-        .unwrap()
-        .status
-        .success();
-    if !ok {
-        assert!(
-            std::env::var_os("XP_REQUIRE_KEYCHAIN").is_none(),
-            "XP_REQUIRE_KEYCHAIN is set but no keychain is reachable"
-        );
-        eprintln!("skipping: no OS keychain here");
-    }
-    ok
 }
 
 /// Runs `connect xero --keep all`, playing the browser for the printed URL.

@@ -6,6 +6,7 @@ pub mod collections;
 pub mod connections;
 mod db;
 mod error;
+pub mod gocardless;
 mod key;
 pub mod organisations;
 pub mod outbox;

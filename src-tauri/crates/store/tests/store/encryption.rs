@@ -52,7 +52,17 @@ async fn data_survives_reopening_and_info_counts_tables() {
     assert!(info.cipher_version.starts_with('4'), "SQLCipher 4.x expected, got {}", info.cipher_version);
     let count = |name: &str| info.tables.iter().find(|t| t.name == name).map(|t| t.rows);
     assert_eq!(count("connections"), Some(1));
-    for t in ["organisations", "sync_cursors", "outbox", "audit_log", "settings", "collections", "collection_events"] {
+    for t in [
+        "organisations",
+        "sync_cursors",
+        "outbox",
+        "audit_log",
+        "settings",
+        "collections",
+        "collection_events",
+        "gocardless_mandates",
+        "gocardless_applied_events",
+    ] {
         assert_eq!(count(t), Some(0), "table {t} is part of the first schema");
     }
     let conns = xp_store::connections::list(&store).await.unwrap();

@@ -1,0 +1,363 @@
+//! GoCardless for the sync engine. [`GoCardlessSource`] reads either the lists (a full load:
+//! newest first by cursor, every pass complete, so records gone upstream are removed) or the
+//! events feed (oldest first from the cursor the engine persists with each page). For each
+//! event it re-reads the resources the event links, so the sink writes their current state;
+//! [`GoCardlessSink`] writes them and records the event as applied in the page's transaction.
+
+use crate::rows;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use time::OffsetDateTime;
+use xp_core::Sensitive;
+use xp_gocardless::{self as gc, EventFeed, FeedStart, GoCardlessClient, ListParams, ResourceType, MAX_LIMIT};
+use xp_store::gocardless::{self as db, rows::Record, Kind, Written};
+use xp_sync::{
+    BoxFuture, FetchRequest, FetchedPage, JobKey, Order, Paging, Position, ResourceSpec, Sink, SinkError, Source,
+    SourceError,
+};
+
+/// The events feed's resource name (its row in `sync_cursors` holds the feed's cursor).
+pub(crate) const EVENTS: &str = "events";
+
+/// The lists of a full load, in an order where what a record links to comes first.
+const LISTS: [(&str, Kind); 6] = [
+    ("customers", Kind::Customers),
+    ("customer_bank_accounts", Kind::BankAccounts),
+    ("mandates", Kind::Mandates),
+    ("payments", Kind::Payments),
+    ("refunds", Kind::Refunds),
+    ("payouts", Kind::Payouts),
+];
+
+fn kind_of(resource: &str) -> Option<Kind> {
+    LISTS.iter().find(|(name, _)| *name == resource).map(|(_, k)| *k)
+}
+
+/// Which part of GoCardless a source reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    Lists,
+    Events,
+}
+
+pub(crate) struct GoCardlessSource {
+    client: GoCardlessClient,
+    token: Sensitive<String>,
+    part: Part,
+    /// Where the feed begins while the engine holds no cursor for it yet.
+    feed_since: OffsetDateTime,
+}
+
+impl GoCardlessSource {
+    pub(crate) fn new(
+        client: GoCardlessClient,
+        token: Sensitive<String>,
+        part: Part,
+        feed_since: OffsetDateTime,
+    ) -> Self {
+        Self { client, token, part, feed_since }
+    }
+
+    async fn list(&self, resource: &str, req: &FetchRequest) -> Result<FetchedPage, gc::Error> {
+        let mut params = ListParams::new().limit(req.page_size.clamp(1, MAX_LIMIT));
+        if let Position::Cursor(Some(after)) = &req.position {
+            params = params.after(after.clone());
+        }
+        let t = &self.token;
+        let (records, next) = match resource {
+            "customers" => {
+                let p = self.client.customers(t, &params).await?;
+                (p.items.iter().map(rows::customer).collect::<Vec<_>>(), p.after)
+            }
+            "customer_bank_accounts" => {
+                let p = self.client.customer_bank_accounts(t, &params).await?;
+                (p.items.iter().map(rows::bank_account).collect(), p.after)
+            }
+            "mandates" => {
+                let p = self.client.mandates(t, &params).await?;
+                (p.items.iter().map(|m| rows::mandate(m, None)).collect(), p.after)
+            }
+            "payments" => {
+                let p = self.client.payments(t, &params).await?;
+                (p.items.iter().map(rows::payment).collect(), p.after)
+            }
+            "refunds" => {
+                let p = self.client.refunds(t, &params).await?;
+                (p.items.iter().map(rows::refund).collect(), p.after)
+            }
+            "payouts" => {
+                let p = self.client.payouts(t, &params).await?;
+                let mut records = Vec::with_capacity(p.items.len());
+                for payout in &p.items {
+                    records.push(rows::payout(payout, &self.payout_items(payout).await?));
+                }
+                (records, p.after)
+            }
+            other => return Err(gc::Error::Request(format!("unknown GoCardless resource {other}"))),
+        };
+        Ok(FetchedPage { records: values(records)?, next_cursor: next, page_count: None, item_count: None })
+    }
+
+    async fn payout_items(&self, payout: &gc::Payout) -> Result<Vec<gc::PayoutItem>, gc::Error> {
+        let mut params = ListParams::new().limit(MAX_LIMIT);
+        let mut all = Vec::new();
+        loop {
+            let page = self.client.payout_items(&self.token, payout, &params).await?;
+            all.extend(page.items.iter().cloned());
+            match page.next(&params) {
+                Some(next) => params = next,
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// One batch of the feed, each event with the resources it changed re-read now.
+    async fn events(&self, req: &FetchRequest) -> Result<FetchedPage, gc::Error> {
+        let start = match &req.position {
+            Position::Cursor(Some(after)) => FeedStart::After(after.clone()),
+            _ => FeedStart::Since(self.feed_since),
+        };
+        let mut feed = EventFeed::new(start).page_size(req.page_size);
+        let batch = feed.next_batch(&self.client, &self.token).await?;
+        // Several events of a batch often name one resource (created, submitted, confirmed):
+        // it is read once per batch; each event still counts as applied on its own.
+        let mut seen: HashMap<String, Option<Record>> = HashMap::new();
+        let mut records = Vec::with_capacity(batch.events.len());
+        for e in &batch.events {
+            let changed = self.changed_by(e, &mut seen).await?;
+            records.push(Record::Event(db::rows::Event {
+                id: e.id.clone(),
+                created_at: xp_core::rfc3339(e.created_at),
+                resource_type: e.resource_type.as_str().unwrap_or("unknown").to_owned(),
+                action: e.action.clone(),
+                changed,
+            }));
+        }
+        Ok(FetchedPage {
+            records: values(records)?,
+            next_cursor: feed.cursor().map(str::to_owned),
+            page_count: None,
+            item_count: None,
+        })
+    }
+
+    /// The resources an event changed, as GoCardless holds them now. Event types the store
+    /// keeps nothing of (billing requests, creditors, …) change nothing here.
+    async fn changed_by(
+        &self,
+        e: &gc::Event,
+        seen: &mut HashMap<String, Option<Record>>,
+    ) -> Result<Vec<Record>, gc::Error> {
+        let l = &e.links;
+        let mut wanted: Vec<(&str, &String)> = match e.resource_type {
+            ResourceType::Mandates => l.mandate.iter().map(|id| ("mandate", id)).collect(),
+            ResourceType::Payments => l.payment.iter().map(|id| ("payment", id)).collect(),
+            // A refund changes its payment's refunded amount too.
+            ResourceType::Refunds => {
+                l.refund.iter().map(|id| ("refund", id)).chain(l.payment.iter().map(|id| ("payment", id))).collect()
+            }
+            ResourceType::Payouts => Vec::new(),
+            _ => return Ok(Vec::new()),
+        };
+        // A payout arrives through the events of what it carries (a payment's `paid_out` or
+        // `chargeback_settled` links it) as well as through its own.
+        wanted.extend(l.payout.iter().map(|id| ("payout", id)));
+        let mut out = Vec::new();
+        for (what, id) in wanted {
+            if !seen.contains_key(id.as_str()) {
+                let fetched = self.fetch_one(what, id, seen).await?;
+                seen.insert(id.clone(), fetched);
+            }
+            let Some(record) = seen.get(id.as_str()).cloned().flatten() else { continue };
+            match record {
+                // Only the event says why a mandate ended (gocardless.md §7: `details.cause`).
+                Record::Mandate(mut m) if ended(&e.action) => {
+                    m.reason = e.details.cause.clone().or_else(|| e.details.description.clone());
+                    out.push(Record::Mandate(m));
+                }
+                other => out.push(other),
+            }
+            if what == "mandate" {
+                // A new or replaced mandate brings its payer and bank account along.
+                for linked in linked_to_mandate(seen.get(id.as_str())) {
+                    if let Some(r) = seen.get(&linked).cloned().flatten() {
+                        out.push(r);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads one resource; a mandate also reads its customer and bank account into `seen`.
+    /// `None` when GoCardless no longer has it (a removed customer's data, say).
+    async fn fetch_one(
+        &self,
+        what: &str,
+        id: &str,
+        seen: &mut HashMap<String, Option<Record>>,
+    ) -> Result<Option<Record>, gc::Error> {
+        let t = &self.token;
+        let read = match what {
+            "mandate" => match self.client.mandate(t, id).await {
+                Ok(m) => {
+                    for (linked, is_customer) in [(&m.links.customer, true), (&m.links.customer_bank_account, false)] {
+                        if seen.contains_key(linked.as_str()) {
+                            continue;
+                        }
+                        let r = if is_customer {
+                            gone_is_none(self.client.customer(t, linked).await)?.map(|c| rows::customer(&c))
+                        } else {
+                            gone_is_none(self.client.customer_bank_account(t, linked).await)?
+                                .map(|b| rows::bank_account(&b))
+                        };
+                        seen.insert(linked.clone(), r);
+                    }
+                    Ok(rows::mandate(&m, None))
+                }
+                Err(e) => Err(e),
+            },
+            "payment" => self.client.payment(t, id).await.map(|p| rows::payment(&p)),
+            "refund" => self.client.refund(t, id).await.map(|f| rows::refund(&f)),
+            "payout" => match self.client.payout(t, id).await {
+                Ok(p) => Ok(rows::payout(&p, &self.payout_items(&p).await?)),
+                Err(e) => Err(e),
+            },
+            other => return Err(gc::Error::Request(format!("unknown GoCardless resource {other}"))),
+        };
+        gone_is_none(read)
+    }
+}
+
+fn gone_is_none<T>(r: Result<T, gc::Error>) -> Result<Option<T>, gc::Error> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(gc::Error::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The customer and bank account ids of a mandate record.
+fn linked_to_mandate(r: Option<&Option<Record>>) -> Vec<String> {
+    match r {
+        Some(Some(Record::Mandate(m))) => vec![m.customer_id.clone(), m.bank_account_id.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Mandate actions that end it, whose event carries the reason.
+fn ended(action: &str) -> bool {
+    matches!(action, "cancelled" | "failed" | "expired" | "blocked" | "suspended_by_payer")
+}
+
+fn values(records: Vec<Record>) -> Result<Vec<Value>, gc::Error> {
+    records
+        .into_iter()
+        .map(|r| serde_json::to_value(r).map_err(|e| gc::Error::Malformed { what: e.to_string() }))
+        .collect()
+}
+
+fn map_gocardless(e: gc::Error) -> SourceError {
+    match e {
+        gc::Error::Unauthorized(_) | gc::Error::Forbidden(_) => SourceError::ReconnectNeeded(e.to_string()),
+        other => SourceError::Transient(other.to_string()),
+    }
+}
+
+impl Source for GoCardlessSource {
+    fn resources(&self) -> Vec<ResourceSpec> {
+        match self.part {
+            // Every list pass is complete, so it may remove what GoCardless no longer lists.
+            Part::Lists => LISTS
+                .iter()
+                .map(|(name, _)| ResourceSpec {
+                    name: (*name).to_owned(),
+                    paging: Paging::Cursor,
+                    order: Order::NewestFirst,
+                    incremental: false,
+                })
+                .collect(),
+            Part::Events => vec![ResourceSpec {
+                name: EVENTS.to_owned(),
+                paging: Paging::Cursor,
+                order: Order::OldestFirst,
+                incremental: true,
+            }],
+        }
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        job: &'a JobKey,
+        req: FetchRequest,
+    ) -> BoxFuture<'a, std::result::Result<FetchedPage, SourceError>> {
+        Box::pin(async move {
+            let page =
+                if job.resource == EVENTS { self.events(&req).await } else { self.list(&job.resource, &req).await };
+            page.map_err(map_gocardless)
+        })
+    }
+
+    fn record_id(&self, _resource: &str, record: &Value) -> Option<String> {
+        record["id"].as_str().map(str::to_owned)
+    }
+
+    /// GoCardless records carry no modification time: a list is read whole, the feed by cursor.
+    fn record_updated_ms(&self, _resource: &str, _record: &Value) -> Option<i64> {
+        None
+    }
+}
+
+/// Writes pages into the store's GoCardless tables and counts what they changed.
+#[derive(Default)]
+pub(crate) struct GoCardlessSink {
+    pub(crate) written: Arc<Mutex<Written>>,
+}
+
+impl Sink for GoCardlessSink {
+    fn write<'a>(
+        &'a self,
+        conn: &'a mut sqlx::SqliteConnection,
+        job: &'a JobKey,
+        records: &'a [Value],
+    ) -> BoxFuture<'a, std::result::Result<(), SinkError>> {
+        Box::pin(async move {
+            // The whole page is read before its first row is written, inside the engine's
+            // transaction: a bad record leaves nothing of the page and no new cursor.
+            let page = records
+                .iter()
+                .map(|v| {
+                    serde_json::from_value::<Record>(v.clone()).map_err(|e| SinkError::InvalidRecord {
+                        resource: job.resource.clone(),
+                        id: v["id"].as_str().unwrap_or_default().to_owned(),
+                        reason: e.to_string(),
+                    })
+                })
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            let w = db::upsert(conn, &job.organisation_id, &page).await?;
+            // Counted once the page is in the transaction; a page whose commit then fails is
+            // read again by the next run and counted there, which a summary line can bear.
+            if let Ok(mut total) = self.written.lock() {
+                total.records += w.records;
+                total.events_applied += w.events_applied;
+            }
+            Ok(())
+        })
+    }
+
+    fn remove_missing<'a>(
+        &'a self,
+        conn: &'a mut sqlx::SqliteConnection,
+        job: &'a JobKey,
+        keep: &'a [String],
+    ) -> BoxFuture<'a, std::result::Result<u64, SinkError>> {
+        Box::pin(async move {
+            match kind_of(&job.resource) {
+                Some(kind) => Ok(db::delete_missing(conn, &job.organisation_id, kind, keep).await?),
+                // The feed removes nothing: an event is history, not a record to reconcile.
+                None => Ok(0),
+            }
+        })
+    }
+}

@@ -1,0 +1,102 @@
+//! After the first load: the events feed from its persisted cursor, each event applied once,
+//! changes made by GoCardless's scenario simulators arriving with the next sync.
+
+use crate::{eur, world};
+use xp_sandbox_kit::Seed;
+use xp_store::gocardless as db;
+
+#[tokio::test]
+async fn events_are_applied_once_across_syncs_and_a_restart() {
+    let mut w = world(Seed::Empty).await;
+    let org = w.connected().await;
+    let md = w.mandate("once").await;
+    let first = w.sync(false).await;
+    assert!(first.full_load);
+    let pm = w.payment(&md, "49.90", "ONCE-1").await;
+    w.gc.run_scenario(&w.token, "payment_confirmed", &pm).await.unwrap();
+
+    let second = w.sync(false).await;
+    assert!(!second.full_load, "a week has not passed: only the feed is read");
+    assert!(second.events_applied >= 3, "created, submitted, confirmed: {second:?}");
+    let applied = db::counts(&w.services.store, &org).await.unwrap().applied_events;
+    let payment = db::payments(&w.services.store, &org).await.unwrap().into_iter().find(|p| p.id == pm).unwrap();
+    assert_eq!((payment.status.as_str(), payment.amount), ("confirmed", eur("49.90")), "learnt from the feed alone");
+
+    let third = w.sync(false).await;
+    assert_eq!((third.events_applied, third.records), (0, 0), "nothing new: nothing applied again");
+    w.restart().await;
+    let events_before = w.served("GET /events");
+    let after_restart = w.sync(false).await;
+    assert_eq!(after_restart.events_applied, 0, "the cursor survived the restart");
+    assert!(!after_restart.full_load, "so did the full load's date");
+    assert_eq!(w.served("GET /events") - events_before, 1, "one call from the cursor, no walk from the start");
+    assert_eq!(db::counts(&w.services.store, &org).await.unwrap().applied_events, applied);
+
+    // New events after the restart are applied, once.
+    let pm2 = w.payment(&md, "10.00", "ONCE-2").await;
+    w.gc.run_scenario(&w.token, "payment_paid_out", &pm2).await.unwrap();
+    let later = w.sync(false).await;
+    assert!(later.events_applied >= 1, "{later:?}");
+    let payment = db::payments(&w.services.store, &org).await.unwrap().into_iter().find(|p| p.id == pm2).unwrap();
+    assert_eq!(payment.status, "paid_out");
+    assert!(payment.payout_id.is_some(), "a paid-out payment names its payout");
+    assert_eq!(w.sync(false).await.events_applied, 0);
+}
+
+#[tokio::test]
+async fn a_chargeback_settles_as_a_negative_payout_stored_to_the_cent() {
+    let w = world(Seed::Empty).await;
+    let org = w.connected().await;
+    let md = w.mandate("payouts").await;
+    w.sync(false).await;
+    let small = w.payment(&md, "119.00", "SMALL").await;
+    w.gc.run_scenario(&w.token, "payment_chargeback_settled", &small).await.unwrap();
+    w.sync(false).await;
+
+    let payment = db::payments(&w.services.store, &org).await.unwrap().into_iter().find(|p| p.id == small).unwrap();
+    assert_eq!(payment.status, "charged_back", "the scenario's outcome arrives with the next sync");
+    let payouts = db::payouts(&w.services.store, &org).await.unwrap();
+    let mut evs = w.gc.events(&w.token, &xp_gocardless::ListParams::new().limit(100)).await.unwrap().items;
+    evs.reverse();
+    for e in &evs {
+        eprintln!("{} {} {:?} {} {:?}", e.id, e.created_at, e.resource_type, e.action, e.links);
+    }
+    eprintln!("{payouts:?}");
+    // Fees in the emulator: 1 % + €0.20 (tests/sandbox/gocardless model.rs): €1.39 on €119.00.
+    let debit = payouts.iter().find(|p| p.amount.is_negative()).expect("the chargeback's payout");
+    assert_eq!(debit.amount, eur("-117.61"), "the payment back out, its fee back in");
+    assert_eq!(debit.amount.amount.to_string(), "-117.61", "kept as exact decimal text");
+    assert_eq!(debit.deducted_fees, eur("-1.39"));
+    let lines: Vec<(String, String)> =
+        debit.items.iter().map(|i| (i.item_type.clone(), i.amount.to_string())).collect();
+    assert!(lines.contains(&("payment_charged_back".into(), eur("-119.00").to_string())), "{lines:?}");
+    assert!(lines.contains(&("gocardless_fee".into(), eur("1.39").to_string())), "{lines:?}");
+
+    // A full reconciliation reads the same: nothing moves, nothing is lost.
+    let full = w.sync(true).await;
+    assert!(full.full_load);
+    assert_eq!(db::payouts(&w.services.store, &org).await.unwrap(), payouts);
+}
+
+#[tokio::test]
+async fn a_cancelled_mandate_keeps_the_reason_its_event_gave_through_a_full_reconciliation() {
+    let w = world(Seed::Empty).await;
+    w.connected().await;
+    w.sync(false).await;
+    // Set up after the first load: the payer and bank account arrive with the mandate's events.
+    let md = w.mandate("ends").await;
+    w.gc.cancel_mandate(&w.token, &md, &Default::default()).await.unwrap();
+    w.sync(false).await;
+    let failed = |list: Vec<db::MandateView>| list.into_iter().find(|m| m.id == md).unwrap();
+    let m = failed(w.connector.mandates().await.unwrap());
+    assert_eq!(m.status, "cancelled");
+    assert!(m.reason.is_some(), "the cancellation event's cause is kept: {m:?}");
+    let customer = w.gc.customer(&w.token, &w.gc.mandate(&w.token, &md).await.unwrap().links.customer).await.unwrap();
+    assert_eq!(m.customer_email, customer.email, "the payer came with the mandate's event");
+    assert!(m.customer_email.is_some());
+    assert!(m.bank_name.is_some() && m.account_number_ending.is_some(), "and the bank account: {m:?}");
+
+    w.sync(true).await;
+    let again = failed(w.connector.mandates().await.unwrap());
+    assert_eq!(again.reason, m.reason, "a list carries no reason; the event's stays");
+}

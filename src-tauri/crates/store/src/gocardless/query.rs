@@ -1,0 +1,212 @@
+//! Typed rows out: the mandates list, payments and payouts as stored, ids and counts for
+//! reconciliation checks, and where the events feed begins.
+
+use super::rows::{Payment, Payout, PayoutItem};
+use super::Kind;
+use crate::{Error, Result, Store};
+use serde::Serialize;
+use sqlx::Row;
+use xp_core::Money;
+
+/// One mandate with what a person needs to recognise it: the payer and their bank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MandateView {
+    pub id: String,
+    pub status: String,
+    pub scheme: String,
+    pub reference: String,
+    /// The company, else given and family name.
+    pub customer_name: Option<String>,
+    pub customer_email: Option<String>,
+    pub bank_name: Option<String>,
+    pub account_number_ending: Option<String>,
+    pub next_possible_charge_date: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// Every mandate of every kept creditor, newest first.
+pub async fn mandates(store: &Store) -> Result<Vec<MandateView>> {
+    let rows = sqlx::query(
+        "SELECT m.mandate_id, m.status, m.scheme, m.reference, m.next_possible_charge_date, m.reason, \
+         c.company_name, c.given_name, c.family_name, c.email, b.bank_name, b.account_number_ending \
+         FROM gocardless_mandates m \
+         LEFT JOIN gocardless_customers c ON c.organisation_id = m.organisation_id AND c.customer_id = m.customer_id \
+         LEFT JOIN gocardless_bank_accounts b ON b.organisation_id = m.organisation_id \
+              AND b.bank_account_id = m.bank_account_id \
+         ORDER BY m.created_at DESC, m.mandate_id DESC",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let company: Option<String> = r.try_get("company_name")?;
+            let person = [r.try_get::<Option<String>, _>("given_name")?, r.try_get("family_name")?]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            Ok(MandateView {
+                id: r.try_get("mandate_id")?,
+                status: r.try_get("status")?,
+                scheme: r.try_get("scheme")?,
+                reference: r.try_get("reference")?,
+                customer_name: company.filter(|c| !c.is_empty()).or((!person.is_empty()).then_some(person)),
+                customer_email: r.try_get("email")?,
+                bank_name: r.try_get("bank_name")?,
+                account_number_ending: r.try_get("account_number_ending")?,
+                next_possible_charge_date: r.try_get("next_possible_charge_date")?,
+                reason: r.try_get("reason")?,
+            })
+        })
+        .collect()
+}
+
+fn money(amount: &str, currency: &str) -> Result<Money> {
+    Money::parse(amount, currency).map_err(|e| Error::Corrupt(format!("amount {amount:?} {currency}: {e}")))
+}
+
+/// One creditor's payments, by id.
+pub async fn payments(store: &Store, organisation_id: &str) -> Result<Vec<Payment>> {
+    let rows = sqlx::query(
+        "SELECT payment_id, mandate_id, created_at, charge_date, amount, amount_refunded, currency, status, reference, \
+         description, payout_id FROM gocardless_payments WHERE organisation_id = ? ORDER BY payment_id",
+    )
+    .bind(organisation_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let currency: String = r.try_get("currency")?;
+            Ok(Payment {
+                id: r.try_get("payment_id")?,
+                mandate_id: r.try_get("mandate_id")?,
+                created_at: r.try_get("created_at")?,
+                charge_date: r.try_get("charge_date")?,
+                amount: money(&r.try_get::<String, _>("amount")?, &currency)?,
+                amount_refunded: money(&r.try_get::<String, _>("amount_refunded")?, &currency)?,
+                status: r.try_get("status")?,
+                reference: r.try_get("reference")?,
+                description: r.try_get("description")?,
+                payout_id: r.try_get("payout_id")?,
+            })
+        })
+        .collect()
+}
+
+/// One creditor's payouts with their lines, by id.
+pub async fn payouts(store: &Store, organisation_id: &str) -> Result<Vec<Payout>> {
+    let rows = sqlx::query(
+        "SELECT payout_id, created_at, amount, deducted_fees, currency, status, arrival_date, reference, payout_type \
+         FROM gocardless_payouts WHERE organisation_id = ? ORDER BY payout_id",
+    )
+    .bind(organisation_id)
+    .fetch_all(store.pool())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: String = r.try_get("payout_id")?;
+        let currency: String = r.try_get("currency")?;
+        let items = sqlx::query(
+            "SELECT item_type, amount, currency, payment_id, mandate_id, refund_id FROM gocardless_payout_items \
+             WHERE organisation_id = ? AND payout_id = ? ORDER BY seq",
+        )
+        .bind(organisation_id)
+        .bind(&id)
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(|i| {
+            Ok(PayoutItem {
+                item_type: i.try_get("item_type")?,
+                amount: money(&i.try_get::<String, _>("amount")?, &i.try_get::<String, _>("currency")?)?,
+                payment_id: i.try_get("payment_id")?,
+                mandate_id: i.try_get("mandate_id")?,
+                refund_id: i.try_get("refund_id")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        out.push(Payout {
+            id,
+            created_at: r.try_get("created_at")?,
+            amount: money(&r.try_get::<String, _>("amount")?, &currency)?,
+            deducted_fees: money(&r.try_get::<String, _>("deducted_fees")?, &currency)?,
+            status: r.try_get("status")?,
+            arrival_date: r.try_get("arrival_date")?,
+            reference: r.try_get("reference")?,
+            payout_type: r.try_get("payout_type")?,
+            items,
+        });
+    }
+    Ok(out)
+}
+
+/// The provider ids of one kind of record (with its status where the table has one), sorted.
+pub async fn ids(store: &Store, organisation_id: &str, kind: Kind) -> Result<Vec<String>> {
+    let (table, key) = kind.table();
+    let sql = format!("SELECT {key} FROM {table} WHERE organisation_id = ? ORDER BY {key}");
+    Ok(sqlx::query_scalar(&sql).bind(organisation_id).fetch_all(store.pool()).await?)
+}
+
+/// How much the store holds for one creditor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub customers: u64,
+    pub bank_accounts: u64,
+    pub mandates: u64,
+    pub payments: u64,
+    pub refunds: u64,
+    pub payouts: u64,
+    pub payout_items: u64,
+    pub applied_events: u64,
+}
+
+pub async fn counts(store: &Store, organisation_id: &str) -> Result<Counts> {
+    let count = |table: &'static str| async move {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE organisation_id = ?"))
+            .bind(organisation_id)
+            .fetch_one(store.pool())
+            .await?;
+        Ok::<u64, Error>(n.max(0) as u64)
+    };
+    Ok(Counts {
+        customers: count("gocardless_customers").await?,
+        bank_accounts: count("gocardless_bank_accounts").await?,
+        mandates: count("gocardless_mandates").await?,
+        payments: count("gocardless_payments").await?,
+        refunds: count("gocardless_refunds").await?,
+        payouts: count("gocardless_payouts").await?,
+        payout_items: count("gocardless_payout_items").await?,
+        applied_events: count("gocardless_applied_events").await?,
+    })
+}
+
+/// The feed's start and the last complete full load of a creditor (RFC 3339).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedState {
+    pub since: String,
+    pub loaded_at: String,
+}
+
+/// None until a first full load completed.
+pub async fn feed_since(store: &Store, organisation_id: &str) -> Result<Option<FeedState>> {
+    let row = sqlx::query("SELECT since, loaded_at FROM gocardless_feed WHERE organisation_id = ?")
+        .bind(organisation_id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.map(|r| Ok(FeedState { since: r.try_get("since")?, loaded_at: r.try_get("loaded_at")? })).transpose()
+}
+
+/// Records a complete full load. The feed's start is set by the first one only: later the feed
+/// goes on from its cursor.
+pub async fn record_full_load(store: &Store, organisation_id: &str, since: &str, loaded_at: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO gocardless_feed (organisation_id, since, loaded_at) VALUES (?, ?, ?) \
+         ON CONFLICT (organisation_id) DO UPDATE SET loaded_at = excluded.loaded_at",
+    )
+    .bind(organisation_id)
+    .bind(since)
+    .bind(loaded_at)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
