@@ -390,7 +390,10 @@ try {
       await wd.click(await wd.find('[data-testid="keep-organisations"]'));
       await wd.waitFor('[data-testid^="org-row-"]', 30000);
       await wd.waitForText('[data-testid^="org-row-"]', /Alpenrad Velo GmbH/);
-      orgId = await wd.execute('const r = document.querySelector(\'[data-testid^="org-row-"]\'); return r ? r.dataset.testid.slice(8) : null;');
+      // The Xero organisation by its name: other providers' accounts (the sandbox's GoCardless creditor) are rows too.
+      orgId = await wd.execute(
+        'const r = [...document.querySelectorAll(\'[data-testid^="org-row-"]\')].find((e) => e.textContent.includes("Alpenrad Velo GmbH")); return r ? r.dataset.testid.slice(8) : null;',
+      );
       if (!orgId) throw new Error('no organisation row');
       await shot('07-connections-organisation-kept');
     });

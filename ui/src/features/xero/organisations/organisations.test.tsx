@@ -106,6 +106,13 @@ describe('connect Xero', () => {
 });
 
 describe('organisations table', () => {
+  it('lists Xero organisations only, not other providers\' accounts kept beside them', async () => {
+    const creditor = { ...ORGS[0]!, id: 'org-gc-creditor', provider: 'gocardless' as const, name: 'GoCardless creditor' };
+    renderApp('/connections', { backend: { list_organisations: () => [creditor, ...ORGS] } });
+    expect(await screen.findByTestId('org-row-org-tenant-uk')).toBeInTheDocument();
+    expect(screen.queryByTestId('org-row-org-gc-creditor')).not.toBeInTheDocument();
+  });
+
   it('shows currency, status, last sync and API budget', async () => {
     renderApp('/connections', { backend: { list_organisations: () => ORGS } });
     const uk = await screen.findByTestId('org-row-org-tenant-uk');

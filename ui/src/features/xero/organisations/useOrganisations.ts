@@ -4,8 +4,13 @@ import type { Organisation } from '../../../lib/bindings';
 import { connectXero, disconnectOrganisation, keepOrganisations, listOrganisations } from '../../../lib/ipc';
 import { invalidateSyncedData, queryKeys } from '../../../lib/queryKeys';
 
+/** The kept Xero organisations (the store also keeps other providers' accounts, e.g. a GoCardless creditor). */
 export function useOrganisations() {
-  return useQuery({ queryKey: queryKeys.organisations, queryFn: listOrganisations });
+  return useQuery({
+    queryKey: queryKeys.organisations,
+    queryFn: listOrganisations,
+    select: (orgs) => orgs.filter((o) => o.provider === 'xero'),
+  });
 }
 
 /** Sign-in in the system browser; pending until Xero redirects back, which can take minutes. */
