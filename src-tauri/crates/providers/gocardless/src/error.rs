@@ -151,13 +151,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// Keeps error text short and free of credentials before it reaches a log or the UI.
 pub(crate) fn trim(text: &str) -> String {
-    const MAX: usize = 300;
-    let text = xp_core::redact::scrub(text.trim());
-    if text.chars().count() > MAX {
-        format!("{}…", text.chars().take(MAX).collect::<String>())
-    } else {
-        text.into_owned()
-    }
+    xp_core::redact::excerpt(text, 300)
 }
 
 #[derive(Deserialize)]
