@@ -174,6 +174,13 @@ fn start_outbox<R: Runtime>(app: &tauri::AppHandle<R>) {
         }
         Err(e) => tracing::error!(error = %e, "the outbox dispatcher cannot start; queued items stay queued"),
     }
+    // Direct debits confirmed, reversed or paid out become Xero writes in that outbox.
+    if let Some(settlement) = app.state::<AppState>().connectors_unchecked().settlement(&services) {
+        tauri::async_runtime::spawn(async move {
+            // Runs until the app exits.
+            settlement.spawn(std::time::Duration::from_secs(60), xp_context::CancellationToken::new());
+        });
+    }
 }
 
 /// Every incoming URL is validated; anything unknown or malformed is logged and ignored.

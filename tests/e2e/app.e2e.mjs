@@ -2,7 +2,7 @@
 // Usage: node tests/e2e/app.e2e.mjs --app PATH [--driver PATH] [--artifacts DIR]
 // Needs a D-Bus session with an unlocked keychain (run under tests/ci/with-keychain.sh).
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -82,6 +82,18 @@ if (!display || process.env.CI) {
 
 const dataDir = mkdtempSync(join(tmpdir(), 'xp-e2e-'));
 
+// A window that dies takes every later step with it, and the driver only says "page crash or
+// hang". The kernel names the process and library when something crashed, so a failed run
+// prints what it logged meanwhile (where the kernel log can be read).
+const kernelLog = () => {
+  try {
+    return execFileSync('dmesg', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n');
+  } catch {
+    return null;
+  }
+};
+const kernelLinesBefore = kernelLog()?.length ?? 0;
+
 // The sandbox's provider emulators, and the file with its start-up line for `--sandbox`.
 let sandboxInfo = null;
 let sandboxProc = null;
@@ -115,9 +127,18 @@ const nativePort = await freePort();
 const browserLog = join(dataDir, 'browser-urls.txt');
 const browserScript = join(dataDir, 'browser.sh');
 writeFileSync(browserScript, `#!/bin/sh\necho "$1" >> '${browserLog}'\n`, { mode: 0o755 });
+// Xvfb has no GPU, so WebKit's GL runs on Mesa's software driver, and it crashed there once in
+// CI: the kernel logged "traps: eadedCompositor … general protection fault … in swrast_dri.so"
+// (WebKit's ThreadedCompositor thread) and every later step failed with "session deleted because
+// of page crash or hang". By default WebKitGTK 2.50 paints with Skia on the GPU in a worker thread
+// (SkiaGPUWorker) whose GL context is shared with the compositor's; with CPU painting the
+// compositor is the only thread using GL (seen in the web process's thread list), and painting on
+// the CPU is also what Skia does best without a GPU. WEBKIT_DISABLE_COMPOSITING_MODE, which avoids
+// GL altogether, is no option: with it WebKitGTK 2.50.6 never answers a WebDriver screenshot.
 const driver = start(driverBin, ['--port', String(port), '--native-port', String(nativePort)], {
   DISPLAY: display,
   BROWSER: browserScript,
+  WEBKIT_SKIA_ENABLE_CPU_RENDERING: '1',
 });
 await sleep(800);
 
@@ -486,6 +507,10 @@ try {
 
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
+if (failed > 0) {
+  const crashes = (kernelLog() ?? []).slice(Math.max(0, kernelLinesBefore - 1)).filter((l) => /traps:|segfault|general protection|killed process|out of memory/i.test(l));
+  if (crashes.length > 0) console.log(`the kernel logged during the run:\n${crashes.join('\n')}`);
+}
 console.log(`\nscreenshots in ${artifacts}`);
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

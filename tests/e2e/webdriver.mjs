@@ -20,6 +20,8 @@ export class WebDriver {
           method,
           headers: { 'content-type': 'application/json' },
           body: body === undefined ? undefined : JSON.stringify(body),
+          // A window that stopped answering fails the step instead of holding CI until its limit.
+          signal: AbortSignal.timeout(90000),
         });
         const json = await res.json().catch(() => ({}));
         if (!res.ok) {

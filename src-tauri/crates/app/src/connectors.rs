@@ -76,6 +76,14 @@ impl Connectors {
     pub fn dispatcher(&self, ctx: &Context) -> xp_context::Result<Dispatcher> {
         Dispatcher::new(ctx, self.running().flat_map(|c| c.outbox_handlers()))
     }
+
+    /// The direct-debit settlement over the connectors that opened; None without Xero, where
+    /// everything is booked.
+    pub fn settlement(&self, ctx: &Context) -> Option<crate::settlement::Settlement> {
+        let xero = self.get::<xp_connect_xero::XeroService>().ok()?;
+        let gocardless = self.get::<xp_connect_gocardless::GoCardlessService>().ok();
+        Some(crate::settlement::Settlement::new(ctx.clone(), xero, gocardless))
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod config;
 pub mod connectors;
 mod error;
 pub mod session;
+pub mod settlement;
 mod start;
 
 pub use config::AppConfig;

@@ -80,6 +80,11 @@ impl App {
         Ok(xp_connect_xero::XeroService::new(self.ctx.clone(), self.config.xero.clone())?)
     }
 
+    /// Direct-debit settlement into Xero (the CLI's `settle`, the app's background pass).
+    pub fn settlement(&self) -> Result<crate::settlement::Settlement> {
+        Ok(crate::settlement::Settlement::new(self.ctx.clone(), self.xero()?, Some(self.gocardless()?)))
+    }
+
     /// The GoCardless connector (the CLI's `sync gocardless`).
     pub fn gocardless(&self) -> Result<xp_connect_gocardless::GoCardlessService> {
         Ok(xp_connect_gocardless::GoCardlessService::new(self.ctx.clone(), self.config.gocardless.clone())?)

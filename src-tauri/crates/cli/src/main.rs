@@ -2,6 +2,7 @@
 //! Exit codes: 0 success, 1 the check or action failed, 2 bad usage.
 
 mod report;
+mod settle;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -72,6 +73,10 @@ enum Command {
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=10_000))]
         limit: i64,
     },
+    /// Books confirmed, reversed and paid-out direct debits in Xero through the outbox: one
+    /// line per fact booked (`booked: <provider> <fact> <id> (<n> writes)`) or waiting, then
+    /// `settle: N booked, M waiting`. `settle map` chooses the Xero accounts.
+    Settle(settle::SettleArgs),
     /// Export synced records from the local store (works offline).
     Export {
         /// invoices, contacts, payments or bank-transactions
@@ -319,6 +324,7 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
                 ExitCode::FAILURE
             }
         }
+        Command::Settle(args) => settle::run(&app, cli.json, args).await?,
         Command::Mandates => {
             let mandates = app.gocardless()?.mandates().await?;
             if cli.json {

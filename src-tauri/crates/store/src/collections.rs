@@ -238,6 +238,20 @@ pub async fn list(store: &Store, limit: i64) -> Result<Vec<Collection>> {
     rows.iter().map(row_to_collection).collect()
 }
 
+/// A provider's collections whose money was collected at some point (confirmed, and anything
+/// that can only follow confirmation), oldest first: what the settlement books into Xero.
+pub async fn collected(store: &Store, provider: &str) -> Result<Vec<Collection>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM collections WHERE provider = ? AND provider_payment_id IS NOT NULL \
+         AND status IN ('confirmed', 'paid_out', 'charged_back', 'late_failure', 'refunded') \
+         ORDER BY created_at, id"
+    ))
+    .bind(provider)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(row_to_collection).collect()
+}
+
 /// The provider accepted the collection: its payment id and first status.
 pub async fn record_accepted(
     store: &Store,

@@ -12,6 +12,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod saferpay;
 pub mod settings;
+pub mod settlement;
 mod timefmt;
 pub mod xero;
 

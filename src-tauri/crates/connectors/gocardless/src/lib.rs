@@ -6,6 +6,7 @@
 //! their crates (providers/gocardless, sync, store); this crate wires them together.
 
 mod error;
+pub mod ledger;
 pub mod rows;
 mod service;
 pub mod settings;

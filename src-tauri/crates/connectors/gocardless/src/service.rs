@@ -60,7 +60,7 @@ impl SyncSummary {
 
 #[derive(Clone)]
 pub struct GoCardlessService {
-    ctx: Context,
+    pub(crate) ctx: Context,
     settings: Settings,
     client: GoCardlessClient,
     cancel: Arc<Mutex<CancellationToken>>,

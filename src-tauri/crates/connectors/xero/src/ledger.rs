@@ -10,10 +10,21 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use xp_context::outbox::{BoxFuture, Handler, HandlerError, Item};
 use xp_core::ids::{OrganisationId, OutboxId};
-use xp_ledger::settlement::Write;
+use xp_ledger::settlement::{Plan, Write};
+use xp_store::outbox::NewItem;
+use xp_store::settlement::{Fact, NewBooking};
 use xp_xero::{BankTransactionType, NewBankTransaction, NewBankTransfer, NewPayment};
 
 pub const LEDGER_WRITE: &str = "xero.ledger.write";
+
+/// Which fact a booking is for.
+#[derive(Debug, Clone, Copy)]
+pub struct SettlementFact<'a> {
+    pub provider: &'a str,
+    pub fact: Fact,
+    /// The provider's payment or payout id.
+    pub fact_id: &'a str,
+}
 
 /// One ledger write as queued.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +62,53 @@ impl XeroService {
             ids.push(self.queue(organisation_id, LEDGER_WRITE, &payload, w.key()).await?);
         }
         Ok(ids)
+    }
+
+    /// Books one settlement fact (a confirmed payment, its reversal, a payout): the fact and
+    /// its plan's writes are recorded with their outbox items in one transaction, so a fact is
+    /// booked once whatever crashes or runs twice. Answers None when it was booked already.
+    pub async fn book_settlement(
+        &self,
+        organisation_id: OrganisationId,
+        fact: SettlementFact<'_>,
+        plan: &Plan,
+        contact: &str,
+    ) -> Result<Option<Vec<OutboxId>>> {
+        let ctx = self.ctx();
+        let org = xp_store::organisations::find(&ctx.store, crate::PROVIDER, organisation_id)
+            .await?
+            .ok_or_else(|| Error::Invalid(format!("no Xero organisation {organisation_id}")))?;
+        let target = organisation_id.to_string();
+        let payloads = plan
+            .writes
+            .iter()
+            .map(|w| serde_json::to_value(LedgerWrite { write: w.clone(), contact: contact.to_owned() }))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        let items: Vec<NewItem<'_>> = plan
+            .writes
+            .iter()
+            .zip(&payloads)
+            .map(|(w, payload)| NewItem { kind: LEDGER_WRITE, target: &target, payload, idempotency_key: w.key() })
+            .collect();
+        let writes = serde_json::to_value(&plan.writes).map_err(|e| Error::Invalid(e.to_string()))?;
+        let attention = serde_json::to_value(&plan.attention).map_err(|e| Error::Invalid(e.to_string()))?;
+        let booking = NewBooking {
+            provider: fact.provider,
+            fact: fact.fact,
+            fact_id: fact.fact_id,
+            organisation_id,
+            writes: &writes,
+            attention: &attention,
+        };
+        let booked = xp_store::settlement::book(&ctx.store, booking, &items, ctx.clock.now()).await?;
+        if let Some(ids) = &booked {
+            let detail = serde_json::json!({
+                "provider": fact.provider, "fact": fact.fact.as_str(), "id": fact.fact_id, "writes": ids.len(),
+            });
+            self.audit("ledger.book", &org.name, detail).await?;
+        }
+        Ok(booked)
     }
 
     async fn send_ledger_write(&self, item: &Item) -> std::result::Result<Created, HandlerError> {

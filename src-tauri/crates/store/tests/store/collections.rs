@@ -8,7 +8,7 @@ use xp_core::Money;
 use xp_store::collections::{self, NewCollection, Send, Status};
 use xp_store::{organisations, Store};
 
-async fn organisation(store: &Store) -> OrganisationId {
+pub(crate) async fn organisation(store: &Store) -> OrganisationId {
     let connection = ConnectionId::new_random();
     xp_store::connections::insert(store, connection, "xero", "Xero", t0()).await.unwrap();
     let kept = organisations::Kept {

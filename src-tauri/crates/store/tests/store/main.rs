@@ -7,6 +7,7 @@ mod encryption;
 mod outbox;
 mod saferpay;
 mod settings;
+mod settlement;
 mod xero;
 
 use std::path::PathBuf;

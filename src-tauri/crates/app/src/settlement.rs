@@ -1,0 +1,370 @@
+//! Direct debit into Xero: the payment connectors' facts (collections that were confirmed or came
+//! back, GoCardless payouts) booked by the ledger's rules (`xp_ledger::settlement`) through the
+//! Xero connector's outbox. Each fact is booked once: the booking is recorded with its outbox
+//! items in one transaction, so a pass can run any number of times, after any crash.
+//!
+//! A pass books, per provider whose accounts are mapped, in the order the facts can happen:
+//! confirmations, then reversals (which undo a booked confirmation), then payouts (which need
+//! both booked first). What cannot be booked yet is reported as waiting with its reason, and
+//! booked by a later pass.
+
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use time::Date;
+use xp_connect_gocardless::GoCardlessService;
+use xp_connect_xero::ledger::SettlementFact;
+use xp_connect_xero::XeroService;
+use xp_context::Context;
+use xp_core::ids::OrganisationId;
+use xp_core::{Currency, Money};
+use xp_ledger::settlement::{
+    book_confirmed, book_payout, book_reversal, Accounts, Booked, Confirmed, Invoice, Plan, Reversal, Write,
+};
+use xp_store::collections::{self, Collection, Status};
+use xp_store::settlement::{self as bookings, Fact};
+
+/// The providers whose money the settlement books, with the name Xero books them under.
+pub const PROVIDERS: [(&str, &str); 2] = [("gocardless", "GoCardless"), ("saferpay", "Saferpay")];
+
+/// Where one provider's money goes in Xero: the organisation and its accounts (Settings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Mapping {
+    pub organisation_id: OrganisationId,
+    pub accounts: Accounts,
+}
+
+fn key(provider: &str) -> String {
+    format!("settlement.accounts.{provider}")
+}
+
+fn contact(provider: &str) -> Result<&'static str> {
+    PROVIDERS
+        .iter()
+        .find(|(p, _)| *p == provider)
+        .map(|(_, name)| *name)
+        .ok_or_else(|| Error::Invalid(format!("no direct-debit provider {provider:?}")))
+}
+
+pub async fn mapping(ctx: &Context, provider: &str) -> Result<Option<Mapping>> {
+    contact(provider)?;
+    Ok(xp_store::settings::get(&ctx.store, &key(provider)).await?)
+}
+
+/// Maps a provider's money to a Xero organisation's accounts. The organisation must be a kept
+/// Xero organisation and the four codes given; whether they are BANK or expense accounts Xero
+/// itself checks on the first write (the item then fails with Xero's reason, shown in the outbox).
+pub async fn set_mapping(ctx: &Context, provider: &str, m: &Mapping) -> Result<()> {
+    contact(provider)?;
+    let org = xp_store::organisations::find(&ctx.store, xp_connect_xero::PROVIDER, m.organisation_id)
+        .await?
+        .ok_or_else(|| Error::Invalid(format!("no Xero organisation {}", m.organisation_id)))?;
+    let a = &m.accounts;
+    for (what, code) in [("clearing", &a.clearing), ("bank", &a.bank), ("fees", &a.fees), ("suspense", &a.suspense)] {
+        if code.trim().is_empty() || code.len() > 10 {
+            return Err(Error::Invalid(format!("the {what} account needs a Xero account code, not {code:?}")));
+        }
+    }
+    if a.clearing == a.bank {
+        return Err(Error::Invalid("the clearing account must not be the bank account payouts arrive in".into()));
+    }
+    xp_store::settings::set(&ctx.store, &key(provider), m).await?;
+    let detail = serde_json::json!({"provider": provider, "accounts": a});
+    let entry =
+        xp_store::audit::NewEntry { actor: &ctx.actor(), action: "settlement.mapping", subject: &org.name, detail };
+    xp_store::audit::append(&ctx.store, entry, ctx.clock.now()).await?;
+    Ok(())
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub booked: Vec<BookedFact>,
+    pub waiting: Vec<Waiting>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BookedFact {
+    pub provider: String,
+    pub fact: Fact,
+    pub id: String,
+    pub writes: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Waiting {
+    pub provider: String,
+    pub id: String,
+    pub reason: String,
+}
+
+pub struct Settlement {
+    ctx: Context,
+    xero: XeroService,
+    gocardless: Option<GoCardlessService>,
+}
+
+impl Settlement {
+    pub fn new(ctx: Context, xero: XeroService, gocardless: Option<GoCardlessService>) -> Self {
+        Self { ctx, xero, gocardless }
+    }
+
+    /// Books in the background every `every` while the app runs, so a confirmation synced from
+    /// the provider reaches the outbox (and Xero) without anyone asking.
+    pub fn spawn(self, every: std::time::Duration, stop: xp_context::CancellationToken) {
+        tokio::spawn(async move {
+            loop {
+                match self.run().await {
+                    Ok(s) if !(s.booked.is_empty() && s.waiting.is_empty()) => {
+                        tracing::info!(booked = s.booked.len(), waiting = s.waiting.len(), "settlement pass")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(code = %e.code(), "settlement pass failed: {e}"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = stop.cancelled() => return,
+                }
+            }
+        });
+    }
+
+    /// Books every fact not booked yet, for every provider whose accounts are mapped.
+    pub async fn run(&self) -> Result<Summary> {
+        let mut summary = Summary::default();
+        for (provider, _) in PROVIDERS {
+            let Some(m) = mapping(&self.ctx, provider).await? else { continue };
+            let collected = collections::collected(&self.ctx.store, provider).await?;
+            for c in &collected {
+                self.confirmation(provider, &m, c, &mut summary).await?;
+            }
+            for c in &collected {
+                if let Some(reason) = reversal_of(c.status) {
+                    self.reversal(provider, c, reason, &mut summary).await?;
+                }
+            }
+            if provider == xp_connect_gocardless::PROVIDER {
+                if let Some(gc) = &self.gocardless {
+                    self.payouts(provider, &m, gc, &mut summary).await?;
+                }
+            }
+        }
+        Ok(summary)
+    }
+
+    async fn confirmation(&self, provider: &str, m: &Mapping, c: &Collection, summary: &mut Summary) -> Result<()> {
+        let Some(payment_id) = c.provider_payment_id.as_deref() else { return Ok(()) };
+        if bookings::get(&self.ctx.store, provider, Fact::Confirmed, payment_id).await?.is_some() {
+            return Ok(());
+        }
+        if c.organisation_id != m.organisation_id {
+            summary.waiting.push(Waiting {
+                provider: provider.into(),
+                id: payment_id.into(),
+                reason: format!(
+                    "collected for another Xero organisation than the one {provider} is mapped to in Settings"
+                ),
+            });
+            return Ok(());
+        }
+        let timeline = collections::timeline(&self.ctx.store, c.id).await?;
+        let on = confirmed_on(c, &timeline);
+        let invoice = self.invoice(c).await?;
+        let reference = match &c.invoice_number {
+            Some(n) => format!("{} {payment_id} {n}", contact(provider)?),
+            None => format!("{} {payment_id}", contact(provider)?),
+        };
+        let fact = Confirmed {
+            provider: provider.into(),
+            payment_id: payment_id.into(),
+            invoice_id: Some(c.invoice_id.clone()),
+            amount: c.amount,
+            on,
+            reference,
+        };
+        let plan = book_confirmed(&fact, invoice.as_ref(), &m.accounts).map_err(|e| Error::Invalid(e.to_string()))?;
+        self.book(provider, Fact::Confirmed, payment_id, m.organisation_id, &plan, summary).await
+    }
+
+    async fn reversal(&self, provider: &str, c: &Collection, reason: Reversal, summary: &mut Summary) -> Result<()> {
+        let Some(payment_id) = c.provider_payment_id.as_deref() else { return Ok(()) };
+        if bookings::get(&self.ctx.store, provider, Fact::Reversal, payment_id).await?.is_some() {
+            return Ok(());
+        }
+        // Its confirmation is booked in this pass or an earlier one; a waiting one waits too.
+        let Some(confirmed) = bookings::get(&self.ctx.store, provider, Fact::Confirmed, payment_id).await? else {
+            return Ok(());
+        };
+        let booked: Vec<Write> = serde_json::from_value(confirmed.writes)
+            .map_err(|e| Error::Invalid(format!("the booking of {payment_id} cannot be read: {e}")))?;
+        let plan = book_reversal(provider, payment_id, Some(&c.invoice_id), reason, &booked);
+        self.book(provider, Fact::Reversal, payment_id, confirmed.organisation_id, &plan, summary).await
+    }
+
+    async fn payouts(&self, provider: &str, m: &Mapping, gc: &GoCardlessService, summary: &mut Summary) -> Result<()> {
+        for p in gc.paid_payouts().await? {
+            if bookings::get(&self.ctx.store, provider, Fact::Payout, &p.payout_id).await?.is_some() {
+                continue;
+            }
+            let mut state = std::collections::HashMap::new();
+            for item in &p.items {
+                if let Some(id) = item_payment(&item.kind) {
+                    let b = if bookings::get(&self.ctx.store, provider, Fact::Reversal, id).await?.is_some() {
+                        Booked::Reversed
+                    } else if bookings::get(&self.ctx.store, provider, Fact::Confirmed, id).await?.is_some() {
+                        Booked::Confirmed
+                    } else {
+                        Booked::Nothing
+                    };
+                    state.insert(id.to_owned(), b);
+                }
+            }
+            let booked = |id: &str| state.get(id).copied().unwrap_or(Booked::Nothing);
+            match book_payout(&p, booked, &m.accounts) {
+                Ok(plan) => self.book(provider, Fact::Payout, &p.payout_id, m.organisation_id, &plan, summary).await?,
+                Err(e) => summary.waiting.push(Waiting {
+                    provider: provider.into(),
+                    id: p.payout_id.clone(),
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        Ok(())
+    }
+
+    async fn book(
+        &self,
+        provider: &str,
+        fact: Fact,
+        id: &str,
+        organisation_id: OrganisationId,
+        plan: &Plan,
+        summary: &mut Summary,
+    ) -> Result<()> {
+        let which = SettlementFact { provider, fact, fact_id: id };
+        if self.xero.book_settlement(organisation_id, which, plan, contact(provider)?).await?.is_some() {
+            summary.booked.push(BookedFact {
+                provider: provider.into(),
+                fact,
+                id: id.into(),
+                writes: plan.writes.len(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The invoice as the local store has it; None when it is not there (then the money waits
+    /// in suspense for a person, as for a payment of no invoice).
+    async fn invoice(&self, c: &Collection) -> Result<Option<Invoice>> {
+        let org = c.organisation_id.to_string();
+        let Some(detail) = xp_store::xero::get_invoice(&self.ctx.store, &org, &c.invoice_id).await? else {
+            return Ok(None);
+        };
+        let row = detail.row;
+        let status = row.status.unwrap_or_default();
+        if status != "AUTHORISED" {
+            return Ok(Some(Invoice::Closed { status }));
+        }
+        let currency =
+            row.currency.as_deref().map(Currency::parse).transpose().map_err(|e| Error::Invalid(e.to_string()))?;
+        let due = match (row.amount_due, currency) {
+            (Some(due), Some(currency)) => {
+                Money::parse(&due, currency.code()).map_err(|e| Error::Invalid(format!("invoice amount due: {e}")))?
+            }
+            _ => return Ok(Some(Invoice::Closed { status: "without an amount due".into() })),
+        };
+        Ok(Some(Invoice::Open { amount_due: due }))
+    }
+}
+
+/// The reversal a collection's status stands for, if any.
+pub fn reversal_of(status: Status) -> Option<Reversal> {
+    match status {
+        Status::ChargedBack => Some(Reversal::ChargedBack),
+        Status::LateFailure => Some(Reversal::LateFailure),
+        _ => None,
+    }
+}
+
+/// The day the money was collected: the first timeline entry at `confirmed` or beyond (a sync
+/// can see a payment first when it is already paid out), else the collection's last change.
+pub fn confirmed_on(c: &Collection, timeline: &[collections::TimelineEntry]) -> Date {
+    timeline
+        .iter()
+        .find(|e| {
+            matches!(
+                e.status,
+                Status::Confirmed | Status::PaidOut | Status::ChargedBack | Status::LateFailure | Status::Refunded
+            )
+        })
+        .map_or(c.updated_at.date(), |e| e.at.date())
+}
+
+fn item_payment(kind: &xp_ledger::settlement::ItemKind) -> Option<&str> {
+    use xp_ledger::settlement::ItemKind;
+    match kind {
+        ItemKind::PaidOut { payment_id } | ItemKind::Reversed { payment_id, .. } | ItemKind::Refund { payment_id } => {
+            Some(payment_id)
+        }
+        ItemKind::Fee | ItemKind::Other { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+    use xp_core::ids::{CollectionId, OutboxId};
+
+    fn collection(status: Status) -> Collection {
+        Collection {
+            id: CollectionId::new_random(),
+            organisation_id: OrganisationId::new_random(),
+            invoice_id: "inv".into(),
+            invoice_number: Some("INV-1".into()),
+            provider: "gocardless".into(),
+            mandate_id: "MD1".into(),
+            amount: Money::parse("10", "EUR").unwrap(),
+            charge_date: None,
+            idempotency_key: "collect:x".into(),
+            outbox_id: OutboxId::new_random(),
+            provider_payment_id: Some("PM1".into()),
+            status,
+            created_at: datetime!(2026-11-20 09:00 UTC),
+            updated_at: datetime!(2026-11-30 09:00 UTC),
+        }
+    }
+
+    fn entry(day: u8, status: Status) -> collections::TimelineEntry {
+        collections::TimelineEntry {
+            at: datetime!(2026-11-01 10:00 UTC).replace_day(day).unwrap(),
+            status,
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn money_is_booked_on_the_day_it_was_collected() {
+        let c = collection(Status::ChargedBack);
+        let timeline = [
+            entry(20, Status::Intent),
+            entry(21, Status::Submitted),
+            entry(24, Status::Confirmed),
+            entry(27, Status::ChargedBack),
+        ];
+        assert_eq!(confirmed_on(&c, &timeline), time::macros::date!(2026 - 11 - 24));
+        // First seen already paid out: that day.
+        assert_eq!(confirmed_on(&c, &[entry(26, Status::PaidOut)]), time::macros::date!(2026 - 11 - 26));
+        // No timeline: the collection's last change.
+        assert_eq!(confirmed_on(&c, &[]), time::macros::date!(2026 - 11 - 30));
+    }
+
+    #[test]
+    fn only_money_that_came_back_is_reversed() {
+        assert_eq!(reversal_of(Status::ChargedBack), Some(Reversal::ChargedBack));
+        assert_eq!(reversal_of(Status::LateFailure), Some(Reversal::LateFailure));
+        for s in [Status::Confirmed, Status::PaidOut, Status::Failed, Status::Cancelled, Status::Refunded] {
+            assert_eq!(reversal_of(s), None, "{s:?}");
+        }
+    }
+}
