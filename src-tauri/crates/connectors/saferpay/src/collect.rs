@@ -13,7 +13,7 @@ use crate::{Error, Result, SaferpayService, PROVIDER};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use time::Date;
-use xp_context::outbox::{BoxFuture, Handler, HandlerError, Item};
+use xp_context::outbox::{collection_of, refuse_collection, BoxFuture, Handler, HandlerError, Item};
 use xp_core::ids::OrganisationId;
 use xp_core::{Currency, Money};
 use xp_saferpay::{Attempt, Behavior, DirectDebit, SaferpayClient, TransactionStatus, MAX_RETRY_INDICATOR};
@@ -185,10 +185,7 @@ impl CollectHandler {
     }
 
     async fn collection(&self, item: &Item) -> std::result::Result<Collection, HandlerError> {
-        collections::by_outbox_item(&self.service.ctx().store, item.id)
-            .await
-            .map_err(|e| HandlerError::retryable(None, e))?
-            .ok_or_else(|| HandlerError::permanent("no collection was written with this outbox item"))
+        collection_of(&self.service.ctx().store, item).await
     }
 
     /// The dispatcher's error for a Saferpay failure; a refusal also fails the collection.
@@ -206,16 +203,7 @@ impl CollectHandler {
 
     /// Marks the collection failed with `reason` in its timeline; the item fails for good.
     async fn fail(&self, item: &Item, collection: &Collection, reason: &str) -> HandlerError {
-        let error = HandlerError::permanent(reason);
-        let store = &self.service.ctx().store;
-        let event = format!("outbox:{}:refused", item.id);
-        match collections::apply_event(store, collection.id, Status::Failed, Some(error.message()), &event, now(self))
-            .await
-        {
-            Ok(_) => error,
-            // Not recorded: try again, and record then.
-            Err(e) => HandlerError::retryable(None, format!("{reason}; the failure could not be recorded: {e}")),
-        }
+        refuse_collection(&self.service.ctx().store, collection, item, reason, now(self)).await
     }
 }
 
