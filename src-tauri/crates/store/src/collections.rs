@@ -95,6 +95,20 @@ pub struct NewCollection<'a> {
     pub charge_date: Option<Date>,
 }
 
+/// What to collect, as a connector's `collect` takes it: a Xero invoice, from a mandate of its
+/// payer. Each provider checks it its own way (currency, mandate, charge date) before writing
+/// the [`NewCollection`].
+#[derive(Debug, Clone)]
+pub struct Collect<'a> {
+    pub organisation_id: OrganisationId,
+    pub invoice_id: &'a str,
+    pub invoice_number: Option<&'a str>,
+    pub amount: Money,
+    pub mandate_id: &'a str,
+    /// `None`: the earliest the provider allows.
+    pub charge_date: Option<Date>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimelineEntry {
     pub at: OffsetDateTime,

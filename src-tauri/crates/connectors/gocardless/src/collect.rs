@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use time::Date;
 use xp_context::outbox::{collection_of, refuse_collection, BoxFuture, Handler, HandlerError, Item};
-use xp_core::ids::OrganisationId;
 use xp_core::{Currency, Money};
 use xp_gocardless::{Metadata, NewPayment, PaymentStatus};
+pub use xp_store::collections::Collect;
 use xp_store::collections::{self, Collection, NewCollection, Send, Status};
 
 pub const PAYMENT_CREATE: &str = "gocardless.payment.create";
@@ -41,18 +41,6 @@ pub struct PaymentPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_date: Option<Date>,
-}
-
-/// What to collect: a Xero invoice, from the payer of a synced GoCardless mandate.
-#[derive(Debug, Clone)]
-pub struct Collect<'a> {
-    pub organisation_id: OrganisationId,
-    pub invoice_id: &'a str,
-    pub invoice_number: Option<&'a str>,
-    pub amount: Money,
-    pub mandate_id: &'a str,
-    /// `None`: the earliest GoCardless allows (it picks it when the payment is created).
     pub charge_date: Option<Date>,
 }
 
