@@ -18,6 +18,8 @@ pub enum Error {
     Xero(#[from] xp_connect_xero::Error),
     #[error(transparent)]
     GoCardless(#[from] xp_connect_gocardless::Error),
+    #[error(transparent)]
+    Saferpay(#[from] xp_connect_saferpay::Error),
     #[error("configuration {path}: {reason}")]
     Config { path: String, reason: String },
     /// The session refused: signed out, locked, or the role lacks the permission.
@@ -36,6 +38,7 @@ impl Error {
             Error::Auth(e) => e.code(),
             Error::Xero(e) => e.code(),
             Error::GoCardless(e) => e.code(),
+            Error::Saferpay(e) => e.code(),
             Error::Config { .. } => ErrorCode::Config,
             Error::Denied { code, .. } => *code,
             Error::Invalid(_) => ErrorCode::InvalidInput,

@@ -4,6 +4,7 @@
 //! connectors, and runs the background jobs. Features live in their own crates; nothing here
 //! knows a provider's wire format or tables.
 
+pub mod collect;
 pub mod config;
 pub mod connectors;
 mod error;

@@ -68,6 +68,21 @@ enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// Collects a Xero invoice by SEPA direct debit: its amount due, from the mandate of its
+    /// contact. Prints `collection: <id> <status>`; `xpartner outbox send` sends it. Refused,
+    /// creating nothing, while the invoice is being collected already.
+    Collect {
+        /// The Xero invoice number or InvoiceID (from the local store: `xpartner sync xero`).
+        invoice: String,
+        #[arg(long, value_parser = ["gocardless", "saferpay"])]
+        via: String,
+        /// The Xero organisation (name or id) when the number is in several.
+        #[arg(long)]
+        org: Option<String>,
+        /// The day to debit (default: the earliest the provider allows).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        charge_date: Option<time::Date>,
+    },
     /// Direct-debit collections, newest first: invoice, provider, amount, status.
     Collections {
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=10_000))]
@@ -155,6 +170,11 @@ fn parse_profile(s: &str) -> Result<Profile, String> {
         "production" => Ok(Profile::Production),
         other => Err(format!("unknown profile {other:?} (sandbox or production)")),
     }
+}
+
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    time::Date::parse(s.trim(), time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("{s:?} is not a date as YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
@@ -465,6 +485,21 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             }
+        }
+        Command::Collect { invoice, via, org, charge_date } => {
+            let request = xp_app::collect::CollectInvoice {
+                invoice,
+                via: xp_app::collect::Via::parse(via)?,
+                organisation: org.as_deref(),
+                charge_date: *charge_date,
+            };
+            let c = xp_app::collect::collect_invoice(&app, request).await?;
+            if cli.json {
+                println!("{}", serde_json::json!({ "ok": true, "collection": c }));
+            } else {
+                println!("collection: {} {}", c.id, c.status.as_str());
+            }
+            ExitCode::SUCCESS
         }
         Command::Collections { limit } => {
             let list = xp_store::collections::list(&services.store, *limit).await?;

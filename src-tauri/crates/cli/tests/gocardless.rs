@@ -10,7 +10,7 @@ use xp_sandbox_gocardless::Emulator;
 use xp_sandbox_kit::{Ctx, Seed};
 
 mod support;
-use support::keychain_or_skip;
+use support::{gocardless_emulator, keychain_or_skip};
 
 struct Sandbox {
     file: PathBuf,
@@ -19,23 +19,13 @@ struct Sandbox {
 }
 
 async fn sandbox(seed: Seed) -> Sandbox {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let emu = Emulator::new(Ctx::new(Duration::from_secs(60)), seed, url::Url::parse(&base).unwrap());
-    let app = emu.router();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let ctx = Ctx::new(Duration::from_secs(60));
+    let (emu, base) = gocardless_emulator(ctx, seed).await;
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("sandbox.json");
-    let line = serde_json::json!({
-        // Only GoCardless is served here; the other emulators' ports would be their own.
-        "gocardless": format!("{base}/"),
-        "xero_identity": "http://127.0.0.1:9/", "xero_login": "http://127.0.0.1:9/", "xero_api": "http://127.0.0.1:9/",
-        "okta_issuer": "http://127.0.0.1:9/oauth2/default", "saferpay": "http://127.0.0.1:9/api",
-        "okx": "http://127.0.0.1:9/", "openai": "http://127.0.0.1:9/v1", "admin": "http://127.0.0.1:9/admin",
-        "minute_ms": 60000,
-        "credentials": {"gocardless": emu.credentials()}
-    });
-    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let file = support::startup_line(
+        dir.path(),
+        serde_json::json!({"gocardless": format!("{base}/"), "credentials": {"gocardless": emu.credentials()}}),
+    );
     Sandbox { file, emu, _dir: dir }
 }
 

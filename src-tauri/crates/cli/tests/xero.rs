@@ -3,13 +3,12 @@
 //! uninterrupted one. Needs an OS keychain (tokens and store keys live there).
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 use xp_sandbox_kit::{Ctx, Seed};
-use xp_sandbox_xero::{Bases, Emulator};
+use xp_sandbox_xero::Emulator;
 
 mod support;
 use support::keychain_or_skip;
@@ -24,30 +23,14 @@ struct Sandbox {
 }
 
 async fn sandbox(seed: Seed) -> Sandbox {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     // A 1 s rate-limit minute keeps many short runs inside Xero's arithmetic without waiting.
     let ctx = Ctx::new(Duration::from_millis(1000));
-    let emu = Arc::new(Emulator::new(ctx.clone(), seed, Bases::single(&url::Url::parse(&base).unwrap())));
-    let app = emu.router();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (emu, base) = support::xero_emulator(ctx.clone(), seed).await;
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("sandbox.json");
-    let u = |p: &str| format!("{base}{p}");
-    // The start-up line decides which demo registration the app uses: headless runs take the
-    // one whose sign-ins the emulator consents at once (no person at a browser).
-    let mut xero = emu.credentials();
-    xero["client_id"] = xero["auto_consent_client_id"].clone();
-    let line = serde_json::json!({
-        // Only Xero is served here; the other emulators' ports would be their own.
-        "xero_identity": u("/"), "xero_login": u("/"), "xero_api": u("/"),
-        "okta_issuer": "http://127.0.0.1:9/oauth2/default", "gocardless": "http://127.0.0.1:9/",
-        "saferpay": "http://127.0.0.1:9/api", "okx": "http://127.0.0.1:9/", "openai": "http://127.0.0.1:9/v1",
-        "admin": "http://127.0.0.1:9/admin", "minute_ms": 1000,
-        "credentials": {"xero": xero}
-    });
-    std::fs::write(&file, format!("{line}\n")).unwrap();
-    std::fs::write(dir.path().join("config.toml"), "[xero]\nloopback_ports = [0]\n").unwrap();
+    let mut line = support::xero_line(&emu, &base);
+    line["minute_ms"] = 1000.into();
+    let file = support::startup_line(dir.path(), line);
+    support::xero_config(dir.path());
     Sandbox { base, file, emu, ctx, _dir: dir }
 }
 
@@ -68,32 +51,8 @@ fn upstream_invoices(s: &Sandbox) -> usize {
         .sum()
 }
 
-/// Runs `connect xero --keep all`, playing the browser for the printed URL.
 async fn connect(s: &Sandbox, data: &Path) -> String {
-    let mut child = xpartner(s, data)
-        .args(["connect", "xero", "--keep", "all"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    out.read_line(&mut first).unwrap();
-    let url =
-        first.trim().strip_prefix("open: ").unwrap_or_else(|| panic!("expected `open: URL`, got {first:?}")).to_owned();
-    let authorize = url::Url::parse(&url).unwrap();
-    let redirect = authorize.query_pairs().find(|(k, _)| k == "redirect_uri").unwrap().1.into_owned();
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    http.post(format!("{}/_sandbox/redirect-uris", s.base)).body(redirect).send().await.unwrap();
-    let r = http.get(url).send().await.unwrap();
-    let to = r.headers()["location"].to_str().unwrap().to_owned();
-    let page = http.get(to).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("close this window"), "{page}");
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
-    let status = child.wait().unwrap();
-    assert!(status.success(), "connect failed: {rest}");
-    rest
+    support::connect_xero(xpartner(s, data), &s.base).await
 }
 
 fn export_json(s: &Sandbox, data: &Path) -> String {

@@ -15,6 +15,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 use xp_core::Clock;
+use xp_store::collections::{self, Collection};
 use xp_store::Store;
 
 pub use xp_store::outbox::{Item, NewItem, Status};
@@ -79,6 +80,32 @@ impl HandlerError {
 pub trait Handler: Send + Sync + 'static {
     fn kind(&self) -> &str;
     fn send<'a>(&'a self, item: &'a Item) -> BoxFuture<'a, std::result::Result<serde_json::Value, HandlerError>>;
+}
+
+/// The collection an item of a collect kind sends (`gocardless.payment.create`,
+/// `saferpay.collect`): written with the item in one transaction, so its absence is for good.
+pub async fn collection_of(store: &Store, item: &Item) -> std::result::Result<Collection, HandlerError> {
+    collections::by_outbox_item(store, item.id)
+        .await
+        .map_err(|e| HandlerError::retryable(None, e))?
+        .ok_or_else(|| HandlerError::permanent("no collection was written with this outbox item"))
+}
+
+/// The provider refused a collection's item for good: the collection fails with `reason` in
+/// its timeline, and the item fails. When that cannot be recorded, the item is tried again and
+/// records it then.
+pub async fn refuse_collection(
+    store: &Store,
+    collection: &Collection,
+    item: &Item,
+    reason: &str,
+    at: OffsetDateTime,
+) -> HandlerError {
+    let error = HandlerError::permanent(reason);
+    match collections::refuse(store, collection.id, item.id, error.message(), at).await {
+        Ok(_) => error,
+        Err(e) => HandlerError::retryable(None, format!("{reason}; the failure could not be recorded: {e}")),
+    }
 }
 
 /// When a failed item is tried again, and when it is given up.

@@ -95,6 +95,20 @@ pub struct NewCollection<'a> {
     pub charge_date: Option<Date>,
 }
 
+/// What to collect, as a connector's `collect` takes it: a Xero invoice, from a mandate of its
+/// payer. Each provider checks it its own way (currency, mandate, charge date) before writing
+/// the [`NewCollection`].
+#[derive(Debug, Clone)]
+pub struct Collect<'a> {
+    pub organisation_id: OrganisationId,
+    pub invoice_id: &'a str,
+    pub invoice_number: Option<&'a str>,
+    pub amount: Money,
+    pub mandate_id: &'a str,
+    /// `None`: the earliest the provider allows.
+    pub charge_date: Option<Date>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimelineEntry {
     pub at: OffsetDateTime,
@@ -184,7 +198,8 @@ pub async fn live(store: &Store, organisation: OrganisationId, invoice_id: &str)
     live_in(&mut conn, organisation, invoice_id).await
 }
 
-async fn live_in(
+/// [`live`] inside the caller's transaction.
+pub async fn live_in(
     conn: &mut sqlx::SqliteConnection,
     organisation: OrganisationId,
     invoice_id: &str,
@@ -211,10 +226,21 @@ pub async fn get(store: &Store, id: CollectionId) -> Result<Collection> {
 
 /// The collection a provider payment belongs to.
 pub async fn by_provider_payment(store: &Store, provider: &str, payment_id: &str) -> Result<Option<Collection>> {
+    let mut conn = store.pool().acquire().await?;
+    by_provider_payment_in(&mut conn, provider, payment_id).await
+}
+
+/// [`by_provider_payment`] inside the caller's transaction (a sync's page, which moves the
+/// collection together with the event it applies).
+pub async fn by_provider_payment_in(
+    conn: &mut sqlx::SqliteConnection,
+    provider: &str,
+    payment_id: &str,
+) -> Result<Option<Collection>> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM collections WHERE provider = ? AND provider_payment_id = ?"))
         .bind(provider)
         .bind(payment_id)
-        .fetch_optional(store.pool())
+        .fetch_optional(conn)
         .await?;
     row.as_ref().map(row_to_collection).transpose()
 }
@@ -291,11 +317,32 @@ pub async fn apply_event(
     at: OffsetDateTime,
 ) -> Result<bool> {
     let mut tx = store.pool().begin().await?;
+    let applied = apply_event_in(&mut tx, id, status, reason, source_event_id, at).await?;
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// The provider refused the collection's outbox item for good: the collection fails with the
+/// provider's reason, once per item (a handler retrying the record moves nothing twice).
+pub async fn refuse(store: &Store, id: CollectionId, item: OutboxId, reason: &str, at: OffsetDateTime) -> Result<bool> {
+    apply_event(store, id, Status::Failed, Some(reason), &format!("outbox:{item}:refused"), at).await
+}
+
+/// [`apply_event`] inside the caller's transaction: the provider's event is recorded as applied
+/// and moves the collection in one commit, or neither does.
+pub async fn apply_event_in(
+    conn: &mut sqlx::SqliteConnection,
+    id: CollectionId,
+    status: Status,
+    reason: Option<&str>,
+    source_event_id: &str,
+    at: OffsetDateTime,
+) -> Result<bool> {
     let seen: Option<i64> =
         sqlx::query_scalar("SELECT seq FROM collection_events WHERE collection_id = ? AND source_event_id = ?")
             .bind(id.to_string())
             .bind(source_event_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
     if seen.is_some() {
         return Ok(false);
@@ -304,10 +351,9 @@ pub async fn apply_event(
         .bind(status.as_str())
         .bind(fmt(at))
         .bind(id.to_string())
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    push_event(&mut tx, id, at, status, reason, Some(source_event_id)).await?;
-    tx.commit().await?;
+    push_event(conn, id, at, status, reason, Some(source_event_id)).await?;
     Ok(true)
 }
 

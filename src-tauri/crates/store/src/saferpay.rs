@@ -83,6 +83,23 @@ pub async fn mandate(store: &Store, id: &str) -> Result<Option<Mandate>> {
     row.as_ref().map(row_to_mandate).transpose()
 }
 
+/// The active mandates recorded for a Xero contact of an organisation, newest first.
+pub async fn active_mandates_of_contact(
+    store: &Store,
+    organisation_id: OrganisationId,
+    contact_id: &str,
+) -> Result<Vec<Mandate>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM saferpay_mandates WHERE organisation_id = ? AND contact_id = ? COLLATE NOCASE \
+         AND status = 'active' ORDER BY created_at DESC, id"
+    ))
+    .bind(organisation_id.to_string())
+    .bind(contact_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(row_to_mandate).collect()
+}
+
 fn row_to_mandate(r: &sqlx::sqlite::SqliteRow) -> Result<Mandate> {
     let organisation_id = r
         .try_get::<Option<String>, _>("organisation_id")?

@@ -130,8 +130,16 @@ impl GoCardlessService {
         Ok(Connected { organisation_id, creditor_id: creditor.id, name: creditor.name })
     }
 
+    pub(crate) fn ctx(&self) -> &Context {
+        &self.ctx
+    }
+
+    pub(crate) fn client(&self) -> &GoCardlessClient {
+        &self.client
+    }
+
     /// The token to use: the sandbox's when started against it, else the vault's.
-    fn token(&self) -> Result<Option<Sensitive<String>>> {
+    pub(crate) fn token(&self) -> Result<Option<Sensitive<String>>> {
         match &self.settings.sandbox_token {
             Some(t) => Ok(Some(t.clone())),
             None => Ok(self.ctx.vault.get(TOKEN_KEY)?),
@@ -290,6 +298,10 @@ impl xp_context::Connector for GoCardlessService {
 
     fn spawn_background_sync(&self, every: Duration, report: ProgressReport, stop: CancellationToken) {
         self.spawn_auto_sync(every, Arc::new(move |p: Progress| report(p.into())), stop);
+    }
+
+    fn outbox_handlers(&self) -> Vec<Arc<dyn xp_context::outbox::Handler>> {
+        vec![Arc::new(crate::collect::PaymentHandler::new(self.clone()))]
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

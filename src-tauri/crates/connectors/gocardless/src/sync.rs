@@ -4,6 +4,7 @@
 //! event it re-reads the resources the event links, so the sink writes their current state;
 //! [`GoCardlessSink`] writes them and records the event as applied in the page's transaction.
 
+use crate::collect::event_status;
 use crate::rows;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -11,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 use xp_core::Sensitive;
 use xp_gocardless::{self as gc, EventFeed, FeedStart, GoCardlessClient, ListParams, ResourceType, MAX_LIMIT};
+use xp_store::collections;
 use xp_store::gocardless::{self as db, rows::Record, Kind, Written};
 use xp_sync::{
     BoxFuture, FetchRequest, FetchedPage, JobKey, Order, Paging, Position, ResourceSpec, Sink, SinkError, Source,
@@ -132,6 +134,9 @@ impl GoCardlessSource {
                 resource_type: e.resource_type.as_str().unwrap_or("unknown").to_owned(),
                 action: e.action.clone(),
                 changed,
+                payment_id: (e.resource_type == ResourceType::Payments).then(|| e.links.payment.clone()).flatten(),
+                reason: e.details.description.clone().or_else(|| e.details.cause.clone()),
+                will_attempt_retry: e.details.will_attempt_retry.unwrap_or(false),
             }));
         }
         Ok(FetchedPage {
@@ -309,6 +314,27 @@ impl Source for GoCardlessSource {
     }
 }
 
+/// Moves the collection of the event's payment, in the page's transaction, once per event (the
+/// collection's timeline keeps the event's id, so a page read twice moves nothing twice).
+async fn move_collection(conn: &mut sqlx::SqliteConnection, e: &db::rows::Event) -> xp_store::Result<()> {
+    let Some(payment) = &e.payment_id else { return Ok(()) };
+    let Some(c) = collections::by_provider_payment_in(conn, crate::PROVIDER, payment).await? else { return Ok(()) };
+    let Some(status) = event_status(&e.action, e.will_attempt_retry, c.status) else { return Ok(()) };
+    if status.is_live() && !c.status.is_live() {
+        // A payment back from failed (GoCardless resubmits it) while the invoice is collected
+        // again: the database keeps one live collection per invoice, so this one stays as it
+        // was, and a person sees both in GoCardless.
+        if let Some(other) = collections::live_in(conn, c.organisation_id, &c.invoice_id).await? {
+            tracing::warn!(collection = %c.id, live = %other.id, action = %e.action, "payment revived while the invoice is collected again");
+            return Ok(());
+        }
+    }
+    let at = OffsetDateTime::parse(&e.created_at, &time::format_description::well_known::Rfc3339)
+        .map_err(|err| xp_store::Error::Corrupt(format!("event {} time {:?}: {err}", e.id, e.created_at)))?;
+    collections::apply_event_in(conn, c.id, status, e.reason.as_deref(), &e.id, at).await?;
+    Ok(())
+}
+
 /// Writes pages into the store's GoCardless tables and counts what they changed.
 #[derive(Default)]
 pub(crate) struct GoCardlessSink {
@@ -336,6 +362,11 @@ impl Sink for GoCardlessSink {
                 })
                 .collect::<std::result::Result<Vec<_>, _>>()?;
             let w = db::upsert(conn, &job.organisation_id, &page).await?;
+            for r in &page {
+                if let Record::Event(e) = r {
+                    move_collection(conn, e).await?;
+                }
+            }
             // Counted once the page is in the transaction; a page whose commit then fails is
             // read again by the next run and counted there, which a summary line can bear.
             if let Ok(mut total) = self.written.lock() {

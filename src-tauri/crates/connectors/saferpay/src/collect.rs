@@ -12,11 +12,10 @@ use crate::service::refused;
 use crate::{Error, Result, SaferpayService, PROVIDER};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use time::Date;
-use xp_context::outbox::{BoxFuture, Handler, HandlerError, Item};
-use xp_core::ids::OrganisationId;
+use xp_context::outbox::{collection_of, refuse_collection, BoxFuture, Handler, HandlerError, Item};
 use xp_core::{Currency, Money};
 use xp_saferpay::{Attempt, Behavior, DirectDebit, SaferpayClient, TransactionStatus, MAX_RETRY_INDICATOR};
+pub use xp_store::collections::Collect;
 use xp_store::collections::{self, Collection, NewCollection, Send, Status};
 use xp_store::saferpay::MandateStatus;
 
@@ -42,22 +41,11 @@ pub struct CollectPayload {
     pub invoice_number: Option<String>,
 }
 
-/// What to collect: a Xero invoice, from the payer of a recorded mandate.
-#[derive(Debug, Clone)]
-pub struct Collect<'a> {
-    pub organisation_id: OrganisationId,
-    pub invoice_id: &'a str,
-    pub invoice_number: Option<&'a str>,
-    pub amount: Money,
-    pub mandate_id: &'a str,
-    /// Saferpay's AuthorizeDirect takes no collection date (`Payment_Models_Data_Payment` has
-    /// none): the debit is made when sent. A date after today is refused instead of ignored.
-    pub charge_date: Option<Date>,
-}
-
 impl SaferpayService {
     /// Writes the collection with its outbox item. Refused, with nothing written, while the
-    /// invoice has a live collection.
+    /// invoice has a live collection. Saferpay's AuthorizeDirect takes no collection date
+    /// (`Payment_Models_Data_Payment` has none): the debit is made when sent, so a charge date
+    /// after today is refused instead of ignored.
     pub async fn collect(&self, c: Collect<'_>) -> Result<Collection> {
         let ctx = self.ctx();
         let now = ctx.clock.now();
@@ -185,10 +173,7 @@ impl CollectHandler {
     }
 
     async fn collection(&self, item: &Item) -> std::result::Result<Collection, HandlerError> {
-        collections::by_outbox_item(&self.service.ctx().store, item.id)
-            .await
-            .map_err(|e| HandlerError::retryable(None, e))?
-            .ok_or_else(|| HandlerError::permanent("no collection was written with this outbox item"))
+        collection_of(&self.service.ctx().store, item).await
     }
 
     /// The dispatcher's error for a Saferpay failure; a refusal also fails the collection.
@@ -206,16 +191,7 @@ impl CollectHandler {
 
     /// Marks the collection failed with `reason` in its timeline; the item fails for good.
     async fn fail(&self, item: &Item, collection: &Collection, reason: &str) -> HandlerError {
-        let error = HandlerError::permanent(reason);
-        let store = &self.service.ctx().store;
-        let event = format!("outbox:{}:refused", item.id);
-        match collections::apply_event(store, collection.id, Status::Failed, Some(error.message()), &event, now(self))
-            .await
-        {
-            Ok(_) => error,
-            // Not recorded: try again, and record then.
-            Err(e) => HandlerError::retryable(None, format!("{reason}; the failure could not be recorded: {e}")),
-        }
+        refuse_collection(&self.service.ctx().store, collection, item, reason, now(self)).await
     }
 }
 

@@ -9,7 +9,8 @@ pub mod rows;
 mod write;
 
 pub use query::{
-    counts, feed_since, ids, mandates, payments, payouts, record_full_load, Counts, FeedState, MandateView,
+    counts, feed_since, ids, mandate, mandates, mandates_by_email, payments, payouts, record_full_load, Counts,
+    FeedState, MandateView,
 };
 pub use rows::Record;
 pub use write::{delete_missing, upsert, Written};

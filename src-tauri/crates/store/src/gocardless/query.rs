@@ -24,41 +24,58 @@ pub struct MandateView {
     pub reason: Option<String>,
 }
 
+const MANDATE_VIEW: &str = "SELECT m.mandate_id, m.status, m.scheme, m.reference, m.next_possible_charge_date, \
+     m.reason, c.company_name, c.given_name, c.family_name, c.email, b.bank_name, b.account_number_ending \
+     FROM gocardless_mandates m \
+     LEFT JOIN gocardless_customers c ON c.organisation_id = m.organisation_id AND c.customer_id = m.customer_id \
+     LEFT JOIN gocardless_bank_accounts b ON b.organisation_id = m.organisation_id \
+          AND b.bank_account_id = m.bank_account_id";
+const NEWEST_FIRST: &str = "ORDER BY m.created_at DESC, m.mandate_id DESC";
+
 /// Every mandate of every kept creditor, newest first.
 pub async fn mandates(store: &Store) -> Result<Vec<MandateView>> {
-    let rows = sqlx::query(
-        "SELECT m.mandate_id, m.status, m.scheme, m.reference, m.next_possible_charge_date, m.reason, \
-         c.company_name, c.given_name, c.family_name, c.email, b.bank_name, b.account_number_ending \
-         FROM gocardless_mandates m \
-         LEFT JOIN gocardless_customers c ON c.organisation_id = m.organisation_id AND c.customer_id = m.customer_id \
-         LEFT JOIN gocardless_bank_accounts b ON b.organisation_id = m.organisation_id \
-              AND b.bank_account_id = m.bank_account_id \
-         ORDER BY m.created_at DESC, m.mandate_id DESC",
-    )
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let company: Option<String> = r.try_get("company_name")?;
-            let person = [r.try_get::<Option<String>, _>("given_name")?, r.try_get("family_name")?]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-            Ok(MandateView {
-                id: r.try_get("mandate_id")?,
-                status: r.try_get("status")?,
-                scheme: r.try_get("scheme")?,
-                reference: r.try_get("reference")?,
-                customer_name: company.filter(|c| !c.is_empty()).or((!person.is_empty()).then_some(person)),
-                customer_email: r.try_get("email")?,
-                bank_name: r.try_get("bank_name")?,
-                account_number_ending: r.try_get("account_number_ending")?,
-                next_possible_charge_date: r.try_get("next_possible_charge_date")?,
-                reason: r.try_get("reason")?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(&format!("{MANDATE_VIEW} {NEWEST_FIRST}")).fetch_all(store.pool()).await?;
+    rows.iter().map(mandate_view).collect()
+}
+
+/// One mandate by its GoCardless id, as synced.
+pub async fn mandate(store: &Store, mandate_id: &str) -> Result<Option<MandateView>> {
+    let row = sqlx::query(&format!("{MANDATE_VIEW} WHERE m.mandate_id = ? {NEWEST_FIRST}"))
+        .bind(mandate_id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(mandate_view).transpose()
+}
+
+/// The mandates of the payers with this email (GoCardless keeps it as the payer typed it, so
+/// the match ignores case), newest first.
+pub async fn mandates_by_email(store: &Store, email: &str) -> Result<Vec<MandateView>> {
+    let rows = sqlx::query(&format!("{MANDATE_VIEW} WHERE c.email = ? COLLATE NOCASE {NEWEST_FIRST}"))
+        .bind(email.trim())
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(mandate_view).collect()
+}
+
+fn mandate_view(r: &sqlx::sqlite::SqliteRow) -> Result<MandateView> {
+    let company: Option<String> = r.try_get("company_name")?;
+    let person = [r.try_get::<Option<String>, _>("given_name")?, r.try_get("family_name")?]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(MandateView {
+        id: r.try_get("mandate_id")?,
+        status: r.try_get("status")?,
+        scheme: r.try_get("scheme")?,
+        reference: r.try_get("reference")?,
+        customer_name: company.filter(|c| !c.is_empty()).or((!person.is_empty()).then_some(person)),
+        customer_email: r.try_get("email")?,
+        bank_name: r.try_get("bank_name")?,
+        account_number_ending: r.try_get("account_number_ending")?,
+        next_possible_charge_date: r.try_get("next_possible_charge_date")?,
+        reason: r.try_get("reason")?,
+    })
 }
 
 fn money(amount: &str, currency: &str) -> Result<Money> {

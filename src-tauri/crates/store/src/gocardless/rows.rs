@@ -99,6 +99,15 @@ pub struct Event {
     pub resource_type: String,
     pub action: String,
     pub changed: Vec<Record>,
+    /// A payment event's payment (`links.payment`): the collection it moves, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// Why, as the event's details say it (description, else cause), for the timeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A failed payment GoCardless will submit again itself (`details.will_attempt_retry`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub will_attempt_retry: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

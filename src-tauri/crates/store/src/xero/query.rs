@@ -389,6 +389,21 @@ pub async fn get_invoice(store: &Store, organisation_id: &str, invoice_id: &str)
     }))
 }
 
+/// The invoices a person means by `number_or_id`: its InvoiceID (any case) or its number
+/// (case-insensitive), in every organisation (numbers repeat across organisations).
+pub async fn find_invoices(store: &Store, number_or_id: &str) -> Result<Vec<InvoiceRow>> {
+    let key = number_or_id.trim();
+    let rows = sqlx::query(&format!(
+        "SELECT {INVOICE_COLUMNS} FROM xero_invoices WHERE invoice_id = ? OR number = ? \
+         ORDER BY organisation_id, invoice_id"
+    ))
+    .bind(key.to_ascii_lowercase())
+    .bind(key)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(invoice_row).collect()
+}
+
 /// Currencies of the stored invoices, for the list's filter (all organisations when None).
 pub async fn list_currencies_in_use(store: &Store, organisation_id: Option<&str>) -> Result<Vec<String>> {
     let mut f = Filter::default();

@@ -5,6 +5,7 @@
 //! anywhere in the database.
 #![allow(clippy::unwrap_used)]
 
+mod collect;
 mod feed;
 mod load;
 mod token;
