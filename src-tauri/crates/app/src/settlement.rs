@@ -32,6 +32,9 @@ pub const PROVIDERS: [(&str, &str); 2] = [("gocardless", "GoCardless"), ("saferp
 pub struct Mapping {
     pub organisation_id: OrganisationId,
     pub accounts: Accounts,
+    /// The first day the books use the clearing account: payouts that arrived before it were
+    /// booked some other way and are left alone.
+    pub since: Date,
 }
 
 fn key(provider: &str) -> String {
@@ -203,7 +206,9 @@ impl Settlement {
 
     async fn payouts(&self, provider: &str, m: &Mapping, gc: &GoCardlessService, summary: &mut Summary) -> Result<()> {
         for p in gc.paid_payouts().await? {
-            if bookings::get(&self.ctx.store, provider, Fact::Payout, &p.payout_id).await?.is_some() {
+            if p.arrives_on < m.since
+                || bookings::get(&self.ctx.store, provider, Fact::Payout, &p.payout_id).await?.is_some()
+            {
                 continue;
             }
             let mut state = std::collections::HashMap::new();
@@ -213,8 +218,11 @@ impl Settlement {
                         Booked::Reversed
                     } else if bookings::get(&self.ctx.store, provider, Fact::Confirmed, id).await?.is_some() {
                         Booked::Confirmed
-                    } else {
+                    } else if collections::by_provider_payment(&self.ctx.store, provider, id).await?.is_some() {
+                        // The app collected it: its confirmation is booked first (it waits).
                         Booked::Nothing
+                    } else {
+                        Booked::Foreign
                     };
                     state.insert(id.to_owned(), b);
                 }

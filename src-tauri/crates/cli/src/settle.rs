@@ -17,7 +17,7 @@ pub struct SettleArgs {
 #[derive(Subcommand)]
 enum SettleCommand {
     /// Maps a provider's money to a Xero organisation's accounts; prints
-    /// `settlement accounts: <provider> <organisation> clearing <c> bank <b> fees <f> suspense <s>`.
+    /// `settlement accounts: <provider> <organisation> clearing <c> bank <b> fees <f> suspense <s> since <date>`.
     Map {
         #[arg(value_parser = ["gocardless", "saferpay"])]
         provider: String,
@@ -36,12 +36,16 @@ enum SettleCommand {
         /// Where money that cannot be placed waits for a person.
         #[arg(long)]
         suspense: String,
+        /// The first day the books use the clearing account (YYYY-MM-DD; default today):
+        /// payouts that arrived before it are left alone.
+        #[arg(long)]
+        since: Option<String>,
     },
 }
 
 pub async fn run(app: &App, json: bool, args: &SettleArgs) -> xp_app::Result<ExitCode> {
     match &args.command {
-        Some(SettleCommand::Map { provider, org, clearing, bank, fees, suspense }) => {
+        Some(SettleCommand::Map { provider, org, clearing, bank, fees, suspense, since }) => {
             let orgs = xp_connect_xero::organisations(&app.ctx).await?;
             let found: Vec<_> = orgs
                 .iter()
@@ -62,12 +66,17 @@ pub async fn run(app: &App, json: bool, args: &SettleArgs) -> xp_app::Result<Exi
                 fees: fees.clone(),
                 suspense: suspense.clone(),
             };
-            settlement::set_mapping(&app.ctx, provider, &Mapping { organisation_id, accounts }).await?;
+            let since = match since {
+                Some(d) => time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
+                    .map_err(|_| xp_app::Error::Invalid(format!("--since {d:?} is not a date (YYYY-MM-DD)")))?,
+                None => app.ctx.clock.now().date(),
+            };
+            settlement::set_mapping(&app.ctx, provider, &Mapping { organisation_id, accounts, since }).await?;
             if json {
                 println!("{}", serde_json::json!({"ok": true, "provider": provider, "organisation": o.id}));
             } else {
                 println!(
-                    "settlement accounts: {provider} {} clearing {clearing} bank {bank} fees {fees} suspense {suspense}",
+                    "settlement accounts: {provider} {} clearing {clearing} bank {bank} fees {fees} suspense {suspense} since {since}",
                     o.name
                 );
             }

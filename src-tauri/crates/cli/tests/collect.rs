@@ -2,6 +2,8 @@
 //! emulators: an unpaid invoice synced from Xero is collected from the GoCardless mandate of
 //! its contact (matched by email), sent once by `outbox send`, and followed by `sync
 //! gocardless` to `paid_out`; a second collect and bad input are refused with nothing created.
+//! Then `xpartner settle` books it in Xero the way accountants do: the payment into the
+//! clearing account, the payout's fees and net transfer, a charge-back undoing the payment.
 //! Needs an OS keychain (the store's key and the Xero tokens live there).
 #![allow(clippy::unwrap_used)]
 
@@ -23,7 +25,8 @@ struct Sandbox {
     xero: Arc<xp_sandbox_xero::Emulator>,
     /// The GoCardless emulator's context: its clock is how a test lets the banks' days pass.
     gc_ctx: Ctx,
-    _gc: xp_sandbox_gocardless::Emulator,
+    gc: xp_sandbox_gocardless::Emulator,
+    gc_base: String,
     _dir: tempfile::TempDir,
 }
 
@@ -39,7 +42,7 @@ async fn sandbox() -> Sandbox {
     line["credentials"]["gocardless"] = gc.credentials();
     let file = support::startup_line(dir.path(), line);
     let config = support::xero_config(dir.path());
-    Sandbox { file, config, xero_base, xero, gc_ctx, _gc: gc, _dir: dir }
+    Sandbox { file, config, xero_base, xero, gc_ctx, gc, gc_base, _dir: dir }
 }
 
 fn xpartner(s: &Sandbox, data: &Path) -> Command {
@@ -98,6 +101,13 @@ fn euro_organisation(s: &Sandbox) -> (String, String) {
 /// An invoice of `tenant` with this type and status, billed in euros, whose contact's email
 /// passes `email_ok`.
 fn invoice_where(s: &Sandbox, tenant: &str, status: &str, email_ok: impl Fn(&str) -> bool) -> Value {
+    invoices_where(s, tenant, status, email_ok)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("the demo has a {status} euro invoice for such a contact"))
+}
+
+fn invoices_where(s: &Sandbox, tenant: &str, status: &str, email_ok: impl Fn(&str) -> bool) -> Vec<Value> {
     let emails: HashMap<String, String> = s
         .xero
         .records(tenant, "Contacts")
@@ -107,13 +117,45 @@ fn invoice_where(s: &Sandbox, tenant: &str, status: &str, email_ok: impl Fn(&str
     s.xero
         .records(tenant, "Invoices")
         .into_iter()
-        .find(|i| {
+        .filter(|i| {
             i["Type"] == "ACCREC"
                 && i["Status"] == status
                 && i["CurrencyCode"] == "EUR"
                 && emails.get(i["Contact"]["ContactID"].as_str().unwrap()).is_some_and(|e| email_ok(e))
         })
-        .unwrap_or_else(|| panic!("the demo has a {status} euro invoice for such a contact"))
+        .collect()
+}
+
+/// The emails of payers with exactly one usable GoCardless mandate (so a collect finds it).
+fn payers_with_one_mandate(s: &Sandbox, data: &Path) -> HashMap<String, usize> {
+    let mandates = json(s, data, &["mandates", "--json"]);
+    let mut usable: HashMap<String, usize> = HashMap::new();
+    for m in mandates.as_array().unwrap() {
+        if ["pending_submission", "submitted", "active"].contains(&m["status"].as_str().unwrap()) {
+            *usable.entry(m["customer_email"].as_str().unwrap().to_ascii_lowercase()).or_default() += 1;
+        }
+    }
+    usable.retain(|_, n| *n == 1);
+    usable
+}
+
+/// A data folder with Xero connected and both providers synced; the euro organisation, and
+/// the payers a collect can find a mandate for.
+struct Synced {
+    dir: tempfile::TempDir,
+    tenant: String,
+    org_name: String,
+    payers: HashMap<String, usize>,
+}
+
+async fn synced(s: &Sandbox) -> Synced {
+    let dir = tempfile::tempdir().unwrap();
+    support::connect_xero(xpartner(s, dir.path()), &s.xero_base).await;
+    ok(s, dir.path(), &["sync", "xero"]);
+    ok(s, dir.path(), &["sync", "gocardless"]);
+    let payers = payers_with_one_mandate(s, dir.path());
+    let (tenant, org_name) = euro_organisation(s);
+    Synced { dir, tenant, org_name, payers }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -122,22 +164,11 @@ async fn an_invoice_is_collected_once_by_gocardless_and_followed_to_paid_out() {
         return;
     }
     let s = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
+    let Synced { dir, tenant, org_name, payers } = synced(&s).await;
     let data = dir.path();
-    support::connect_xero(xpartner(&s, data), &s.xero_base).await;
-    ok(&s, data, &["sync", "xero"]);
-    ok(&s, data, &["sync", "gocardless"]);
 
     // A payer with exactly one usable mandate, and an unpaid invoice of theirs.
-    let mandates = json(&s, data, &["mandates", "--json"]);
-    let mut usable: HashMap<String, usize> = HashMap::new();
-    for m in mandates.as_array().unwrap() {
-        if ["pending_submission", "submitted", "active"].contains(&m["status"].as_str().unwrap()) {
-            *usable.entry(m["customer_email"].as_str().unwrap().to_ascii_lowercase()).or_default() += 1;
-        }
-    }
-    let (tenant, org_name) = euro_organisation(&s);
-    let payer = |e: &str| usable.get(&e.to_ascii_lowercase()) == Some(&1);
+    let payer = |e: &str| payers.contains_key(&e.to_ascii_lowercase());
     let invoice = invoice_where(&s, &tenant, "AUTHORISED", payer);
     let number = invoice["InvoiceNumber"].as_str().unwrap();
     let invoice_id = invoice["InvoiceID"].as_str().unwrap();
@@ -195,4 +226,140 @@ async fn an_invoice_is_collected_once_by_gocardless_and_followed_to_paid_out() {
     ok(&s, data, &["sync", "gocardless"]);
     assert_eq!(json(&s, data, &["collections", "--json"]), list, "a second sync moves nothing");
     assert_eq!(written(&s, data).into_iter().find(|(n, _)| n == "collection_events").unwrap().1, events);
+}
+
+/// Runs one of GoCardless's sandbox scenario simulators on a payment, as a developer would.
+async fn simulate(s: &Sandbox, scenario: &str, payment: &str) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/scenario_simulators/{scenario}/actions/run", s.gc_base))
+        .bearer_auth(s.gc.access_token())
+        .header("GoCardless-Version", "2015-07-06")
+        .json(&serde_json::json!({"data": {"links": {"resource": payment}}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{scenario} on {payment}: {}", r.text().await.unwrap());
+}
+
+/// Collects an invoice and sends the payment: its collection id and GoCardless payment id.
+fn collect_and_send(s: &Sandbox, data: &Path, number: &str) -> (String, String) {
+    let said = ok(s, data, &["collect", number, "--via", "gocardless"]);
+    let id = said.split_whitespace().nth(1).unwrap().to_owned();
+    ok(s, data, &["outbox", "send"]);
+    let list = json(s, data, &["collections", "--json"]);
+    let c = list.as_array().unwrap().iter().find(|c| c["id"] == id.as_str()).unwrap().clone();
+    (id, c["provider_payment_id"].as_str().unwrap().to_owned())
+}
+
+fn decimal(v: &Value) -> rust_decimal::Decimal {
+    v.to_string().trim_matches('"').parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn collected_money_is_booked_in_xero_through_the_clearing_account_and_a_charge_back_undoes_it() {
+    if !keychain_or_skip() {
+        return;
+    }
+    let s = sandbox().await;
+    let Synced { dir, tenant, org_name, payers } = synced(&s).await;
+    let data = dir.path();
+    let open = invoices_where(&s, &tenant, "AUTHORISED", |e| payers.contains_key(&e.to_ascii_lowercase()));
+    assert!(open.len() >= 2, "two unpaid invoices of payers with a mandate");
+    let (kept, disputed) = (&open[0], &open[1]);
+
+    // Nothing is booked before the accounts are mapped.
+    assert_eq!(ok(&s, data, &["settle"]).trim(), "settle: 0 booked, 0 waiting");
+    let map = |clearing: &'static str| {
+        let args = ["settle", "map", "gocardless", "--org", &org_name, "--clearing", clearing, "--bank", "090"];
+        [&args[..], &["--fees", "404", "--suspense", "429"]].concat()
+    };
+    refused(&s, data, &map("090"), "must not be the bank account");
+    let mapped = ok(&s, data, &map("092"));
+    assert!(
+        mapped.starts_with(&format!(
+            "settlement accounts: gocardless {org_name} clearing 092 bank 090 fees 404 suspense 429 since "
+        )),
+        "{mapped}"
+    );
+
+    // One payment is collected and paid out; the other is paid out, then charged back and
+    // taken back from a later payout (which is negative: nothing else is in it).
+    let (_, paid) = collect_and_send(&s, data, kept["InvoiceNumber"].as_str().unwrap());
+    let (_, back) = collect_and_send(&s, data, disputed["InvoiceNumber"].as_str().unwrap());
+    simulate(&s, "payment_paid_out", &paid).await;
+    simulate(&s, "payment_chargeback_settled", &back).await;
+    // A payout is paid (reaches the bank) a few hours after it is made.
+    s.gc_ctx.clock.advance(time::Duration::hours(5));
+    ok(&s, data, &["sync", "gocardless"]);
+    let list = json(&s, data, &["collections", "--json"]);
+    let status =
+        |pm: &str| list.as_array().unwrap().iter().find(|c| c["provider_payment_id"] == pm).unwrap()["status"].clone();
+    assert_eq!((status(&paid), status(&back)), ("paid_out".into(), "charged_back".into()), "{list}");
+
+    let booked = ok(&s, data, &["settle"]);
+    for line in [
+        format!("booked: gocardless confirmed {paid} (1 writes)"),
+        format!("booked: gocardless confirmed {back} (1 writes)"),
+        format!("booked: gocardless reversal {back} (1 writes)"),
+    ] {
+        assert!(booked.lines().any(|l| l == line), "{line} in:\n{booked}");
+    }
+    let payouts = booked.lines().filter(|l| l.starts_with("booked: gocardless payout ")).count();
+    // One payout each, and the one taking the charge-back back (demo payouts arriving today,
+    // carrying payments made outside the app, are booked through suspense besides).
+    assert!(payouts >= 3, "{booked}");
+    assert!(booked.trim_end().ends_with(&format!("settle: {} booked, 0 waiting", 3 + payouts)), "{booked}");
+    assert_eq!(ok(&s, data, &["settle"]).trim(), "settle: 0 booked, 0 waiting", "each fact is booked once");
+
+    let sent = ok(&s, data, &["outbox", "send"]);
+    assert!(sent.trim_end().ends_with(" 0 retrying, 0 waiting, 0 failed"), "{sent}");
+    assert!(!sent.lines().any(|l| l.starts_with("failed")), "{sent}");
+    assert_eq!(ok(&s, data, &["outbox", "send"]).trim(), "outbox: 0 sent, 0 retrying, 0 waiting, 0 failed");
+
+    // Xero: the kept invoice is paid into the clearing account, once.
+    let invoice = |id: &Value| s.xero.records(&tenant, "Invoices").into_iter().find(|i| i["InvoiceID"] == *id).unwrap();
+    let payments_of = |id: &Value| {
+        s.xero.records(&tenant, "Payments").into_iter().filter(|p| p["Invoice"]["InvoiceID"] == *id).collect::<Vec<_>>()
+    };
+    let kept_payments = payments_of(&kept["InvoiceID"]);
+    assert_eq!(kept_payments.len(), 1, "{kept_payments:?}");
+    assert_eq!(kept_payments[0]["Account"]["Code"], "092");
+    assert_eq!(invoice(&kept["InvoiceID"])["Status"], "PAID");
+    // The charged-back one was paid and then undone: open again for what it owed.
+    let undone = payments_of(&disputed["InvoiceID"]);
+    assert_eq!((undone.len(), &undone[0]["Status"]), (1, &Value::from("DELETED")), "{undone:?}");
+    let reopened = invoice(&disputed["InvoiceID"]);
+    assert_eq!(reopened["Status"], "AUTHORISED");
+    assert_eq!(decimal(&reopened["AmountDue"]), decimal(&disputed["AmountDue"]));
+
+    // The clearing account (092) is back at zero: what came in (payments, fee credits, money
+    // back from the bank) is what went out (fees, transfers to the bank). Xero lists each side
+    // of a transfer as a bank transaction of its own (SPEND-TRANSFER, RECEIVE-TRANSFER).
+    let mut clearing = rust_decimal::Decimal::ZERO;
+    for p in s.xero.records(&tenant, "Payments") {
+        if p["Account"]["Code"] == "092" && p["Status"] != "DELETED" {
+            clearing += decimal(&p["Amount"]);
+        }
+    }
+    for b in s.xero.records(&tenant, "BankTransactions") {
+        if b["BankAccount"]["Code"] == "092" && b["Status"] != "DELETED" {
+            let received = b["Type"].as_str().unwrap().starts_with("RECEIVE");
+            clearing += if received { decimal(&b["Total"]) } else { -decimal(&b["Total"]) };
+        }
+    }
+    let transfers = s
+        .xero
+        .records(&tenant, "BankTransfers")
+        .into_iter()
+        .filter(|t| t["FromBankAccount"]["Code"] == "092" || t["ToBankAccount"]["Code"] == "092")
+        .count();
+    assert!(transfers >= 3, "a transfer per payout, to the bank or (negative) back");
+    assert_eq!(clearing, rust_decimal::Decimal::ZERO, "the clearing account returns to zero");
+    let fees = s
+        .xero
+        .records(&tenant, "BankTransactions")
+        .into_iter()
+        .filter(|b| b["Type"] == "SPEND" && b["LineItems"][0]["AccountCode"] == "404")
+        .count();
+    assert!(fees >= 2, "the payouts' fees are spend money to 404");
 }

@@ -269,8 +269,11 @@ pub enum Booked {
     Confirmed,
     /// Its confirmation was booked and then undone.
     Reversed,
-    /// Nothing is booked for it.
+    /// Nothing is booked for it yet.
     Nothing,
+    /// The books do not follow it: not collected through the app, or confirmed before the books
+    /// used the clearing account. Its payout line goes to suspense for a person.
+    Foreign,
 }
 
 /// Step 2: a payout. Its payments' money is already in the clearing account (step 1), and a
@@ -311,7 +314,11 @@ pub fn book_payout(p: &Payout, booked: impl Fn(&str) -> Booked, acc: &Accounts) 
         .items
         .iter()
         .filter_map(|i| match &i.kind {
-            ItemKind::Reversed { payment_id, .. } if booked(payment_id) != Booked::Reversed => Some(payment_id.clone()),
+            ItemKind::Reversed { payment_id, .. }
+                if !matches!(booked(payment_id), Booked::Reversed | Booked::Foreign) =>
+            {
+                Some(payment_id.clone())
+            }
             _ => None,
         })
         .collect();
@@ -324,6 +331,18 @@ pub fn book_payout(p: &Payout, booked: impl Fn(&str) -> Booked, acc: &Accounts) 
     let mut fees = Money::zero(currency);
     for (n, item) in p.items.iter().enumerate() {
         match &item.kind {
+            ItemKind::PaidOut { payment_id } if booked(payment_id) == Booked::Foreign => {
+                plan.writes.push(bank_line(&k(&format!("foreign:{n}")), &acc.clearing, &acc.suspense, item.amount, p)?);
+                plan.attention.push(Attention::NoInvoice { payment_id: payment_id.clone(), amount: item.amount });
+            }
+            ItemKind::Reversed { payment_id, reason } if booked(payment_id) == Booked::Foreign => {
+                plan.writes.push(bank_line(&k(&format!("foreign:{n}")), &acc.clearing, &acc.suspense, item.amount, p)?);
+                plan.attention.push(Attention::Reversed {
+                    payment_id: payment_id.clone(),
+                    invoice_id: None,
+                    reason: *reason,
+                });
+            }
             ItemKind::PaidOut { .. } | ItemKind::Reversed { .. } => {}
             ItemKind::Fee => fees = fees.checked_add(item.amount)?,
             ItemKind::Refund { payment_id } => {

@@ -183,6 +183,51 @@ fn refunds_and_unknown_lines_wait_in_suspense_for_a_person() {
 }
 
 #[test]
+fn payments_the_books_do_not_follow_pass_through_suspense_and_still_leave_clearing_at_zero() {
+    // PM1 collected through the app; PM8 created in GoCardless's dashboard, PM9 confirmed before
+    // the books used the clearing account and charged back now.
+    let po = payout(
+        "PO1",
+        "118.50",
+        vec![
+            item(paid("PM1"), "100.00"),
+            item(paid("PM8"), "40.00"),
+            item(ItemKind::Reversed { payment_id: "PM9".into(), reason: Reversal::ChargedBack }, "-20.00"),
+            item(ItemKind::Fee, "-1.50"),
+        ],
+    );
+    let a = book_confirmed(&confirmed("PM1", "100.00"), Some(&open("100.00")), &acc()).unwrap();
+    let state = |id: &str| if id == "PM1" { Booked::Confirmed } else { Booked::Foreign };
+    let plan = book_payout(&po, state, &acc()).unwrap();
+    let suspense: Vec<_> = plan
+        .writes
+        .iter()
+        .filter_map(|w| match w {
+            Write::Receive { key, account_code, amount, .. } if account_code == "SUSPENSE" => {
+                Some((key.as_str(), "in", *amount))
+            }
+            Write::Spend { key, account_code, amount, .. } if account_code == "SUSPENSE" => {
+                Some((key.as_str(), "out", *amount))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        suspense,
+        [("gocardless:PO1:foreign:1", "in", eur("40.00")), ("gocardless:PO1:foreign:2", "out", eur("20.00"))]
+    );
+    assert!(plan.attention.iter().any(|a| matches!(a, Attention::NoInvoice { payment_id, .. } if payment_id == "PM8")));
+    assert!(plan
+        .attention
+        .iter()
+        .any(|a| matches!(a, Attention::Reversed { payment_id, invoice_id: None, .. } if payment_id == "PM9")));
+    assert_eq!(clearing_after(&[&a, &plan]).amount, Decimal::ZERO);
+    // A payment the books follow but have not booked yet still holds the payout back.
+    let waiting = |id: &str| if id == "PM1" { Booked::Nothing } else { Booked::Foreign };
+    assert!(matches!(book_payout(&po, waiting, &acc()), Err(SettlementError::NotBookedYet { .. })));
+}
+
+#[test]
 fn booking_the_same_fact_twice_is_the_same_writes() {
     let a = book_confirmed(&confirmed("PM1", "100.00"), Some(&open("100.00")), &acc()).unwrap();
     let again = book_confirmed(&confirmed("PM1", "100.00"), Some(&open("100.00")), &acc()).unwrap();
