@@ -85,6 +85,10 @@ pub struct FetchedPage {
     pub next_cursor: Option<String>,
     pub page_count: Option<u32>,
     pub item_count: Option<u64>,
+    /// Set by a source that knows whether more follows this page, which then decides instead
+    /// of the page's size: an oldest-first feed whose first batch is the oldest, part-filled
+    /// page of many (GoCardless lists newest first, so the oldest page is the last one's rest).
+    pub more: Option<bool>,
 }
 
 /// How to read a provider.
@@ -374,6 +378,7 @@ impl Engine {
                 max_updated_ms,
                 min_updated_ms,
                 next_cursor: page.next_cursor.clone(),
+                more: page.more,
             };
             let done = pass::after_page(&mut pass, shape, &facts);
             if pass.full && !pass.resumed {

@@ -170,6 +170,8 @@ pub struct PageFacts {
     pub min_updated_ms: Option<i64>,
     /// Cursor and window paging: the cursor of the following page, None after the last.
     pub next_cursor: Option<String>,
+    /// What the source knows about more pages (see `FetchedPage::more`).
+    pub more: Option<bool>,
 }
 
 /// Records a fetched page and moves the position past it; returns true when the pass is complete.
@@ -188,7 +190,7 @@ pub fn after_page(pass: &mut Pass, shape: Shape, page: &PageFacts) -> bool {
         && pass.since_ms.or(pass.catch_up_to_ms).is_some_and(|s| page.min_updated_ms.is_some_and(|m| m <= s));
     // A cursor that keeps coming with empty pages would never end the pass.
     let more = page.next_cursor.as_ref().filter(|_| page.records > 0);
-    let short = page.records < page.page_size as usize;
+    let short = page.more.map_or(page.records < page.page_size as usize, |more| !more);
     match &mut pass.position {
         Position::Whole => true,
         Position::Page(n) => {
@@ -281,6 +283,7 @@ mod tests {
             max_updated_ms: max,
             min_updated_ms: max,
             next_cursor: None,
+            more: None,
         }
     }
 
@@ -294,6 +297,7 @@ mod tests {
             max_updated_ms: Some(max),
             min_updated_ms: Some(min),
             next_cursor: next.map(str::to_owned),
+            more: None,
         }
     }
 

@@ -180,6 +180,23 @@ impl Emulator {
         })
     }
 
+    /// For benchmarks: `count` more payments on the mandates already here (round robin),
+    /// created evenly from `from` over `span` and planned through their lifecycle like the
+    /// seed's; their events come as the clock reaches them. Answers how many mandates took them.
+    pub fn plan_payments(&self, count: usize, from: time::OffsetDateTime, span: time::Duration) -> usize {
+        let (mut st, _) = self.app.state();
+        let mandates: Vec<String> = st.mandates.keys().cloned().collect();
+        if mandates.is_empty() {
+            return 0;
+        }
+        let from = model::to_ms(from);
+        for k in 0..count {
+            let created = from + span * i32::try_from(k).unwrap_or(i32::MAX) / i32::try_from(count).unwrap_or(i32::MAX);
+            seed::add_payment(&mut st, k, &mandates[k % mandates.len()], created);
+        }
+        mandates.len()
+    }
+
     /// For tests: the access token this instance accepts.
     pub fn access_token(&self) -> String {
         self.app.0.token.clone()

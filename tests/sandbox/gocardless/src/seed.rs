@@ -57,52 +57,59 @@ pub fn populate(st: &mut State, seed: Seed, now: Ts) {
     // Payments from 90 days ago until a few hours ago, in creation order (ids follow time).
     let span = Duration::days(90).whole_minutes();
     for k in 0..payments {
-        let (org, i) = demo::direct_debit_invoice(k % demo::DEMO_DIRECT_DEBIT_PAYMENTS);
-        let i = i + 2 * demo::DEMO_DIRECT_DEBIT_PAYMENTS * (k / demo::DEMO_DIRECT_DEBIT_PAYMENTS);
         let offset = span - span * k as i64 / payments as i64 - 240;
         let created = to_ms(now - Duration::minutes(offset.max(60) + rng.gen_range(0..50)));
-        let outcome = match k % 20 {
-            3 => Outcome::Failed,
-            7 => Outcome::ChargedBack,
-            11 => Outcome::Cancelled,
-            13 => Outcome::CustomerApprovalDenied,
-            17 => Outcome::LateFailure,
-            _ => Outcome::PaidOut,
-        };
-        let md = mandate_ids[k % mandate_ids.len()].clone();
-        let charge = add_working_days(created.date(), LEAD_WORKING_DAYS);
-        let number = demo::invoice_number(org, i);
-        let first =
-            if outcome == Outcome::CustomerApprovalDenied { "pending_customer_approval" } else { "pending_submission" };
-        let created_step =
-            json!({"origin": "api", "cause": "payment_created", "description": "Payment created via the API."});
-        let mut timeline = vec![Step::new(created, first, "created", created_step)];
-        timeline.extend(plan_payment(first, created, created, charge, outcome));
-        let id = st.next_id("PM");
-        st.payments.insert(
-            id.clone(),
-            Payment {
-                id: id.clone(),
-                created_at: created,
-                charge_date: charge,
-                amount: demo::invoice_total_minor(org, i),
-                amount_refunded: 0,
-                currency: CURRENCY.to_owned(),
-                description: Some(number.clone()),
-                reference: Some(number.clone()),
-                metadata: json!({"invoice_number": number, "xero_org": demo::ORGS[org].0}),
-                // Some failures are retried by GoCardless, most are not (the default is off).
-                retry_if_possible: k % 40 == 3,
-                mandate: md,
-                outcome,
-                payout: None,
-                timeline: Vec::new(),
-                retries: 0,
-                credited: false,
-            },
-        );
-        st.plan(Kind::Payment, &id, timeline);
+        add_payment(st, k, &mandate_ids[k % mandate_ids.len()], created);
     }
+}
+
+/// The `k`th payment of a seed, on mandate `md`, created at `created`: a demo invoice's number
+/// and amount, and an outcome by `k` (mostly paid out; every twentieth kind of failure).
+pub fn add_payment(st: &mut State, k: usize, md: &str, created: Ts) -> String {
+    let (org, i) = demo::direct_debit_invoice(k % demo::DEMO_DIRECT_DEBIT_PAYMENTS);
+    let i = i + 2 * demo::DEMO_DIRECT_DEBIT_PAYMENTS * (k / demo::DEMO_DIRECT_DEBIT_PAYMENTS);
+    let outcome = match k % 20 {
+        3 => Outcome::Failed,
+        7 => Outcome::ChargedBack,
+        11 => Outcome::Cancelled,
+        13 => Outcome::CustomerApprovalDenied,
+        17 => Outcome::LateFailure,
+        _ => Outcome::PaidOut,
+    };
+    let md = md.to_owned();
+    let charge = add_working_days(created.date(), LEAD_WORKING_DAYS);
+    let number = demo::invoice_number(org, i);
+    let first =
+        if outcome == Outcome::CustomerApprovalDenied { "pending_customer_approval" } else { "pending_submission" };
+    let created_step =
+        json!({"origin": "api", "cause": "payment_created", "description": "Payment created via the API."});
+    let mut timeline = vec![Step::new(created, first, "created", created_step)];
+    timeline.extend(plan_payment(first, created, created, charge, outcome));
+    let id = st.next_id("PM");
+    st.payments.insert(
+        id.clone(),
+        Payment {
+            id: id.clone(),
+            created_at: created,
+            charge_date: charge,
+            amount: demo::invoice_total_minor(org, i),
+            amount_refunded: 0,
+            currency: CURRENCY.to_owned(),
+            description: Some(number.clone()),
+            reference: Some(number.clone()),
+            metadata: json!({"invoice_number": number, "xero_org": demo::ORGS[org].0}),
+            // Some failures are retried by GoCardless, most are not (the default is off).
+            retry_if_possible: k % 40 == 3,
+            mandate: md,
+            outcome,
+            payout: None,
+            timeline: Vec::new(),
+            retries: 0,
+            credited: false,
+        },
+    );
+    st.plan(Kind::Payment, &id, timeline);
+    id
 }
 
 /// Companies (every third demo contact) fill `company_name`; people given and family names.

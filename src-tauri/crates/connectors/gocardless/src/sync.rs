@@ -19,8 +19,22 @@ use xp_sync::{
     SourceError,
 };
 
-/// The events feed's resource name (its row in `sync_cursors` holds the feed's cursor).
-pub(crate) const EVENTS: &str = "events";
+/// The events feeds, one per resource type the store keeps, each with its own cursor (its row
+/// in `sync_cursors`). GoCardless returns an event's resource with the event only when the
+/// list is filtered to one `resource_type` (`include=`, gocardless.md §7): so a feed per type
+/// reads 500 events and their resources in one call, where one feed of every type would read
+/// each changed resource with a call of its own. Mandates come first so a payment's mandate is
+/// there before it; payouts last, after the payments they carry.
+const FEEDS: [(&str, ResourceType); 4] = [
+    ("events.mandates", ResourceType::Mandates),
+    ("events.payments", ResourceType::Payments),
+    ("events.refunds", ResourceType::Refunds),
+    ("events.payouts", ResourceType::Payouts),
+];
+
+fn feed_of(resource: &str) -> Option<ResourceType> {
+    FEEDS.iter().find(|(name, _)| *name == resource).map(|(_, t)| *t)
+}
 
 /// The lists of a full load, in an order where what a record links to comes first.
 const LISTS: [(&str, Kind); 6] = [
@@ -98,7 +112,7 @@ impl GoCardlessSource {
             }
             other => return Err(gc::Error::Request(format!("unknown GoCardless resource {other}"))),
         };
-        Ok(FetchedPage { records: values(records)?, next_cursor: next, page_count: None, item_count: None })
+        Ok(FetchedPage { records: values(records)?, next_cursor: next, ..FetchedPage::default() })
     }
 
     async fn payout_items(&self, payout: &gc::Payout) -> Result<Vec<gc::PayoutItem>, gc::Error> {
@@ -114,17 +128,32 @@ impl GoCardlessSource {
         }
     }
 
-    /// One batch of the feed, each event with the resources it changed re-read now.
-    async fn events(&self, req: &FetchRequest) -> Result<FetchedPage, gc::Error> {
+    /// One batch of a feed, each event with the resources it changed as GoCardless holds them
+    /// now (brought by the batch itself; read with a call only when it did not bring them).
+    async fn events(&self, feed: ResourceType, req: &FetchRequest) -> Result<FetchedPage, gc::Error> {
         let start = match &req.position {
             Position::Cursor(Some(after)) => FeedStart::After(after.clone()),
             _ => FeedStart::Since(self.feed_since),
         };
-        let mut feed = EventFeed::new(start).page_size(req.page_size);
-        let batch = feed.next_batch(&self.client, &self.token).await?;
+        let mut walk = EventFeed::new(start).page_size(req.page_size).include(feed);
+        let batch = walk.next_batch(&self.client, &self.token).await?;
+        let batch_more = batch.more;
         // Several events of a batch often name one resource (created, submitted, confirmed):
-        // it is read once per batch; each event still counts as applied on its own.
+        // it is there once per batch; each event still counts as applied on its own.
         let mut seen: HashMap<String, Option<Record>> = HashMap::new();
+        let linked = batch.linked;
+        for p in &linked.payments {
+            seen.insert(p.id.clone(), Some(rows::payment(p)));
+        }
+        for m in &linked.mandates {
+            seen.insert(m.id.clone(), Some(rows::mandate(m, None)));
+        }
+        for f in &linked.refunds {
+            seen.insert(f.id.clone(), Some(rows::refund(f)));
+        }
+        for p in &linked.payouts {
+            seen.insert(p.id.clone(), Some(rows::payout(p, &self.payout_items(p).await?)));
+        }
         let mut records = Vec::with_capacity(batch.events.len());
         for e in &batch.events {
             let changed = self.changed_by(e, &mut seen).await?;
@@ -141,9 +170,10 @@ impl GoCardlessSource {
         }
         Ok(FetchedPage {
             records: values(records)?,
-            next_cursor: feed.cursor().map(str::to_owned),
+            next_cursor: walk.cursor().map(str::to_owned),
             page_count: None,
             item_count: None,
+            more: Some(batch_more),
         })
     }
 
@@ -155,23 +185,23 @@ impl GoCardlessSource {
         seen: &mut HashMap<String, Option<Record>>,
     ) -> Result<Vec<Record>, gc::Error> {
         let l = &e.links;
-        let mut wanted: Vec<(&str, &String)> = match e.resource_type {
+        let wanted: Vec<(&str, &String)> = match e.resource_type {
             ResourceType::Mandates => l.mandate.iter().map(|id| ("mandate", id)).collect(),
             ResourceType::Payments => l.payment.iter().map(|id| ("payment", id)).collect(),
             // A refund changes its payment's refunded amount too.
             ResourceType::Refunds => {
                 l.refund.iter().map(|id| ("refund", id)).chain(l.payment.iter().map(|id| ("payment", id))).collect()
             }
-            ResourceType::Payouts => Vec::new(),
+            // A payout arrives through its own feed once it is paid (`paid`), with its lines;
+            // the payments it carries link it too, but reading it there would read it again
+            // for every batch of payment events that names it.
+            ResourceType::Payouts => l.payout.iter().map(|id| ("payout", id)).collect(),
             _ => return Ok(Vec::new()),
         };
-        // A payout arrives through the events of what it carries (a payment's `paid_out` or
-        // `chargeback_settled` links it) as well as through its own.
-        wanted.extend(l.payout.iter().map(|id| ("payout", id)));
         let mut out = Vec::new();
         for (what, id) in wanted {
             if !seen.contains_key(id.as_str()) {
-                let fetched = self.fetch_one(what, id, seen).await?;
+                let fetched = self.fetch_one(what, id).await?;
                 seen.insert(id.clone(), fetched);
             }
             let Some(record) = seen.get(id.as_str()).cloned().flatten() else { continue };
@@ -183,9 +213,11 @@ impl GoCardlessSource {
                 }
                 other => out.push(other),
             }
-            if what == "mandate" {
+            if what == "mandate" && brings_payer(&e.action) {
                 // A new or replaced mandate brings its payer and bank account along.
-                for linked in linked_to_mandate(seen.get(id.as_str())) {
+                let ids = linked_to_mandate(seen.get(id.as_str()));
+                self.read_payer(&ids, seen).await?;
+                for linked in ids {
                     if let Some(r) = seen.get(&linked).cloned().flatten() {
                         out.push(r);
                     }
@@ -195,34 +227,29 @@ impl GoCardlessSource {
         Ok(out)
     }
 
-    /// Reads one resource; a mandate also reads its customer and bank account into `seen`.
-    /// `None` when GoCardless no longer has it (a removed customer's data, say).
-    async fn fetch_one(
-        &self,
-        what: &str,
-        id: &str,
-        seen: &mut HashMap<String, Option<Record>>,
-    ) -> Result<Option<Record>, gc::Error> {
+    /// A mandate's payer and bank account (`[customer, bank account]` ids) into `seen`, each
+    /// read once per batch; `None` when GoCardless no longer has it (a removed customer's data).
+    async fn read_payer(&self, ids: &[String], seen: &mut HashMap<String, Option<Record>>) -> Result<(), gc::Error> {
+        let t = &self.token;
+        for (n, linked) in ids.iter().enumerate() {
+            if seen.contains_key(linked.as_str()) {
+                continue;
+            }
+            let r = if n == 0 {
+                gone_is_none(self.client.customer(t, linked).await)?.map(|c| rows::customer(&c))
+            } else {
+                gone_is_none(self.client.customer_bank_account(t, linked).await)?.map(|b| rows::bank_account(&b))
+            };
+            seen.insert(linked.clone(), r);
+        }
+        Ok(())
+    }
+
+    /// Reads one resource the batch did not bring. `None` when GoCardless no longer has it.
+    async fn fetch_one(&self, what: &str, id: &str) -> Result<Option<Record>, gc::Error> {
         let t = &self.token;
         let read = match what {
-            "mandate" => match self.client.mandate(t, id).await {
-                Ok(m) => {
-                    for (linked, is_customer) in [(&m.links.customer, true), (&m.links.customer_bank_account, false)] {
-                        if seen.contains_key(linked.as_str()) {
-                            continue;
-                        }
-                        let r = if is_customer {
-                            gone_is_none(self.client.customer(t, linked).await)?.map(|c| rows::customer(&c))
-                        } else {
-                            gone_is_none(self.client.customer_bank_account(t, linked).await)?
-                                .map(|b| rows::bank_account(&b))
-                        };
-                        seen.insert(linked.clone(), r);
-                    }
-                    Ok(rows::mandate(&m, None))
-                }
-                Err(e) => Err(e),
-            },
+            "mandate" => self.client.mandate(t, id).await.map(|m| rows::mandate(&m, None)),
             "payment" => self.client.payment(t, id).await.map(|p| rows::payment(&p)),
             "refund" => self.client.refund(t, id).await.map(|f| rows::refund(&f)),
             "payout" => match self.client.payout(t, id).await {
@@ -249,6 +276,13 @@ fn linked_to_mandate(r: Option<&Option<Record>>) -> Vec<String> {
         Some(Some(Record::Mandate(m))) => vec![m.customer_id.clone(), m.bank_account_id.clone()],
         _ => Vec::new(),
     }
+}
+
+/// Mandate actions after which its payer or bank account may be new to the store: a mandate
+/// set up (`created`), or moved to another bank account (`replaced`,
+/// `customer_approval_granted` for one waiting on the payer).
+fn brings_payer(action: &str) -> bool {
+    matches!(action, "created" | "replaced" | "customer_approval_granted")
 }
 
 /// Mandate actions that end it, whose event carries the reason.
@@ -283,12 +317,15 @@ impl Source for GoCardlessSource {
                     incremental: false,
                 })
                 .collect(),
-            Part::Events => vec![ResourceSpec {
-                name: EVENTS.to_owned(),
-                paging: Paging::Cursor,
-                order: Order::OldestFirst,
-                incremental: true,
-            }],
+            Part::Events => FEEDS
+                .iter()
+                .map(|(name, _)| ResourceSpec {
+                    name: (*name).to_owned(),
+                    paging: Paging::Cursor,
+                    order: Order::OldestFirst,
+                    incremental: true,
+                })
+                .collect(),
         }
     }
 
@@ -298,8 +335,10 @@ impl Source for GoCardlessSource {
         req: FetchRequest,
     ) -> BoxFuture<'a, std::result::Result<FetchedPage, SourceError>> {
         Box::pin(async move {
-            let page =
-                if job.resource == EVENTS { self.events(&req).await } else { self.list(&job.resource, &req).await };
+            let page = match feed_of(&job.resource) {
+                Some(feed) => self.events(feed, &req).await,
+                None => self.list(&job.resource, &req).await,
+            };
             page.map_err(map_gocardless)
         })
     }

@@ -67,6 +67,7 @@ impl XeroSource {
                         item_count: page.pagination.map(|p| u64::from(p.item_count)),
                         records: page.records,
                         next_cursor: None,
+                        more: None,
                     });
                 }
                 Err(xp_xero::Error::Unauthorized { .. }) if !refreshed => {

@@ -270,7 +270,14 @@ impl GoCardlessClient {
             })
             .collect::<std::result::Result<_, String>>()
             .map_err(|e| malformed("payout_items", &e))?;
-        Ok(Page { items, before: page.before, after: page.after, limit: page.limit, rate: page.rate })
+        Ok(Page {
+            items,
+            before: page.before,
+            after: page.after,
+            limit: page.limit,
+            rate: page.rate,
+            linked: page.linked,
+        })
     }
 
     // ------------------------------------------------------------------ events
@@ -319,7 +326,14 @@ impl GoCardlessClient {
             .map(serde_json::from_value)
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| malformed(resource, &e.to_string()))?;
-        Ok(Page { items, before: page.before, after: page.after, limit: page.limit, rate: page.rate })
+        Ok(Page {
+            items,
+            before: page.before,
+            after: page.after,
+            limit: page.limit,
+            rate: page.rate,
+            linked: page.linked,
+        })
     }
 
     #[tracing::instrument(skip_all, fields(resource = %resource), err(level = "info"))]
@@ -339,8 +353,9 @@ impl GoCardlessClient {
         let cursor = |k: &str| body.pointer(&format!("/meta/cursors/{k}")).and_then(Value::as_str).map(str::to_owned);
         let (before, after) = (cursor("before"), cursor("after"));
         let limit = body.pointer("/meta/limit").and_then(Value::as_u64).and_then(|l| u32::try_from(l).ok());
+        let linked = body.get_mut("linked").map(Value::take).unwrap_or(Value::Null);
         tracing::debug!(items = items.len(), more = after.is_some(), "page fetched");
-        Ok(Page { items, before, after, limit, rate })
+        Ok(Page { items, before, after, limit, rate, linked })
     }
 
     /// `POST /{resource}` under the caller's idempotency key. A 409

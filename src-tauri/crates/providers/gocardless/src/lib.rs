@@ -44,7 +44,7 @@ mod types;
 pub use client::{GoCardlessClient, MandateSetup};
 pub use config::{GoCardlessConfig, API_VERSION, LIVE_API, RATE_LIMIT_PER_MINUTE, SANDBOX_API};
 pub use error::{Error, ErrorDetail, Problem, Result};
-pub use events::{Batch, Event, EventDetails, EventFeed, EventLinks, FeedStart, ResourceType};
+pub use events::{Batch, Event, EventDetails, EventFeed, EventLinks, FeedStart, Linked, ResourceType};
 pub use pages::{ListParams, Page, MAX_LIMIT};
 pub use rate::RateLimit;
 pub use requests::{NewCustomer, NewFlow, NewMandateRequest, NewPayment, NewRefund, SEPA_CORE};

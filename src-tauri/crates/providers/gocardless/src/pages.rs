@@ -78,6 +78,8 @@ pub struct Page<T> {
     pub limit: Option<u32>,
     /// The account's budget after this call.
     pub rate: RateLimit,
+    /// `linked`: the resources an `include=` asked for (`GET /events` only), else null.
+    pub linked: serde_json::Value,
 }
 
 impl<T> Page<T> {
@@ -110,6 +112,7 @@ mod tests {
             after: after.map(str::to_owned),
             limit: Some(2),
             rate: RateLimit::default(),
+            linked: serde_json::Value::Null,
         };
         let asked = ListParams::new().limit(2).filter("status", "paid_out");
         let next = page(Some("PM9")).next(&asked).expect("more pages");

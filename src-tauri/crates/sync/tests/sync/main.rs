@@ -140,6 +140,7 @@ impl Source for Fake {
                 page_count: Some(total.div_ceil(size) as u32),
                 item_count: Some(total as u64),
                 next_cursor: None,
+                more: None,
             })
         })
     }
