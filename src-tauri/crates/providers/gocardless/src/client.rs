@@ -259,10 +259,9 @@ impl GoCardlessClient {
         params: &ListParams,
     ) -> Result<Page<PayoutItem>> {
         let params = params.clone().filter("payout", payout.id.clone());
-        let page = self.list_values(token, "payout_items", &params).await?;
+        let mut page = self.list_values(token, "payout_items", &params).await?;
         let currency = payout.amount.currency;
-        let items = page
-            .items
+        let items = std::mem::take(&mut page.items)
             .into_iter()
             .map(|v| {
                 let w: wire::PayoutItem = serde_json::from_value(v).map_err(|e| e.to_string())?;
@@ -270,14 +269,7 @@ impl GoCardlessClient {
             })
             .collect::<std::result::Result<_, String>>()
             .map_err(|e| malformed("payout_items", &e))?;
-        Ok(Page {
-            items,
-            before: page.before,
-            after: page.after,
-            limit: page.limit,
-            rate: page.rate,
-            linked: page.linked,
-        })
+        Ok(page.with_items(items))
     }
 
     // ------------------------------------------------------------------ events
@@ -319,21 +311,13 @@ impl GoCardlessClient {
         resource: &str,
         params: &ListParams,
     ) -> Result<Page<T>> {
-        let page = self.list_values(token, resource, params).await?;
-        let items = page
-            .items
+        let mut page = self.list_values(token, resource, params).await?;
+        let items = std::mem::take(&mut page.items)
             .into_iter()
             .map(serde_json::from_value)
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| malformed(resource, &e.to_string()))?;
-        Ok(Page {
-            items,
-            before: page.before,
-            after: page.after,
-            limit: page.limit,
-            rate: page.rate,
-            linked: page.linked,
-        })
+        Ok(page.with_items(items))
     }
 
     #[tracing::instrument(skip_all, fields(resource = %resource), err(level = "info"))]

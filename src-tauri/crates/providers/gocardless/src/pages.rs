@@ -83,6 +83,11 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The same page holding `items` (the typed form of what was read).
+    pub fn with_items<U>(self, items: Vec<U>) -> Page<U> {
+        Page { items, before: self.before, after: self.after, limit: self.limit, rate: self.rate, linked: self.linked }
+    }
+
     /// The query for the next (older) page, or `None` when this was the last
     /// (`meta.cursors.after` is null, gocardless.md §6).
     pub fn next(&self, asked: &ListParams) -> Option<ListParams> {
