@@ -13,7 +13,7 @@ const FIELDS: Array<{ field: Field; testId: string; label: string; hint: string;
   { field: 'apiUser', testId: 'saferpay-api-user', label: 'JSON API user', hint: 'Backoffice → Settings → JSON API basic authentication, e.g. API_401860_80003225.' },
   { field: 'password', testId: 'saferpay-password', label: 'JSON API password', hint: 'Shown once when the API user was created.', secret: true },
   { field: 'customerId', testId: 'saferpay-customer-id', label: 'Customer id', hint: 'The number before the dash in your account id.' },
-  { field: 'terminalId', testId: 'saferpay-terminal-id', label: 'Terminal id', hint: 'The 8 digits of the terminal SEPA debits go to.' },
+  { field: 'terminalId', testId: 'saferpay-terminal-id', label: 'Terminal id', hint: 'The 8 digits of the terminal SEPA debits go to. Saferpay checks it with the first debit, not here.' },
 ];
 
 const EMPTY: SaferpayCredentialsInput = { apiUser: '', password: '', customerId: '', terminalId: '' };
