@@ -32,6 +32,18 @@ impl From<xp_connect_xero::Error> for CmdError {
     }
 }
 
+impl From<xp_connect_gocardless::Error> for CmdError {
+    fn from(e: xp_connect_gocardless::Error) -> Self {
+        CmdError(IpcError::from(&e))
+    }
+}
+
+impl From<xp_connect_saferpay::Error> for CmdError {
+    fn from(e: xp_connect_saferpay::Error) -> Self {
+        CmdError(IpcError::from(&e))
+    }
+}
+
 impl From<IpcError> for CmdError {
     fn from(e: IpcError) -> Self {
         CmdError(e)

@@ -451,6 +451,45 @@ try {
       await shot('11-bank-transactions');
     });
 
+    await step('direct debit: GoCardless mandates and payouts from the sandbox; its creditor on Connections', async () => {
+      // The background sync reads GoCardless with the sandbox's token from its start-up line.
+      await wd.go(`${origin}/direct-debit`);
+      await wd.waitFor('[data-testid="page-direct-debit"]');
+      await wd.waitFor('[data-testid^="mandate-row-"]', 60000);
+      await wd.waitFor('[data-testid^="payout-row-"]', 30000);
+      await shot('11b-direct-debit');
+      await wd.go(`${origin}/connections`);
+      await wd.waitForText('[data-testid="gocardless-creditor"]', /Connected as/, 15000);
+      const shown = await wd.execute('return document.body.textContent');
+      if (sandboxInfo && shown.includes(sandboxInfo.credentials.gocardless.access_token)) {
+        throw new Error('the GoCardless access token is shown in the window');
+      }
+      await shot('11c-connections-gocardless');
+    });
+
+    await step('settings: an owner books GoCardless money into the Xero organisation\'s accounts', async () => {
+      await wd.go(`${origin}/settings`);
+      await wd.waitFor('[data-testid="settlement-gocardless-organisation"]', 15000);
+      // React reads what a person types from input/change events; set values the same way.
+      const filled = await wd.execute(
+        `const set = (el, v, proto, ev) => { Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, v); el.dispatchEvent(new Event(ev, { bubbles: true })); };
+         const q = (k) => document.querySelector('[data-testid="settlement-gocardless-' + k + '"]');
+         set(q('organisation'), arguments[0], HTMLSelectElement.prototype, 'change');
+         for (const [k, v] of [['clearing', '092'], ['bank', '090'], ['fees', '404'], ['suspense', '429']]) set(q(k), v, HTMLInputElement.prototype, 'input');
+         return q('organisation').value;`,
+        [orgId],
+      );
+      if (filled !== orgId) throw new Error(`the organisation select has no option ${orgId}`);
+      await wd.click(await wd.find('[data-testid="settlement-gocardless-save"]'));
+      await wd.waitFor('[data-testid="settlement-gocardless-saved"]', 15000);
+      const kept = await wd.execute('return window.__TAURI_INTERNALS__.invoke("get_settlement_mappings").then(v => JSON.stringify(v), e => JSON.stringify(e));');
+      const gc = JSON.parse(kept).find((p) => p.provider === 'gocardless');
+      if (gc?.mapping?.organisationId !== orgId || gc.mapping.accounts.clearing !== '092' || gc.mapping.accounts.bank !== '090') {
+        throw new Error(`the mapping Rust kept: ${kept}`);
+      }
+      await shot('11d-settlement-accounts');
+    });
+
     await step('with the sandbox stopped, the cached data still browses and searches', async () => {
       sandboxProc.kill('SIGKILL');
       await sleep(300);

@@ -10,7 +10,10 @@ mod app;
 mod audit;
 mod collections;
 mod connections;
+mod gocardless;
+mod saferpay;
 mod session;
+mod settlement;
 mod xero;
 
 use crate::{AppStateExt, CmdError};

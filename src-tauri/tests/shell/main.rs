@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::new_without_default)] // in tests a panic is the failure report
 
 mod commands;
+mod directdebit;
 mod ipc;
 mod release;
 mod roles;

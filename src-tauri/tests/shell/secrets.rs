@@ -110,3 +110,45 @@ fn one_shot_server() -> url::Url {
     });
     format!("http://{addr}/api.xro/2.0/Organisation").parse().unwrap()
 }
+
+/// Credentials typed into the window travel to Rust and stop there: a refused token or password
+/// appears in no answer and no log line, and the vault keeps nothing that was not verified. (The
+/// commands keep the secrets out of their spans; the log layer also redacts a field named
+/// `token`, so this guards the whole path rather than one `skip`.)
+#[test]
+fn typed_credentials_reach_no_answer_or_log_line() {
+    let logs = tempfile::tempdir().unwrap();
+    std::env::set_var("RUST_LOG", "trace");
+    let guard = xp_app::logging::init(logs.path(), "typed-credentials", false).unwrap();
+    // Nothing listens on port 1: the verifying call fails after the secret went through the command.
+    let config = "[providers]\ngocardless = \"http://127.0.0.1:1/\"\nsaferpay = \"http://127.0.0.1:1/api\"";
+    let h = Harness::with_config(config, |_| {});
+    let token = "gc-token-live-5e4d3c2b1a09f8e7d6c5b4a3";
+    let password = "saferpay-pass-0f1e2d3c4b5a69788796a5b4";
+    let answers = [
+        h.invoke("connect_gocardless", serde_json::json!({"token": token})),
+        h.invoke(
+            "connect_saferpay",
+            serde_json::json!({"credentials": {
+                "apiUser": "API_401860_80003225", "password": password, "customerId": "401860", "terminalId": "17795278"
+            }}),
+        ),
+    ];
+    assert!(h.vault.get(xp_connect_gocardless::TOKEN_KEY).unwrap().is_none(), "an unverified token was kept");
+    drop(h);
+    drop(guard);
+    let mut log_text = String::new();
+    for entry in std::fs::read_dir(logs.path()).unwrap() {
+        log_text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    assert!(log_text.contains("connect_gocardless"), "the command's span must have been logged: {log_text}");
+    for answer in &answers {
+        let e = answer.as_ref().expect_err("nothing listens there, so nothing is verified");
+        for secret in [token, password] {
+            assert!(!e.to_string().contains(secret), "an answer carries a typed secret: {e}");
+        }
+    }
+    for secret in [token, password] {
+        assert!(!log_text.contains(secret), "the log contains a typed secret");
+    }
+}

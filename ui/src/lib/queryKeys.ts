@@ -14,6 +14,10 @@ export const queryKeys = {
   dbInfo: ['db-info'],
   auditEvents: ['audit-events'],
   collections: ['collections'],
+  mandates: ['mandates'],
+  payouts: ['payouts'],
+  saferpayStatus: ['saferpay-status'],
+  settlementMappings: ['settlement-mappings'],
   connections: ['connections'],
   organisations: ['organisations'],
   invoices: ['invoices'],
@@ -31,6 +35,8 @@ export const syncedDataKeys = [
   queryKeys.invoices,
   queryKeys.contacts,
   queryKeys.bankTransactions,
+  queryKeys.mandates,
+  queryKeys.payouts,
   queryKeys.dbInfo,
 ] as const;
 

@@ -7,6 +7,8 @@ import { AvailableProviders } from '../features/connections/AvailableProviders';
 import { ConnectionsTable } from '../features/connections/ConnectionsTable';
 import { providerRegistry } from '../features/connections/providers';
 import { useConnections } from '../features/connections/useConnections';
+import { GoCardlessConnect } from '../features/gocardless/GoCardlessConnect';
+import { SaferpayConnect } from '../features/saferpay/SaferpayConnect';
 import { useCan } from '../features/session/useSession';
 import { SyncProgressPanel } from '../features/sync/SyncProgressPanel';
 import { useConnectXero } from '../features/xero/organisations/useOrganisations';
@@ -20,7 +22,10 @@ export default function ConnectionsRoute() {
   const connect = useConnectXero();
   const canManage = useCan('manage_connections');
   // One entry per provider whose integration exists; the others show a disabled placeholder.
-  const providers = providerRegistry({ xero: { connecting: connect.isPending } });
+  const providers = providerRegistry(
+    { xero: { connecting: connect.isPending } },
+    { gocardless: <GoCardlessConnect />, saferpay: <SaferpayConnect /> },
+  );
   const onConnect = (provider: Provider) => {
     if (provider === 'xero') connect.mutate();
   };
@@ -41,7 +46,7 @@ export default function ConnectionsRoute() {
           {(list) =>
             list.length === 0 ? (
               <EmptyState title="No providers connected yet">
-                Connect Xero under Available providers below; other providers follow in later releases.
+                Connect Xero, GoCardless or Saferpay under Available providers below.
               </EmptyState>
             ) : (
               <ConnectionsTable connections={list} />

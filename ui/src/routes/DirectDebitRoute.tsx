@@ -1,6 +1,8 @@
 import { Card } from '../components/ui/Card';
 import { PageHeader } from '../components/ui/PageHeader';
 import { CollectionsTable } from '../features/directdebit/CollectionsTable';
+import { MandatesTable } from '../features/directdebit/MandatesTable';
+import { PayoutsTable } from '../features/directdebit/PayoutsTable';
 
 export default function DirectDebitRoute() {
   return (
@@ -11,6 +13,12 @@ export default function DirectDebitRoute() {
       />
       <Card title="Collections">
         <CollectionsTable />
+      </Card>
+      <Card title="Mandates" description="The authorisations customers gave to debit their bank account.">
+        <MandatesTable />
+      </Card>
+      <Card title="Payouts" description="What GoCardless paid into your bank account, with the fees it kept.">
+        <PayoutsTable />
       </Card>
     </div>
   );

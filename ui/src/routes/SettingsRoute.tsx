@@ -5,13 +5,16 @@ import { ProfileBadge } from '../features/app/ProfileBadge';
 import { useAppInfo } from '../features/app/useAppInfo';
 import { AuditTrail, VerifyAuditButton } from '../features/audit/AuditTrail';
 import { providerLabel } from '../features/connections/providers';
+import { SettlementMappingCard } from '../features/directdebit/SettlementMappingCard';
 import { SessionSettingsCard } from '../features/session/SessionSettingsCard';
 import { ThemeSelector } from '../features/theme/ThemeSelector';
+import { useOrganisations } from '../features/xero/organisations/useOrganisations';
 
 const th = 'py-2 text-left text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400';
 
 export default function SettingsRoute() {
   const info = useAppInfo();
+  const organisations = useOrganisations();
   return (
     <div data-testid="page-settings" className="space-y-6">
       <PageHeader title="Settings" description="Appearance, sign-in, environment and the audit trail of this installation." />
@@ -21,6 +24,8 @@ export default function SettingsRoute() {
       </Card>
 
       <SessionSettingsCard />
+
+      <SettlementMappingCard organisations={organisations} />
 
       <Card title="Environment">
         <QueryView query={info} loadingLabel="Loading environment…" errorTitle="Could not load the environment">

@@ -24,6 +24,7 @@ mod app;
 mod audit;
 mod collections;
 mod connections;
+mod directdebit;
 mod error;
 mod events;
 mod session;
@@ -34,6 +35,7 @@ pub use app::*;
 pub use audit::*;
 pub use collections::*;
 pub use connections::*;
+pub use directdebit::*;
 pub use error::*;
 pub use events::*;
 pub use session::*;
@@ -58,6 +60,7 @@ pub fn bindings() -> Vec<(String, String)> {
         connections::bindings(&cfg),
         audit::bindings(&cfg),
         collections::bindings(&cfg),
+        directdebit::bindings(&cfg),
         sync::bindings(&cfg),
         xero::bindings(&cfg),
     ]

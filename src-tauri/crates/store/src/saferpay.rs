@@ -100,6 +100,14 @@ pub async fn active_mandates_of_contact(
     rows.iter().map(row_to_mandate).collect()
 }
 
+/// Every mandate the app made, newest first.
+pub async fn mandates(store: &Store) -> Result<Vec<Mandate>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM saferpay_mandates ORDER BY created_at DESC, id DESC"))
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(row_to_mandate).collect()
+}
+
 fn row_to_mandate(r: &sqlx::sqlite::SqliteRow) -> Result<Mandate> {
     let organisation_id = r
         .try_get::<Option<String>, _>("organisation_id")?

@@ -11,7 +11,9 @@ describe('available providers', () => {
     const providers = providerRegistry({ xero: { connecting: false }, gocardless: { connecting: false } });
     render(<AvailableProviders endpoints={[]} connections={[]} providers={providers} onConnect={onConnect} canConnect />);
 
-    expect(screen.getByText(/^Xero and GoCardless can be connected now; the other providers arrive/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/^Xero and GoCardless can be connected now\. Saferpay, OKX and OpenAI arrive with their integrations in a later release\./),
+    ).toBeInTheDocument();
     await userEvent.click(screen.getByTestId('connect-gocardless'));
     await userEvent.click(screen.getByTestId('connect-xero'));
     expect(onConnect.mock.calls, 'the button says which provider it connects').toEqual([['gocardless'], ['xero']]);
@@ -33,5 +35,22 @@ describe('available providers', () => {
     render(<AvailableProviders endpoints={[]} connections={[]} providers={providers} onConnect={vi.fn()} canConnect={false} />);
     expect(screen.getAllByRole('listitem')).toHaveLength(6);
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
+  });
+
+  it('shows a provider’s own panel inside its card, and sends Okta to the settings instead of a connect button', () => {
+    const providers = providerRegistry(
+      { xero: { connecting: false } },
+      { gocardless: <p>token form</p>, saferpay: <p>credentials form</p> },
+    );
+    render(<AvailableProviders endpoints={[]} connections={[]} providers={providers} onConnect={vi.fn()} canConnect />);
+    expect(within(screen.getByTestId('provider-gocardless')).getByText('token form')).toBeInTheDocument();
+    expect(within(screen.getByTestId('provider-saferpay')).getByText('credentials form')).toBeInTheDocument();
+    expect(screen.queryByTestId('connect-gocardless'), 'a panel replaces the connect button').not.toBeInTheDocument();
+    expect(within(screen.getByTestId('provider-okta')).getByText(/Settings → Sign-in and security/)).toBeInTheDocument();
+    expect(within(screen.getByTestId('provider-okta')).queryByRole('button')).not.toBeInTheDocument();
+    expect(
+      screen.getByText(/^Xero, GoCardless and Saferpay can be connected now\. OKX and OpenAI arrive with their integrations/),
+      'the note names what can be connected and what is still to come',
+    ).toBeInTheDocument();
   });
 });

@@ -3,12 +3,12 @@ import { useId } from 'react';
 import { Badge } from '../../components/ui/Badge';
 import { buttonClass } from '../../components/ui/styles';
 import type { ConnectionSummary, Provider, ProviderEndpoint } from '../../lib/bindings';
-import type { ProviderEntry } from './providers';
+import { isConnectable, type ProviderEntry } from './providers';
 
 interface AvailableProvidersProps {
   endpoints: ProviderEndpoint[];
   connections: ConnectionSummary[];
-  /** Every provider in display order; those with a connector get a working Connect button. */
+  /** Every provider in display order; those with a connector get a working Connect button, those with a panel show it. */
   providers: ProviderEntry[];
   /** Starts the sign-in of a provider that has a connector. */
   onConnect: (provider: Provider) => void;
@@ -23,15 +23,21 @@ function listOf(labels: string[]): string {
 
 export function AvailableProviders({ endpoints, connections, providers, onConnect, canConnect }: AvailableProvidersProps) {
   const noteId = useId();
-  const connectable = listOf(providers.filter((p) => p.connector).map((p) => p.label));
+  const connectable = listOf(providers.filter(isConnectable).map((p) => p.label));
+  const later = providers.filter((p) => !isConnectable(p) && !p.setUpIn).map((p) => p.label);
+  const laterNote =
+    later.length === 0
+      ? ''
+      : `${listOf(later)} ${later.length === 1 ? 'arrives with its integration' : 'arrive with their integrations'} in a later release. `;
   return (
     <div>
       <p id={noteId} className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
-        {connectable ? `${connectable} can be connected now; the` : 'The'} other providers arrive with their
-        integrations in a later release. The addresses below are the base URLs this installation is configured to use.
+        {connectable ? `${connectable} can be connected now. ` : ''}
+        {laterNote}
+        The addresses below are the base URLs this installation is configured to use.
       </p>
       <ul className="grid gap-3 sm:grid-cols-2" aria-label="Available providers">
-        {providers.map(({ provider, label, description, connector }) => {
+        {providers.map(({ provider, label, description, connector, panel, setUpIn }) => {
           const baseUrl = endpoints.find((e) => e.provider === provider)?.baseUrl;
           const count = connections.filter((c) => c.provider === provider).length;
           return (
@@ -44,7 +50,8 @@ export function AvailableProviders({ endpoints, connections, providers, onConnec
                 <span className="font-medium text-zinc-900 dark:text-zinc-100">{label}</span>
                 {count > 0 ? (
                   <Badge tone="success">{count === 1 ? 'Connected' : `${count} connections`}</Badge>
-                ) : (
+                ) : panel ? null : (
+                  // A provider with a panel says there whether it is set up (Saferpay keeps credentials, no connection).
                   <Badge>Not connected</Badge>
                 )}
               </div>
@@ -52,7 +59,11 @@ export function AvailableProviders({ endpoints, connections, providers, onConnec
               <p className="truncate font-mono text-xs text-zinc-500 dark:text-zinc-400" title={baseUrl}>
                 {baseUrl ?? 'No base URL configured'}
               </p>
-              {canConnect ? (
+              {panel ? (
+                <div className="mt-1 border-t border-zinc-100 pt-3 dark:border-zinc-800">{panel}</div>
+              ) : setUpIn ? (
+                <p className="text-sm text-zinc-600 dark:text-zinc-400">{setUpIn}</p>
+              ) : canConnect ? (
                 <div>
                   {connector ? (
                     <button

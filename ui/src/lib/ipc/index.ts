@@ -7,5 +7,6 @@ export * from './app';
 export * from './audit';
 export * from './collections';
 export * from './connections';
+export * from './directdebit';
 export * from './session';
 export * from './xero';

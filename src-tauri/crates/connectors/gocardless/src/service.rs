@@ -260,6 +260,16 @@ impl GoCardlessService {
         Ok(db::mandates(&self.ctx.store).await?)
     }
 
+    /// Every payout of every kept creditor with its lines, newest first, whatever its status.
+    pub async fn payouts(&self) -> Result<Vec<db::rows::Payout>> {
+        let mut all = Vec::new();
+        for org in orgs::syncable(&self.ctx.store, PROVIDER).await? {
+            all.extend(db::payouts(&self.ctx.store, &org.id.to_string()).await?);
+        }
+        all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
+        Ok(all)
+    }
+
     /// Polls in the background every `every`; after a failure sooner (at most a minute later),
     /// so syncing resumes by itself once GoCardless is reachable again.
     pub fn spawn_auto_sync(

@@ -62,6 +62,11 @@ impl SaferpayService {
         Ok(mandate)
     }
 
+    /// Every mandate the app made, newest first (holder and last four characters, no IBAN).
+    pub async fn mandates(&self) -> Result<Vec<Mandate>> {
+        Ok(db::mandates(&self.ctx().store).await?)
+    }
+
     /// The mandate's IBAN from the vault.
     pub(crate) fn mandate_iban(&self, mandate_id: &str) -> Result<Iban> {
         let stored =

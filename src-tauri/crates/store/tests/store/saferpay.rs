@@ -29,3 +29,14 @@ async fn a_mandate_is_kept_with_its_last_four_characters_and_read_back() {
     );
     assert!(saferpay::insert_mandate(&store, mandate("XPM-1", "3000"), t0()).await.is_err(), "ids are unique");
 }
+
+#[tokio::test]
+async fn the_mandates_list_shows_the_newest_first() {
+    let f = Fixture::new();
+    let store = f.open().await;
+    assert_eq!(saferpay::mandates(&store).await.unwrap(), vec![], "no mandate made yet");
+    saferpay::insert_mandate(&store, mandate("XPM-OLD", "1111"), t0()).await.unwrap();
+    saferpay::insert_mandate(&store, mandate("XPM-NEW", "2222"), t0() + time::Duration::hours(1)).await.unwrap();
+    let ids: Vec<String> = saferpay::mandates(&store).await.unwrap().into_iter().map(|m| m.id).collect();
+    assert_eq!(ids, ["XPM-NEW", "XPM-OLD"], "the one made last is the one a person looks for first");
+}

@@ -9,6 +9,7 @@ import { appHandlers } from './app';
 import { auditHandlers } from './audit';
 import { collectionsHandlers } from './collections';
 import { connectionsHandlers } from './connections';
+import { directDebitHandlers } from './directdebit';
 import { fixtures } from './fixtures';
 import type { Args, CommandHandler, CommandHandlers } from './handlers';
 import { emitSessionChanged, sessionHandlers, sessionRejection } from './session';
@@ -35,7 +36,14 @@ export interface FakeBackendOptions {
 
 /** The data commands' handlers (every area but the session, whose handlers act on the fake's session). */
 export function defaultHandlers(): CommandHandlers {
-  return { ...appHandlers(), ...connectionsHandlers(), ...auditHandlers(), ...collectionsHandlers(), ...xeroHandlers() };
+  return {
+    ...appHandlers(),
+    ...connectionsHandlers(),
+    ...auditHandlers(),
+    ...collectionsHandlers(),
+    ...directDebitHandlers(),
+    ...xeroHandlers(),
+  };
 }
 
 /** Every command's handler, by area. */

@@ -1,0 +1,38 @@
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import type { Provider, SettlementMapping } from '../../lib/bindings';
+import {
+  getSettlementMappings,
+  listGoCardlessMandates,
+  listGoCardlessPayouts,
+  listSaferpayMandates,
+  setSettlementMapping,
+} from '../../lib/ipc';
+import { queryKeys } from '../../lib/queryKeys';
+
+/** Both providers' mandates, each its own query, so one provider failing still shows the other's. */
+export function useMandates() {
+  return useQueries({
+    queries: [
+      { queryKey: [...queryKeys.mandates, 'gocardless'], queryFn: listGoCardlessMandates },
+      { queryKey: [...queryKeys.mandates, 'saferpay'], queryFn: listSaferpayMandates },
+    ],
+  });
+}
+
+export function usePayouts() {
+  return useQuery({ queryKey: [...queryKeys.payouts, 'gocardless'], queryFn: listGoCardlessPayouts });
+}
+
+export function useSettlementMappings() {
+  return useQuery({ queryKey: queryKeys.settlementMappings, queryFn: getSettlementMappings });
+}
+
+export function useSetSettlementMapping() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ provider, mapping }: { provider: Provider; mapping: SettlementMapping }) =>
+      setSettlementMapping(provider, mapping),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.settlementMappings }),
+  });
+}

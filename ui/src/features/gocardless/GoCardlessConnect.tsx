@@ -1,0 +1,65 @@
+import { useId, useState } from 'react';
+
+import { CredentialsForm } from '../../components/ui/CredentialsForm';
+import { fieldInput, fieldLabel } from '../../components/ui/styles';
+import { useCan } from '../session/useSession';
+import { useConnectGoCardless, useGoCardlessCreditors } from './useGoCardless';
+
+/**
+ * GoCardless on the Connections page: who it is connected as and, for an owner, the access-token field. The token
+ * goes to Rust, which verifies it with GoCardless before the vault keeps it; it is never shown back.
+ */
+export function GoCardlessConnect() {
+  const canManage = useCan('manage_credentials');
+  const creditors = useGoCardlessCreditors();
+  const connect = useConnectGoCardless();
+  const [token, setToken] = useState('');
+  const tokenId = useId();
+  const names = (creditors.data ?? []).map((c) => c.name);
+
+  const status = connect.isSuccess ? (
+    <p role="status" data-testid="gocardless-connected" className="text-sm text-emerald-800 dark:text-emerald-300">
+      Connected as <strong className="font-medium">{connect.data.creditorName}</strong>. Mandates and payouts appear
+      under Direct debit after the next sync.
+    </p>
+  ) : names.length > 0 ? (
+    <p data-testid="gocardless-creditor" className="text-sm text-zinc-700 dark:text-zinc-300">
+      Connected as <strong className="font-medium">{names.join(', ')}</strong>.
+    </p>
+  ) : null;
+
+  return (
+    <CredentialsForm
+      id="gocardless"
+      label="GoCardless"
+      canManage={canManage}
+      status={status}
+      ready={token.trim() !== ''}
+      pending={connect.isPending}
+      error={connect.error}
+      errorTitle="GoCardless did not accept the token"
+      onSubmit={() => connect.mutate(token.trim(), { onSuccess: () => setToken('') })}
+    >
+      <div>
+        <label htmlFor={tokenId} className={fieldLabel}>
+          {names.length > 0 ? 'Replace the access token' : 'Access token'}
+        </label>
+        <input
+          id={tokenId}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          data-testid="gocardless-token"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          aria-describedby={`${tokenId}-hint`}
+          className={`${fieldInput} font-mono`}
+        />
+        <p id={`${tokenId}-hint`} className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
+          Create one in GoCardless under Developers → Create → Access token (read-write). It is checked with GoCardless
+          and kept in this computer&apos;s keychain.
+        </p>
+      </div>
+    </CredentialsForm>
+  );
+}
