@@ -363,3 +363,121 @@ async fn collected_money_is_booked_in_xero_through_the_clearing_account_and_a_ch
         .count();
     assert!(fees >= 2, "the payouts' fees are spend money to 404");
 }
+
+/// Runs a step of the pipeline and kills it (SIGKILL) after `after`; answers whether it was
+/// still running then (it may have finished).
+fn kill_during(s: &Sandbox, data: &Path, args: &[&str], after: Duration) -> bool {
+    let mut child = xpartner(s, data)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let running = matches!(child.try_wait(), Ok(None));
+    let _ = child.kill(); // SIGKILL on Unix
+    let _ = child.wait();
+    running
+}
+
+/// The collection of an invoice, from `collections --json`.
+fn collection_of(s: &Sandbox, data: &Path, number: &str) -> Option<Value> {
+    let list = json(s, data, &["collections", "--json"]);
+    let mine: Vec<Value> = list.as_array().unwrap().iter().filter(|c| c["invoice_number"] == number).cloned().collect();
+    assert!(mine.len() <= 1, "one collection per invoice: {mine:?}");
+    mine.into_iter().next()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_at_fifty_points_between_intent_and_settlement_each_invoice_is_collected_and_booked_once() {
+    if !keychain_or_skip() {
+        return;
+    }
+    let s = sandbox().await;
+    let Synced { dir, tenant, org_name, payers } = synced(&s).await;
+    let data = dir.path();
+    let map = ["settle", "map", "gocardless", "--org", &org_name, "--clearing", "092", "--bank", "090"];
+    ok(&s, data, &[&map[..], &["--fees", "404", "--suspense", "429"]].concat());
+    let invoices: Vec<Value> =
+        invoices_where(&s, &tenant, "AUTHORISED", |e| payers.contains_key(&e.to_ascii_lowercase()))
+            .into_iter()
+            .take(3)
+            .collect();
+    assert_eq!(invoices.len(), 3, "three unpaid invoices of payers with a mandate");
+
+    // Deterministic "random" kill points: 3 invoices × 5 steps, 3 or 4 kills in each step, then
+    // the step is run to its end, as a person would run the command again.
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut kills, mut interrupted) = (0, 0);
+    // How long each step ran to its end last time (a first guess for the first invoice): the
+    // kills fall anywhere in it, start-up, requests and writes alike.
+    let mut took = [Duration::from_millis(700); 5];
+    for invoice in &invoices {
+        let number = invoice["InvoiceNumber"].as_str().unwrap();
+        let steps: [&[&str]; 5] = [
+            &["collect", number, "--via", "gocardless"],
+            &["outbox", "send"],
+            &["sync", "gocardless"],
+            &["settle"],
+            &["outbox", "send"],
+        ];
+        for (n, step) in steps.iter().enumerate() {
+            if n == 2 {
+                // The bank's part: GoCardless collects the payment and pays it out.
+                let c = collection_of(&s, data, number).expect("collected");
+                let payment = c["provider_payment_id"].as_str().expect("sent to GoCardless").to_owned();
+                simulate(&s, "payment_paid_out", &payment).await;
+                s.gc_ctx.clock.advance(time::Duration::hours(5));
+            }
+            for _ in 0..(3 + next() % 2) {
+                let at = took[n].mul_f64((next() % 1000) as f64 / 1000.0);
+                interrupted += usize::from(kill_during(&s, data, step, at));
+                kills += 1;
+            }
+            let t = std::time::Instant::now();
+            let out = run(&s, data, step);
+            took[n] = t.elapsed();
+            // A collect killed after its transaction committed already made the collection.
+            let again = n == 0 && stderr(&out).contains("already has a collection");
+            assert!(
+                out.status.success() || again,
+                "{step:?}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                stderr(&out)
+            );
+        }
+    }
+    assert!(kills >= 50, "{kills} kill points");
+    // Most kills must land while the command runs, not after it finished.
+    assert!(interrupted * 2 > kills, "{interrupted} of {kills} kills interrupted a running command");
+    eprintln!("{interrupted} of {kills} kills interrupted a running command");
+    ok(&s, data, &["sync", "gocardless"]);
+    ok(&s, data, &["settle"]);
+    assert_eq!(ok(&s, data, &["settle"]).trim(), "settle: 0 booked, 0 waiting");
+    let sent = ok(&s, data, &["outbox", "send"]);
+    assert!(sent.trim_end().ends_with(" 0 retrying, 0 waiting, 0 failed"), "{sent}");
+    assert!(ok(&s, data, &["db", "check"]).starts_with("ok: "), "the store survived every kill");
+
+    let created = s.gc_ctx.counters.snapshot().created_by_key;
+    for invoice in &invoices {
+        let number = invoice["InvoiceNumber"].as_str().unwrap();
+        let c = collection_of(&s, data, number).expect("one collection");
+        assert_eq!(c["status"], "paid_out", "{c}");
+        let key = format!("gocardless collect:{}", c["id"].as_str().unwrap());
+        assert_eq!(created.get(&key), Some(&1), "one GoCardless payment for {number}: {created:?}");
+        let payments: Vec<Value> = s
+            .xero
+            .records(&tenant, "Payments")
+            .into_iter()
+            .filter(|p| p["Invoice"]["InvoiceID"] == invoice["InvoiceID"])
+            .collect();
+        assert_eq!(payments.len(), 1, "one Xero payment for {number}: {payments:?}");
+        assert_eq!((&payments[0]["Status"], &payments[0]["Account"]["Code"]), (&"AUTHORISED".into(), &"092".into()));
+    }
+}
