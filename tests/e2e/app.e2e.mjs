@@ -490,6 +490,27 @@ try {
       await shot('11d-settlement-accounts');
     });
 
+    await step('collect an unpaid invoice by direct debit; its page follows it to GoCardless', async () => {
+      // In the demo, INV-A00002's contact is the GoCardless customer of one active mandate.
+      await wd.go(`${origin}/invoices`);
+      await wd.waitFor('[data-testid="filter-search"]');
+      await wd.execute(
+        'const i = document.querySelector(\'[data-testid="filter-search"]\'); const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set; set.call(i, arguments[0]); i.dispatchEvent(new Event("input", { bubbles: true }));',
+        ['INV-A00002'],
+      );
+      await wd.waitForText('[data-testid="invoice-count"]', /^\s*1\s*$/, 15000);
+      await wd.click(await wd.find('[data-testid^="invoice-row-"]'));
+      await wd.waitForText('[data-testid="invoice-number"]', /INV-A00002/);
+      await wd.waitFor('[data-testid="collect-direct-debit"]', 15000);
+      await shot('11e-invoice-collect');
+      await wd.click(await wd.find('[data-testid="collect-submit"]'));
+      await wd.waitFor('[data-testid="page-collection-detail"]', 15000);
+      // The app's outbox sends it (every 15 s); the page follows without a reload.
+      await wd.waitForText('[data-testid="page-collection-detail"]', /Pending submission|Submitted to the bank/, 45000);
+      await wd.waitForText('[data-testid="page-collection-detail"]', /PM[0-9A-Z]+/, 15000);
+      await shot('11f-collection-sent');
+    });
+
     await step('with the sandbox stopped, the cached data still browses and searches', async () => {
       sandboxProc.kill('SIGKILL');
       await sleep(300);

@@ -1,9 +1,10 @@
 //! Direct-debit collections, read from the local store (works offline).
 
 use super::{id, Access};
-use crate::CmdError;
-use tauri::Runtime;
-use xp_ipc::{CollectionDetail, CollectionSummary};
+use crate::{AppState, CmdError};
+use tauri::{Manager, Runtime};
+use xp_app::collect::{CollectInvoice, Via};
+use xp_ipc::{CollectionDetail, CollectionSummary, ErrorCode, IpcError};
 
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]
@@ -19,4 +20,35 @@ pub async fn get_collection<R: Runtime>(
 ) -> Result<CollectionDetail, CmdError> {
     let services = access.services().await?;
     Ok(services.collection(id("collectionId", &collection_id)?).await?)
+}
+
+/// "Collect by direct debit" on an unpaid invoice: the amount due, from the mandate of its
+/// contact, through the chosen provider. Writes the collection and its outbox item (refused,
+/// writing nothing, while the invoice has a live collection); the outbox sends it. Answers the
+/// collection, whose page then follows it to the bank.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn collect_invoice<R: Runtime>(
+    access: Access<R>,
+    organisation_id: String,
+    invoice_id: String,
+    via: String,
+    charge_date: Option<String>,
+) -> Result<CollectionDetail, CmdError> {
+    let services = access.services().await?;
+    let invalid = |message: String| CmdError(IpcError { code: ErrorCode::InvalidInput, message });
+    let via = Via::parse(&via).map_err(|e| invalid(e.to_string()))?;
+    let charge_date = charge_date
+        .as_deref()
+        .map(|d| {
+            time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
+                .map_err(|_| invalid(format!("charge date {d:?} is not a date (YYYY-MM-DD)")))
+        })
+        .transpose()?;
+    let organisation = organisation_id.trim().to_owned();
+    let request = CollectInvoice { invoice: &invoice_id, via, organisation: Some(&organisation), charge_date };
+    // The role was checked by `services()` above; the registry holds the connectors themselves.
+    let state = access.app().state::<AppState>();
+    let collection = xp_app::collect::collect_invoice(&services, state.connectors_unchecked(), request).await?;
+    Ok(services.collection(collection.id).await?)
 }

@@ -24,6 +24,7 @@ command_table! {
     audit::verify_audit_log => Read,
     collections::list_collections => Read,
     collections::get_collection => Read,
+    collections::collect_invoice => CollectPayments,
     gocardless::connect_gocardless => ManageCredentials,
     gocardless::list_gocardless_mandates => Read,
     gocardless::list_gocardless_payouts => Read,

@@ -4,6 +4,7 @@ import { Card } from '../components/ui/Card';
 import { Fact } from '../components/ui/Fact';
 import { PageHeader } from '../components/ui/PageHeader';
 import { buttonClass, linkClass } from '../components/ui/styles';
+import { CollectByDirectDebit } from '../features/directdebit/CollectByDirectDebit';
 import { DetailPage } from '../features/lists/DetailPage';
 import { DetailTable } from '../features/lists/DetailTable';
 import { LineItemsTable } from '../features/lists/LineItemsTable';
@@ -71,6 +72,7 @@ function Detail({ detail }: { detail: InvoiceDetail }) {
             </Fact>
           </dl>
         </Card>
+        <CollectByDirectDebit row={row} />
         <Card title="Line items">
           <LineItemsTable lines={detail.lineItems} currency={row.currency} emptyText="This invoice has no line items." />
         </Card>

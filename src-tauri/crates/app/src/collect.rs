@@ -8,9 +8,10 @@
 //! usable one of the customer whose email is the contact's; Saferpay mandates are recorded
 //! against the contact when set up.
 
-use crate::{App, Error, Result};
+use crate::{Connectors, Error, Result};
 use rust_decimal::Decimal;
 use time::Date;
+use xp_context::Context;
 use xp_core::ids::OrganisationId;
 use xp_core::Money;
 use xp_store::collections::{Collect, Collection};
@@ -50,8 +51,8 @@ pub struct Collectable {
     pub amount: Money,
 }
 
-pub async fn collect_invoice(app: &App, r: CollectInvoice<'_>) -> Result<Collection> {
-    let store = &app.ctx.store;
+pub async fn collect_invoice(ctx: &Context, connectors: &Connectors, r: CollectInvoice<'_>) -> Result<Collection> {
+    let store = &ctx.store;
     let Collectable { invoice, amount } = collectable(store, r.invoice, r.organisation).await?;
     let organisation_id = invoice
         .organisation_id
@@ -73,13 +74,18 @@ pub async fn collect_invoice(app: &App, r: CollectInvoice<'_>) -> Result<Collect
         mandate_id: &mandate,
         charge_date: r.charge_date,
     };
+    let unavailable =
+        |name: &str, e: xp_ipc::IpcError| Error::Invalid(format!("{name} is not available: {}", e.message));
     match r.via {
-        Via::GoCardless => Ok(app.gocardless()?.collect(c).await?),
+        Via::GoCardless => {
+            let gocardless = connectors
+                .get::<xp_connect_gocardless::GoCardlessService>()
+                .map_err(|e| unavailable("GoCardless", e))?;
+            Ok(gocardless.collect(c).await?)
+        }
         Via::Saferpay => {
-            let saferpay = app
-                .connectors()
-                .get::<xp_connect_saferpay::SaferpayService>()
-                .map_err(|e| Error::Invalid(format!("Saferpay is not available: {}", e.message)))?;
+            let saferpay =
+                connectors.get::<xp_connect_saferpay::SaferpayService>().map_err(|e| unavailable("Saferpay", e))?;
             Ok(saferpay.collect(c).await?)
         }
     }

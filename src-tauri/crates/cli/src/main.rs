@@ -493,7 +493,7 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
                 organisation: org.as_deref(),
                 charge_date: *charge_date,
             };
-            let c = xp_app::collect::collect_invoice(&app, request).await?;
+            let c = xp_app::collect::collect_invoice(&app.ctx, &app.connectors(), request).await?;
             if cli.json {
                 println!("{}", serde_json::json!({ "ok": true, "collection": c }));
             } else {

@@ -12,6 +12,14 @@ export function useCollections() {
   });
 }
 
+/** While money is on its way the page follows it: the outbox sends it and the sync brings the bank's answers. */
+const FOLLOW_MS = 5_000;
+const LIVE = new Set(['intent', 'pending_submission', 'submitted', 'confirmed']);
+
 export function useCollection(id: string) {
-  return useQuery({ queryKey: [...queryKeys.collections, 'detail', id], queryFn: () => getCollection(id) });
+  return useQuery({
+    queryKey: [...queryKeys.collections, 'detail', id],
+    queryFn: () => getCollection(id),
+    refetchInterval: (query) => (LIVE.has(query.state.data?.collection.status ?? '') ? FOLLOW_MS : false),
+  });
 }

@@ -23,6 +23,7 @@ export const COMMANDS = {
   verify_audit_log: "read",
   list_collections: "read",
   get_collection: "read",
+  collect_invoice: "collect_payments",
   connect_gocardless: "manage_credentials",
   list_gocardless_mandates: "read",
   list_gocardless_payouts: "read",

@@ -9,3 +9,13 @@ export function listCollections(limit: number): Promise<CollectionSummary[]> {
 export function getCollection(collectionId: string): Promise<CollectionDetail> {
   return call<CollectionDetail>('get_collection', { collectionId });
 }
+
+/** "Collect by direct debit": the invoice's amount due from its contact's mandate; answers the new collection. */
+export function collectInvoice(
+  organisationId: string,
+  invoiceId: string,
+  via: 'gocardless' | 'saferpay',
+  chargeDate: string | null,
+): Promise<CollectionDetail> {
+  return call<CollectionDetail>('collect_invoice', { organisationId, invoiceId, via, chargeDate });
+}

@@ -29,6 +29,12 @@ export const COLLECTION: CollectionDetail = {
 export function collectionsHandlers(): CommandHandlers {
   return {
     list_collections: () => [structuredClone(COLLECTION.collection)],
+    collect_invoice: (args) => {
+      const { invoiceId } = args as { invoiceId: string };
+      return invoiceId === COLLECTION.collection.invoiceId
+        ? rejectWith({ code: 'invalid_input', message: `invoice INV-0042 already has a collection ${COLLECTION.collection.id}` })
+        : rejectWith({ code: 'invalid_input', message: 'no GoCardless customer has the email of this contact' });
+    },
     get_collection: (args) =>
       (args as { collectionId: string }).collectionId === COLLECTION.collection.id
         ? structuredClone(COLLECTION)

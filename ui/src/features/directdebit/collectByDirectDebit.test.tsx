@@ -1,0 +1,61 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import type { InvoiceDetail } from '../../lib/bindings';
+import { COLLECTION } from '../../lib/ipc/fake/collections';
+import { makeSession } from '../../lib/ipc/fake/session';
+import { makeInvoices, rejectWith } from '../../lib/ipc/testing';
+import { renderApp } from '../../test/renderApp';
+
+const row = { ...makeInvoices(1, 'org-tenant-eu')[0]!, number: 'INV-0099', status: 'AUTHORISED', currency: 'EUR', amountDue: '350.40' };
+const detail = (changes: Partial<InvoiceDetail['row']> = {}): InvoiceDetail => ({
+  row: { ...row, ...changes },
+  reference: null,
+  organisationName: 'Alpenrad Velo GmbH',
+  lineItems: [],
+  payments: [],
+  xeroUrl: 'https://go.xero.com/',
+});
+const path = `/invoices/org-tenant-eu/${row.invoiceId}`;
+
+describe('collect by direct debit', () => {
+  it('collects the amount due through the chosen provider and follows the new collection', async () => {
+    const { fake, user } = renderApp(path, {
+      backend: { get_invoice: () => detail(), collect_invoice: () => structuredClone(COLLECTION) },
+    });
+    const form = await screen.findByTestId('collect-direct-debit');
+    await user.click(within(form).getByTestId('collect-via-saferpay'));
+    await user.click(within(form).getByRole('button', { name: /Collect .*350\.40/ }));
+    expect(await screen.findByTestId('page-collection-detail')).toBeInTheDocument();
+    expect(fake.calls.find((c) => c.cmd === 'collect_invoice')?.args).toEqual({
+      organisationId: 'org-tenant-eu',
+      invoiceId: row.invoiceId,
+      via: 'saferpay',
+      chargeDate: null,
+    });
+  });
+
+  it('says why Rust refused, and stays on the invoice', async () => {
+    const { user } = renderApp(path, {
+      backend: {
+        get_invoice: () => detail(),
+        collect_invoice: () => rejectWith({ code: 'invalid_input', message: 'invoice INV-0099 already has a collection c-1' }),
+      },
+    });
+    await user.click(await screen.findByTestId('collect-submit'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('already has a collection c-1');
+    expect(screen.getByTestId('page-invoice-detail')).toBeInTheDocument();
+  });
+
+  it('is offered only for an unpaid sales invoice, and only to a role that may collect', async () => {
+    for (const changes of [{ status: 'PAID' }, { amountDue: '0.00' }, { invoiceType: 'ACCPAY' }]) {
+      const { unmount } = renderApp(path, { backend: { get_invoice: () => detail(changes) } });
+      await screen.findByTestId('invoice-number');
+      expect(screen.queryByTestId('collect-direct-debit'), JSON.stringify(changes)).not.toBeInTheDocument();
+      unmount();
+    }
+    renderApp(path, { backend: { get_invoice: () => detail() }, session: makeSession({ role: 'viewer' }) });
+    await screen.findByTestId('invoice-number');
+    expect(screen.queryByTestId('collect-direct-debit')).not.toBeInTheDocument();
+  });
+});
