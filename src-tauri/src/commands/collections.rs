@@ -52,3 +52,20 @@ pub async fn collect_invoice<R: Runtime>(
     let collection = xp_app::collect::collect_invoice(&services, state.connectors_unchecked(), request).await?;
     Ok(services.collection(collection.id).await?)
 }
+
+/// Cancels a collection's payment while GoCardless still lets it (before it goes to the bank):
+/// queues the cancellation, which the outbox sends once; the payment's `cancelled` event moves
+/// the collection with the next sync.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn cancel_collection<R: Runtime>(access: Access<R>, collection_id: String) -> Result<(), CmdError> {
+    let services = access.services().await?;
+    let id = id("collectionId", &collection_id)?;
+    let detail = services.collection(id).await?;
+    if detail.collection.provider != xp_ipc::Provider::Gocardless {
+        let message = "a Saferpay debit is made when it is sent: there is nothing to cancel, only to refund".to_owned();
+        return Err(CmdError(IpcError { code: ErrorCode::InvalidInput, message }));
+    }
+    access.connector::<xp_connect_gocardless::GoCardlessService>().await?.cancel(id).await?;
+    Ok(())
+}

@@ -25,6 +25,7 @@ command_table! {
     collections::list_collections => Read,
     collections::get_collection => Read,
     collections::collect_invoice => CollectPayments,
+    collections::cancel_collection => CollectPayments,
     gocardless::connect_gocardless => ManageCredentials,
     gocardless::list_gocardless_mandates => Read,
     gocardless::list_gocardless_payouts => Read,

@@ -34,6 +34,7 @@ pub(crate) fn arguments() -> BTreeMap<&'static str, Value> {
         ("verify_audit_log", json!({})),
         ("list_collections", json!({"limit": 10})),
         ("get_collection", json!({"collectionId": "c"})),
+        ("cancel_collection", json!({"collectionId": "c"})),
         (
             "collect_invoice",
             json!({"organisationId": "o", "invoiceId": "INV-1", "via": "gocardless", "chargeDate": null}),

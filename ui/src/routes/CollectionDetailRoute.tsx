@@ -4,6 +4,7 @@ import { Card } from '../components/ui/Card';
 import { Fact } from '../components/ui/Fact';
 import { PageHeader } from '../components/ui/PageHeader';
 import { QueryView } from '../components/ui/QueryView';
+import { CancelCollection } from '../features/directdebit/CancelCollection';
 import { CollectionTimeline } from '../features/directdebit/CollectionTimeline';
 import { collectionStatus, providerName } from '../features/directdebit/status';
 import { useCollection } from '../features/directdebit/useCollections';
@@ -36,6 +37,9 @@ export default function CollectionDetailRoute() {
                 <Fact label="Charge date">{c.chargeDate ? formatDate(c.chargeDate) : 'Earliest possible'}</Fact>
                 <Fact label="Provider payment">{c.providerPaymentId ?? 'Not sent yet'}</Fact>
               </dl>
+              <div className="mt-4">
+                <CancelCollection collection={c} />
+              </div>
             </Card>
             <Card title="Timeline">
               <CollectionTimeline events={timeline} />

@@ -59,3 +59,39 @@ describe('collect by direct debit', () => {
     expect(screen.queryByTestId('collect-direct-debit')).not.toBeInTheDocument();
   });
 });
+
+describe('cancel a collection', () => {
+  const waiting = { ...COLLECTION, collection: { ...COLLECTION.collection, status: 'pending_submission' as const } };
+  const page = `/direct-debit/${COLLECTION.collection.id}`;
+
+  it('sends the cancellation of a GoCardless payment that has not gone to the bank', async () => {
+    const { fake, user } = renderApp(page, {
+      backend: { get_collection: () => structuredClone(waiting), cancel_collection: () => null },
+    });
+    await user.click(await screen.findByTestId('cancel-collection-submit'));
+    expect(await screen.findByTestId('cancel-collection-sent')).toHaveTextContent('Cancellation sent to GoCardless');
+    expect(fake.calls.find((c) => c.cmd === 'cancel_collection')?.args).toEqual({ collectionId: COLLECTION.collection.id });
+  });
+
+  it('says why GoCardless can no longer cancel it', async () => {
+    const { user } = renderApp(page, {
+      backend: {
+        get_collection: () => structuredClone(waiting),
+        cancel_collection: () => rejectWith({ code: 'invalid_input', message: 'this one is submitted' }),
+      },
+    });
+    await user.click(await screen.findByTestId('cancel-collection-submit'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('this one is submitted');
+  });
+
+  it('is not offered once the payment went to the bank, nor to a viewer', async () => {
+    const { unmount } = renderApp(page);
+    expect(await screen.findByTestId('page-collection-detail')).toBeInTheDocument();
+    await screen.findByText(/Collection of/);
+    expect(screen.queryByTestId('cancel-collection')).not.toBeInTheDocument();
+    unmount();
+    renderApp(page, { backend: { get_collection: () => structuredClone(waiting) }, session: makeSession({ role: 'viewer' }) });
+    await screen.findByText(/Collection of/);
+    expect(screen.queryByTestId('cancel-collection')).not.toBeInTheDocument();
+  });
+});

@@ -24,6 +24,7 @@ export const COMMANDS = {
   list_collections: "read",
   get_collection: "read",
   collect_invoice: "collect_payments",
+  cancel_collection: "collect_payments",
   connect_gocardless: "manage_credentials",
   list_gocardless_mandates: "read",
   list_gocardless_payouts: "read",

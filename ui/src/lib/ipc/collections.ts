@@ -19,3 +19,8 @@ export function collectInvoice(
 ): Promise<CollectionDetail> {
   return call<CollectionDetail>('collect_invoice', { organisationId, invoiceId, via, chargeDate });
 }
+
+/** Cancels a GoCardless payment that has not gone to the bank yet (sent once by the outbox). */
+export function cancelCollection(collectionId: string): Promise<void> {
+  return call<void>('cancel_collection', { collectionId });
+}

@@ -264,7 +264,7 @@ impl Handler for PaymentHandler {
 }
 
 #[derive(Debug)]
-enum Verdict {
+pub(crate) enum Verdict {
     Retry(Option<Duration>),
     Offline,
     /// GoCardless refused the payment for good: the collection failed.
@@ -274,7 +274,7 @@ enum Verdict {
 
 /// What a failed create means. Every resend carries the same Idempotency-Key, so whatever may
 /// have been executed is safe to send again (gocardless.md §3).
-fn verdict(e: &xp_gocardless::Error, now: time::OffsetDateTime) -> Verdict {
+pub(crate) fn verdict(e: &xp_gocardless::Error, now: time::OffsetDateTime) -> Verdict {
     use xp_gocardless::Error as E;
     match e {
         // `validation_failed` (amount, charge date) and `invalid_state` (`mandate_is_inactive`,

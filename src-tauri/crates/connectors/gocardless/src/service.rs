@@ -311,7 +311,10 @@ impl xp_context::Connector for GoCardlessService {
     }
 
     fn outbox_handlers(&self) -> Vec<Arc<dyn xp_context::outbox::Handler>> {
-        vec![Arc::new(crate::collect::PaymentHandler::new(self.clone()))]
+        vec![
+            Arc::new(crate::collect::PaymentHandler::new(self.clone())),
+            Arc::new(crate::cancel::CancelHandler::new(self.clone())),
+        ]
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

@@ -29,6 +29,8 @@ export const COLLECTION: CollectionDetail = {
 export function collectionsHandlers(): CommandHandlers {
   return {
     list_collections: () => [structuredClone(COLLECTION.collection)],
+    cancel_collection: () =>
+      rejectWith({ code: 'invalid_input', message: 'GoCardless cancels a payment only before it goes to the bank; this one is failed' }),
     collect_invoice: (args) => {
       const { invoiceId } = args as { invoiceId: string };
       return invoiceId === COLLECTION.collection.invoiceId

@@ -185,3 +185,49 @@ async fn a_failure_after_confirmation_is_a_late_failure_and_frees_the_invoice() 
     let again = w.connector.collect(request(org, &mandate, "inv-5")).await;
     assert!(again.is_ok(), "a failed collection no longer holds the invoice: {again:?}");
 }
+
+#[tokio::test]
+async fn a_payment_not_yet_at_the_bank_is_cancelled_once_and_the_invoice_can_be_collected_again() {
+    let (w, org, mandate, collection) = collecting("cancel", "inv-9").await;
+    let refused = w.connector.cancel(collection.id).await.unwrap_err();
+    assert!(refused.to_string().contains("not at GoCardless yet"), "{refused}");
+    let d = dispatcher(&w);
+    d.run_once(OffsetDateTime::now_utc()).await.unwrap();
+
+    // Asked twice (a double click): one item, one cancel sent.
+    let first = w.connector.cancel(collection.id).await.unwrap();
+    assert_eq!(w.connector.cancel(collection.id).await.unwrap(), first);
+    let report = d.run_once(OffsetDateTime::now_utc()).await.unwrap();
+    assert_eq!(report, RunReport { sent: 1, ..Default::default() });
+    let payments = payments_on(&w, &mandate).await;
+    assert_eq!(payments.len(), 1);
+    assert_eq!(payments[0].status, xp_gocardless::PaymentStatus::Cancelled);
+    assert_eq!(w.served("POST /payments/{id}/actions/cancel"), 1);
+    let audit = xp_store::audit::list(&w.services.store, 10).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "gocardless.cancel" && e.subject == "INV-0042"), "{audit:?}");
+
+    // The `cancelled` event moves the collection with the next sync; the invoice is free again.
+    w.sync(false).await;
+    let c = collections::get(&w.services.store, collection.id).await.unwrap();
+    assert_eq!(c.status, Status::Cancelled);
+    let again = w.connector.collect(request(org, &mandate, "inv-9")).await.unwrap();
+    assert_ne!(again.id, collection.id);
+    // A cancelled collection cannot be cancelled again.
+    let e = w.connector.cancel(collection.id).await.unwrap_err();
+    assert!(e.to_string().contains("only before it goes to the bank; this one is cancelled"), "{e}");
+}
+
+#[tokio::test]
+async fn a_cancel_that_arrives_after_the_payment_went_to_the_bank_fails_for_a_person_to_see() {
+    let (w, _, mandate, collection) = collecting("late-cancel", "inv-10").await;
+    let d = dispatcher(&w);
+    d.run_once(OffsetDateTime::now_utc()).await.unwrap();
+    w.connector.cancel(collection.id).await.unwrap();
+    // Before the cancel is sent, the payment goes to the bank.
+    let pm = payments_on(&w, &mandate).await[0].id.clone();
+    w.gc.run_scenario(&w.token, "payment_submitted", &pm).await.unwrap();
+    let report = d.run_once(OffsetDateTime::now_utc()).await.unwrap();
+    assert_eq!(report.failed, 1, "{report:?}");
+    assert_eq!(w.served("POST /payments/{id}/actions/cancel"), 0, "read first: nothing was sent");
+    assert_eq!(payments_on(&w, &mandate).await[0].status, xp_gocardless::PaymentStatus::Submitted);
+}
