@@ -1,10 +1,10 @@
 //! Direct-debit collections, read from the local store (works offline).
 
-use super::{id, Access};
+use super::{day, id, invalid_input, Access};
 use crate::{AppState, CmdError};
 use tauri::{Manager, Runtime};
 use xp_app::collect::{CollectInvoice, Via};
-use xp_ipc::{CollectionDetail, CollectionSummary, ErrorCode, IpcError};
+use xp_ipc::{CollectionDetail, CollectionSummary};
 
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]
@@ -36,15 +36,8 @@ pub async fn collect_invoice<R: Runtime>(
     charge_date: Option<String>,
 ) -> Result<CollectionDetail, CmdError> {
     let services = access.services().await?;
-    let invalid = |message: String| CmdError(IpcError { code: ErrorCode::InvalidInput, message });
-    let via = Via::parse(&via).map_err(|e| invalid(e.to_string()))?;
-    let charge_date = charge_date
-        .as_deref()
-        .map(|d| {
-            time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-                .map_err(|_| invalid(format!("charge date {d:?} is not a date (YYYY-MM-DD)")))
-        })
-        .transpose()?;
+    let via = Via::parse(&via).map_err(|e| invalid_input(e.to_string()))?;
+    let charge_date = charge_date.as_deref().map(|d| day("charge date", d)).transpose()?;
     let organisation = organisation_id.trim().to_owned();
     let request = CollectInvoice { invoice: &invoice_id, via, organisation: Some(&organisation), charge_date };
     // The role was checked by `services()` above; the registry holds the connectors themselves.
@@ -63,8 +56,9 @@ pub async fn cancel_collection<R: Runtime>(access: Access<R>, collection_id: Str
     let id = id("collectionId", &collection_id)?;
     let detail = services.collection(id).await?;
     if detail.collection.provider != xp_ipc::Provider::Gocardless {
-        let message = "a Saferpay debit is made when it is sent: there is nothing to cancel, only to refund".to_owned();
-        return Err(CmdError(IpcError { code: ErrorCode::InvalidInput, message }));
+        return Err(invalid_input(
+            "a Saferpay debit is made when it is sent: there is nothing to cancel, only to refund".to_owned(),
+        ));
     }
     access.connector::<xp_connect_gocardless::GoCardlessService>().await?.cancel(id).await?;
     Ok(())

@@ -99,9 +99,16 @@ impl<'de, R: Runtime> CommandArg<'de, R> for Access<R> {
 /// A typed id from the window: ids are strings only on the IPC edge. Parsed after the access
 /// check, so a signed-out caller learns nothing from a malformed id.
 pub(crate) fn id<T: std::str::FromStr>(field: &str, s: &str) -> Result<T, CmdError> {
-    s.trim().parse().map_err(|_| {
-        CmdError(IpcError { code: ErrorCode::InvalidInput, message: format!("{field} {s:?} is not a valid id") })
-    })
+    s.trim().parse().map_err(|_| invalid_input(format!("{field} {s:?} is not a valid id")))
+}
+
+/// A day from the window (`YYYY-MM-DD`), parsed after the access check like an id.
+pub(crate) fn day(field: &str, s: &str) -> Result<time::Date, CmdError> {
+    xp_core::ymd(s).ok_or_else(|| invalid_input(format!("{field} {s:?} is not a date (YYYY-MM-DD)")))
+}
+
+pub(crate) fn invalid_input(message: String) -> CmdError {
+    CmdError(IpcError { code: ErrorCode::InvalidInput, message })
 }
 
 fn internal(message: String) -> CmdError {

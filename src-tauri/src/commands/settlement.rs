@@ -1,6 +1,6 @@
 //! Where each direct-debit provider's money is booked in Xero (Settings → Direct debit accounts).
 
-use super::{id, Access};
+use super::{day, id, Access};
 use crate::CmdError;
 use tauri::Runtime;
 use xp_app::settlement::{self, Mapping, PROVIDERS};
@@ -39,12 +39,7 @@ pub async fn set_settlement_mapping<R: Runtime>(
 ) -> Result<(), CmdError> {
     let ctx = access.services().await?;
     let since = match mapping.since.as_deref() {
-        Some(d) => time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).map_err(|_| {
-            CmdError(xp_ipc::IpcError {
-                code: xp_ipc::ErrorCode::InvalidInput,
-                message: format!("since {d:?} is not a date (YYYY-MM-DD)"),
-            })
-        })?,
+        Some(d) => day("since", d)?,
         None => ctx.clock.now().date(),
     };
     let a = mapping.accounts;

@@ -172,9 +172,8 @@ fn parse_profile(s: &str) -> Result<Profile, String> {
     }
 }
 
-fn parse_date(s: &str) -> Result<time::Date, String> {
-    time::Date::parse(s.trim(), time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|_| format!("{s:?} is not a date as YYYY-MM-DD"))
+pub(crate) fn parse_date(s: &str) -> Result<time::Date, String> {
+    xp_core::ymd(s).ok_or_else(|| format!("{s:?} is not a date as YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {

@@ -38,8 +38,8 @@ enum SettleCommand {
         suspense: String,
         /// The first day the books use the clearing account (YYYY-MM-DD; default today):
         /// payouts that arrived before it are left alone.
-        #[arg(long)]
-        since: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
+        since: Option<time::Date>,
     },
 }
 
@@ -66,11 +66,7 @@ pub async fn run(app: &App, json: bool, args: &SettleArgs) -> xp_app::Result<Exi
                 fees: fees.clone(),
                 suspense: suspense.clone(),
             };
-            let since = match since {
-                Some(d) => time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-                    .map_err(|_| xp_app::Error::Invalid(format!("--since {d:?} is not a date (YYYY-MM-DD)")))?,
-                None => app.ctx.clock.now().date(),
-            };
+            let since = since.unwrap_or_else(|| app.ctx.clock.now().date());
             settlement::set_mapping(&app.ctx, provider, &Mapping { organisation_id, accounts, since }).await?;
             if json {
                 println!("{}", serde_json::json!({"ok": true, "provider": provider, "organisation": o.id}));

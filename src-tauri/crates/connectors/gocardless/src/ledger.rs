@@ -9,7 +9,6 @@
 
 use crate::service::GoCardlessService;
 use crate::{Error, Result, PROVIDER};
-use time::Date;
 use xp_ledger::settlement::{ItemKind, Payout, PayoutItem, Reversal};
 use xp_store::gocardless::{self as db};
 use xp_store::organisations as orgs;
@@ -33,8 +32,8 @@ pub fn payout(p: &db::rows::Payout) -> Result<Option<Payout>> {
         return Ok(None);
     }
     let day = p.arrival_date.as_deref().unwrap_or(p.created_at.get(..10).unwrap_or_default());
-    let arrives_on = Date::parse(day, time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|e| Error::Invalid(format!("payout {} arrival date {day:?}: {e}", p.id)))?;
+    let arrives_on = xp_core::ymd(day)
+        .ok_or_else(|| Error::Invalid(format!("payout {} arrival date {day:?} is not YYYY-MM-DD", p.id)))?;
     Ok(Some(Payout {
         provider: PROVIDER.to_owned(),
         payout_id: p.id.clone(),
