@@ -1,12 +1,16 @@
 //! GoCardless: the access token goes in (verified, kept in the vault, never sent back), the
 //! creditor's name comes out; its mandates and payouts are read from the local store.
 
-use super::Access;
-use crate::CmdError;
-use tauri::Runtime;
+use super::{id, invalid_input, Access};
+use crate::{AppState, CmdError};
+use std::sync::Arc;
+use tauri::{Emitter, Manager, Runtime};
 use xp_connect_gocardless::GoCardlessService;
 use xp_core::Sensitive;
-use xp_ipc::{GoCardlessConnected, MandateRow, PayoutItemRow, PayoutRow, Provider};
+use xp_ipc::{
+    ContactMandates, GoCardlessConnected, MandateRow, MandateSetupRow, PayoutItemRow, PayoutRow, Provider, SyncProgress,
+};
+use xp_store::gocardless::setups::MandateSetup;
 use xp_store::gocardless::{rows, MandateView};
 
 /// Verifies the token with GoCardless (`GET /creditors`) and keeps it; a refused one keeps nothing.
@@ -34,6 +38,121 @@ pub async fn list_gocardless_mandates<R: Runtime>(access: Access<R>) -> Result<V
 pub async fn list_gocardless_payouts<R: Runtime>(access: Access<R>) -> Result<Vec<PayoutRow>, CmdError> {
     let gocardless = access.connector::<GoCardlessService>().await?;
     Ok(gocardless.payouts().await?.into_iter().map(payout_row).collect())
+}
+
+/// Reads GoCardless now (the events since the last sync; the lists when a full load is due),
+/// then books what it brought in Xero, as the background sync does every 15 minutes. Answers at
+/// once; progress comes as sync-progress events.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn sync_gocardless<R: Runtime>(access: Access<R>) -> Result<(), CmdError> {
+    let gocardless = access.connector::<GoCardlessService>().await?;
+    let services = access.services().await?;
+    let emitter = access.app().clone();
+    let settlement = access.app().state::<AppState>().connectors_unchecked().settlement(&services);
+    let report = Arc::new(move |p: xp_sync::Progress| {
+        let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, SyncProgress::from(p));
+    });
+    tauri::async_runtime::spawn(async move {
+        match gocardless.sync(false, report).await {
+            Ok(_) => {
+                if let Some(s) = settlement {
+                    if let Err(e) = s.run().await {
+                        tracing::warn!(error = %e, "settlement after the GoCardless sync");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "GoCardless sync did not start"),
+        }
+    });
+    Ok(())
+}
+
+/// A Xero contact's GoCardless mandates (its linked customer's, else those matching its email)
+/// and its mandate setups, from the local store.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn gocardless_contact_mandates<R: Runtime>(
+    access: Access<R>,
+    organisation_id: String,
+    contact_id: String,
+) -> Result<ContactMandates, CmdError> {
+    let services = access.services().await?;
+    let gocardless = access.connector::<GoCardlessService>().await?;
+    let org = id("organisationId", &organisation_id)?;
+    let found = xp_app::mandates::of_contact(&services.store, org, &contact_id).await?;
+    let setups = gocardless.mandate_setups(org, &contact_id).await?;
+    Ok(ContactMandates {
+        found: serde_json::to_value(found.found).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        mandates: found.mandates.into_iter().map(mandate_row).collect(),
+        setups: setups.into_iter().map(setup_row).collect(),
+    })
+}
+
+/// Sets up a new mandate for a Xero contact: GoCardless's hosted page, prefilled from the
+/// contact, opened in the system browser (the row carries its link, to send to the customer
+/// instead). A setup still open for the contact is returned rather than a second one made.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn start_gocardless_mandate_setup<R: Runtime>(
+    access: Access<R>,
+    organisation_id: String,
+    contact_id: String,
+) -> Result<MandateSetupRow, CmdError> {
+    let services = access.services().await?;
+    let org = id("organisationId", &organisation_id)?;
+    let state = access.app().state::<AppState>();
+    let setup = xp_app::mandates::start_setup(&services, state.connectors_unchecked(), org, &contact_id).await?;
+    if let Some(url) = setup.authorisation_url.as_deref() {
+        // GoCardless's own page, from GoCardless's answer; not a URL the webview chose.
+        if let Err(e) = webbrowser::open(url) {
+            tracing::warn!(error = %e, "could not open the browser; the page's link is shown instead");
+        }
+    }
+    Ok(setup_row(setup))
+}
+
+/// How a mandate setup stands now: GoCardless is asked while it is open.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn follow_gocardless_mandate_setup<R: Runtime>(
+    access: Access<R>,
+    setup_id: String,
+) -> Result<MandateSetupRow, CmdError> {
+    let gocardless = access.connector::<GoCardlessService>().await?;
+    Ok(setup_row(gocardless.follow_mandate_setup(setup_text("setupId", &setup_id)?).await?))
+}
+
+/// Stops an open mandate setup (its page no longer works).
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn cancel_gocardless_mandate_setup<R: Runtime>(
+    access: Access<R>,
+    setup_id: String,
+) -> Result<MandateSetupRow, CmdError> {
+    let gocardless = access.connector::<GoCardlessService>().await?;
+    Ok(setup_row(gocardless.cancel_mandate_setup(setup_text("setupId", &setup_id)?).await?))
+}
+
+/// A setup id is the app's UUID.
+fn setup_text<'a>(name: &str, v: &'a str) -> Result<&'a str, CmdError> {
+    let v = v.trim();
+    uuid::Uuid::parse_str(v).map(|_| v).map_err(|_| invalid_input(format!("{name} is not a mandate setup id")))
+}
+
+fn setup_row(s: MandateSetup) -> MandateSetupRow {
+    MandateSetupRow {
+        id: s.id,
+        organisation_id: s.xero_organisation_id.to_string(),
+        contact_id: s.contact_id,
+        contact_name: s.contact_name,
+        status: s.status.as_str().to_owned(),
+        authorisation_url: s.authorisation_url,
+        expires_at: s.expires_at.map(xp_core::rfc3339),
+        mandate_id: s.mandate_id,
+        created_at: xp_core::rfc3339(s.created_at),
+        started_by: s.started_by,
+    }
 }
 
 fn mandate_row(m: MandateView) -> MandateRow {

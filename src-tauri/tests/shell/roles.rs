@@ -42,6 +42,11 @@ pub(crate) fn arguments() -> BTreeMap<&'static str, Value> {
         ("connect_gocardless", json!({"token": "sandbox_token"})),
         ("list_gocardless_mandates", json!({})),
         ("list_gocardless_payouts", json!({})),
+        ("sync_gocardless", json!({})),
+        ("gocardless_contact_mandates", json!({"organisationId": "o", "contactId": "C1"})),
+        ("start_gocardless_mandate_setup", json!({"organisationId": "o", "contactId": "C1"})),
+        ("follow_gocardless_mandate_setup", json!({"setupId": "0b7c2f1e-55a4-4d8e-9a51-6c1f3f2b9d10"})),
+        ("cancel_gocardless_mandate_setup", json!({"setupId": "0b7c2f1e-55a4-4d8e-9a51-6c1f3f2b9d10"})),
         (
             "connect_saferpay",
             json!({"credentials": {"apiUser": "u", "password": "p", "customerId": "1", "terminalId": "12345678"}}),

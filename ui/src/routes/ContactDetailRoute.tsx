@@ -4,6 +4,7 @@ import { Card } from '../components/ui/Card';
 import { Fact } from '../components/ui/Fact';
 import { PageHeader } from '../components/ui/PageHeader';
 import { buttonClass } from '../components/ui/styles';
+import { ContactMandatesCard } from '../features/directdebit/ContactMandatesCard';
 import { DetailPage } from '../features/lists/DetailPage';
 import { DetailTable, type DetailColumn } from '../features/lists/DetailTable';
 import { ContactRoleBadges, ContactStatusBadge } from '../features/xero/contacts/ContactBadges';
@@ -74,6 +75,7 @@ function Detail({ detail }: { detail: ContactDetail }) {
             emptyText="Nothing outstanding."
           />
         </Card>
+        <ContactMandatesCard organisationId={row.organisationId} contactId={row.contactId} />
       </div>
     </>
   );

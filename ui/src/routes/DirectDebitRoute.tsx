@@ -3,6 +3,7 @@ import { PageHeader } from '../components/ui/PageHeader';
 import { CollectionsTable } from '../features/directdebit/CollectionsTable';
 import { MandatesTable } from '../features/directdebit/MandatesTable';
 import { PayoutsTable } from '../features/directdebit/PayoutsTable';
+import { SyncGoCardless } from '../features/gocardless/SyncGoCardless';
 
 export default function DirectDebitRoute() {
   return (
@@ -10,6 +11,7 @@ export default function DirectDebitRoute() {
       <PageHeader
         title="Direct debit"
         description="Invoices collected by SEPA direct debit through GoCardless or Saferpay, each followed to the bank."
+        actions={<SyncGoCardless />}
       />
       <Card title="Collections">
         <CollectionsTable />

@@ -4,10 +4,11 @@
 //! the chosen provider. The provider's connector writes the collection and its outbox item;
 //! the outbox sends it.
 //!
-//! Nothing links a Xero contact to a GoCardless customer yet, so the GoCardless mandate is the
-//! usable one of the customer whose email is the contact's; Saferpay mandates are recorded
-//! against the contact when set up.
+//! The GoCardless mandate is the usable one of the customer the contact is linked to (by a
+//! mandate set up for it), else of the customer whose email is the contact's; Saferpay mandates
+//! are recorded against the contact when set up.
 
+use crate::mandates::Found;
 use crate::{Connectors, Error, Result};
 use rust_decimal::Decimal;
 use time::Date;
@@ -163,32 +164,31 @@ pub async fn collectable(store: &Store, key: &str, organisation: Option<&str>) -
     Ok(Collectable { invoice, amount })
 }
 
-/// The usable GoCardless mandate of the customer whose email is the invoice contact's.
+/// The usable GoCardless mandate of the customer the invoice's contact is linked to (a mandate
+/// set up for it, a confirmed match), else of the customer whose email is the contact's.
 async fn gocardless_mandate(store: &Store, invoice: &InvoiceRow, contact_id: &str) -> Result<String> {
-    let contact = xp_store::xero::get_contact(store, &invoice.organisation_id, contact_id).await?;
+    let organisation_id: OrganisationId = invoice
+        .organisation_id
+        .parse()
+        .map_err(|_| Error::Invalid(format!("stored organisation id {:?}", invoice.organisation_id)))?;
     let who = invoice.contact_name.as_deref().unwrap_or(contact_id);
-    let email = contact.and_then(|c| c.row.email).filter(|e| !e.trim().is_empty()).ok_or_else(|| {
-        Error::Invalid(format!(
-            "the contact {who} of invoice {} has no email in Xero; GoCardless customers are matched to Xero \
-             contacts by email (nothing links them otherwise yet)",
-            label(invoice)
-        ))
-    })?;
-    let usable: Vec<_> = xp_store::gocardless::mandates_by_email(store, &email)
-        .await?
-        .into_iter()
-        .filter(|m| xp_connect_gocardless::collect::mandate_usable(&m.status))
-        .collect();
+    let found = crate::mandates::of_contact(store, organisation_id, contact_id).await?;
+    let usable: Vec<_> =
+        found.mandates.into_iter().filter(|m| xp_connect_gocardless::collect::mandate_usable(&m.status)).collect();
+    let by = match found.found {
+        Found::Linked => format!("{who}'s linked GoCardless customer"),
+        _ => format!("the GoCardless customers with {who}'s email"),
+    };
     match usable.as_slice() {
         [one] => Ok(one.id.clone()),
         [] => Err(Error::Invalid(format!(
-            "no usable GoCardless mandate for {who} <{email}>: GoCardless customers are matched to Xero contacts \
-             by email, and no synced customer with that email has a pending or active mandate \
-             (`xpartner mandates` lists them; `xpartner sync gocardless` brings new ones)"
+            "no usable GoCardless mandate for {who} (invoice {}): {by} has no pending or active mandate; \
+             set one up from the contact's page (`xpartner mandates` lists them; `xpartner sync gocardless` \
+             brings new ones)",
+            label(invoice)
         ))),
         many => Err(Error::Invalid(format!(
-            "{} usable GoCardless mandates match {who} <{email}> by email ({}): the match is ambiguous; \
-             cancel the ones not to use",
+            "{} usable GoCardless mandates for {who} ({by}: {}): the choice is ambiguous; cancel the ones not to use",
             many.len(),
             many.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")
         ))),

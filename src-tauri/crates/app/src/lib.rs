@@ -8,6 +8,7 @@ pub mod collect;
 pub mod config;
 pub mod connectors;
 mod error;
+pub mod mandates;
 pub mod session;
 pub mod settlement;
 mod start;

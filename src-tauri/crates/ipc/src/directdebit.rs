@@ -150,5 +150,40 @@ pub struct ProviderSettlement {
 /// This area's TypeScript bindings: `(path under ui/src/lib/bindings, content)`.
 pub(crate) fn bindings(cfg: &ts_rs::Config) -> Vec<(String, String)> {
     crate::bindings_of![cfg; GoCardlessConnected, SaferpayCredentialsInput, SaferpayConnected, SaferpayStatus, MandateRow, PayoutRow,
-        PayoutItemRow, SettlementAccounts, SettlementMapping, ProviderSettlement]
+        PayoutItemRow, SettlementAccounts, SettlementMapping, ProviderSettlement, MandateSetupRow, ContactMandates]
+}
+
+/// A new GoCardless mandate for a Xero contact through GoCardless's hosted page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export_to = "directdebit/")]
+#[serde(rename_all = "camelCase")]
+pub struct MandateSetupRow {
+    pub id: String,
+    pub organisation_id: String,
+    pub contact_id: String,
+    pub contact_name: String,
+    /// `starting` (GoCardless not asked yet), `waiting` (for the payer on the hosted page),
+    /// `done`, `cancelled`, `expired`.
+    pub status: String,
+    /// The hosted page: open it, or send it to the customer. Set once `waiting`.
+    pub authorisation_url: Option<String>,
+    /// RFC 3339: the page stops working then.
+    pub expires_at: Option<String>,
+    /// The mandate the payer made, once `done`.
+    pub mandate_id: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    pub started_by: String,
+}
+
+/// A Xero contact's GoCardless mandates and how they were found, with its mandate setups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export_to = "directdebit/")]
+#[serde(rename_all = "camelCase")]
+pub struct ContactMandates {
+    /// `linked` (the contact is linked to their customer), `email` (matched by email only), `none`.
+    pub found: String,
+    pub mandates: Vec<MandateRow>,
+    /// Newest first.
+    pub setups: Vec<MandateSetupRow>,
 }

@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 
 import { Card } from '../../components/ui/Card';
 import { ErrorPanel } from '../../components/ui/ErrorPanel';
-import { buttonClass, fieldInput, fieldLabel } from '../../components/ui/styles';
+import { buttonClass, fieldInput, fieldLabel, linkClass } from '../../components/ui/styles';
 import type { InvoiceRow } from '../../lib/bindings';
 import { formatMoney } from '../../lib/format';
 import { collectInvoice } from '../../lib/ipc';
@@ -89,6 +89,19 @@ export function CollectByDirectDebit({ row }: { row: InvoiceRow }) {
           <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Empty: the earliest day the scheme allows.</p>
         </div>
         {collect.error ? <ErrorPanel error={collect.error} title="This invoice cannot be collected" /> : null}
+        {row.contactId ? (
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">
+            No mandate yet?{' '}
+            <Link
+              to={`/contacts/${row.organisationId}/${row.contactId}`}
+              data-testid="collect-contact-mandates"
+              className={linkClass}
+            >
+              Set one up on {row.contactName}&rsquo;s page
+            </Link>
+            .
+          </p>
+        ) : null}
         <button type="submit" data-testid="collect-submit" disabled={collect.isPending} className={buttonClass('primary')}>
           {collect.isPending ? 'Collecting…' : `Collect ${formatMoney(row.amountDue, row.currency)}`}
         </button>

@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import { COLLECTION } from '../../lib/ipc/fake/collections';
+import { rejectWith } from '../../lib/ipc/testing';
 import { renderApp } from '../../test/renderApp';
 
 describe('direct debit', () => {
@@ -35,5 +36,20 @@ describe('direct debit', () => {
   it('says so when a collection is not found', async () => {
     renderApp('/direct-debit/nope');
     expect(await screen.findByRole('alert')).toHaveTextContent('not found');
+  });
+
+  it('syncs GoCardless on request and says so', async () => {
+    const { fake, user } = renderApp('/direct-debit');
+    await user.click(await screen.findByTestId('sync-gocardless'));
+    expect(await screen.findByTestId('sync-gocardless-started')).toBeInTheDocument();
+    expect(fake.calls.filter((c) => c.cmd === 'sync_gocardless')).toHaveLength(1);
+  });
+
+  it('shows why a GoCardless sync was refused', async () => {
+    const { user } = renderApp('/direct-debit', {
+      backend: { sync_gocardless: () => rejectWith({ code: 'locked', message: 'Xero Partner is locked' }) },
+    });
+    await user.click(await screen.findByTestId('sync-gocardless'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Xero Partner is locked');
   });
 });

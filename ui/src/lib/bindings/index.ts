@@ -39,6 +39,8 @@ export type * from "./directdebit/PayoutItemRow";
 export type * from "./directdebit/SettlementAccounts";
 export type * from "./directdebit/SettlementMapping";
 export type * from "./directdebit/ProviderSettlement";
+export type * from "./directdebit/MandateSetupRow";
+export type * from "./directdebit/ContactMandates";
 export type * from "./sync/SyncState";
 export type * from "./sync/SyncProgress";
 export type * from "./xero/AvailableOrganisation";

@@ -1,8 +1,10 @@
 // The direct-debit providers: connecting GoCardless and Saferpay (a secret goes in, only who it belongs to comes
 // out), their mandates, GoCardless's payouts, and where each provider's money is booked in Xero.
 import type {
+  ContactMandates,
   GoCardlessConnected,
   MandateRow,
+  MandateSetupRow,
   PayoutRow,
   Provider,
   ProviderSettlement,
@@ -24,6 +26,30 @@ export function listGoCardlessMandates(): Promise<MandateRow[]> {
 
 export function listGoCardlessPayouts(): Promise<PayoutRow[]> {
   return call<PayoutRow[]>('list_gocardless_payouts');
+}
+
+/** Reads GoCardless now and books what it brought in Xero; answers at once, progress comes as sync-progress events. */
+export function syncGoCardless(): Promise<null> {
+  return call<null>('sync_gocardless');
+}
+
+/** A Xero contact's GoCardless mandates (its linked customer's, else those matching its email) and mandate setups. */
+export function goCardlessContactMandates(organisationId: string, contactId: string): Promise<ContactMandates> {
+  return call<ContactMandates>('gocardless_contact_mandates', { organisationId, contactId });
+}
+
+/** Starts GoCardless's hosted mandate page for a contact (Rust opens it in the browser); an open one is returned. */
+export function startGoCardlessMandateSetup(organisationId: string, contactId: string): Promise<MandateSetupRow> {
+  return call<MandateSetupRow>('start_gocardless_mandate_setup', { organisationId, contactId });
+}
+
+/** Asks GoCardless how an open mandate setup stands. */
+export function followGoCardlessMandateSetup(setupId: string): Promise<MandateSetupRow> {
+  return call<MandateSetupRow>('follow_gocardless_mandate_setup', { setupId });
+}
+
+export function cancelGoCardlessMandateSetup(setupId: string): Promise<MandateSetupRow> {
+  return call<MandateSetupRow>('cancel_gocardless_mandate_setup', { setupId });
 }
 
 /** Verifies the credentials with Saferpay and keeps them in the vault; resolves to the account, never the password. */

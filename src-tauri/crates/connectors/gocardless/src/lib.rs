@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod rows;
 mod service;
 pub mod settings;
+pub mod setup;
 mod sync;
 
 pub use error::{Error, Result};

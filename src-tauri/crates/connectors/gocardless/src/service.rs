@@ -146,6 +146,10 @@ impl GoCardlessService {
         }
     }
 
+    pub(crate) fn sandbox_token(&self) -> Option<Sensitive<String>> {
+        self.settings.sandbox_token.clone()
+    }
+
     /// The creditors to sync; in the sandbox, its token connects on first use.
     async fn creditors(&self) -> Result<Vec<Org>> {
         let mut kept = orgs::syncable(&self.ctx.store, PROVIDER).await?;
@@ -208,6 +212,10 @@ impl GoCardlessService {
             let outcome = self.run(Part::Events, &token, since, &org, sink.clone(), report.clone(), &cancel).await;
             self.save_outcome(&org, &outcome).await?;
             summary.outcomes.push((org, outcome));
+        }
+        // A payer may have finished a hosted mandate page meanwhile.
+        if let Err(e) = self.follow_open_mandate_setups().await {
+            tracing::warn!(error = %e, "open mandate setups not followed");
         }
         let written = *sink.written.lock().unwrap_or_else(|p| p.into_inner());
         summary.events_applied = written.events_applied;

@@ -148,6 +148,17 @@ impl GoCardlessClient {
         self.fetch(token, "billing_requests", id).await
     }
 
+    /// Stops a billing request that is still pending, so its flow no longer works; one already
+    /// fulfilled answers InvalidState `cancellation_failed`.
+    pub async fn cancel_billing_request(
+        &self,
+        token: &Sensitive<String>,
+        id: &str,
+        metadata: &Metadata,
+    ) -> Result<BillingRequest> {
+        self.action(token, "billing_requests", id, "cancel", json!({"metadata": metadata})).await
+    }
+
     /// GoCardless has no `GET /billing_request_flows/{id}`, so a reused key cannot be resolved
     /// to the first flow: its 409 comes back as `InvalidState`. A flow moves no money; create
     /// another under a new key.

@@ -91,6 +91,9 @@ pub struct NewFlow {
     pub auto_fulfil: Option<bool>,
     pub lock_customer_details: Option<bool>,
     pub lock_bank_account: Option<bool>,
+    /// What the page shows filled in for the payer to check (`prefilled_customer`): the
+    /// contact's details as the business knows them. Only the fields given are sent.
+    pub prefilled_customer: NewCustomer,
 }
 
 impl NewFlow {
@@ -107,6 +110,14 @@ impl NewFlow {
         put("auto_fulfil", self.auto_fulfil.map(Value::Bool));
         put("lock_customer_details", self.lock_customer_details.map(Value::Bool));
         put("lock_bank_account", self.lock_bank_account.map(Value::Bool));
+        let mut prefilled = self.prefilled_customer.body();
+        if let Some(p) = prefilled.as_object_mut() {
+            // prefilled_customer takes no metadata (API reference, billing request flows).
+            p.remove("metadata");
+            if !p.is_empty() {
+                o.insert("prefilled_customer".to_owned(), prefilled);
+            }
+        }
         Value::Object(o)
     }
 }
@@ -244,5 +255,18 @@ mod tests {
         assert!(NewMandateRequest::sepa(None).body().get("links").is_none());
         let f = NewFlow { auto_fulfil: Some(true), ..NewFlow::default() }.body("BRQ1");
         assert_eq!(f, json!({"links": {"billing_request": "BRQ1"}, "auto_fulfil": true}));
+    }
+
+    #[test]
+    fn a_flow_sends_only_the_prefilled_fields_given_and_no_metadata() {
+        let bare = NewFlow::default().body("BRQ1");
+        assert!(bare.get("prefilled_customer").is_none(), "{bare}");
+        let prefilled = NewCustomer {
+            email: Some("anna@example.de".into()),
+            company_name: Some("Velo Anna GmbH".into()),
+            ..NewCustomer::default()
+        };
+        let f = NewFlow { prefilled_customer: prefilled, ..NewFlow::default() }.body("BRQ1");
+        assert_eq!(f["prefilled_customer"], json!({"email": "anna@example.de", "company_name": "Velo Anna GmbH"}));
     }
 }

@@ -6,11 +6,12 @@
 
 mod query;
 pub mod rows;
+pub mod setups;
 mod write;
 
 pub use query::{
-    counts, feed_since, ids, mandate, mandates, mandates_by_email, payments, payouts, record_full_load, Counts,
-    FeedState, MandateView,
+    counts, feed_since, ids, mandate, mandates, mandates_by_email, mandates_of_customer, payments, payouts,
+    record_full_load, Counts, FeedState, MandateView,
 };
 pub use rows::Record;
 pub use write::{delete_missing, upsert, Written};

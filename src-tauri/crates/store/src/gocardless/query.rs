@@ -57,6 +57,16 @@ pub async fn mandates_by_email(store: &Store, email: &str) -> Result<Vec<Mandate
     rows.iter().map(mandate_view).collect()
 }
 
+/// The mandates of one customer of one creditor (a contact's linked customer), newest first.
+pub async fn mandates_of_customer(store: &Store, creditor_id: &str, customer_id: &str) -> Result<Vec<MandateView>> {
+    let rows = sqlx::query(&format!("{MANDATE_VIEW} WHERE m.organisation_id = ? AND m.customer_id = ? {NEWEST_FIRST}"))
+        .bind(creditor_id)
+        .bind(customer_id)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(mandate_view).collect()
+}
+
 fn mandate_view(r: &sqlx::sqlite::SqliteRow) -> Result<MandateView> {
     let company: Option<String> = r.try_get("company_name")?;
     let person = [r.try_get::<Option<String>, _>("given_name")?, r.try_get("family_name")?]

@@ -1,8 +1,10 @@
 // The fake core's direct-debit providers: one mandate per provider (the GoCardless one cancelled, with its reason),
 // one paid GoCardless payout with a fee, unmapped settlement accounts, and the connect commands' checks.
 import type {
+  ContactMandates,
   GoCardlessConnected,
   MandateRow,
+  MandateSetupRow,
   PayoutRow,
   Provider,
   ProviderSettlement,
@@ -63,7 +65,39 @@ export const CREDITOR: GoCardlessConnected = {
   creditorName: 'Alpenrad Velo GmbH',
 };
 
+/** The mandate a setup in the fake ends with: the customer finished GoCardless's page. */
+export const SET_UP_MANDATE: MandateRow = {
+  ...GOCARDLESS_MANDATE,
+  id: 'MD000777',
+  status: 'pending_submission',
+  reason: null,
+  nextPossibleChargeDate: '2026-12-10',
+};
+
+/** A mandate setup whose hosted page waits for the customer. */
+export function waitingSetup(organisationId: string, contactId: string, n = 0): MandateSetupRow {
+  return {
+    id: `0b7c2f1e-55a4-4d8e-9a51-${String(n).padStart(12, '0')}`,
+    organisationId,
+    contactId,
+    contactName: 'Muster GmbH',
+    status: 'waiting',
+    authorisationUrl: 'https://pay.gocardless.com/billing/static/flow?id=BRF0001',
+    expiresAt: '2026-12-14T09:00:00Z',
+    mandateId: null,
+    createdAt: '2026-12-07T09:00:00Z',
+    startedBy: 'owner@example.com',
+  };
+}
+
 export function directDebitHandlers(): CommandHandlers {
+  // Mandate setups by contact: waiting once started, done at the first follow.
+  const setups = new Map<string, MandateSetupRow>();
+  const contactOf = (args: unknown) => {
+    const { organisationId, contactId } = args as { organisationId: string; contactId: string };
+    return { organisationId, contactId, key: `${organisationId}/${contactId}` };
+  };
+  const setupById = (args: unknown) => [...setups.values()].find((s) => s.id === (args as { setupId: string }).setupId);
   const mappings: ProviderSettlement[] = [
     { provider: 'gocardless', mapping: null },
     { provider: 'saferpay', mapping: null },
@@ -73,6 +107,39 @@ export function directDebitHandlers(): CommandHandlers {
     list_gocardless_mandates: () => [structuredClone(GOCARDLESS_MANDATE)],
     list_saferpay_mandates: () => [structuredClone(SAFERPAY_MANDATE)],
     list_gocardless_payouts: () => [structuredClone(PAYOUT)],
+    sync_gocardless: () => null,
+    gocardless_contact_mandates: (args): ContactMandates => {
+      const { key } = contactOf(args);
+      const setup = setups.get(key);
+      const done = setup?.status === 'done';
+      return {
+        found: done ? 'linked' : 'none',
+        mandates: done ? [structuredClone(SET_UP_MANDATE)] : [],
+        setups: setup ? [structuredClone(setup)] : [],
+      };
+    },
+    start_gocardless_mandate_setup: (args) => {
+      const { organisationId, contactId, key } = contactOf(args);
+      const open = setups.get(key);
+      if (open && open.status === 'waiting') return structuredClone(open);
+      const setup = waitingSetup(organisationId, contactId, setups.size);
+      setups.set(key, setup);
+      return structuredClone(setup);
+    },
+    follow_gocardless_mandate_setup: (args) => {
+      const setup = setupById(args);
+      if (!setup) return rejectWith({ code: 'invalid_input', message: 'no GoCardless mandate setup' });
+      if (setup.status === 'waiting') Object.assign(setup, { status: 'done', mandateId: SET_UP_MANDATE.id });
+      return structuredClone(setup);
+    },
+    cancel_gocardless_mandate_setup: (args) => {
+      const setup = setupById(args);
+      if (!setup || setup.status !== 'waiting') {
+        return rejectWith({ code: 'invalid_input', message: 'this mandate setup can no longer be cancelled' });
+      }
+      setup.status = 'cancelled';
+      return structuredClone(setup);
+    },
     connect_gocardless: (args) =>
       (args as { token: string }).token === 'bad-token'
         ? rejectWith({ code: 'reconnect_needed', message: 'GoCardless refused the access token (HTTP 401)' })

@@ -8,6 +8,7 @@
 mod collect;
 mod feed;
 mod load;
+mod setup;
 mod token;
 
 use serde_json::{json, Value};
