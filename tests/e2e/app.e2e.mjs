@@ -511,6 +511,123 @@ try {
       await shot('11f-collection-sent');
     });
 
+    // The whole way of one invoice: a mandate set up on GoCardless's hosted page for a contact
+    // that had none, the invoice collected, the banks' days passed in the sandbox, the money paid
+    // out and booked in Xero through the clearing account; then the payer's bank charges it back.
+    let dd = null;
+    await step('a contact with no mandate gets one through GoCardless\'s hosted page', async () => {
+      // An unpaid euro sales invoice whose contact no GoCardless customer matches yet.
+      dd = await wd.execute(
+        `const invoke = window.__TAURI_INTERNALS__.invoke;
+         const query = {organisationId: arguments[0], statuses: ["AUTHORISED"], contactId: null, currency: "EUR", dateFrom: null, dateTo: null,
+                        amountMin: null, amountMax: null, search: null, sort: "date", descending: false, offset: 0, limit: 200};
+         return invoke("list_invoices", {query}).then(async (page) => {
+           for (const i of page.rows) {
+             if (i.invoiceType !== "ACCREC" || !i.contactId || i.number === "INV-A00002") continue;
+             const m = await invoke("gocardless_contact_mandates", {organisationId: i.organisationId, contactId: i.contactId});
+             if (m.found === "none" && m.setups.length === 0) return {invoiceId: i.invoiceId, contactId: i.contactId, number: i.number, contactName: i.contactName};
+           }
+           return null;
+         }, (e) => ({error: JSON.stringify(e)}));`,
+        [orgId],
+      );
+      if (!dd || dd.error) throw new Error(`no unpaid invoice of a contact without a mandate: ${JSON.stringify(dd)}`);
+      await wd.go(`${origin}/contacts/${orgId}/${dd.contactId}`);
+      await wd.waitForText('[data-testid="contact-mandates-empty"]', /No GoCardless mandate/, 15000);
+      const before = browserCount();
+      await wd.click(await wd.find('[data-testid="mandate-setup-start"]'));
+      const url = await browserUrl(before, sandboxInfo.gocardless);
+      await wd.waitFor('[data-testid="mandate-setup-waiting"]', 15000);
+      await shot('11g-mandate-setup-waiting');
+      // The customer in the browser: their details (the contact's email is prefilled), an IBAN, Confirm.
+      const page = await (await fetch(url)).text();
+      const flow = new URL(url).searchParams.get('id');
+      const email = /id="email" name="email" value="([^"]*)"/.exec(page)?.[1];
+      if (!flow || email === undefined) throw new Error('no GoCardless details form');
+      const details = new URLSearchParams([
+        ['id', flow], ['given_name', 'Eva'], ['family_name', 'Engel'], ['company_name', dd.contactName],
+        ['email', email || 'accounts@example.de'], ['address_line1', 'Hauptstrasse 1'], ['city', 'Berlin'],
+        ['postal_code', '10115'], ['country_code', 'DE'], ['account_holder_name', dd.contactName], ['iban', 'DE89 3704 0044 0532 0130 00'],
+      ]);
+      const gc = sandboxInfo.gocardless.replace(/\/$/, '');
+      const confirm = await fetch(`${gc}/billing/static/flow/details`, { method: 'POST', body: details });
+      if (!confirm.ok || !(await confirm.text()).includes('Confirm')) throw new Error(`the details were refused: ${confirm.status}`);
+      const done = await fetch(`${gc}/billing/static/flow/confirm`, { method: 'POST', body: new URLSearchParams([['id', flow]]) });
+      if (!(await done.text()).includes('has been set up')) throw new Error('GoCardless did not set the mandate up');
+      // Back in the app: the page is followed until GoCardless says it is done.
+      await wd.waitFor('[data-testid="mandate-setup-done"]', 30000);
+      await wd.waitFor('[data-testid^="contact-mandate-MD"]', 15000);
+      await wd.waitForText('[data-testid^="contact-mandate-MD"]', /Pending submission/, 15000);
+      await shot('11h-mandate-set-up');
+    });
+
+    const admin = sandboxInfo.admin.replace(/\/$/, '');
+    const tenant = sandboxInfo.credentials.xero.tenants.find((t) => t.currency === 'EUR').tenantId;
+    const xero = async (resource) => (await (await fetch(`${admin}/xero/${tenant}/${resource}`)).json())[resource];
+    let payment = null;
+    const until = async (what, check, ms = 120000) => {
+      const end = Date.now() + ms;
+      let last = null;
+      while (Date.now() < end) {
+        last = await check();
+        if (last === true) return;
+        await sleep(2000);
+      }
+      throw new Error(`${what} did not happen: ${JSON.stringify(last)?.slice(0, 600)}`);
+    };
+    const syncGoCardless = async () => {
+      await wd.go(`${origin}/direct-debit`);
+      await wd.click(await wd.waitFor('[data-testid="sync-gocardless"]', 15000));
+      await wd.waitFor('[data-testid="sync-gocardless-started"]', 15000);
+    };
+    await step('collect it; the banks\' days pass; paid out, Xero shows it PAID through the clearing account with the fees and the transfer', async () => {
+      if (!dd) throw new Error('no mandate was set up');
+      await wd.go(`${origin}/invoices/${orgId}/${dd.invoiceId}`);
+      await wd.waitFor('[data-testid="collect-direct-debit"]', 15000);
+      await wd.click(await wd.find('[data-testid="collect-submit"]'));
+      await wd.waitFor('[data-testid="page-collection-detail"]', 15000);
+      await wd.waitForText('[data-testid="page-collection-detail"]', /PM[0-9A-Z]+/, 45000);
+      const collectionId = new URL(await wd.url()).pathname.split('/').pop();
+      payment = await wd.execute(
+        'return window.__TAURI_INTERNALS__.invoke("get_collection", {collectionId: arguments[0]}).then(d => d.collection.providerPaymentId, e => null);',
+        [collectionId],
+      );
+      if (!payment?.startsWith('PM')) throw new Error(`collection ${collectionId} has no GoCardless payment: ${payment}`);
+      // Two weeks of SEPA working days in the sandbox: submitted, confirmed, paid out.
+      const advanced = await fetch(`${admin}/time/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ days: 14 }) });
+      if (!advanced.ok) throw new Error(`the sandbox's time did not move: ${advanced.status}`);
+      await syncGoCardless();
+      await until('the invoice paid in Xero through the clearing account', async () => {
+        const invoice = (await xero('Invoices')).find((i) => i.InvoiceID === dd.invoiceId);
+        const paid = (await xero('Payments')).filter((p) => p.Invoice?.InvoiceID === dd.invoiceId && p.Status !== 'DELETED');
+        return (invoice?.Status === 'PAID' && paid.length === 1 && paid[0].Account?.Code === '092') || { status: invoice?.Status, paid };
+      });
+      await until('the payout\'s fees and transfer from the clearing account', async () => {
+        const fees = (await xero('BankTransactions')).filter((b) => b.Type === 'SPEND' && b.BankAccount?.Code === '092' && b.LineItems?.[0]?.AccountCode === '404');
+        const transfers = (await xero('BankTransfers')).filter((t) => t.FromBankAccount?.Code === '092' && t.ToBankAccount?.Code === '090');
+        return (fees.length >= 1 && transfers.length >= 1) || { fees: fees.length, transfers: transfers.length };
+      });
+      await wd.go(`${origin}/direct-debit`);
+      await wd.waitFor('[data-testid^="collection-row-"]', 15000);
+      await shot('11i-paid-out-and-booked');
+    });
+
+    await step('the payer\'s bank charges it back: the Xero payment is undone and the invoice is open again', async () => {
+      if (!payment) throw new Error('nothing was collected');
+      const gc = sandboxInfo.gocardless.replace(/\/$/, '');
+      const back = await fetch(`${gc}/_sandbox/payments/${payment}/charge_back`, { method: 'POST' });
+      if (!back.ok) throw new Error(`the sandbox's bank did not charge back: ${back.status} ${await back.text()}`);
+      await syncGoCardless();
+      await until('the reversal in Xero', async () => {
+        const invoice = (await xero('Invoices')).find((i) => i.InvoiceID === dd.invoiceId);
+        const mine = (await xero('Payments')).filter((p) => p.Invoice?.InvoiceID === dd.invoiceId);
+        return (invoice?.Status === 'AUTHORISED' && mine.length === 1 && mine[0].Status === 'DELETED') || { status: invoice?.Status, mine };
+      });
+      await wd.go(`${origin}/direct-debit`);
+      await wd.waitForText('[data-testid="page-direct-debit"]', /Charged back/, 30000);
+      await shot('11j-charged-back');
+    });
+
     await step('with the sandbox stopped, the cached data still browses and searches', async () => {
       sandboxProc.kill('SIGKILL');
       await sleep(300);

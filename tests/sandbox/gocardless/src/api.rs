@@ -108,7 +108,7 @@ fn check(errors: Vec<FieldError>) -> Result<(), ApiError> {
     }
 }
 
-fn render(app: &App, st: &State, resource: &str, id: &str, now: Ts) -> Result<Value, ApiError> {
+pub(crate) fn render(app: &App, st: &State, resource: &str, id: &str, now: Ts) -> Result<Value, ApiError> {
     if resource == "billing_request_flows" {
         return st.flows.get(id).map(|f| st.render_flow(f, app.base())).ok_or_else(ApiError::not_found);
     }

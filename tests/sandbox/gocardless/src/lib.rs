@@ -144,7 +144,8 @@ impl Emulator {
             .route("/billing/static/flow/confirm", post(hosted::confirm))
             .route("/_sandbox/billing_request_flows/{id}/complete", post(api::sandbox_complete_flow))
             .route("/_sandbox/mandates/{id}/fail_with_first_payment", post(api::sandbox_fail_with_first_payment))
-            .route("/_sandbox/mandates/{id}/cancel_by_bank", post(api::sandbox_cancel_by_bank));
+            .route("/_sandbox/mandates/{id}/cancel_by_bank", post(api::sandbox_cancel_by_bank))
+            .route("/_sandbox/payments/{id}/charge_back", post(simulators::sandbox_charge_back));
         let fl = FaultLayer { ctx: app.ctx().clone(), provider: PROVIDER, render };
         api.merge(open)
             .route_layer(from_fn_with_state(app.clone(), count))

@@ -320,3 +320,32 @@ fn payout_bounced(st: &mut State, now: Ts, po: &str) -> Result<(), ApiError> {
     st.emit(now, "payouts", "bounced", json!({"payout": po}), det);
     Ok(())
 }
+
+/// `POST /_sandbox/payments/{id}/charge_back`: the payer's bank takes back money already
+/// collected (confirmed or paid out), as SEPA lets a payer do for 8 weeks (13 months when the
+/// debit was not authorised). GoCardless's own `payment_charged_back` simulator starts from
+/// `pending_submission` and walks the payment to its payout first (gocardless-nodejs
+/// `Types.ts`, `ScenarioSimulator.id`), so it cannot charge back a payment whose payout a test
+/// has already followed and booked; this hook is that later charge-back. The payment ends
+/// `charged_back` with the bank's `authorisation_disputed` (MD01), and its money and the fee
+/// refund wait for the next payout, as with a late failure.
+pub(crate) async fn sandbox_charge_back(AxState(app): AxState<App>, Path(id): Path<String>) -> Res {
+    let (mut st, now) = app.state();
+    let status = st.payments.get(&id).map(|p| p.status(now)).ok_or_else(crate::error::ApiError::not_found)?;
+    if !matches!(status, "confirmed" | "paid_out") {
+        return Err(ApiError::state(
+            StatusCode::CONFLICT,
+            "payment_not_collected",
+            &format!("The bank can only charge back a collected payment, not one {status}"),
+            None,
+        ));
+    }
+    let det = bank_d(
+        "authorisation_disputed",
+        "The customer has disputed having authorised you to take this payment.",
+        "MD01",
+    );
+    st.plan(Kind::Payment, &id, vec![Step::new(now, "charged_back", "charged_back", det)]);
+    st.sync(now);
+    Ok(one("payments", crate::api::render(&app, &st, "payments", &id, now)?, StatusCode::OK))
+}

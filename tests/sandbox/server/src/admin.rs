@@ -2,7 +2,7 @@
 //! it exists for tests and the demo.
 
 use crate::Emulators;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -25,6 +25,7 @@ pub(crate) fn router(ctx: Ctx, emulators: Arc<Emulators>) -> Router {
         .route("/faults", get(list_faults).post(add_faults).delete(clear_faults))
         .route("/counters", get(counters).delete(reset_counters))
         .route("/state", get(state))
+        .route("/xero/{tenant}/{resource}", get(xero_records))
         .with_state(AdminState { ctx, emulators })
 }
 
@@ -107,4 +108,20 @@ async fn state(State(s): State<AdminState>) -> Json<Value> {
         "okx": e.okx.dump(),
         "openai": e.openai.dump(),
     }))
+}
+
+/// Every record of one Xero resource of one tenant, as the API would list it: what a test
+/// checks the app wrote (an invoice PAID, a payment in the clearing account, a transfer).
+async fn xero_records(
+    State(s): State<AdminState>,
+    Path((tenant, resource)): Path<(String, String)>,
+) -> Result<Json<Value>, (StatusCode, Json<Value>)> {
+    const RESOURCES: [&str; 6] = ["Contacts", "Invoices", "Payments", "BankTransactions", "BankTransfers", "Accounts"];
+    if !RESOURCES.contains(&resource.as_str()) {
+        return Err((
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": format!("no resource {resource}; one of {RESOURCES:?}")})),
+        ));
+    }
+    Ok(Json(json!({ resource.clone(): s.emulators.xero.records(&tenant, &resource) })))
 }

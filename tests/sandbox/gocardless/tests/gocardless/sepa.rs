@@ -149,3 +149,30 @@ async fn a_bank_cancelling_an_active_mandate_cancels_its_unsubmitted_payments() 
     assert_eq!(p["links"]["parent_event"], cancelled["id"]);
     assert_eq!(sb.status("payments", &first).await, "paid_out", "money already collected stays collected");
 }
+
+#[tokio::test]
+async fn the_bank_charges_back_a_paid_out_payment_once_and_not_one_still_to_collect() {
+    let sb = start(Seed::Empty).await;
+    let md = sb.mandate().await;
+    let pm = sb.payment(&md, 4_200).await;
+    let hook = format!("{}/_sandbox/payments/{pm}/charge_back", sb.base);
+    let r = sb.http.post(&hook).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT, "money not collected yet cannot come back");
+    assert_eq!(sb.status("payments", &pm).await, "pending_submission");
+
+    assert_eq!(sb.simulate("payment_paid_out", &pm).await.0, StatusCode::OK);
+    let r = sb.http.post(&hook).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert_eq!(sb.status("payments", &pm).await, "charged_back");
+    let back = &sb.events(&format!("payment={pm}&action=charged_back")).await[0];
+    assert_eq!(
+        (
+            back["details"]["origin"].as_str(),
+            back["details"]["cause"].as_str(),
+            back["details"]["reason_code"].as_str()
+        ),
+        (Some("bank"), Some("authorisation_disputed"), Some("MD01"))
+    );
+    let r = sb.http.post(&hook).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT, "charged back once");
+}

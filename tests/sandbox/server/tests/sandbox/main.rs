@@ -70,6 +70,13 @@ async fn prints_one_line_with_every_emulator_and_serves_them() {
     let admin = info["admin"].as_str().unwrap().trim_end_matches('/');
     let health: serde_json::Value = http.get(format!("{admin}/health")).send().await.unwrap().json().await.unwrap();
     assert_eq!(health["ok"], true);
+    // The admin's view of Xero's records: what a test checks the app wrote.
+    let tenant = info["credentials"]["xero"]["tenants"][0]["tenantId"].as_str().unwrap();
+    let invoices: serde_json::Value =
+        http.get(format!("{admin}/xero/{tenant}/Invoices")).send().await.unwrap().json().await.unwrap();
+    assert!(invoices["Invoices"].as_array().is_some_and(|i| !i.is_empty()), "the demo's invoices: {invoices}");
+    let unknown = http.get(format!("{admin}/xero/{tenant}/Secrets")).send().await.unwrap();
+    assert_eq!(unknown.status(), reqwest::StatusCode::NOT_FOUND);
     let discovery =
         format!("{}/.well-known/openid-configuration", info["okta_issuer"].as_str().unwrap().trim_end_matches('/'));
     let d: serde_json::Value = http.get(discovery).send().await.unwrap().json().await.unwrap();
