@@ -63,3 +63,54 @@ pub async fn cancel_collection<R: Runtime>(access: Access<R>, collection_id: Str
     access.connector::<xp_connect_gocardless::GoCardlessService>().await?.cancel(id).await?;
     Ok(())
 }
+
+/// Tries a failed GoCardless payment again (an active mandate, at most 3 times): queued once,
+/// sent by the outbox; the payment's event moves the collection back with the next sync.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn retry_collection<R: Runtime>(access: Access<R>, collection_id: String) -> Result<(), CmdError> {
+    let gocardless =
+        gocardless_collection(&access, &collection_id, "a Saferpay debit is not retried: collect the invoice again")
+            .await?;
+    gocardless.0.retry(gocardless.1).await?;
+    Ok(())
+}
+
+/// Gives back collected money: `amount` in the collection's currency (e.g. "20.50"), or all
+/// that is not refunded yet. Queued once, sent by the outbox under its key.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn refund_collection<R: Runtime>(
+    access: Access<R>,
+    collection_id: String,
+    amount: Option<String>,
+) -> Result<(), CmdError> {
+    let (gocardless, id) = gocardless_collection(
+        &access,
+        &collection_id,
+        "Saferpay refunds are not in the app yet: refund in Saferpay's back office",
+    )
+    .await?;
+    let currency = access.services().await?.collection(id).await?.collection.currency;
+    let amount = amount
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| xp_core::Money::parse(a, &currency).map_err(|e| invalid_input(format!("refund amount: {e}"))))
+        .transpose()?;
+    gocardless.refund(id, amount).await?;
+    Ok(())
+}
+
+async fn gocardless_collection<R: Runtime>(
+    access: &Access<R>,
+    collection_id: &str,
+    not_gocardless: &str,
+) -> Result<(xp_connect_gocardless::GoCardlessService, xp_core::ids::CollectionId), CmdError> {
+    let services = access.services().await?;
+    let id = id("collectionId", collection_id)?;
+    if services.collection(id).await?.collection.provider != xp_ipc::Provider::Gocardless {
+        return Err(invalid_input(not_gocardless.to_owned()));
+    }
+    Ok((access.connector::<xp_connect_gocardless::GoCardlessService>().await?, id))
+}

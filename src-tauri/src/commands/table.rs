@@ -26,6 +26,8 @@ command_table! {
     collections::get_collection => Read,
     collections::collect_invoice => CollectPayments,
     collections::cancel_collection => CollectPayments,
+    collections::retry_collection => CollectPayments,
+    collections::refund_collection => CollectPayments,
     gocardless::connect_gocardless => ManageCredentials,
     gocardless::list_gocardless_mandates => Read,
     gocardless::list_gocardless_payouts => Read,

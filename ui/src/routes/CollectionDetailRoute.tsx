@@ -5,6 +5,7 @@ import { Fact } from '../components/ui/Fact';
 import { PageHeader } from '../components/ui/PageHeader';
 import { QueryView } from '../components/ui/QueryView';
 import { CancelCollection } from '../features/directdebit/CancelCollection';
+import { CollectionAftercare } from '../features/directdebit/CollectionAftercare';
 import { CollectionTimeline } from '../features/directdebit/CollectionTimeline';
 import { collectionStatus, providerName } from '../features/directdebit/status';
 import { useCollection } from '../features/directdebit/useCollections';
@@ -39,6 +40,7 @@ export default function CollectionDetailRoute() {
               </dl>
               <div className="mt-4">
                 <CancelCollection collection={c} />
+                <CollectionAftercare collection={c} />
               </div>
             </Card>
             <Card title="Timeline">

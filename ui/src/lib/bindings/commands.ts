@@ -25,6 +25,8 @@ export const COMMANDS = {
   get_collection: "read",
   collect_invoice: "collect_payments",
   cancel_collection: "collect_payments",
+  retry_collection: "collect_payments",
+  refund_collection: "collect_payments",
   connect_gocardless: "manage_credentials",
   list_gocardless_mandates: "read",
   list_gocardless_payouts: "read",

@@ -24,3 +24,13 @@ export function collectInvoice(
 export function cancelCollection(collectionId: string): Promise<void> {
   return call<void>('cancel_collection', { collectionId });
 }
+
+/** Tries a failed GoCardless payment again (sent once by the outbox). */
+export function retryCollection(collectionId: string): Promise<void> {
+  return call<void>('retry_collection', { collectionId });
+}
+
+/** Gives back collected money: `amount` (e.g. "20.50"), or everything not refunded yet when null. */
+export function refundCollection(collectionId: string, amount: string | null): Promise<void> {
+  return call<void>('refund_collection', { collectionId, amount });
+}

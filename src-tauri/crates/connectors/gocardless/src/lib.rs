@@ -5,6 +5,7 @@
 //! no webhooks), each event applied once; a full reconciliation now and then. The pieces live in
 //! their crates (providers/gocardless, sync, store); this crate wires them together.
 
+pub mod aftercare;
 pub mod cancel;
 pub mod collect;
 mod error;

@@ -322,6 +322,8 @@ impl xp_context::Connector for GoCardlessService {
         vec![
             Arc::new(crate::collect::PaymentHandler::new(self.clone())),
             Arc::new(crate::cancel::CancelHandler::new(self.clone())),
+            Arc::new(crate::aftercare::RetryHandler::new(self.clone())),
+            Arc::new(crate::aftercare::RefundHandler::new(self.clone())),
         ]
     }
 

@@ -10,7 +10,7 @@ pub mod setups;
 mod write;
 
 pub use query::{
-    counts, feed_since, ids, mandate, mandates, mandates_by_email, mandates_of_customer, payments, payouts,
+    counts, feed_since, ids, mandate, mandates, mandates_by_email, mandates_of_customer, payment, payments, payouts,
     record_full_load, Counts, FeedState, MandateView,
 };
 pub use rows::Record;

@@ -92,32 +92,43 @@ fn money(amount: &str, currency: &str) -> Result<Money> {
     Money::parse(amount, currency).map_err(|e| Error::Corrupt(format!("amount {amount:?} {currency}: {e}")))
 }
 
+const PAYMENT_COLUMNS: &str = "payment_id, mandate_id, created_at, charge_date, amount, amount_refunded, currency, \
+     status, reference, description, payout_id";
+
 /// One creditor's payments, by id.
 pub async fn payments(store: &Store, organisation_id: &str) -> Result<Vec<Payment>> {
-    let rows = sqlx::query(
-        "SELECT payment_id, mandate_id, created_at, charge_date, amount, amount_refunded, currency, status, reference, \
-         description, payout_id FROM gocardless_payments WHERE organisation_id = ? ORDER BY payment_id",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM gocardless_payments WHERE organisation_id = ? ORDER BY payment_id"
+    ))
     .bind(organisation_id)
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            let currency: String = r.try_get("currency")?;
-            Ok(Payment {
-                id: r.try_get("payment_id")?,
-                mandate_id: r.try_get("mandate_id")?,
-                created_at: r.try_get("created_at")?,
-                charge_date: r.try_get("charge_date")?,
-                amount: money(&r.try_get::<String, _>("amount")?, &currency)?,
-                amount_refunded: money(&r.try_get::<String, _>("amount_refunded")?, &currency)?,
-                status: r.try_get("status")?,
-                reference: r.try_get("reference")?,
-                description: r.try_get("description")?,
-                payout_id: r.try_get("payout_id")?,
-            })
-        })
-        .collect()
+    rows.iter().map(payment_row).collect()
+}
+
+/// One payment by its GoCardless id, as last synced.
+pub async fn payment(store: &Store, payment_id: &str) -> Result<Option<Payment>> {
+    let row = sqlx::query(&format!("SELECT {PAYMENT_COLUMNS} FROM gocardless_payments WHERE payment_id = ?"))
+        .bind(payment_id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(payment_row).transpose()
+}
+
+fn payment_row(r: &sqlx::sqlite::SqliteRow) -> Result<Payment> {
+    let currency: String = r.try_get("currency")?;
+    Ok(Payment {
+        id: r.try_get("payment_id")?,
+        mandate_id: r.try_get("mandate_id")?,
+        created_at: r.try_get("created_at")?,
+        charge_date: r.try_get("charge_date")?,
+        amount: money(&r.try_get::<String, _>("amount")?, &currency)?,
+        amount_refunded: money(&r.try_get::<String, _>("amount_refunded")?, &currency)?,
+        status: r.try_get("status")?,
+        reference: r.try_get("reference")?,
+        description: r.try_get("description")?,
+        payout_id: r.try_get("payout_id")?,
+    })
 }
 
 /// One creditor's payouts with their lines, by id.

@@ -31,6 +31,13 @@ export function collectionsHandlers(): CommandHandlers {
     list_collections: () => [structuredClone(COLLECTION.collection)],
     cancel_collection: () =>
       rejectWith({ code: 'invalid_input', message: 'GoCardless cancels a payment only before it goes to the bank; this one is failed' }),
+    retry_collection: () => null,
+    refund_collection: (args) => {
+      const { amount } = args as { amount: string | null };
+      return amount !== null && Number(amount) > Number(COLLECTION.collection.amount)
+        ? rejectWith({ code: 'invalid_input', message: 'a refund is more than 0 and at most what is not refunded yet (1200.10 EUR)' })
+        : null;
+    },
     collect_invoice: (args) => {
       const { invoiceId } = args as { invoiceId: string };
       return invoiceId === COLLECTION.collection.invoiceId

@@ -5,6 +5,7 @@
 //! anywhere in the database.
 #![allow(clippy::unwrap_used)]
 
+mod aftercare;
 mod collect;
 mod feed;
 mod load;
