@@ -1,9 +1,9 @@
 //! Saferpay: the JSON API credentials go in (verified, kept in the vault, the password never sent
 //! back); the SEPA mandates the app made are read from the local store.
 
-use super::Access;
-use crate::CmdError;
-use tauri::Runtime;
+use super::{id, Access};
+use crate::{AppState, CmdError};
+use tauri::{Manager, Runtime};
 use xp_connect_saferpay::{SaferpayCredentials, SaferpayService};
 use xp_ipc::{MandateRow, Provider, SaferpayConnected, SaferpayCredentialsInput, SaferpayStatus};
 use xp_store::saferpay::Mandate;
@@ -41,6 +41,51 @@ pub async fn saferpay_status<R: Runtime>(access: Access<R>) -> Result<SaferpaySt
 pub async fn list_saferpay_mandates<R: Runtime>(access: Access<R>) -> Result<Vec<MandateRow>, CmdError> {
     let saferpay = access.connector::<SaferpayService>().await?;
     Ok(saferpay.mandates().await?.into_iter().map(mandate_row).collect())
+}
+
+/// The active Saferpay mandates recorded for a Xero contact, newest first.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn saferpay_contact_mandates<R: Runtime>(
+    access: Access<R>,
+    organisation_id: String,
+    contact_id: String,
+) -> Result<Vec<MandateRow>, CmdError> {
+    let services = access.services().await?;
+    let org = id("organisationId", &organisation_id)?;
+    let mandates = xp_store::saferpay::active_mandates_of_contact(&services.store, org, &contact_id)
+        .await
+        .map_err(xp_app::Error::from)?;
+    Ok(mandates.into_iter().map(mandate_row).collect())
+}
+
+/// Records a SEPA mandate a Xero contact signed, for Saferpay debits: the IBAN goes to the vault
+/// (only its last four characters come back), the app makes the MandateId.
+#[tauri::command]
+#[tracing::instrument(skip(access, iban), err)] // the IBAN is the payer's: never in a span
+pub async fn record_saferpay_mandate<R: Runtime>(
+    access: Access<R>,
+    organisation_id: String,
+    contact_id: String,
+    holder: String,
+    iban: String,
+    bank: Option<String>,
+    customer_signed: bool,
+) -> Result<MandateRow, CmdError> {
+    let services = access.services().await?;
+    let org = id("organisationId", &organisation_id)?;
+    let state = access.app().state::<AppState>();
+    let iban = xp_core::Sensitive::new(iban);
+    let signed = xp_app::mandates::SignedMandate {
+        organisation_id: org,
+        contact_id: &contact_id,
+        holder: &holder,
+        iban: &iban,
+        bank: bank.as_deref(),
+        customer_signed,
+    };
+    let m = xp_app::mandates::record_saferpay(&services, state.connectors_unchecked(), signed).await?;
+    Ok(mandate_row(m))
 }
 
 fn mandate_row(m: Mandate) -> MandateRow {

@@ -39,6 +39,8 @@ command_table! {
     saferpay::connect_saferpay => ManageCredentials,
     saferpay::saferpay_status => Read,
     saferpay::list_saferpay_mandates => Read,
+    saferpay::saferpay_contact_mandates => Read,
+    saferpay::record_saferpay_mandate => CollectPayments,
     settlement::get_settlement_mappings => Read,
     settlement::set_settlement_mapping => ManageConnections,
     xero::list_organisations => Read,

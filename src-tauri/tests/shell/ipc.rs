@@ -51,16 +51,7 @@ fn collections_and_their_timeline_round_trip_through_ipc() {
     let store = &h.services.store;
     let t0 = time::macros::datetime!(2026-12-07 09:00 UTC);
     let collection = tauri::async_runtime::block_on(async {
-        let connection = xp_core::ids::ConnectionId::new_random();
-        xp_store::connections::insert(store, connection, "xero", "Xero", t0).await.unwrap();
-        let kept = xp_store::organisations::Kept {
-            connection_id: connection,
-            provider: "xero",
-            external_id: "tenant-1",
-            name: "Alpenrad Velo GmbH",
-            base_currency: Some("EUR"),
-        };
-        let org = xp_store::organisations::keep(store, kept, t0).await.unwrap();
+        let org = xero_org(store, t0).await;
         let payload = json!({});
         let new = xp_store::collections::NewCollection {
             organisation_id: org,
@@ -126,4 +117,40 @@ fn bad_arguments_are_rejected_not_crashing() {
     assert!(err.as_str().unwrap_or_default().contains("limit"), "{err}");
     let err = h.invoke("no_such_command", json!({})).unwrap_err();
     assert!(err.to_string().contains("not found"), "{err}");
+}
+
+#[test]
+fn a_saferpay_mandate_is_recorded_only_when_signed_and_for_a_known_contact() {
+    let h = Harness::new();
+    let store = &h.services.store;
+    let t0 = time::macros::datetime!(2026-12-07 09:00 UTC);
+    let org = tauri::async_runtime::block_on(xero_org(store, t0));
+    let args = |signed: bool| {
+        json!({"organisationId": org.to_string(), "contactId": "contact-1", "holder": "Velo Huber AG",
+               "iban": "DE89 3704 0044 0532 0130 00", "bank": null, "customerSigned": signed})
+    };
+    let unsigned = h.invoke("record_saferpay_mandate", args(false)).unwrap_err();
+    assert_eq!(unsigned["code"], "invalid_input");
+    assert!(unsigned["message"].as_str().unwrap().contains("signature"), "{unsigned}");
+    let unknown = h.invoke("record_saferpay_mandate", args(true)).unwrap_err();
+    assert_eq!(unknown["code"], "invalid_input");
+    assert!(unknown["message"].as_str().unwrap().contains("no Xero contact"), "{unknown}");
+    assert!(!unknown.to_string().contains("0532"), "the IBAN is not echoed: {unknown}");
+    let listed =
+        h.invoke("saferpay_contact_mandates", json!({"organisationId": org.to_string(), "contactId": "contact-1"}));
+    assert_eq!(listed.unwrap(), json!([]), "nothing was recorded");
+}
+
+/// A Xero organisation kept in the store, as a connect leaves it.
+async fn xero_org(store: &xp_store::Store, t0: time::OffsetDateTime) -> xp_core::ids::OrganisationId {
+    let connection = xp_core::ids::ConnectionId::new_random();
+    xp_store::connections::insert(store, connection, "xero", "Xero", t0).await.unwrap();
+    let kept = xp_store::organisations::Kept {
+        connection_id: connection,
+        provider: "xero",
+        external_id: "tenant-1",
+        name: "Alpenrad Velo GmbH",
+        base_currency: Some("EUR"),
+    };
+    xp_store::organisations::keep(store, kept, t0).await.unwrap()
 }

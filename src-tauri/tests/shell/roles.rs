@@ -42,6 +42,11 @@ pub(crate) fn arguments() -> BTreeMap<&'static str, Value> {
         ("connect_gocardless", json!({"token": "sandbox_token"})),
         ("list_gocardless_mandates", json!({})),
         ("list_gocardless_payouts", json!({})),
+        ("saferpay_contact_mandates", json!({"organisationId": "o", "contactId": "C1"})),
+        (
+            "record_saferpay_mandate",
+            json!({"organisationId": "o", "contactId": "C1", "holder": "A", "iban": "DE89370400440532013000", "bank": null, "customerSigned": true}),
+        ),
         ("retry_collection", json!({"collectionId": "5b0e1c3a-7c1d-4a8e-9f0b-1a2b3c4d5e6f"})),
         ("refund_collection", json!({"collectionId": "5b0e1c3a-7c1d-4a8e-9f0b-1a2b3c4d5e6f", "amount": null})),
         ("sync_gocardless", json!({})),

@@ -6,6 +6,7 @@ import { PageHeader } from '../components/ui/PageHeader';
 import { buttonClass } from '../components/ui/styles';
 import { ContactMandatesCard } from '../features/directdebit/ContactMandatesCard';
 import { DetailPage } from '../features/lists/DetailPage';
+import { SaferpayMandatesCard } from '../features/directdebit/SaferpayMandatesCard';
 import { DetailTable, type DetailColumn } from '../features/lists/DetailTable';
 import { ContactRoleBadges, ContactStatusBadge } from '../features/xero/contacts/ContactBadges';
 import { useContact } from '../features/xero/contacts/useContacts';
@@ -76,6 +77,7 @@ function Detail({ detail }: { detail: ContactDetail }) {
           />
         </Card>
         <ContactMandatesCard organisationId={row.organisationId} contactId={row.contactId} />
+        <SaferpayMandatesCard organisationId={row.organisationId} contactId={row.contactId} contactName={row.name} />
       </div>
     </>
   );

@@ -67,6 +67,45 @@ pub async fn start_setup(
     Ok(gocardless(connectors)?.start_mandate_setup(payer).await?)
 }
 
+/// What a person enters for a mandate the customer signed on paper or in person.
+pub struct SignedMandate<'a> {
+    pub organisation_id: OrganisationId,
+    pub contact_id: &'a str,
+    pub holder: &'a str,
+    pub iban: &'a xp_core::Sensitive<String>,
+    pub bank: Option<&'a str>,
+    pub customer_signed: bool,
+}
+
+/// Records a SEPA mandate the contact signed for Saferpay debits (Saferpay keeps none: the app
+/// makes the MandateId and keeps the IBAN in the vault). `customer_signed` is the person's word that the
+/// customer signed the mandate text; nothing is recorded without it.
+pub async fn record_saferpay(
+    ctx: &Context,
+    connectors: &Connectors,
+    m: SignedMandate<'_>,
+) -> Result<xp_store::saferpay::Mandate> {
+    let SignedMandate { organisation_id, contact_id, holder, iban, bank, customer_signed } = m;
+    if !customer_signed {
+        return Err(Error::Invalid(
+            "a SEPA mandate needs the customer's signature on its text: confirm they signed it".into(),
+        ));
+    }
+    let c = contact(&ctx.store, organisation_id, contact_id).await?;
+    let saferpay = connectors
+        .get::<xp_connect_saferpay::SaferpayService>()
+        .map_err(|e| Error::Invalid(format!("Saferpay is not available: {}", e.message)))?;
+    let request = xp_connect_saferpay::mandates::MandateRequest {
+        organisation_id: Some(organisation_id),
+        contact_id: Some(&c.row.contact_id),
+        invoice_id: None,
+        holder,
+        iban,
+        bank: bank.map(str::trim).filter(|b| !b.is_empty()),
+    };
+    Ok(saferpay.record_mandate(request).await?)
+}
+
 pub fn gocardless(connectors: &Connectors) -> Result<GoCardlessService> {
     connectors
         .get::<GoCardlessService>()

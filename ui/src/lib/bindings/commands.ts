@@ -38,6 +38,8 @@ export const COMMANDS = {
   connect_saferpay: "manage_credentials",
   saferpay_status: "read",
   list_saferpay_mandates: "read",
+  saferpay_contact_mandates: "read",
+  record_saferpay_mandate: "collect_payments",
   get_settlement_mappings: "read",
   set_settlement_mapping: "manage_connections",
   list_organisations: "read",

@@ -72,3 +72,20 @@ export function getSettlementMappings(): Promise<ProviderSettlement[]> {
 export function setSettlementMapping(provider: Provider, mapping: SettlementMapping): Promise<null> {
   return call<null>('set_settlement_mapping', { provider, mapping });
 }
+
+/** The active Saferpay mandates recorded for a Xero contact. */
+export function saferpayContactMandates(organisationId: string, contactId: string): Promise<MandateRow[]> {
+  return call<MandateRow[]>('saferpay_contact_mandates', { organisationId, contactId });
+}
+
+/** Records a SEPA mandate the contact signed, for Saferpay debits. The IBAN goes to Rust's vault; only its last four characters come back. */
+export function recordSaferpayMandate(input: {
+  organisationId: string;
+  contactId: string;
+  holder: string;
+  iban: string;
+  bank: string | null;
+  customerSigned: boolean;
+}): Promise<MandateRow> {
+  return call<MandateRow>('record_saferpay_mandate', input);
+}

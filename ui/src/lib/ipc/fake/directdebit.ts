@@ -97,6 +97,7 @@ export function directDebitHandlers(): CommandHandlers {
     const { organisationId, contactId } = args as { organisationId: string; contactId: string };
     return { organisationId, contactId, key: `${organisationId}/${contactId}` };
   };
+  const saferpayRecorded: Array<{ contactId: string; row: MandateRow }> = [];
   const setupById = (args: unknown) => [...setups.values()].find((s) => s.id === (args as { setupId: string }).setupId);
   const mappings: ProviderSettlement[] = [
     { provider: 'gocardless', mapping: null },
@@ -107,6 +108,27 @@ export function directDebitHandlers(): CommandHandlers {
     list_gocardless_mandates: () => [structuredClone(GOCARDLESS_MANDATE)],
     list_saferpay_mandates: () => [structuredClone(SAFERPAY_MANDATE)],
     list_gocardless_payouts: () => [structuredClone(PAYOUT)],
+    saferpay_contact_mandates: (args) => {
+      const { contactId } = args as { contactId: string };
+      return saferpayRecorded.filter((m) => m.contactId === contactId).map((m) => structuredClone(m.row));
+    },
+    record_saferpay_mandate: (args) => {
+      const a = args as { contactId: string; holder: string; iban: string; bank: string | null; customerSigned: boolean };
+      if (!a.customerSigned) {
+        return rejectWith({ code: 'invalid_input', message: "a SEPA mandate needs the customer's signature on its text" });
+      }
+      const iban = a.iban.replace(/\s+/g, '').toUpperCase();
+      if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return rejectWith({ code: 'invalid_input', message: 'the IBAN is not valid' });
+      const row: MandateRow = {
+        ...SAFERPAY_MANDATE,
+        id: `XPM-FAKE${saferpayRecorded.length}`,
+        customerName: a.holder,
+        bankName: a.bank,
+        accountEnding: iban.slice(-4),
+      };
+      saferpayRecorded.push({ contactId: a.contactId, row });
+      return structuredClone(row);
+    },
     sync_gocardless: () => null,
     gocardless_contact_mandates: (args): ContactMandates => {
       const { key } = contactOf(args);
