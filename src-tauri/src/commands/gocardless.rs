@@ -89,6 +89,22 @@ pub async fn gocardless_contact_mandates<R: Runtime>(
     })
 }
 
+/// Confirms that the GoCardless customer found by the contact's email (the holder of
+/// `mandate_id`) is the contact, linking them; the contact's mandates come back.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn confirm_gocardless_customer<R: Runtime>(
+    access: Access<R>,
+    organisation_id: String,
+    contact_id: String,
+    mandate_id: String,
+) -> Result<(), CmdError> {
+    let services = access.services().await?;
+    let org = id("organisationId", &organisation_id)?;
+    xp_app::mandates::confirm_match(&services, org, &contact_id, &mandate_id).await?;
+    Ok(())
+}
+
 /// Sets up a new mandate for a Xero contact: GoCardless's hosted page, prefilled from the
 /// contact, opened in the system browser (the row carries its link, to send to the customer
 /// instead). A setup still open for the contact is returned rather than a second one made.

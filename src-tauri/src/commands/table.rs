@@ -33,6 +33,7 @@ command_table! {
     gocardless::list_gocardless_payouts => Read,
     gocardless::sync_gocardless => Read,
     gocardless::gocardless_contact_mandates => Read,
+    gocardless::confirm_gocardless_customer => CollectPayments,
     gocardless::start_gocardless_mandate_setup => CollectPayments,
     gocardless::follow_gocardless_mandate_setup => Read,
     gocardless::cancel_gocardless_mandate_setup => CollectPayments,

@@ -51,6 +51,7 @@ pub(crate) fn arguments() -> BTreeMap<&'static str, Value> {
         ("refund_collection", json!({"collectionId": "5b0e1c3a-7c1d-4a8e-9f0b-1a2b3c4d5e6f", "amount": null})),
         ("sync_gocardless", json!({})),
         ("gocardless_contact_mandates", json!({"organisationId": "o", "contactId": "C1"})),
+        ("confirm_gocardless_customer", json!({"organisationId": "o", "contactId": "C1", "mandateId": "MD1"})),
         ("start_gocardless_mandate_setup", json!({"organisationId": "o", "contactId": "C1"})),
         ("follow_gocardless_mandate_setup", json!({"setupId": "0b7c2f1e-55a4-4d8e-9a51-6c1f3f2b9d10"})),
         ("cancel_gocardless_mandate_setup", json!({"setupId": "0b7c2f1e-55a4-4d8e-9a51-6c1f3f2b9d10"})),

@@ -91,18 +91,7 @@ mod tests {
     use super::*;
     use xp_connect_xero::{Settings, XeroService};
 
-    async fn runtime(dir: &std::path::Path) -> Context {
-        Context::open(
-            xp_ipc::Profile::Sandbox,
-            crate::config::sandbox_endpoints(&url::Url::parse("http://127.0.0.1:9").unwrap()),
-            xp_context::Paths::resolve(Some(dir)),
-            Arc::new(xp_vault::MemoryStore::new()),
-            vec![],
-            Arc::new(xp_core::SystemClock),
-        )
-        .await
-        .unwrap()
-    }
+    use crate::test_support::runtime;
 
     #[tokio::test]
     async fn the_dispatcher_sends_what_the_opened_connectors_register_and_nothing_of_the_others() {

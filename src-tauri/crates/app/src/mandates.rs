@@ -47,6 +47,46 @@ pub async fn of_contact(store: &Store, organisation_id: OrganisationId, contact_
     Ok(ContactMandates { found, mandates })
 }
 
+/// A person confirms that the GoCardless customer proposed by email (the holder of `mandate_id`)
+/// is the contact: the contact is linked to that customer, and collects use its mandates
+/// whatever the emails say later. Only a proposed match can be confirmed.
+pub async fn confirm_match(
+    ctx: &Context,
+    organisation_id: OrganisationId,
+    contact_id: &str,
+    mandate_id: &str,
+) -> Result<setups::ContactLink> {
+    let found = of_contact(&ctx.store, organisation_id, contact_id).await?;
+    if found.found != Found::Email || !found.mandates.iter().any(|m| m.id == mandate_id) {
+        return Err(Error::Invalid(format!(
+            "mandate {mandate_id:?} is not one proposed for this contact by email; nothing was linked"
+        )));
+    }
+    let (creditor_id, customer_id) = setups::customer_of_mandate(&ctx.store, mandate_id)
+        .await?
+        .ok_or_else(|| Error::Invalid(format!("mandate {mandate_id:?} is not synced")))?;
+    let now = ctx.clock.now();
+    let link = setups::ContactLink {
+        xero_organisation_id: organisation_id,
+        contact_id: contact_id.to_owned(),
+        creditor_id,
+        customer_id,
+        how: setups::LinkedHow::ConfirmedMatch,
+        linked_at: now,
+        linked_by: ctx.actor(),
+    };
+    setups::link(&ctx.store, &link).await?;
+    let detail = serde_json::json!({"provider": "gocardless", "customer": link.customer_id, "mandate": mandate_id});
+    let entry = xp_store::audit::NewEntry {
+        actor: &ctx.actor(),
+        action: "gocardless.customer.link",
+        subject: contact_id,
+        detail,
+    };
+    xp_store::audit::append(&ctx.store, entry, now).await?;
+    Ok(link)
+}
+
 /// Starts (or returns the open) GoCardless mandate setup for a contact of a Xero organisation.
 pub async fn start_setup(
     ctx: &Context,
@@ -118,4 +158,102 @@ async fn contact(store: &Store, organisation_id: OrganisationId, contact_id: &st
             "no Xero contact {contact_id:?} in this organisation in the local store (`xpartner sync xero` brings new ones)"
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+    use xp_core::ids::ConnectionId;
+    use xp_store::gocardless::rows::{BankAccount, Customer, Mandate, Record};
+    use xp_store::organisations::Kept;
+
+    use crate::test_support::runtime;
+
+    async fn org(store: &Store, provider: &str, external: &str) -> OrganisationId {
+        let now = time::OffsetDateTime::now_utc();
+        let c = ConnectionId::new_random();
+        xp_store::connections::insert(store, c, provider, provider, now).await.unwrap();
+        let kept = Kept { connection_id: c, provider, external_id: external, name: external, base_currency: None };
+        xp_store::organisations::keep(store, kept, now).await.unwrap()
+    }
+
+    /// A GoCardless customer with this email and one mandate.
+    async fn payer(store: &Store, creditor: OrganisationId, customer: &str, email: &str, mandate: &str) {
+        let at = "2026-12-01T09:00:00Z".to_owned();
+        let records = [
+            Record::Customer(Customer {
+                id: customer.into(),
+                created_at: at.clone(),
+                email: Some(email.into()),
+                given_name: None,
+                family_name: None,
+                company_name: Some("Velo Anna GmbH".into()),
+                country_code: Some("DE".into()),
+            }),
+            Record::BankAccount(BankAccount {
+                id: format!("BA-{customer}"),
+                customer_id: customer.into(),
+                created_at: at.clone(),
+                account_number_ending: "00".into(),
+                bank_name: Some("Bank".into()),
+                currency: Some("EUR".into()),
+                country_code: Some("DE".into()),
+                enabled: true,
+            }),
+            Record::Mandate(Mandate {
+                id: mandate.into(),
+                customer_id: customer.into(),
+                bank_account_id: format!("BA-{customer}"),
+                created_at: at,
+                reference: "REF".into(),
+                status: "active".into(),
+                scheme: "sepa_core".into(),
+                next_possible_charge_date: None,
+                reason: None,
+            }),
+        ];
+        let mut tx = store.pool().begin().await.unwrap();
+        xp_store::gocardless::upsert(&mut tx, &creditor.to_string(), &records).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_confirmed_email_match_links_the_contact_and_outlasts_a_changed_email() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = runtime(dir.path()).await;
+        let store = &ctx.store;
+        let xero = org(store, "xero", "tenant-1").await;
+        let creditor = org(store, "gocardless", "CR1").await;
+        let contact = json!({"ContactID": "c-1", "Name": "Velo Anna GmbH", "EmailAddress": "Anna@Velo.example",
+                             "ContactStatus": "ACTIVE", "UpdatedDateUTC": "/Date(1764000000000+0000)/"});
+        let page = xp_connect_xero::rows::page(xp_xero::Resource::Contacts, &[contact]).unwrap();
+        let mut tx = store.pool().begin().await.unwrap();
+        xp_store::xero::upsert(&mut tx, &xero.to_string(), &page).await.unwrap();
+        tx.commit().await.unwrap();
+        payer(store, creditor, "CU1", "anna@velo.example", "MD1").await;
+        payer(store, creditor, "CU2", "someone@else.example", "MD2").await;
+
+        let proposed = of_contact(store, xero, "c-1").await.unwrap();
+        assert_eq!(proposed.found, Found::Email, "the email matches, whatever its case");
+        assert_eq!(proposed.mandates.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["MD1"]);
+        let e = confirm_match(&ctx, xero, "c-1", "MD2").await.unwrap_err();
+        assert!(e.to_string().contains("not one proposed"), "only a proposed match is confirmed: {e}");
+        assert!(setups::link_of(store, xero, "c-1").await.unwrap().is_none(), "nothing linked");
+
+        let link = confirm_match(&ctx, xero, "c-1", "MD1").await.unwrap();
+        assert_eq!(
+            (link.how, link.customer_id.as_str(), link.creditor_id),
+            (setups::LinkedHow::ConfirmedMatch, "CU1", creditor)
+        );
+        let audit = xp_store::audit::list(store, 5).await.unwrap();
+        assert!(audit.iter().any(|e| e.action == "gocardless.customer.link" && e.subject == "c-1"), "{audit:?}");
+
+        // The payer changes their email at GoCardless: the link still says who they are.
+        payer(store, creditor, "CU1", "new@velo.example", "MD1").await;
+        let linked = of_contact(store, xero, "c-1").await.unwrap();
+        assert_eq!((linked.found, linked.mandates.len()), (Found::Linked, 1));
+        assert!(confirm_match(&ctx, xero, "c-1", "MD1").await.is_err(), "a linked contact has no proposal left");
+    }
 }

@@ -9,6 +9,7 @@ import type { MandateSetupRow } from '../../lib/bindings';
 import { formatDate, formatDateTime } from '../../lib/format';
 import {
   cancelGoCardlessMandateSetup,
+  confirmGoCardlessCustomer,
   followGoCardlessMandateSetup,
   goCardlessContactMandates,
   startGoCardlessMandateSetup,
@@ -36,6 +37,10 @@ export function ContactMandatesCard({ organisationId, contactId }: { organisatio
   const refresh = () => void queryClient.invalidateQueries({ queryKey: queryKeys.mandates });
   const start = useMutation({
     mutationFn: () => startGoCardlessMandateSetup(organisationId, contactId),
+    onSuccess: refresh,
+  });
+  const confirm = useMutation({
+    mutationFn: (mandateId: string) => confirmGoCardlessCustomer(organisationId, contactId, mandateId),
     onSuccess: refresh,
   });
   const open = mandates.data?.setups.find((s) => s.status === 'waiting' || s.status === 'starting') ?? null;
@@ -84,8 +89,27 @@ export function ContactMandatesCard({ organisationId, contactId }: { organisatio
           ) : (
             <>
               {mandates.data.found === 'email' ? (
-                <p className="text-sm text-zinc-500 dark:text-zinc-400">
-                  Found by the contact&rsquo;s email address: the GoCardless customer with the same email.
+                <div className="space-y-2 text-sm text-zinc-500 dark:text-zinc-400" data-testid="contact-mandates-by-email">
+                  <p>
+                    Found by the contact&rsquo;s email address: the GoCardless customer with the same email. Confirm it
+                    is this contact to link them, so a changed email never points a collection elsewhere.
+                  </p>
+                  {canSetUp && mandates.data.mandates[0] ? (
+                    <button
+                      type="button"
+                      data-testid="contact-mandates-confirm"
+                      className={buttonClass('secondary')}
+                      disabled={confirm.isPending}
+                      onClick={() => confirm.mutate(mandates.data.mandates[0]!.id)}
+                    >
+                      Yes, this customer is this contact
+                    </button>
+                  ) : null}
+                  {confirm.error ? <ErrorPanel error={confirm.error} title="Nothing was linked" /> : null}
+                </div>
+              ) : mandates.data.found === 'linked' ? (
+                <p className="text-sm text-zinc-500 dark:text-zinc-400" data-testid="contact-mandates-linked">
+                  Linked to this contact.
                 </p>
               ) : null}
               <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">

@@ -64,6 +64,27 @@ describe('a contact’s direct-debit mandates', () => {
     expect(await screen.findByTestId('mandate-setup-start')).toBeInTheDocument();
   });
 
+  it('links the customer found by email once a person confirms it', async () => {
+    let found: 'email' | 'linked' = 'email';
+    const { fake, user } = renderApp(page, {
+      backend: {
+        ...contact,
+        gocardless_contact_mandates: () => ({ found, mandates: [structuredClone(GOCARDLESS_MANDATE)], setups: [] }),
+        confirm_gocardless_customer: () => {
+          found = 'linked';
+          return null;
+        },
+      },
+    });
+    await user.click(await screen.findByTestId('contact-mandates-confirm'));
+    expect(await screen.findByTestId('contact-mandates-linked')).toBeInTheDocument();
+    expect(fake.calls.find((c) => c.cmd === 'confirm_gocardless_customer')?.args).toEqual({
+      organisationId: 'org-tenant-eu',
+      contactId: 'contact-7',
+      mandateId: GOCARDLESS_MANDATE.id,
+    });
+  });
+
   it('says when the mandates were found by email only, and says why GoCardless refused a page', async () => {
     const { user } = renderApp(page, {
       backend: {

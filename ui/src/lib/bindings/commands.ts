@@ -32,6 +32,7 @@ export const COMMANDS = {
   list_gocardless_payouts: "read",
   sync_gocardless: "read",
   gocardless_contact_mandates: "read",
+  confirm_gocardless_customer: "collect_payments",
   start_gocardless_mandate_setup: "collect_payments",
   follow_gocardless_mandate_setup: "read",
   cancel_gocardless_mandate_setup: "collect_payments",

@@ -89,3 +89,8 @@ export function recordSaferpayMandate(input: {
 }): Promise<MandateRow> {
   return call<MandateRow>('record_saferpay_mandate', input);
 }
+
+/** Confirms that the GoCardless customer found by the contact's email (holder of `mandateId`) is the contact. */
+export function confirmGoCardlessCustomer(organisationId: string, contactId: string, mandateId: string): Promise<null> {
+  return call<null>('confirm_gocardless_customer', { organisationId, contactId, mandateId });
+}

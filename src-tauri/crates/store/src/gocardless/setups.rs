@@ -364,3 +364,12 @@ pub async fn link_of(
     })
     .transpose()
 }
+
+/// The creditor (organisation id) and customer a synced mandate belongs to.
+pub async fn customer_of_mandate(store: &Store, mandate_id: &str) -> Result<Option<(OrganisationId, String)>> {
+    let row = sqlx::query("SELECT organisation_id, customer_id FROM gocardless_mandates WHERE mandate_id = ?")
+        .bind(mandate_id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.map(|r| Ok((org(r.get("organisation_id"))?, r.get("customer_id")))).transpose()
+}
