@@ -245,6 +245,21 @@ pub async fn by_provider_payment_in(
     row.as_ref().map(row_to_collection).transpose()
 }
 
+/// The provider's payment ids that collections follow, in the caller's transaction: a sync page
+/// looks a collection up only for the events of these payments, not for every payment event.
+pub async fn followed_payments_in(
+    conn: &mut sqlx::SqliteConnection,
+    provider: &str,
+) -> Result<std::collections::HashSet<String>> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT provider_payment_id FROM collections WHERE provider = ? AND provider_payment_id IS NOT NULL",
+    )
+    .bind(provider)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().collect())
+}
+
 /// The collection an outbox item sends: how its handler finds the intent it was written with
 /// (the collection's id is made inside [`create`], after the caller built the payload).
 pub async fn by_outbox_item(store: &Store, outbox_id: OutboxId) -> Result<Option<Collection>> {

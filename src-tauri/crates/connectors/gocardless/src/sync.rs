@@ -393,7 +393,7 @@ impl Sink for GoCardlessSink {
             let page = records
                 .iter()
                 .map(|v| {
-                    serde_json::from_value::<Record>(v.clone()).map_err(|e| SinkError::InvalidRecord {
+                    <Record as serde::Deserialize>::deserialize(v).map_err(|e| SinkError::InvalidRecord {
                         resource: job.resource.clone(),
                         id: v["id"].as_str().unwrap_or_default().to_owned(),
                         reason: e.to_string(),
@@ -401,9 +401,12 @@ impl Sink for GoCardlessSink {
                 })
                 .collect::<std::result::Result<Vec<_>, _>>()?;
             let w = db::upsert(conn, &job.organisation_id, &page).await?;
+            let followed = collections::followed_payments_in(conn, crate::PROVIDER).await?;
             for r in &page {
                 if let Record::Event(e) = r {
-                    move_collection(conn, e).await?;
+                    if e.payment_id.as_ref().is_some_and(|p| followed.contains(p)) {
+                        move_collection(conn, e).await?;
+                    }
                 }
             }
             // Counted once the page is in the transaction; a page whose commit then fails is

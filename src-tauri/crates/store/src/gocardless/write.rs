@@ -7,6 +7,7 @@ use super::Kind;
 use crate::Result;
 use serde_json::Value;
 use sqlx::SqliteConnection;
+use std::collections::{HashMap, HashSet};
 
 /// What one page changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -18,38 +19,122 @@ pub struct Written {
 }
 
 /// Writes a page of records for one organisation (creditor).
+///
+/// The page's events are recorded in one statement, which answers the ones new to the store.
+/// Each resource is then written once, as its last mention in the page left it: a batch names
+/// the same payment in its created, submitted, confirmed and paid-out events, each time as
+/// GoCardless holds it now, so writing it once per event only repeated the same row.
 pub async fn upsert(conn: &mut SqliteConnection, organisation_id: &str, page: &[Record]) -> Result<Written> {
     let mut w = Written::default();
+    let events: Vec<&Event> = page
+        .iter()
+        .filter_map(|r| match r {
+            Record::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let mut applied = apply_once(conn, organisation_id, &events).await?;
+    let mut latest = Latest::default();
     for r in page {
         match r {
-            Record::Event(e) => {
-                if apply_once(conn, organisation_id, e).await? {
-                    w.events_applied += 1;
-                    for changed in &e.changed {
-                        w.records += resource(conn, organisation_id, changed).await?;
-                    }
+            // `remove`: an event id twice in one page is applied once.
+            Record::Event(e) if applied.remove(e.id.as_str()) => {
+                w.events_applied += 1;
+                for changed in &e.changed {
+                    w.records += u64::from(latest.keep(changed));
                 }
             }
-            other => w.records += resource(conn, organisation_id, other).await?,
+            Record::Event(_) => {}
+            other => w.records += u64::from(latest.keep(other)),
         }
+    }
+    // Payments are most of a feed: a statement for many at once, the rest one by one.
+    let (payments, others): (Vec<Record>, Vec<Record>) =
+        latest.records.into_iter().partition(|r| matches!(r, Record::Payment(_)));
+    let payments: Vec<&Payment> = payments
+        .iter()
+        .filter_map(|r| match r {
+            Record::Payment(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    for chunk in payments.chunks(PAYMENTS_PER_INSERT) {
+        payment_rows(conn, organisation_id, chunk).await?;
+    }
+    for r in others {
+        resource(conn, organisation_id, &r).await?;
     }
     Ok(w)
 }
 
-/// Records the event as applied; false when it already was.
-async fn apply_once(conn: &mut SqliteConnection, org: &str, e: &Event) -> Result<bool> {
-    let done = sqlx::query(
-        "INSERT INTO gocardless_applied_events (organisation_id, event_id, resource_type, action, created_at) \
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT (organisation_id, event_id) DO NOTHING",
-    )
-    .bind(org)
-    .bind(&e.id)
-    .bind(&e.resource_type)
-    .bind(&e.action)
-    .bind(&e.created_at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+/// Payments per statement: twelve parameters each, far below SQLite's limit of 32,766.
+const PAYMENTS_PER_INSERT: usize = 500;
+
+/// Each resource of a page once, in the order first named, as its last mention left it.
+#[derive(Default)]
+struct Latest {
+    records: Vec<Record>,
+    at: HashMap<(&'static str, String), usize>,
+}
+
+impl Latest {
+    /// True when `r` is a resource (an event nests no event).
+    fn keep(&mut self, r: &Record) -> bool {
+        let key = match r {
+            Record::Customer(c) => ("customer", c.id.clone()),
+            Record::BankAccount(b) => ("bank_account", b.id.clone()),
+            Record::Mandate(m) => ("mandate", m.id.clone()),
+            Record::Payment(p) => ("payment", p.id.clone()),
+            Record::Refund(f) => ("refund", f.id.clone()),
+            Record::Payout(p) => ("payout", p.id.clone()),
+            Record::Event(_) => return false,
+        };
+        match self.at.get(&key) {
+            Some(&i) => {
+                let mut next = r.clone();
+                // As writing each mention would: a final status keeps the reason an earlier
+                // event of the page gave when a later one gives none (see `mandate`).
+                if let (Record::Mandate(new), Record::Mandate(old)) = (&mut next, &self.records[i]) {
+                    if new.reason.is_none() && FINAL_MANDATE.contains(&new.status.as_str()) {
+                        new.reason.clone_from(&old.reason);
+                    }
+                }
+                self.records[i] = next;
+            }
+            None => {
+                self.at.insert(key, self.records.len());
+                self.records.push(r.clone());
+            }
+        }
+        true
+    }
+}
+
+/// Mandate statuses whose reason an event gave and a later list keeps (the SQL in `mandate`).
+const FINAL_MANDATE: [&str; 5] = ["cancelled", "failed", "expired", "blocked", "suspended_by_payer"];
+
+/// Events per statement: five parameters each, far below SQLite's limit of 32,766.
+const EVENTS_PER_INSERT: usize = 1000;
+
+/// Records the events as applied; answers the ids that were not recorded before.
+async fn apply_once(conn: &mut SqliteConnection, org: &str, events: &[&Event]) -> Result<HashSet<String>> {
+    let mut fresh = HashSet::new();
+    for chunk in events.chunks(EVENTS_PER_INSERT) {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO gocardless_applied_events (organisation_id, event_id, resource_type, action, created_at) ",
+        );
+        q.push_values(chunk, |mut row, e| {
+            row.push_bind(org)
+                .push_bind(&e.id)
+                .push_bind(&e.resource_type)
+                .push_bind(&e.action)
+                .push_bind(&e.created_at);
+        });
+        q.push(" ON CONFLICT (organisation_id, event_id) DO NOTHING RETURNING event_id");
+        let ids: Vec<String> = q.build_query_scalar().fetch_all(&mut *conn).await?;
+        fresh.extend(ids);
+    }
+    Ok(fresh)
 }
 
 async fn resource(conn: &mut SqliteConnection, org: &str, r: &Record) -> Result<u64> {
@@ -137,28 +222,39 @@ async fn mandate(conn: &mut SqliteConnection, org: &str, m: &Mandate) -> Result<
 }
 
 async fn payment(conn: &mut SqliteConnection, org: &str, p: &Payment) -> Result<()> {
-    sqlx::query(
+    payment_rows(conn, org, &[p]).await
+}
+
+/// Upserts payments in one statement.
+async fn payment_rows(conn: &mut SqliteConnection, org: &str, payments: &[&Payment]) -> Result<()> {
+    if payments.is_empty() {
+        return Ok(());
+    }
+    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
         "INSERT INTO gocardless_payments (organisation_id, payment_id, mandate_id, created_at, charge_date, amount, \
-         amount_refunded, currency, status, reference, description, payout_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (organisation_id, payment_id) DO UPDATE SET mandate_id = excluded.mandate_id, \
+         amount_refunded, currency, status, reference, description, payout_id) ",
+    );
+    q.push_values(payments, |mut row, p| {
+        row.push_bind(org)
+            .push_bind(&p.id)
+            .push_bind(&p.mandate_id)
+            .push_bind(&p.created_at)
+            .push_bind(&p.charge_date)
+            .push_bind(p.amount.amount.to_string())
+            .push_bind(p.amount_refunded.amount.to_string())
+            .push_bind(p.amount.currency.code())
+            .push_bind(&p.status)
+            .push_bind(&p.reference)
+            .push_bind(&p.description)
+            .push_bind(&p.payout_id);
+    });
+    q.push(
+        " ON CONFLICT (organisation_id, payment_id) DO UPDATE SET mandate_id = excluded.mandate_id, \
          charge_date = excluded.charge_date, amount = excluded.amount, amount_refunded = excluded.amount_refunded, \
          currency = excluded.currency, status = excluded.status, reference = excluded.reference, \
          description = excluded.description, payout_id = excluded.payout_id",
-    )
-    .bind(org)
-    .bind(&p.id)
-    .bind(&p.mandate_id)
-    .bind(&p.created_at)
-    .bind(&p.charge_date)
-    .bind(p.amount.amount.to_string())
-    .bind(p.amount_refunded.amount.to_string())
-    .bind(p.amount.currency.code())
-    .bind(&p.status)
-    .bind(&p.reference)
-    .bind(&p.description)
-    .bind(&p.payout_id)
-    .execute(&mut *conn)
-    .await?;
+    );
+    q.build().execute(&mut *conn).await?;
     Ok(())
 }
 

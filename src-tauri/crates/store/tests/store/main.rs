@@ -4,6 +4,7 @@
 mod audit;
 mod collections;
 mod encryption;
+mod gocardless;
 mod outbox;
 mod saferpay;
 mod settings;
