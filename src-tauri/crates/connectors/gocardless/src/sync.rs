@@ -116,16 +116,33 @@ impl GoCardlessSource {
     }
 
     async fn payout_items(&self, payout: &gc::Payout) -> Result<Vec<gc::PayoutItem>, gc::Error> {
-        let mut params = ListParams::new().limit(MAX_LIMIT);
-        let mut all = Vec::new();
-        loop {
-            let page = self.client.payout_items(&self.token, payout, &params).await?;
-            all.extend(page.items.iter().cloned());
-            match page.next(&params) {
-                Some(next) => params = next,
-                None => return Ok(all),
+        items_of(&self.client, &self.token, payout).await
+    }
+
+    /// Each payout's lines into `seen`, a few payouts at a time: one call each, mostly waiting
+    /// on the network, so reading them one after another left the feed idle (the client's
+    /// governor still keeps every call within GoCardless's limit).
+    async fn read_payouts(
+        &self,
+        payouts: &[gc::Payout],
+        seen: &mut HashMap<String, Option<Record>>,
+    ) -> Result<(), gc::Error> {
+        for chunk in payouts.chunks(PAYOUT_READS_AT_ONCE) {
+            let mut reads = tokio::task::JoinSet::new();
+            for p in chunk {
+                let (client, token, p) = (self.client.clone(), self.token.clone(), p.clone());
+                reads.spawn(async move {
+                    let items = items_of(&client, &token, &p).await;
+                    (p, items)
+                });
+            }
+            while let Some(done) = reads.join_next().await {
+                let (p, items) =
+                    done.map_err(|e| gc::Error::Request(format!("reading a payout's lines stopped: {e}")))?;
+                seen.insert(p.id.clone(), Some(rows::payout(&p, &items?)));
             }
         }
+        Ok(())
     }
 
     /// One batch of a feed, each event with the resources it changed as GoCardless holds them
@@ -151,9 +168,7 @@ impl GoCardlessSource {
         for f in &linked.refunds {
             seen.insert(f.id.clone(), Some(rows::refund(f)));
         }
-        for p in &linked.payouts {
-            seen.insert(p.id.clone(), Some(rows::payout(p, &self.payout_items(p).await?)));
-        }
+        self.read_payouts(&linked.payouts, &mut seen).await?;
         let mut records = Vec::with_capacity(batch.events.len());
         for e in &batch.events {
             let changed = self.changed_by(e, &mut seen).await?;
@@ -259,6 +274,27 @@ impl GoCardlessSource {
             other => return Err(gc::Error::Request(format!("unknown GoCardless resource {other}"))),
         };
         gone_is_none(read)
+    }
+}
+
+/// Payouts whose lines are read at once.
+const PAYOUT_READS_AT_ONCE: usize = 4;
+
+/// Every line of one payout, walking its pages.
+async fn items_of(
+    client: &GoCardlessClient,
+    token: &Sensitive<String>,
+    payout: &gc::Payout,
+) -> Result<Vec<gc::PayoutItem>, gc::Error> {
+    let mut params = ListParams::new().limit(MAX_LIMIT);
+    let mut all = Vec::new();
+    loop {
+        let page = client.payout_items(token, payout, &params).await?;
+        all.extend(page.items.iter().cloned());
+        match page.next(&params) {
+            Some(next) => params = next,
+            None => return Ok(all),
+        }
     }
 }
 
