@@ -162,20 +162,50 @@ fn start_background_sync<R: Runtime>(app: &tauri::AppHandle<R>) {
 /// 15 s, and items that waited for the network soon after it is back.
 fn start_outbox<R: Runtime>(app: &tauri::AppHandle<R>) {
     let Ok(services) = app.public_services() else { return };
-    match app.state::<AppState>().connectors_unchecked().dispatcher(&services) {
+    let state = app.state::<AppState>();
+    let connectors = state.connectors_unchecked();
+    let gocardless = connectors.get::<xp_connect_gocardless::GoCardlessService>().ok();
+    let booking = connectors.settlement(&services);
+    let background = booking.clone();
+    match connectors.dispatcher(&services) {
         Ok(dispatcher) => {
             tracing::info!(kinds = ?dispatcher.kinds(), "outbox dispatcher started");
             let dispatcher = std::sync::Arc::new(dispatcher);
+            // GoCardless answers a cancellation, retry or refund with events: read them as soon
+            // as the request went, not at the next 15-minute sync, so the collection's page
+            // shows the outcome; then book what they changed.
+            let after_sent = move |kinds: Vec<String>| {
+                let Some(gocardless) = gocardless.clone() else { return };
+                if !kinds.iter().any(|k| k.starts_with("gocardless.")) {
+                    return;
+                }
+                let booking = booking.clone();
+                tauri::async_runtime::spawn(async move {
+                    match gocardless.sync(false, std::sync::Arc::new(|_| {})).await {
+                        Ok(_) => {
+                            if let Some(b) = booking {
+                                if let Err(e) = b.run().await {
+                                    tracing::warn!(error = %e, "settlement after the outbox sent to GoCardless");
+                                }
+                            }
+                        }
+                        Err(e) => tracing::warn!(error = %e, "GoCardless sync after the outbox sent to it"),
+                    }
+                });
+            };
             tauri::async_runtime::spawn(async move {
                 // Runs until the app exits.
-                let _running =
-                    dispatcher.spawn(std::time::Duration::from_secs(15), xp_context::CancellationToken::new());
+                let _running = dispatcher.spawn_with(
+                    std::time::Duration::from_secs(15),
+                    xp_context::CancellationToken::new(),
+                    after_sent,
+                );
             });
         }
         Err(e) => tracing::error!(error = %e, "the outbox dispatcher cannot start; queued items stay queued"),
     }
     // Direct debits confirmed, reversed or paid out become Xero writes in that outbox.
-    if let Some(settlement) = app.state::<AppState>().connectors_unchecked().settlement(&services) {
+    if let Some(settlement) = background {
         tauri::async_runtime::spawn(async move {
             // Runs until the app exits.
             settlement.spawn(std::time::Duration::from_secs(60), xp_context::CancellationToken::new());

@@ -511,6 +511,22 @@ try {
       await shot('11f-collection-sent');
     });
 
+    await step('cancel that payment before it goes to the bank: the page shows Cancelled without a sync', async () => {
+      // Still on INV-A00002's collection page. The outbox sends the cancellation (every 15 s) and
+      // the app reads GoCardless's answer right after; nobody presses Sync.
+      await wd.click(await wd.waitFor('[data-testid="cancel-collection-submit"]', 15000));
+      await wd.waitFor('[data-testid="cancel-collection-sent"]', 15000);
+      // The timeline's last entry is GoCardless's `cancelled` event (the notice above says "Cancelled" too).
+      const cancelled = async () =>
+        wd.execute('const e = [...document.querySelectorAll(\'[data-testid="timeline-entry"]\')]; return e.length ? e[e.length - 1].textContent : "";');
+      const end = Date.now() + 60000;
+      while (!/Cancelled/.test(await cancelled())) {
+        if (Date.now() > end) throw new Error(`the timeline did not reach Cancelled: ${await cancelled()}`);
+        await sleep(1000);
+      }
+      await shot('11f2-collection-cancelled');
+    });
+
     // The whole way of one invoice: a mandate set up on GoCardless's hosted page for a contact
     // that had none, the invoice collected, the banks' days passed in the sandbox, the money paid
     // out and booked in Xero through the clearing account; then the payer's bank charges it back.

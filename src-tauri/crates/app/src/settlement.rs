@@ -101,6 +101,7 @@ pub struct Waiting {
     pub reason: String,
 }
 
+#[derive(Clone)]
 pub struct Settlement {
     ctx: Context,
     xero: XeroService,

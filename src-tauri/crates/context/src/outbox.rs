@@ -341,12 +341,35 @@ impl Dispatcher {
     /// run with nothing due is one query, so `every` can be short: it bounds how long an item
     /// that waits for the network stays queued after the network is back.
     pub fn spawn(self: Arc<Self>, every: Duration, stop: CancellationToken) -> tokio::task::JoinHandle<()> {
+        self.spawn_with(every, stop, |_| {})
+    }
+
+    /// [`spawn`](Self::spawn), telling `after_sent` the kinds of the items each run sent (once
+    /// each, only when it sent any): a provider whose answer arrives later as events (a
+    /// cancellation, a refund) can be read then instead of at its next scheduled sync.
+    pub fn spawn_with(
+        self: Arc<Self>,
+        every: Duration,
+        stop: CancellationToken,
+        after_sent: impl Fn(Vec<String>) + Send + Sync + 'static,
+    ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             loop {
-                match self.run_once(self.clock.now()).await {
+                let mut sent: Vec<String> = Vec::new();
+                let run = self
+                    .run_once_with(self.clock.now(), |o| {
+                        if o.what == Fate::Sent && !sent.contains(&o.item.kind) {
+                            sent.push(o.item.kind.clone());
+                        }
+                    })
+                    .await;
+                match run {
                     Ok(r) if !r.is_empty() => tracing::info!(?r, "outbox run"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "the outbox run stopped early; the next one picks up"),
+                }
+                if !sent.is_empty() {
+                    after_sent(sent);
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(every) => {}
@@ -517,6 +540,29 @@ mod tests {
         assert!(o.last_error.unwrap().contains("nobody.sends.this"), "the message names the kind");
         assert_eq!(pay.calls(), 3);
         assert!(d.run_once(RUN).await.unwrap().is_empty(), "nothing is due again before its time");
+    }
+
+    #[tokio::test]
+    async fn the_running_dispatcher_says_which_kinds_it_sent_once_a_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = runtime(dir.path()).await;
+        let pay = Scripted::new("test.pay", vec![Ok(serde_json::json!({})), Ok(serde_json::json!({}))]);
+        let cancel = Scripted::new("test.cancel", vec![Err(HandlerError::permanent("too late"))]);
+        enqueue(&ctx, "test.pay", "k-1", 1).await;
+        enqueue(&ctx, "test.pay", "k-2", 2).await;
+        enqueue(&ctx, "test.cancel", "k-3", 3).await;
+        let d = Arc::new(Dispatcher::new(&ctx, [pay as Arc<dyn Handler>, cancel]).unwrap().with_policy(policy()));
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let stop = CancellationToken::new();
+        let running = d.spawn_with(Duration::from_millis(20), stop.clone(), move |kinds| {
+            let _ = tx.send(kinds);
+        });
+        let first = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
+        assert_eq!(first, ["test.pay"], "each kind once; a failed item is not sent");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(rx.try_recv().is_err(), "runs that send nothing say nothing");
+        stop.cancel();
+        running.await.unwrap();
     }
 
     #[tokio::test]

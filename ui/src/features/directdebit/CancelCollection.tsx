@@ -23,7 +23,7 @@ export function CancelCollection({ collection }: { collection: CollectionSummary
     <div className="space-y-3" data-testid="cancel-collection">
       {cancel.isSuccess ? (
         <p role="status" data-testid="cancel-collection-sent" className="text-sm text-emerald-800 dark:text-emerald-300">
-          Cancellation sent to GoCardless. The payment shows Cancelled once GoCardless confirms it with its next event.
+          Cancellation sent to GoCardless. The payment shows Cancelled once GoCardless confirms it, which the app reads right after sending.
         </p>
       ) : (
         <button

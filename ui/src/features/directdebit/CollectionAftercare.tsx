@@ -37,7 +37,7 @@ function Retry({ collection }: { collection: CollectionSummary }) {
     <div className="space-y-3" data-testid="retry-collection">
       {retry.isSuccess ? (
         <p role="status" data-testid="retry-collection-sent" className="text-sm text-emerald-800 dark:text-emerald-300">
-          Retry sent to GoCardless. The payment goes back to the bank; its status follows with the next sync.
+          Retry sent to GoCardless. The payment goes back to the bank; the app reads GoCardless's answer right after sending.
         </p>
       ) : (
         <button
@@ -62,7 +62,7 @@ function Refund({ collection }: { collection: CollectionSummary }) {
   if (refund.isSuccess) {
     return (
       <p role="status" data-testid="refund-collection-sent" className="text-sm text-emerald-800 dark:text-emerald-300">
-        Refund sent to GoCardless. It shows on the timeline once GoCardless confirms it with its next event.
+        Refund sent to GoCardless. It shows on the timeline once GoCardless confirms it, which the app reads right after sending.
       </p>
     );
   }
