@@ -26,6 +26,14 @@ pub async fn connect_gocardless<R: Runtime>(access: Access<R>, token: String) ->
     })
 }
 
+/// Forgets the GoCardless access token and stops syncing; its records stay unless `erase_data`.
+/// Refused while collections are on their way to the bank.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn disconnect_gocardless<R: Runtime>(access: Access<R>, erase_data: bool) -> Result<(), CmdError> {
+    Ok(access.connector::<GoCardlessService>().await?.disconnect(erase_data).await?)
+}
+
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]
 pub async fn list_gocardless_mandates<R: Runtime>(access: Access<R>) -> Result<Vec<MandateRow>, CmdError> {

@@ -29,6 +29,7 @@ command_table! {
     collections::retry_collection => CollectPayments,
     collections::refund_collection => CollectPayments,
     gocardless::connect_gocardless => ManageCredentials,
+    gocardless::disconnect_gocardless => ManageConnections,
     gocardless::list_gocardless_mandates => Read,
     gocardless::list_gocardless_payouts => Read,
     gocardless::sync_gocardless => Read,

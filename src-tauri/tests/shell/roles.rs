@@ -41,6 +41,7 @@ pub(crate) fn arguments() -> BTreeMap<&'static str, Value> {
         ),
         ("connect_gocardless", json!({"token": "sandbox_token"})),
         ("list_gocardless_mandates", json!({})),
+        ("disconnect_gocardless", json!({"eraseData": false})),
         ("list_gocardless_payouts", json!({})),
         ("saferpay_contact_mandates", json!({"organisationId": "o", "contactId": "C1"})),
         (

@@ -260,6 +260,18 @@ pub async fn followed_payments_in(
     Ok(ids.into_iter().collect())
 }
 
+/// How many of a provider's collections are still on their way to the bank (queued, pending,
+/// submitted, confirmed but not paid out): what stops following if the provider goes.
+pub async fn on_their_way(store: &Store, provider: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM collections WHERE provider = ? \
+         AND status IN ('intent', 'pending_submission', 'submitted', 'confirmed')",
+    )
+    .bind(provider)
+    .fetch_one(store.pool())
+    .await?)
+}
+
 /// The collection an outbox item sends: how its handler finds the intent it was written with
 /// (the collection's id is made inside [`create`], after the caller built the payload).
 pub async fn by_outbox_item(store: &Store, outbox_id: OutboxId) -> Result<Option<Collection>> {

@@ -1,9 +1,10 @@
 import { useId, useState } from 'react';
 
 import { CredentialsForm } from '../../components/ui/CredentialsForm';
-import { fieldInput, fieldLabel } from '../../components/ui/styles';
+import { ErrorPanel } from '../../components/ui/ErrorPanel';
+import { buttonClass, fieldInput, fieldLabel } from '../../components/ui/styles';
 import { useCan } from '../session/useSession';
-import { useConnectGoCardless, useGoCardlessCreditors } from './useGoCardless';
+import { useConnectGoCardless, useDisconnectGoCardless, useGoCardlessCreditors } from './useGoCardless';
 
 /**
  * GoCardless on the Connections page: who it is connected as and, for an owner, the access-token field. The token
@@ -11,6 +12,7 @@ import { useConnectGoCardless, useGoCardlessCreditors } from './useGoCardless';
  */
 export function GoCardlessConnect() {
   const canManage = useCan('manage_credentials');
+  const canDisconnect = useCan('manage_connections');
   const creditors = useGoCardlessCreditors();
   const connect = useConnectGoCardless();
   const [token, setToken] = useState('');
@@ -23,9 +25,12 @@ export function GoCardlessConnect() {
       under Direct debit after the next sync.
     </p>
   ) : names.length > 0 ? (
-    <p data-testid="gocardless-creditor" className="text-sm text-zinc-700 dark:text-zinc-300">
-      Connected as <strong className="font-medium">{names.join(', ')}</strong>.
-    </p>
+    <div className="space-y-2">
+      <p data-testid="gocardless-creditor" className="text-sm text-zinc-700 dark:text-zinc-300">
+        Connected as <strong className="font-medium">{names.join(', ')}</strong>.
+      </p>
+      {canDisconnect ? <Disconnect /> : null}
+    </div>
   ) : null;
 
   return (
@@ -61,5 +66,40 @@ export function GoCardlessConnect() {
         </p>
       </div>
     </CredentialsForm>
+  );
+}
+
+/** Forgets the token (the records stay for the books unless erased); Rust refuses while money is on its way. */
+function Disconnect() {
+  const disconnect = useDisconnectGoCardless();
+  const [erase, setErase] = useState(false);
+  const eraseId = useId();
+  return (
+    <div className="flex flex-wrap items-center gap-3" data-testid="gocardless-disconnect">
+      <label htmlFor={eraseId} className="flex items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
+        <input
+          id={eraseId}
+          type="checkbox"
+          data-testid="gocardless-disconnect-erase"
+          checked={erase}
+          onChange={(e) => setErase(e.target.checked)}
+        />
+        Also erase its mandates, payments and payouts from this computer
+      </label>
+      <button
+        type="button"
+        data-testid="gocardless-disconnect-submit"
+        className={buttonClass('secondary')}
+        disabled={disconnect.isPending}
+        onClick={() => disconnect.mutate(erase)}
+      >
+        {disconnect.isPending ? 'Disconnecting…' : 'Disconnect GoCardless'}
+      </button>
+      {disconnect.error ? (
+        <div className="basis-full">
+          <ErrorPanel error={disconnect.error} title="GoCardless stays connected" />
+        </div>
+      ) : null}
+    </div>
   );
 }

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import type { Organisation } from '../../lib/bindings';
-import { makeSession, organisationFor } from '../../lib/ipc/testing';
+import { makeSession, organisationFor, rejectWith } from '../../lib/ipc/testing';
 import { renderApp } from '../../test/renderApp';
 
 const TOKEN = 'sandbox_live_9f8e7d6c5b4a';
@@ -51,5 +51,43 @@ describe('GoCardless on the Connections page', () => {
     expect(within(card).queryByTestId('gocardless-token')).not.toBeInTheDocument();
     await waitFor(() => expect(fake.callsTo('list_connections')).toBeGreaterThan(0));
     expect(fake.callsTo('connect_gocardless')).toBe(0);
+  });
+
+  it('disconnects, keeping the records unless asked to erase them, and says why Rust refused', async () => {
+    let creditors: Organisation[] = [{ ...organisationFor('CR0001', 'Alpenrad Velo GmbH'), provider: 'gocardless' }];
+    let refuse = true;
+    const { user, fake, card } = await gocardlessCard('/connections', {
+      backend: {
+        list_organisations: () => structuredClone(creditors),
+        disconnect_gocardless: () => {
+          if (refuse) {
+            refuse = false;
+            return rejectWith({ code: 'invalid_input', message: '1 GoCardless collection(s) are still on their way to the bank' });
+          }
+          creditors = [{ ...creditors[0]!, status: 'disconnected' }];
+          return null;
+        },
+      },
+    });
+    const controls = await within(card).findByTestId('gocardless-disconnect');
+    await user.click(within(controls).getByTestId('gocardless-disconnect-submit'));
+    expect(await within(controls).findByRole('alert')).toHaveTextContent('still on their way to the bank');
+    await user.click(within(controls).getByTestId('gocardless-disconnect-erase'));
+    await user.click(within(controls).getByTestId('gocardless-disconnect-submit'));
+    await waitFor(() => expect(within(card).queryByTestId('gocardless-creditor')).not.toBeInTheDocument());
+    expect(fake.calls.filter((c) => c.cmd === 'disconnect_gocardless').map((c) => c.args)).toEqual([
+      { eraseData: false },
+      { eraseData: true },
+    ]);
+  });
+
+  it('offers no disconnect to a role that may not manage connections', async () => {
+    const creditor: Organisation = { ...organisationFor('CR0001', 'Alpenrad Velo GmbH'), provider: 'gocardless' };
+    const { card } = await gocardlessCard('/connections', {
+      backend: { list_organisations: () => [creditor] },
+      session: makeSession({ role: 'viewer' }),
+    });
+    expect(await within(card).findByTestId('gocardless-creditor')).toBeInTheDocument();
+    expect(within(card).queryByTestId('gocardless-disconnect')).not.toBeInTheDocument();
   });
 });

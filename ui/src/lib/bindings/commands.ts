@@ -28,6 +28,7 @@ export const COMMANDS = {
   retry_collection: "collect_payments",
   refund_collection: "collect_payments",
   connect_gocardless: "manage_credentials",
+  disconnect_gocardless: "manage_connections",
   list_gocardless_mandates: "read",
   list_gocardless_payouts: "read",
   sync_gocardless: "read",

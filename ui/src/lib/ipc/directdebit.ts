@@ -20,6 +20,11 @@ export function connectGoCardless(token: string): Promise<GoCardlessConnected> {
   return call<GoCardlessConnected>('connect_gocardless', { token });
 }
 
+/** Forgets the GoCardless access token and stops syncing; the records stay unless `eraseData`. */
+export function disconnectGoCardless(eraseData: boolean): Promise<null> {
+  return call<null>('disconnect_gocardless', { eraseData });
+}
+
 export function listGoCardlessMandates(): Promise<MandateRow[]> {
   return call<MandateRow[]>('list_gocardless_mandates');
 }

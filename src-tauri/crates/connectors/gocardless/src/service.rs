@@ -146,19 +146,63 @@ impl GoCardlessService {
         }
     }
 
-    pub(crate) fn sandbox_token(&self) -> Option<Sensitive<String>> {
-        self.settings.sandbox_token.clone()
+    /// Forgets the access token and stops syncing: GoCardless's records stay for the books
+    /// (what was booked, each collection's timeline) unless `erase`, which removes them with the
+    /// creditor. Refused while collections are on their way to the bank, which would then no
+    /// longer be followed.
+    pub async fn disconnect(&self, erase: bool) -> Result<()> {
+        let store = &self.ctx.store;
+        let kept = orgs::syncable(store, PROVIDER).await?;
+        if kept.is_empty() {
+            return Err(Error::Invalid("GoCardless is not connected".into()));
+        }
+        let moving = xp_store::collections::on_their_way(store, PROVIDER).await?;
+        if moving > 0 {
+            return Err(Error::Invalid(format!(
+                "{moving} GoCardless collection(s) are still on their way to the bank; disconnecting now would stop \
+                 following them. Wait until they are paid out, or cancel them"
+            )));
+        }
+        let mut tx = store.pool().begin().await.map_err(xp_store::Error::from)?;
+        for org in &kept {
+            orgs::disconnect(&mut tx, org.id, erase).await?;
+        }
+        tx.commit().await.map_err(xp_store::Error::from)?;
+        self.ctx.vault.delete(TOKEN_KEY)?;
+        for org in &kept {
+            orgs::close_connection(store, org.connection_id).await?;
+        }
+        let names = kept.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", ");
+        let entry = xp_store::audit::NewEntry {
+            actor: &self.ctx.actor(),
+            action: "connection.remove",
+            subject: &names,
+            detail: serde_json::json!({"provider": PROVIDER, "erased": erase}),
+        };
+        xp_store::audit::append(store, entry, self.ctx.clock.now()).await?;
+        Ok(())
     }
 
-    /// The creditors to sync; in the sandbox, its token connects on first use.
-    async fn creditors(&self) -> Result<Vec<Org>> {
-        let mut kept = orgs::syncable(&self.ctx.store, PROVIDER).await?;
-        if kept.is_empty() {
-            if let Some(t) = self.settings.sandbox_token.clone() {
-                self.save_token(t).await?;
-                kept = orgs::syncable(&self.ctx.store, PROVIDER).await?;
-            }
+    /// The creditors kept; in the sandbox, its token connects on first use (not after a person
+    /// disconnected it: that creditor is still listed, as disconnected).
+    pub(crate) async fn kept_creditors(&self) -> Result<Vec<orgs::Organisation>> {
+        let kept = orgs::syncable(&self.ctx.store, PROVIDER).await?;
+        if !kept.is_empty() {
+            return Ok(kept);
         }
+        let ever = orgs::list(&self.ctx.store).await?.into_iter().any(|o| o.provider == PROVIDER);
+        match self.settings.sandbox_token.clone() {
+            Some(t) if !ever => {
+                self.save_token(t).await?;
+                Ok(orgs::syncable(&self.ctx.store, PROVIDER).await?)
+            }
+            _ => Ok(kept),
+        }
+    }
+
+    /// The creditors to sync.
+    async fn creditors(&self) -> Result<Vec<Org>> {
+        let kept = self.kept_creditors().await?;
         Ok(kept.into_iter().map(|o| Org { id: o.id.to_string(), external_id: o.external_id, name: o.name }).collect())
     }
 

@@ -17,7 +17,6 @@ use xp_core::ids::OrganisationId;
 use xp_core::Sensitive;
 use xp_gocardless::{BillingRequestStatus, Metadata, NewCustomer, NewFlow, NewMandateRequest};
 use xp_store::gocardless::setups::{self, MandateSetup, SetupStatus};
-use xp_store::organisations as orgs;
 
 /// The Xero contact a mandate is set up for, with what the hosted page may show filled in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,14 +240,7 @@ impl GoCardlessService {
 
     /// The creditor new mandates belong to (one GoCardless account per installation).
     async fn creditor_id(&self) -> Result<OrganisationId> {
-        let mut kept = orgs::syncable(&self.ctx().store, PROVIDER).await?;
-        if kept.is_empty() {
-            if let Some(t) = self.sandbox_token() {
-                self.save_token(t).await?;
-                kept = orgs::syncable(&self.ctx().store, PROVIDER).await?;
-            }
-        }
-        kept.into_iter().next().map(|o| o.id).ok_or_else(|| {
+        self.kept_creditors().await?.into_iter().next().map(|o| o.id).ok_or_else(|| {
             Error::Invalid("GoCardless is not connected: enter its access token in Settings → Connections".into())
         })
     }

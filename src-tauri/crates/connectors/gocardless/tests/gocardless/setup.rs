@@ -10,7 +10,7 @@ use xp_sandbox_kit::{Fault, Seed};
 use xp_store::gocardless::setups::{self, LinkedHow, SetupStatus};
 
 /// A Xero organisation kept in the store: setups and links belong to one.
-async fn xero_org(w: &World) -> OrganisationId {
+pub(crate) async fn xero_org(w: &World) -> OrganisationId {
     let store = &w.services.store;
     let now = time::OffsetDateTime::now_utc();
     let c = ConnectionId::new_random();
