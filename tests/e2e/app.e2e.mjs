@@ -577,6 +577,25 @@ try {
       await shot('11h-mandate-set-up');
     });
 
+    await step('a mandate the contact signed is recorded for Saferpay; the window gets back only the IBAN\'s ending', async () => {
+      if (!dd) throw new Error('no contact was chosen');
+      // Still on the contact's page.
+      await wd.click(await wd.waitFor('[data-testid="saferpay-mandate-new"]', 15000));
+      await wd.waitFor('[data-testid="saferpay-mandate-form"]');
+      await wd.execute(
+        `const set = (el, v) => { Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, v); el.dispatchEvent(new Event('input', { bubbles: true })); };
+         set(document.querySelector('[data-testid="saferpay-mandate-iban"]'), arguments[0]);
+         document.querySelector('[data-testid="saferpay-mandate-signed"]').click();`,
+        ['CH93 0076 2011 6238 5295 7'],
+      );
+      await wd.click(await wd.find('[data-testid="saferpay-mandate-save"]'));
+      await wd.waitFor('[data-testid^="saferpay-mandate-XPM-"]', 15000);
+      await wd.waitForText('[data-testid^="saferpay-mandate-XPM-"]', /••2957/, 15000);
+      const shown = await wd.execute('return document.body.textContent');
+      if (shown.includes('62385295') || shown.includes('CH9300762011')) throw new Error('the IBAN is shown in the window');
+      await shot('11h2-saferpay-mandate');
+    });
+
     const admin = sandboxInfo.admin.replace(/\/$/, '');
     const tenant = sandboxInfo.credentials.xero.tenants.find((t) => t.currency === 'EUR').tenantId;
     const xero = async (resource) => (await (await fetch(`${admin}/xero/${tenant}/${resource}`)).json())[resource];
