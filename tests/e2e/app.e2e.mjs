@@ -507,7 +507,9 @@ try {
       await wd.waitFor('[data-testid="page-collection-detail"]', 15000);
       // The app's outbox sends it (every 15 s); the page follows without a reload.
       await wd.waitForText('[data-testid="page-collection-detail"]', /Pending submission|Submitted to the bank/, 45000);
-      await wd.waitForText('[data-testid="page-collection-detail"]', /PM[0-9A-Z]+/, 15000);
+      // A GoCardless payment id (PM and at least six capitals or digits): an afternoon's times
+      // on the timeline read "12:01 PMPending…", which a looser pattern takes for one.
+      await wd.waitForText('[data-testid="page-collection-detail"]', /PM[0-9A-Z]{6,}/, 15000);
       await shot('11f-collection-sent');
     });
 
@@ -621,13 +623,18 @@ try {
       await wd.waitFor('[data-testid="collect-direct-debit"]', 15000);
       await wd.click(await wd.find('[data-testid="collect-submit"]'));
       await wd.waitFor('[data-testid="page-collection-detail"]', 15000);
-      await wd.waitForText('[data-testid="page-collection-detail"]', /PM[0-9A-Z]+/, 45000);
+      // The outbox sends it (every 15 s); Rust records GoCardless's payment id.
       const collectionId = new URL(await wd.url()).pathname.split('/').pop();
-      payment = await wd.execute(
-        'return window.__TAURI_INTERNALS__.invoke("get_collection", {collectionId: arguments[0]}).then(d => d.collection.providerPaymentId, e => null);',
-        [collectionId],
-      );
-      if (!payment?.startsWith('PM')) throw new Error(`collection ${collectionId} has no GoCardless payment: ${payment}`);
+      const paymentOf = () =>
+        wd.execute(
+          'return window.__TAURI_INTERNALS__.invoke("get_collection", {collectionId: arguments[0]}).then(d => d.collection.providerPaymentId, e => null);',
+          [collectionId],
+        );
+      const sentBy = Date.now() + 60000;
+      while (!(payment = await paymentOf())?.startsWith('PM')) {
+        if (Date.now() > sentBy) throw new Error(`collection ${collectionId} has no GoCardless payment: ${payment}`);
+        await sleep(1000);
+      }
       // Two weeks of SEPA working days in the sandbox: submitted, confirmed, paid out.
       const advanced = await fetch(`${admin}/time/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ days: 14 }) });
       if (!advanced.ok) throw new Error(`the sandbox's time did not move: ${advanced.status}`);
