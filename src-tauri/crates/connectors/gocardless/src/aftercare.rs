@@ -14,7 +14,7 @@
 //! The events (`resubmission_requested`, `refunded`) then move the collection with the next
 //! sync, as every other status does.
 
-use crate::collect::{verdict, Verdict};
+use crate::collect::{handler_error, handler_token};
 use crate::{Error, GoCardlessService, Result};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -142,22 +142,6 @@ impl GoCardlessService {
     }
 }
 
-fn failed(now: time::OffsetDateTime) -> impl Fn(&xp_gocardless::Error) -> HandlerError {
-    move |e| match verdict(e, now) {
-        Verdict::Retry(after) => HandlerError::retryable(after, e),
-        Verdict::Offline => HandlerError::offline(e),
-        Verdict::Refused | Verdict::Stop => HandlerError::permanent(e),
-    }
-}
-
-fn token(service: &GoCardlessService) -> std::result::Result<xp_core::Sensitive<String>, HandlerError> {
-    match service.token() {
-        Ok(Some(t)) => Ok(t),
-        Ok(None) => Err(HandlerError::offline("the GoCardless access token is missing")),
-        Err(e) => Err(HandlerError::retryable(None, e)),
-    }
-}
-
 fn payload<T: serde::de::DeserializeOwned>(item: &Item) -> std::result::Result<T, HandlerError> {
     serde_json::from_value(item.payload.clone())
         .map_err(|e| HandlerError::permanent(format!("the {} payload is unreadable: {e}", item.kind)))
@@ -175,9 +159,9 @@ impl RetryHandler {
 
     async fn send_item(&self, item: &Item) -> std::result::Result<serde_json::Value, HandlerError> {
         let p: RetryPayload = payload(item)?;
-        let token = token(&self.service)?;
+        let token = handler_token(&self.service)?;
         let client = self.service.client();
-        let failed = failed(self.service.ctx().clock.now());
+        let failed = handler_error(self.service.ctx().clock.now());
         // Read first: a retry sent before a lost answer may have been made.
         let payment = client.payment(&token, &p.payment_id).await.map_err(|e| failed(&e))?;
         let done =
@@ -213,8 +197,8 @@ impl RefundHandler {
 
     async fn send_item(&self, item: &Item) -> std::result::Result<serde_json::Value, HandlerError> {
         let p: RefundPayload = payload(item)?;
-        let token = token(&self.service)?;
-        let failed = failed(self.service.ctx().clock.now());
+        let token = handler_token(&self.service)?;
+        let failed = handler_error(self.service.ctx().clock.now());
         let refund = NewRefund {
             payment: p.payment_id.clone(),
             amount: p.amount,

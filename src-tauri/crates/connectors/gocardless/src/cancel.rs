@@ -8,7 +8,7 @@
 //! cancelled is done, anything past `pending_submission` is refused for good. The `cancelled`
 //! event then moves the collection with the next sync, as every other status does.
 
-use crate::collect::{verdict, Verdict};
+use crate::collect::{handler_error, handler_token};
 use crate::{Error, GoCardlessService, Result};
 use serde::{Deserialize, Serialize};
 use xp_context::outbox::{BoxFuture, Handler, HandlerError, Item};
@@ -80,18 +80,9 @@ impl CancelHandler {
     async fn send_item(&self, item: &Item) -> std::result::Result<serde_json::Value, HandlerError> {
         let payload: CancelPayload = serde_json::from_value(item.payload.clone())
             .map_err(|e| HandlerError::permanent(format!("the cancellation's payload is unreadable: {e}")))?;
-        let token = match self.service.token() {
-            Ok(Some(t)) => t,
-            Ok(None) => return Err(HandlerError::offline("the GoCardless access token is missing")),
-            Err(e) => return Err(HandlerError::retryable(None, e)),
-        };
+        let token = handler_token(&self.service)?;
         let client = self.service.client();
-        let now = self.service.ctx().clock.now();
-        let failed = |e: &xp_gocardless::Error| match verdict(e, now) {
-            Verdict::Retry(after) => HandlerError::retryable(after, e),
-            Verdict::Offline => HandlerError::offline(e),
-            Verdict::Refused | Verdict::Stop => HandlerError::permanent(e),
-        };
+        let failed = handler_error(self.service.ctx().clock.now());
         // Read first: a cancel sent before a lost answer may have been carried out.
         let payment = client.payment(&token, &payload.payment_id).await.map_err(|e| failed(&e))?;
         let done = |status: &str| serde_json::json!({"paymentId": payload.payment_id, "status": status});

@@ -44,6 +44,28 @@ pub struct PaymentPayload {
     pub charge_date: Option<Date>,
 }
 
+/// The token an outbox handler sends with. Missing, the item waits uncounted, like one whose
+/// connector did not open, until a token is entered.
+pub(crate) fn handler_token(
+    service: &GoCardlessService,
+) -> std::result::Result<xp_core::Sensitive<String>, HandlerError> {
+    match service.token() {
+        Ok(Some(t)) => Ok(t),
+        Ok(None) => Err(HandlerError::offline("the GoCardless access token is missing")),
+        Err(e) => Err(HandlerError::retryable(None, e)),
+    }
+}
+
+/// The dispatcher's error for a GoCardless failure of a request that moves no collection (a
+/// cancellation, retry, refund): a refusal fails the item, as a wrong request does.
+pub(crate) fn handler_error(now: time::OffsetDateTime) -> impl Fn(&xp_gocardless::Error) -> HandlerError {
+    move |e| match verdict(e, now) {
+        Verdict::Retry(after) => HandlerError::retryable(after, e),
+        Verdict::Offline => HandlerError::offline(e),
+        Verdict::Refused | Verdict::Stop => HandlerError::permanent(e),
+    }
+}
+
 /// Mandate statuses a SEPA payment can be created on: a SEPA mandate stays
 /// `pending_submission` until it goes to the bank with its first payment (review D3), so it
 /// is usable before `active`.
@@ -212,12 +234,7 @@ impl PaymentHandler {
         }
         let payload: PaymentPayload = serde_json::from_value(item.payload.clone())
             .map_err(|e| HandlerError::permanent(format!("the collection's outbox payload is unreadable: {e}")))?;
-        let token = match self.service.token() {
-            Ok(Some(t)) => t,
-            // Like an item whose connector did not open: it waits, uncounted, for the token.
-            Ok(None) => return Err(HandlerError::offline("the GoCardless access token is missing")),
-            Err(e) => return Err(HandlerError::retryable(None, e)),
-        };
+        let token = handler_token(&self.service)?;
         let payment = new_payment(&payload, &collection);
         // The key the collection was written with: every try of this collection sends the same.
         let created = self.service.client().create_payment(&token, &payment, &item.idempotency_key).await;
