@@ -164,9 +164,8 @@ fn start_outbox<R: Runtime>(app: &tauri::AppHandle<R>) {
     let Ok(services) = app.public_services() else { return };
     let state = app.state::<AppState>();
     let connectors = state.connectors_unchecked();
-    let gocardless = connectors.get::<xp_connect_gocardless::GoCardlessService>().ok();
-    let booking = connectors.settlement(&services);
-    let background = booking.clone();
+    let background = connectors.settlement(&services);
+    let answers = (connectors.clone(), services.clone());
     match connectors.dispatcher(&services) {
         Ok(dispatcher) => {
             tracing::info!(kinds = ?dispatcher.kinds(), "outbox dispatcher started");
@@ -175,21 +174,14 @@ fn start_outbox<R: Runtime>(app: &tauri::AppHandle<R>) {
             // as the request went, not at the next 15-minute sync, so the collection's page
             // shows the outcome; then book what they changed.
             let after_sent = move |kinds: Vec<String>| {
-                let Some(gocardless) = gocardless.clone() else { return };
                 if !kinds.iter().any(|k| k.starts_with("gocardless.")) {
                     return;
                 }
-                let booking = booking.clone();
+                let (connectors, ctx) = answers.clone();
                 tauri::async_runtime::spawn(async move {
-                    match gocardless.sync(false, std::sync::Arc::new(|_| {})).await {
-                        Ok(_) => {
-                            if let Some(b) = booking {
-                                if let Err(e) = b.run().await {
-                                    tracing::warn!(error = %e, "settlement after the outbox sent to GoCardless");
-                                }
-                            }
-                        }
-                        Err(e) => tracing::warn!(error = %e, "GoCardless sync after the outbox sent to it"),
+                    let quiet = std::sync::Arc::new(|_| {});
+                    if let Err(e) = connectors.sync_and_settle(&ctx, xp_app::collect::Via::GoCardless, quiet).await {
+                        tracing::warn!(error = %e, "GoCardless sync after the outbox sent to it");
                     }
                 });
             };

@@ -54,23 +54,25 @@ pub async fn list_gocardless_payouts<R: Runtime>(access: Access<R>) -> Result<Ve
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]
 pub async fn sync_gocardless<R: Runtime>(access: Access<R>) -> Result<(), CmdError> {
-    let gocardless = access.connector::<GoCardlessService>().await?;
+    access.connector::<GoCardlessService>().await?;
+    sync_direct_debit(&access, xp_app::collect::Via::GoCardless).await
+}
+
+/// Syncs a direct-debit provider and books what it brought, in the background; progress goes to
+/// the window as sync-progress events. Shared with Saferpay's "Sync now".
+pub(crate) async fn sync_direct_debit<R: Runtime>(
+    access: &Access<R>,
+    via: xp_app::collect::Via,
+) -> Result<(), CmdError> {
     let services = access.services().await?;
+    let connectors = access.app().state::<AppState>().connectors_unchecked().clone();
     let emitter = access.app().clone();
-    let settlement = access.app().state::<AppState>().connectors_unchecked().settlement(&services);
     let report = Arc::new(move |p: xp_sync::Progress| {
         let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, SyncProgress::from(p));
     });
     tauri::async_runtime::spawn(async move {
-        match gocardless.sync(false, report).await {
-            Ok(_) => {
-                if let Some(s) = settlement {
-                    if let Err(e) = s.run().await {
-                        tracing::warn!(error = %e, "settlement after the GoCardless sync");
-                    }
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "GoCardless sync did not start"),
+        if let Err(e) = connectors.sync_and_settle(&services, via, report).await {
+            tracing::warn!(error = %e, "{via:?} sync did not run");
         }
     });
     Ok(())

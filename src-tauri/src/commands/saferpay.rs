@@ -43,6 +43,16 @@ pub async fn list_saferpay_mandates<R: Runtime>(access: Access<R>) -> Result<Vec
     Ok(saferpay.mandates().await?.into_iter().map(mandate_row).collect())
 }
 
+/// Reads Saferpay's transaction report now (up to yesterday, from where the last read stopped),
+/// moves returned debits' collections, and books what changed in Xero, as the background sync
+/// does every hour. Answers at once; progress comes as sync-progress events.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn sync_saferpay<R: Runtime>(access: Access<R>) -> Result<(), CmdError> {
+    access.connector::<SaferpayService>().await?;
+    super::gocardless::sync_direct_debit(&access, xp_app::collect::Via::Saferpay).await
+}
+
 /// The active Saferpay mandates recorded for a Xero contact, newest first.
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]

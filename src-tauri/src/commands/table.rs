@@ -41,6 +41,7 @@ command_table! {
     saferpay::connect_saferpay => ManageCredentials,
     saferpay::saferpay_status => Read,
     saferpay::list_saferpay_mandates => Read,
+    saferpay::sync_saferpay => Read,
     saferpay::saferpay_contact_mandates => Read,
     saferpay::record_saferpay_mandate => CollectPayments,
     settlement::get_settlement_mappings => Read,

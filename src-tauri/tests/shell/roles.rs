@@ -62,6 +62,7 @@ pub(crate) fn arguments() -> BTreeMap<&'static str, Value> {
         ),
         ("saferpay_status", json!({})),
         ("list_saferpay_mandates", json!({})),
+        ("sync_saferpay", json!({})),
         ("get_settlement_mappings", json!({})),
         (
             "set_settlement_mapping",

@@ -4,6 +4,7 @@ import { CollectionsTable } from '../features/directdebit/CollectionsTable';
 import { MandatesTable } from '../features/directdebit/MandatesTable';
 import { PayoutsTable } from '../features/directdebit/PayoutsTable';
 import { SyncGoCardless } from '../features/gocardless/SyncGoCardless';
+import { SyncSaferpay } from '../features/saferpay/SyncSaferpay';
 
 export default function DirectDebitRoute() {
   return (
@@ -11,7 +12,12 @@ export default function DirectDebitRoute() {
       <PageHeader
         title="Direct debit"
         description="Invoices collected by SEPA direct debit through GoCardless or Saferpay, each followed to the bank."
-        actions={<SyncGoCardless />}
+        actions={
+          <div className="flex flex-wrap items-center gap-3">
+            <SyncGoCardless />
+            <SyncSaferpay />
+          </div>
+        }
       />
       <Card title="Collections">
         <CollectionsTable />

@@ -84,6 +84,49 @@ impl Connectors {
         let gocardless = self.get::<xp_connect_gocardless::GoCardlessService>().ok();
         Some(crate::settlement::Settlement::new(ctx.clone(), xero, gocardless))
     }
+
+    /// Reads what a direct-debit provider has new (GoCardless's events, Saferpay's transaction
+    /// report), then books what that changed in Xero, so a person pressing "Sync now" or an
+    /// outbox answer sees the books follow at once rather than at the next settlement pass. The
+    /// sync's failure is the caller's; a booking that cannot be made now waits for the next pass
+    /// (it is logged, and the settlement page says why).
+    pub async fn sync_and_settle(
+        &self,
+        ctx: &Context,
+        via: crate::collect::Via,
+        report: Arc<dyn Fn(xp_sync::Progress) + Send + Sync>,
+    ) -> crate::Result<DirectDebitSync> {
+        let synced = match via {
+            crate::collect::Via::GoCardless => {
+                let s = crate::mandates::gocardless(self)?.sync(false, report).await?;
+                DirectDebitSync { ok: s.ok(), changed: s.events_applied + s.records, returns: 0 }
+            }
+            crate::collect::Via::Saferpay => {
+                let saferpay = self
+                    .get::<xp_connect_saferpay::SaferpayService>()
+                    .map_err(|e| crate::Error::Invalid(format!("Saferpay is not available: {}", e.message)))?;
+                let s = saferpay.sync(false, report).await?;
+                DirectDebitSync { ok: s.ok(), changed: s.written.transactions, returns: s.written.returns }
+            }
+        };
+        if let Some(settlement) = self.settlement(ctx) {
+            if let Err(e) = settlement.run().await {
+                tracing::warn!(code = %e.code(), "settlement after the {via:?} sync: {e}");
+            }
+        }
+        Ok(synced)
+    }
+}
+
+/// What [`Connectors::sync_and_settle`] read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirectDebitSync {
+    /// Every part of the sync completed.
+    pub ok: bool,
+    /// Records the provider changed.
+    pub changed: u64,
+    /// Collections that came back (Saferpay returns read from the report).
+    pub returns: u64,
 }
 
 #[cfg(test)]

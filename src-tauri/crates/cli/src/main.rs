@@ -60,8 +60,9 @@ enum Command {
     },
     /// The organisations kept, with their sync status.
     Orgs,
-    /// GoCardless mandates from the local store, newest first: id, status, scheme, payer, bank,
-    /// next possible charge date (works offline; `xpartner sync gocardless` fills it).
+    /// Mandates from the local store: GoCardless's newest first (`xpartner sync gocardless` fills
+    /// them), then those recorded for Saferpay; id, status, scheme, payer, bank, next possible
+    /// charge date. Works offline.
     Mandates,
     /// Actions waiting to reach a provider exactly once.
     Outbox {
@@ -133,6 +134,14 @@ enum SyncCommand {
     /// prints `gocardless: N events applied, M records`.
     Gocardless {
         /// List everything again (a full reconciliation) before reading the events.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Reads Saferpay's transaction report (up to yesterday, Swiss time) from where the last
+    /// read stopped, keeps its transactions and marks returned debits' collections charged
+    /// back, then prints `saferpay: N transactions, M returns`.
+    Saferpay {
+        /// Read the report's whole reach (the last 400 days) again.
         #[arg(long)]
         full: bool,
     },
@@ -343,13 +352,47 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
                 ExitCode::FAILURE
             }
         }
+        Command::Sync { provider: SyncCommand::Saferpay { full } } => {
+            let saferpay = app
+                .connectors()
+                .get::<xp_connect_saferpay::SaferpayService>()
+                .map_err(|e| xp_app::Error::Invalid(format!("Saferpay is not available: {}", e.message)))?;
+            let report = std::sync::Arc::new(|p: xp_sync::Progress| {
+                if let Some(line) = report::progress_line(&p) {
+                    eprintln!("{line}");
+                }
+            });
+            let summary = saferpay.sync(*full, report).await?;
+            let w = summary.written;
+            if cli.json {
+                let outcome = summary.outcome.as_ref().map(|o| report::outcome_json("saferpay", "Saferpay", o));
+                println!(
+                    "{}",
+                    serde_json::json!({ "ok": summary.ok(), "transactions": w.transactions, "returns": w.returns,
+                        "outcome": outcome })
+                );
+            } else {
+                if let Some(o) = summary.outcome.as_ref().filter(|o| !matches!(o, xp_sync::OrgOutcome::Done { .. })) {
+                    println!("{}", report::outcome_line("Saferpay", o));
+                }
+                println!("saferpay: {} transactions, {} returns", w.transactions, w.returns);
+            }
+            if summary.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
         Command::Settle(args) => settle::run(&app, cli.json, args).await?,
         Command::Mandates => {
-            let mandates = app.gocardless()?.mandates().await?;
+            let mut mandates: Vec<MandateLine> =
+                app.gocardless()?.mandates().await?.into_iter().map(MandateLine::gocardless).collect();
+            let saferpay = xp_store::saferpay::mandates(&services.store).await?;
+            mandates.extend(saferpay.into_iter().map(MandateLine::saferpay));
             if cli.json {
                 println!("{}", serde_json::to_string(&mandates).unwrap_or_default());
             } else {
-                for m in &mandates {
+                for MandateLine { view: m, .. } in &mandates {
                     let bank = match (&m.bank_name, &m.account_number_ending) {
                         (Some(b), Some(e)) => format!("{b} ••{e}"),
                         (None, Some(e)) => format!("••{e}"),
@@ -570,4 +613,37 @@ fn cli_actor() -> String {
         .find(|u| !u.is_empty())
         .unwrap_or_else(|| "unknown".into());
     format!("cli:{user}")
+}
+
+/// A line of `xpartner mandates`: GoCardless's mandates as synced, then the SEPA mandates the app
+/// recorded for Saferpay, in one shape (Saferpay's holder stands where GoCardless's payer does).
+#[derive(serde::Serialize)]
+struct MandateLine {
+    provider: &'static str,
+    #[serde(flatten)]
+    view: xp_store::gocardless::MandateView,
+}
+
+impl MandateLine {
+    fn gocardless(view: xp_store::gocardless::MandateView) -> Self {
+        Self { provider: "gocardless", view }
+    }
+
+    fn saferpay(m: xp_store::saferpay::Mandate) -> Self {
+        let view = xp_store::gocardless::MandateView {
+            reference: m.id.clone(),
+            id: m.id,
+            status: m.status.as_str().to_owned(),
+            // Saferpay's DIRECTDEBIT is a SEPA Core debit (shared/providers/saferpay.md §9).
+            scheme: "sepa_core".into(),
+            customer_name: Some(m.holder),
+            customer_email: None,
+            bank_name: m.bank,
+            account_number_ending: Some(m.iban_last4),
+            // Saferpay debits the day the collection is sent.
+            next_possible_charge_date: None,
+            reason: None,
+        };
+        Self { provider: "saferpay", view }
+    }
 }

@@ -114,12 +114,16 @@ pub trait Sink: Send + Sync {
         records: &'a [Value],
     ) -> BoxFuture<'a, std::result::Result<(), SinkError>>;
     /// After a complete full pass: remove local records of `job` whose ids are not in `keep`.
+    /// By default nothing is removed: what a provider stops listing is history kept for the
+    /// books (a report out of reach, a feed of events), unless the sink says otherwise.
     fn remove_missing<'a>(
         &'a self,
-        conn: &'a mut SqliteConnection,
-        job: &'a JobKey,
-        keep: &'a [String],
-    ) -> BoxFuture<'a, std::result::Result<u64, SinkError>>;
+        _conn: &'a mut SqliteConnection,
+        _job: &'a JobKey,
+        _keep: &'a [String],
+    ) -> BoxFuture<'a, std::result::Result<u64, SinkError>> {
+        Box::pin(async { Ok(0) })
+    }
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -19,7 +19,7 @@ mod progress;
 pub use engine::{
     BoxFuture, Engine, EngineConfig, FetchRequest, FetchedPage, JobKey, Org, OrgOutcome, ResourceSpec, Sink, Source,
 };
-pub use error::{Error, Result, SinkError, SourceError};
+pub use error::{typed_page, Error, Result, SinkError, SourceError};
 pub use pass::{Order, Paging, Position};
 pub use progress::{Progress, ProgressState};
 pub use tokio_util::sync::CancellationToken;

@@ -45,6 +45,14 @@ describe('direct debit', () => {
     expect(fake.calls.filter((c) => c.cmd === 'sync_gocardless')).toHaveLength(1);
   });
 
+  it('syncs Saferpay on request and says so', async () => {
+    const { fake, user } = renderApp('/direct-debit');
+    await user.click(await screen.findByTestId('sync-saferpay'));
+    expect(await screen.findByTestId('sync-saferpay-started')).toHaveTextContent('Syncing Saferpay');
+    expect(fake.calls.filter((c) => c.cmd === 'sync_saferpay')).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.cmd === 'sync_gocardless')).toHaveLength(0);
+  });
+
   it('shows why a GoCardless sync was refused', async () => {
     const { user } = renderApp('/direct-debit', {
       backend: { sync_gocardless: () => rejectWith({ code: 'locked', message: 'Xero Partner is locked' }) },

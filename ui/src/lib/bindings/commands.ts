@@ -40,6 +40,7 @@ export const COMMANDS = {
   connect_saferpay: "manage_credentials",
   saferpay_status: "read",
   list_saferpay_mandates: "read",
+  sync_saferpay: "read",
   saferpay_contact_mandates: "read",
   record_saferpay_mandate: "collect_payments",
   get_settlement_mappings: "read",

@@ -38,6 +38,11 @@ export function syncGoCardless(): Promise<null> {
   return call<null>('sync_gocardless');
 }
 
+/** Reads Saferpay's transaction report now and books returned debits in Xero; answers at once. */
+export function syncSaferpay(): Promise<null> {
+  return call<null>('sync_saferpay');
+}
+
 /** A Xero contact's GoCardless mandates (its linked customer's, else those matching its email) and mandate setups. */
 export function goCardlessContactMandates(organisationId: string, contactId: string): Promise<ContactMandates> {
   return call<ContactMandates>('gocardless_contact_mandates', { organisationId, contactId });

@@ -426,16 +426,7 @@ impl Sink for GoCardlessSink {
         Box::pin(async move {
             // The whole page is read before its first row is written, inside the engine's
             // transaction: a bad record leaves nothing of the page and no new cursor.
-            let page = records
-                .iter()
-                .map(|v| {
-                    <Record as serde::Deserialize>::deserialize(v).map_err(|e| SinkError::InvalidRecord {
-                        resource: job.resource.clone(),
-                        id: v["id"].as_str().unwrap_or_default().to_owned(),
-                        reason: e.to_string(),
-                    })
-                })
-                .collect::<std::result::Result<Vec<_>, _>>()?;
+            let page: Vec<Record> = xp_sync::typed_page(&job.resource, records)?;
             let w = db::upsert(conn, &job.organisation_id, &page).await?;
             let followed = collections::followed_payments_in(conn, crate::PROVIDER).await?;
             for r in &page {

@@ -9,10 +9,12 @@ mod error;
 pub mod mandates;
 mod service;
 pub mod settings;
+pub mod sync;
 
 pub use error::{Error, Result};
 pub use service::{SaferpayCredentials, SaferpayService};
 pub use settings::ENDPOINTS;
+pub use sync::{SyncSummary, Written};
 
 /// The connector as the composition root opens it: `sandbox_credentials` is the sandbox
 /// start-up line's `credentials` (all providers'; this one reads its `saferpay` entry).

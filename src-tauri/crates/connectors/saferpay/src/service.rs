@@ -6,10 +6,12 @@ use crate::{Error, Result, PROVIDER};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use xp_context::Context;
+use xp_core::ids::ConnectionId;
 use xp_core::{ErrorCode, Sensitive};
 use xp_http::HttpClient;
 use xp_ipc::{Profile, Provider};
 use xp_saferpay::{Credentials, SaferpayClient, SaferpayConfig, TransactionRef};
+use xp_store::organisations as orgs;
 
 /// Where the credentials live in the vault (the sandbox profile's vault is namespaced apart).
 const CREDENTIALS_KEY: &str = "saferpay/credentials";
@@ -76,6 +78,8 @@ pub struct SaferpayService {
     http: HttpClient,
     /// The sandbox's demo account, used while no credentials are saved.
     sandbox: Option<Arc<Sensitive<SaferpayCredentials>>>,
+    /// One report sync at a time (the background one and "Sync now" must not interleave).
+    pub(crate) running: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for SaferpayService {
@@ -95,7 +99,7 @@ impl SaferpayService {
             Profile::Production => None,
         }
         .map(|c| Arc::new(Sensitive::new(c)));
-        Ok(Self { ctx, http, sandbox })
+        Ok(Self { ctx, http, sandbox, running: Arc::new(tokio::sync::Mutex::new(())) })
     }
 
     pub(crate) fn ctx(&self) -> &Context {
@@ -134,7 +138,43 @@ impl SaferpayService {
             self.ctx.clock.now(),
         )
         .await?;
+        self.customer_of(&credentials).await?;
         Ok(())
+    }
+
+    /// The Saferpay customer the credentials belong to, kept as an organisation: the report's
+    /// transactions and its sync position belong to it.
+    pub(crate) async fn customer(&self) -> Result<xp_sync::Org> {
+        let credentials = match (self.saved()?, &self.sandbox) {
+            (Some(c), _) => c,
+            (None, Some(c)) => c.expose().clone(),
+            (None, None) => return Err(Error::NotConfigured),
+        };
+        self.customer_of(&credentials).await
+    }
+
+    async fn customer_of(&self, c: &SaferpayCredentials) -> Result<xp_sync::Org> {
+        let store = &self.ctx.store;
+        let known =
+            orgs::list(store).await?.into_iter().find(|o| o.provider == PROVIDER && o.external_id == c.customer_id);
+        let name = format!("Saferpay {}", c.customer_id);
+        let id = match known {
+            Some(o) => o.id,
+            None => {
+                let now = self.ctx.clock.now();
+                let connection_id = ConnectionId::new_random();
+                xp_store::connections::insert(store, connection_id, PROVIDER, "Saferpay", now).await?;
+                let kept = orgs::Kept {
+                    connection_id,
+                    provider: PROVIDER,
+                    external_id: &c.customer_id,
+                    name: &name,
+                    base_currency: None,
+                };
+                orgs::keep(store, kept, now).await?
+            }
+        };
+        Ok(xp_sync::Org { id: id.to_string(), external_id: c.customer_id.clone(), name })
     }
 
     /// Whether debits can be sent: credentials saved, or the sandbox's.
@@ -182,6 +222,15 @@ pub(crate) fn refused(e: &xp_saferpay::Error) -> bool {
 impl xp_context::Connector for SaferpayService {
     fn provider(&self) -> Provider {
         Provider::Saferpay
+    }
+
+    fn spawn_background_sync(
+        &self,
+        every: std::time::Duration,
+        report: xp_context::ProgressReport,
+        stop: xp_context::CancellationToken,
+    ) {
+        self.spawn_auto_sync(every, Arc::new(move |p: xp_sync::Progress| report(p.into())), stop);
     }
 
     fn outbox_handlers(&self) -> Vec<Arc<dyn xp_context::outbox::Handler>> {

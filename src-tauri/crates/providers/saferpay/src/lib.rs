@@ -32,6 +32,7 @@ mod iban;
 mod once;
 mod report;
 mod retry;
+mod swiss_time;
 mod types;
 
 pub use client::{RequestIds, SaferpayClient};
@@ -43,6 +44,7 @@ pub use report::{
     TransactionState, MAX_REPORT_PAGE_SIZE,
 };
 pub use retry::{retry_decision, Attempt, Decision, MAX_RETRY_INDICATOR};
+pub use swiss_time::{from_swiss, swiss_midnight, to_swiss};
 pub use types::{
     Authorization, BankAccountInfo, Brand, Cancellation, Capture, CaptureStatus, DirectDebit, DirectDebitInfo,
     PaymentMeans, PaymentPage, PaymentPageRequest, Refund, Refunded, Transaction, TransactionRef, TransactionStatus,

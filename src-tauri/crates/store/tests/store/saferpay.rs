@@ -40,3 +40,63 @@ async fn the_mandates_list_shows_the_newest_first() {
     let ids: Vec<String> = saferpay::mandates(&store).await.unwrap().into_iter().map(|m| m.id).collect();
     assert_eq!(ids, ["XPM-NEW", "XPM-OLD"], "the one made last is the one a person looks for first");
 }
+
+mod transactions {
+    use crate::Fixture;
+    use time::macros::datetime;
+    use xp_core::ids::ConnectionId;
+    use xp_core::Money;
+    use xp_store::organisations::{self, Kept};
+    use xp_store::saferpay::transactions::{self, Chargeback, Transaction};
+    use xp_store::Store;
+
+    async fn customer(store: &Store) -> String {
+        let now = datetime!(2026-12-01 09:00 UTC);
+        let connection = ConnectionId::new_random();
+        xp_store::connections::insert(store, connection, "saferpay", "Saferpay", now).await.unwrap();
+        let kept = Kept {
+            connection_id: connection,
+            provider: "saferpay",
+            external_id: "245678",
+            name: "Saferpay 245678",
+            base_currency: None,
+        };
+        organisations::keep(store, kept, now).await.unwrap().to_string()
+    }
+
+    fn debit(id: &str) -> Transaction {
+        Transaction {
+            id: id.into(),
+            order_id: Some("order-1".into()),
+            kind: "PAYMENT".into(),
+            state: "CAPTURED".into(),
+            payment_method: Some("DIRECTDEBIT".into()),
+            amount: Money::parse("120.50", "EUR").unwrap(),
+            authorised_at: datetime!(2026-11-30 10:00 UTC),
+            captured_at: Some(datetime!(2026-11-30 10:00:01 UTC)),
+            chargeback: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_transaction_read_again_changes_nothing_and_a_charge_back_is_kept_with_it() {
+        let f = Fixture::new();
+        let store = f.open().await;
+        let org = customer(&store).await;
+        let now = datetime!(2026-12-02 09:00 UTC);
+        let mut conn = store.pool().acquire().await.unwrap();
+        assert_eq!(transactions::upsert_in(&mut conn, &org, &[debit("t1"), debit("t2")], now).await.unwrap(), 2);
+        assert_eq!(transactions::upsert_in(&mut conn, &org, &[debit("t1")], now).await.unwrap(), 0, "same state");
+        let mut back = debit("t1");
+        back.chargeback = Some(Chargeback {
+            kind: "AUTHORISED".into(),
+            reason_code: "MD06".into(),
+            at: datetime!(2026-12-01 08:00 UTC),
+        });
+        assert_eq!(transactions::upsert_in(&mut conn, &org, &[back.clone()], now).await.unwrap(), 1);
+        drop(conn);
+        let kept = transactions::list(&store, 10).await.unwrap();
+        assert_eq!(kept.len(), 2);
+        assert_eq!(kept.iter().find(|t| t.id == "t1"), Some(&back), "read back exactly, the amount to the cent");
+    }
+}

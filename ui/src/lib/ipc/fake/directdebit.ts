@@ -130,6 +130,7 @@ export function directDebitHandlers(): CommandHandlers {
       return structuredClone(row);
     },
     sync_gocardless: () => null,
+    sync_saferpay: () => null,
     disconnect_gocardless: () => null,
     confirm_gocardless_customer: () => null,
     gocardless_contact_mandates: (args): ContactMandates => {

@@ -162,7 +162,7 @@ async fn a_crash_between_the_debit_and_its_record_ends_with_one_transaction_afte
     assert_eq!(w.hits(AUTHORIZE), 1);
 
     let line = w.emu.credentials();
-    let (ctx, saferpay) = runtime(w.dir.path(), &w.origin, &w.vault, Some(&line)).await;
+    let (ctx, saferpay) = runtime(w.dir.path(), &w.origin, &w.vault, Some(&line), w.ctx.clock.clone()).await;
     let report = Dispatcher::new(&ctx, saferpay.outbox_handlers()).unwrap().run_once(later(1)).await.unwrap();
     assert_eq!(report, RunReport { sent: 1, ..Default::default() });
     assert_eq!(w.hits(AUTHORIZE), 1, "the restarted run asked Inquire and found the debit");

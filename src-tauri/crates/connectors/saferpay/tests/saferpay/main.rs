@@ -6,6 +6,7 @@
 
 mod collect;
 mod credentials;
+mod report;
 
 use serde_json::Value;
 use std::sync::Arc;
@@ -46,7 +47,8 @@ pub async fn world(sandbox_line: bool) -> World {
     let dir = tempfile::tempdir().unwrap();
     let vault = Arc::new(MemoryStore::new());
     let line = sandbox_line.then(|| emu.credentials());
-    let (ctx, saferpay) = runtime(dir.path(), &origin, &vault, line.as_ref()).await;
+    let clock: Arc<dyn xp_core::Clock> = Arc::new(Simulated(kit.clock.clone()));
+    let (ctx, saferpay) = runtime(dir.path(), &origin, &vault, line.as_ref(), clock).await;
     World { dir, kit, emu, origin, vault, ctx, saferpay }
 }
 
@@ -55,6 +57,7 @@ pub async fn runtime(
     origin: &Url,
     vault: &Arc<MemoryStore>,
     line: Option<&Value>,
+    clock: Arc<dyn xp_core::Clock>,
 ) -> (Context, SaferpayService) {
     let ctx = Context::open(
         xp_ipc::Profile::Sandbox,
@@ -62,12 +65,23 @@ pub async fn runtime(
         Paths::resolve(Some(dir)),
         vault.clone() as Arc<dyn SecretStore>,
         vec![],
-        Arc::new(xp_core::SystemClock),
+        clock,
     )
     .await
     .unwrap();
     let saferpay = SaferpayService::new(ctx.clone(), line).unwrap();
     (ctx, saferpay)
+}
+
+/// The app's clock is the emulator's: a day advanced there has passed for the app too (the
+/// transaction report reaches only up to yesterday).
+#[derive(Debug)]
+pub struct Simulated(pub xp_sandbox_kit::SimClock);
+
+impl xp_core::Clock for Simulated {
+    fn now(&self) -> time::OffsetDateTime {
+        self.0.now()
+    }
 }
 
 impl World {

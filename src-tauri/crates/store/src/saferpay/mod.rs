@@ -5,6 +5,8 @@
 
 use crate::timefmt::{fmt, parse};
 use crate::{Error, Result, Store};
+
+pub mod transactions;
 use serde::Serialize;
 use sqlx::Row;
 use time::OffsetDateTime;
