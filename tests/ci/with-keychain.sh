@@ -14,13 +14,35 @@
 # A CI run failed exactly so ("Activating service name='org.gnome.keyring.SystemPrompter'
 # requested by … comm=gnome-keyring-daemon --start"). So: one daemon, wait until it owns the
 # name, then prove a store/lookup/clear round trip before running anything.
+#
+# Why the bus has a service file of its own: gnome-keyring-daemon 42 can abort on a race with
+# a client that goes away in the middle of a request ("gkd_secret_service_get_pkcs11_session:
+# assertion 'client' failed", GNOME/gnome-keyring#196 and #199). The crash tests kill xpartner
+# at random points, sometimes inside a keychain call: a CI run lost its daemon so (the kernel
+# logged "traps: gnome-keyring-d … trap int3 … in libglib"), and every later keychain call
+# reached a daemon D-Bus activated from the system's service file, with no unlocked login
+# collection. Here the bus activates this one instead, unlocked, on the same keyring folder, so
+# the next call after a crash finds the same secrets.
 # Usage: tests/ci/with-keychain.sh CMD [ARGS...]
 set -euo pipefail
-if [ -z "${XP_IN_KEYCHAIN_SESSION:-}" ]; then
-  exec env XP_IN_KEYCHAIN_SESSION=1 dbus-run-session -- "$0" "$@"
-fi
 KEYRING_DATA="${XP_KEYRING_DATA:-$HOME/.cache/xero-partner/keyring-data}"
 mkdir -p "$KEYRING_DATA"
+if [ -z "${XP_IN_KEYCHAIN_SESSION:-}" ]; then
+  bus="$KEYRING_DATA/bus"
+  mkdir -p "$bus/services"
+  printf '#!/bin/sh\nprintf xp-ci-keyring | XDG_DATA_HOME=%q exec gnome-keyring-daemon --foreground --unlock --components=secrets\n' \
+    "$KEYRING_DATA" >"$bus/keyring-daemon.sh"
+  chmod +x "$bus/keyring-daemon.sh"
+  printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=%s\n' "$bus/keyring-daemon.sh" \
+    >"$bus/services/org.freedesktop.secrets.service"
+  # The first service directory holding a name wins; the system's session bus config follows.
+  printf '%s\n' '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"' \
+    ' "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">' '<busconfig>' \
+    "  <servicedir>$bus/services</servicedir>" '  <include>/usr/share/dbus-1/session.conf</include>' \
+    '</busconfig>' >"$bus/session.conf"
+  exec env XP_IN_KEYCHAIN_SESSION=1 XP_KEYRING_DATA="$KEYRING_DATA" \
+    dbus-run-session --config-file="$bus/session.conf" -- "$0" "$@"
+fi
 
 name_has_owner() {
   dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \

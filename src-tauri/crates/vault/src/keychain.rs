@@ -48,6 +48,20 @@ impl KeychainStore {
     }
 }
 
+/// Runs a keychain call, once more after a short wait when the platform failed it. A Secret
+/// Service daemon that went away (gnome-keyring can abort, GNOME/gnome-keyring#196; a desktop
+/// session restarts it, D-Bus activates a new one) fails the call it was answering; the next
+/// reaches the new daemon. Each call reads, writes or deletes one key, so doing it again is safe.
+fn again_if_the_platform_failed<T>(call: impl Fn() -> keyring::Result<T>) -> keyring::Result<T> {
+    match call() {
+        Err(keyring::Error::PlatformFailure(_)) => {
+            std::thread::sleep(std::time::Duration::from_millis(250));
+            call()
+        }
+        other => other,
+    }
+}
+
 fn map_err(e: keyring::Error) -> Error {
     match e {
         keyring::Error::PlatformFailure(inner) => Error::Unavailable(inner.to_string()),
@@ -58,7 +72,8 @@ fn map_err(e: keyring::Error) -> Error {
 
 impl SecretStore for KeychainStore {
     fn get(&self, key: &str) -> Result<Option<Sensitive<String>>> {
-        match self.entry(key)?.get_password() {
+        let entry = self.entry(key)?;
+        match again_if_the_platform_failed(|| entry.get_password()) {
             Ok(v) => Ok(Some(Sensitive::new(v))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_err(e)),
@@ -66,11 +81,13 @@ impl SecretStore for KeychainStore {
     }
 
     fn set(&self, key: &str, value: &Sensitive<String>) -> Result<()> {
-        self.entry(key)?.set_password(value.expose()).map_err(map_err)
+        let entry = self.entry(key)?;
+        again_if_the_platform_failed(|| entry.set_password(value.expose())).map_err(map_err)
     }
 
     fn delete(&self, key: &str) -> Result<()> {
-        match self.entry(key)?.delete_credential() {
+        let entry = self.entry(key)?;
+        match again_if_the_platform_failed(|| entry.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_err(e)),
         }
@@ -78,5 +95,45 @@ impl SecretStore for KeychainStore {
 
     fn kind(&self) -> VaultKind {
         VaultKind::Keychain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn platform_failure() -> keyring::Error {
+        keyring::Error::PlatformFailure("Message recipient disconnected from message bus without replying".into())
+    }
+
+    #[test]
+    fn a_call_the_platform_failed_is_made_once_more_and_only_once() {
+        let calls = Cell::new(0);
+        let answer = again_if_the_platform_failed(|| {
+            calls.set(calls.get() + 1);
+            if calls.get() == 1 {
+                Err(platform_failure())
+            } else {
+                Ok("kept")
+            }
+        });
+        assert_eq!((answer.ok(), calls.get()), (Some("kept"), 2), "the daemon came back");
+
+        let calls = Cell::new(0);
+        let answer: keyring::Result<()> = again_if_the_platform_failed(|| {
+            calls.set(calls.get() + 1);
+            Err(platform_failure())
+        });
+        assert!(matches!(answer, Err(keyring::Error::PlatformFailure(_))));
+        assert_eq!(calls.get(), 2, "no keychain: the failure is reported after one more try");
+
+        let calls = Cell::new(0);
+        let answer: keyring::Result<String> = again_if_the_platform_failed(|| {
+            calls.set(calls.get() + 1);
+            Err(keyring::Error::NoEntry)
+        });
+        assert!(matches!(answer, Err(keyring::Error::NoEntry)));
+        assert_eq!(calls.get(), 1, "an answer is not asked for again");
     }
 }
