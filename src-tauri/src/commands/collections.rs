@@ -85,20 +85,26 @@ pub async fn refund_collection<R: Runtime>(
     collection_id: String,
     amount: Option<String>,
 ) -> Result<(), CmdError> {
-    let (gocardless, id) = gocardless_collection(
-        &access,
-        &collection_id,
-        "Saferpay refunds are not in the app yet: refund in Saferpay's back office",
-    )
-    .await?;
-    let currency = access.services().await?.collection(id).await?.collection.currency;
+    let services = access.services().await?;
+    let id = id("collectionId", &collection_id)?;
+    let collection = services.collection(id).await?.collection;
     let amount = amount
         .as_deref()
         .map(str::trim)
         .filter(|a| !a.is_empty())
-        .map(|a| xp_core::Money::parse(a, &currency).map_err(|e| invalid_input(format!("refund amount: {e}"))))
+        .map(|a| {
+            xp_core::Money::parse(a, &collection.currency).map_err(|e| invalid_input(format!("refund amount: {e}")))
+        })
         .transpose()?;
-    gocardless.refund(id, amount).await?;
+    match collection.provider {
+        xp_ipc::Provider::Gocardless => {
+            access.connector::<xp_connect_gocardless::GoCardlessService>().await?.refund(id, amount).await?;
+        }
+        xp_ipc::Provider::Saferpay => {
+            access.connector::<xp_connect_saferpay::SaferpayService>().await?.refund(id, amount).await?;
+        }
+        other => return Err(invalid_input(format!("{other:?} collects no direct debits"))),
+    }
     Ok(())
 }
 

@@ -5,7 +5,7 @@
 //!
 //! A pass books, per provider whose accounts are mapped, in the order the facts can happen:
 //! confirmations, then reversals (which undo a booked confirmation), then payouts (which need
-//! both booked first). What cannot be booked yet is reported as waiting with its reason, and
+//! both booked first), then refunds Saferpay made. What cannot be booked yet is reported as waiting with its reason, and
 //! booked by a later pass.
 
 use crate::{Error, Result};
@@ -18,7 +18,8 @@ use xp_context::Context;
 use xp_core::ids::OrganisationId;
 use xp_core::{Currency, Money};
 use xp_ledger::settlement::{
-    book_confirmed, book_payout, book_reversal, Accounts, Booked, Confirmed, Invoice, Plan, Reversal, Write,
+    book_confirmed, book_payout, book_refund, book_reversal, Accounts, Booked, Confirmed, Invoice, Plan, Refunded,
+    Reversal, Write,
 };
 use xp_store::collections::{self, Collection, Status};
 use xp_store::settlement::{self as bookings, Fact};
@@ -152,6 +153,9 @@ impl Settlement {
                     self.payouts(provider, &m, gc, &mut summary).await?;
                 }
             }
+            if provider == xp_connect_saferpay::PROVIDER {
+                self.saferpay_refunds(provider, &m, &mut summary).await?;
+            }
         }
         Ok(summary)
     }
@@ -237,6 +241,44 @@ impl Settlement {
                     reason: e.to_string(),
                 }),
             }
+        }
+        Ok(())
+    }
+
+    /// Saferpay refunds from what it holds for the merchant: each once, after the confirmation
+    /// of the debit it gives back (a refund of a debit booked before the clearing account was
+    /// used goes the same way: the money leaves clearing either way).
+    async fn saferpay_refunds(&self, provider: &str, m: &Mapping, summary: &mut Summary) -> Result<()> {
+        for r in xp_store::saferpay::refunds::refunded(&self.ctx.store).await? {
+            if bookings::get(&self.ctx.store, provider, Fact::Refund, &r.id).await?.is_some() {
+                continue;
+            }
+            let c = collections::get(&self.ctx.store, r.collection_id).await?;
+            let Some(payment_id) = c.provider_payment_id.as_deref() else { continue };
+            if c.organisation_id != m.organisation_id
+                || bookings::get(&self.ctx.store, provider, Fact::Confirmed, payment_id).await?.is_none()
+            {
+                summary.waiting.push(Waiting {
+                    provider: provider.into(),
+                    id: r.id.clone(),
+                    reason: "the refunded debit's payment is not booked in Xero yet".into(),
+                });
+                continue;
+            }
+            let reference = match &c.invoice_number {
+                Some(n) => format!("{} refund {} {n}", contact(provider)?, r.id),
+                None => format!("{} refund {}", contact(provider)?, r.id),
+            };
+            let fact = Refunded {
+                provider: provider.into(),
+                refund_id: r.id.clone(),
+                payment_id: payment_id.into(),
+                amount: r.amount,
+                on: r.updated_at.date(),
+                reference,
+            };
+            let plan = book_refund(&fact, &m.accounts).map_err(|e| Error::Invalid(e.to_string()))?;
+            self.book(provider, Fact::Refund, &r.id, m.organisation_id, &plan, summary).await?;
         }
         Ok(())
     }
@@ -366,6 +408,83 @@ mod tests {
         assert_eq!(confirmed_on(&c, &[entry(26, Status::PaidOut)]), time::macros::date!(2026 - 11 - 26));
         // No timeline: the collection's last change.
         assert_eq!(confirmed_on(&c, &[]), time::macros::date!(2026 - 11 - 30));
+    }
+
+    /// A Saferpay debit collected for a kept Xero organisation whose Saferpay money is mapped.
+    async fn saferpay_debit(ctx: &Context) -> (OrganisationId, Collection) {
+        let now = ctx.clock.now();
+        let connection = xp_core::ids::ConnectionId::new_random();
+        xp_store::connections::insert(&ctx.store, connection, "xero", "Xero", now).await.unwrap();
+        let kept = xp_store::organisations::Kept {
+            connection_id: connection,
+            provider: "xero",
+            external_id: "tenant-1",
+            name: "Alpenrad Velo GmbH",
+            base_currency: Some("EUR"),
+        };
+        let org = xp_store::organisations::keep(&ctx.store, kept, now).await.unwrap();
+        let accounts =
+            Accounts { clearing: "093".into(), bank: "090".into(), fees: "404".into(), suspense: "429".into() };
+        let mapping = Mapping { organisation_id: org, accounts, since: now.date() };
+        set_mapping(ctx, "saferpay", &mapping).await.unwrap();
+        let new = collections::NewCollection {
+            organisation_id: org,
+            invoice_id: "inv-1",
+            invoice_number: Some("INV-0042"),
+            provider: "saferpay",
+            mandate_id: "XPM-1",
+            amount: Money::parse("120.50", "EUR").unwrap(),
+            charge_date: None,
+        };
+        let payload = serde_json::json!({});
+        let send = collections::Send { kind: "saferpay.collect", payload: &payload };
+        let c = collections::create(&ctx.store, new, send, now).await.unwrap();
+        collections::record_accepted(&ctx.store, c.id, "T-DEBIT", Status::Confirmed, now).await.unwrap();
+        (org, collections::get(&ctx.store, c.id).await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_saferpay_refund_is_booked_once_from_clearing_into_suspense_after_its_debit() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = crate::test_support::runtime(dir.path()).await;
+        let settings = xp_connect_xero::Settings { client_id: Some("client".into()), ..Default::default() };
+        let xero = XeroService::new(ctx.clone(), settings).unwrap();
+        let settlement = Settlement::new(ctx.clone(), xero, None);
+        let (_, c) = saferpay_debit(&ctx).await;
+        let refund = xp_store::saferpay::refunds::queue(
+            &ctx.store,
+            &c,
+            Some(Money::parse("20.50", "EUR").unwrap()),
+            "saferpay.refund.create",
+            |id| serde_json::json!({"refundId": id}),
+            ctx.clock.now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+
+        // Asked for, not made yet: only the debit is booked.
+        let first = settlement.run().await.unwrap();
+        let facts: Vec<_> = first.booked.iter().map(|b| (b.fact, b.id.clone())).collect();
+        assert_eq!(facts, [(Fact::Confirmed, "T-DEBIT".to_owned())], "{first:?}");
+
+        xp_store::saferpay::refunds::record_refunded(&ctx.store, &refund.id, "T-REFUND", ctx.clock.now())
+            .await
+            .unwrap();
+        let second = settlement.run().await.unwrap();
+        let facts: Vec<_> = second.booked.iter().map(|b| (b.fact, b.id.clone(), b.writes)).collect();
+        assert_eq!(facts, [(Fact::Refund, refund.id.clone(), 1)], "{second:?}");
+        let booked = bookings::get(&ctx.store, "saferpay", Fact::Refund, &refund.id).await.unwrap().unwrap();
+        let writes: Vec<Write> = serde_json::from_value(booked.writes).unwrap();
+        match &writes[..] {
+            [Write::Spend { bank_account, account_code, amount, .. }] => {
+                assert_eq!((bank_account.as_str(), account_code.as_str()), ("093", "429"), "clearing to suspense");
+                assert_eq!(*amount, Money::parse("20.50", "EUR").unwrap());
+            }
+            other => panic!("one spend from clearing, not {other:?}"),
+        }
+        assert!(settlement.run().await.unwrap().booked.is_empty(), "each fact is booked once");
+        ctx.store.close().await;
     }
 
     #[test]

@@ -262,6 +262,40 @@ pub fn book_reversal(
     Plan { writes, attention }
 }
 
+/// Money a provider gave back to a payer straight from what it holds for the merchant (Saferpay
+/// refunds a captured debit; it pays the merchant that much less). The confirmed payment stays
+/// on the invoice: the refund is spent from the clearing account into suspense, where it waits
+/// for the credit note a person raises against the invoice (as a GoCardless refund does when its
+/// payout line arrives).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refunded {
+    pub provider: String,
+    pub refund_id: String,
+    /// The payment refunded.
+    pub payment_id: String,
+    pub amount: Money,
+    pub on: Date,
+    pub reference: String,
+}
+
+/// Step 4 (providers that refund from what they hold): one spend from clearing into suspense.
+pub fn book_refund(r: &Refunded, acc: &Accounts) -> Result<Plan, SettlementError> {
+    if !is_positive(&r.amount) {
+        return Err(SettlementError::NotPositive { what: "a refund", amount: r.amount });
+    }
+    Ok(Plan {
+        writes: vec![Write::Spend {
+            key: key(&r.provider, &r.refund_id, "refund"),
+            bank_account: acc.clearing.clone(),
+            account_code: acc.suspense.clone(),
+            amount: r.amount,
+            date: r.on,
+            reference: r.reference.clone(),
+        }],
+        attention: vec![Attention::Refunded { payment_id: r.payment_id.clone(), amount: r.amount }],
+    })
+}
+
 /// Where the app stands with a payment a payout lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Booked {

@@ -17,6 +17,8 @@ pub enum Fact {
     Confirmed,
     Reversal,
     Payout,
+    /// Money given back to the payer by the provider (a Saferpay refund).
+    Refund,
 }
 
 impl Fact {
@@ -25,6 +27,7 @@ impl Fact {
             Fact::Confirmed => "confirmed",
             Fact::Reversal => "reversal",
             Fact::Payout => "payout",
+            Fact::Refund => "refund",
         }
     }
 
@@ -33,6 +36,7 @@ impl Fact {
             "confirmed" => Fact::Confirmed,
             "reversal" => Fact::Reversal,
             "payout" => Fact::Payout,
+            "refund" => Fact::Refund,
             other => return Err(Error::Corrupt(format!("settlement fact {other:?}"))),
         })
     }

@@ -8,18 +8,30 @@ import { refundCollection, retryCollection } from '../../lib/ipc';
 import { queryKeys } from '../../lib/queryKeys';
 import { useCan } from '../session/useSession';
 
-const COLLECTED = ['confirmed', 'paid_out', 'refunded'];
+/** Statuses whose money can (still) be given back, per provider: GoCardless keeps a refunded payment refundable until
+ * all of it is back; a Saferpay debit turns `refunded` only once all of it is. */
+const REFUNDABLE: Record<string, string[]> = {
+  gocardless: ['confirmed', 'paid_out', 'refunded'],
+  saferpay: ['confirmed', 'paid_out'],
+};
+
+const REFUND_SENT: Record<string, string> = {
+  gocardless:
+    'Refund sent to GoCardless. It shows on the timeline once GoCardless confirms it, which the app reads right after sending.',
+  saferpay:
+    'Refund queued for Saferpay. The outbox sends it once; it shows on the timeline as soon as Saferpay has made it.',
+};
 
 /**
- * What can still be done with a GoCardless collection: try a failed payment again, or give collected money back (all
- * of it, or an amount). Rust checks the status, the amount and who asks, and queues each request once; GoCardless's
- * events then move the collection.
+ * What can still be done with a collection: try a failed GoCardless payment again, or give collected money back (all
+ * of it, or an amount) through GoCardless or Saferpay. Rust checks the status, the amount and who asks, and queues
+ * each request once.
  */
 export function CollectionAftercare({ collection }: { collection: CollectionSummary }) {
   const canCollect = useCan('collect_payments');
-  if (!canCollect || collection.provider !== 'gocardless') return null;
-  if (collection.status === 'failed') return <Retry collection={collection} />;
-  if (COLLECTED.includes(collection.status)) return <Refund collection={collection} />;
+  if (!canCollect) return null;
+  if (collection.status === 'failed' && collection.provider === 'gocardless') return <Retry collection={collection} />;
+  if (REFUNDABLE[collection.provider]?.includes(collection.status)) return <Refund collection={collection} />;
   return null;
 }
 
@@ -62,7 +74,7 @@ function Refund({ collection }: { collection: CollectionSummary }) {
   if (refund.isSuccess) {
     return (
       <p role="status" data-testid="refund-collection-sent" className="text-sm text-emerald-800 dark:text-emerald-300">
-        Refund sent to GoCardless. It shows on the timeline once GoCardless confirms it, which the app reads right after sending.
+        {REFUND_SENT[collection.provider]}
       </p>
     );
   }

@@ -49,11 +49,23 @@ describe('after a collection', () => {
     });
   });
 
-  it('offers nothing to a viewer, for a payment still on its way, or for Saferpay', async () => {
+  it('refunds a collected Saferpay debit, and says the outbox sends it', async () => {
+    const { fake, user } = renderApp(page, { backend: withStatus('confirmed', 'saferpay') });
+    await user.type(await screen.findByTestId('refund-amount'), '20.50');
+    await user.click(screen.getByTestId('refund-submit'));
+    expect(await screen.findByTestId('refund-collection-sent')).toHaveTextContent('Refund queued for Saferpay');
+    expect(fake.calls.find((c) => c.cmd === 'refund_collection')?.args).toEqual({
+      collectionId: COLLECTION.collection.id,
+      amount: '20.50',
+    });
+  });
+
+  it('offers nothing to a viewer, for a payment still on its way, a fully refunded or failed Saferpay debit', async () => {
     for (const [backend, session] of [
       [{}, makeSession({ role: 'viewer' })],
       [withStatus('submitted'), undefined],
-      [withStatus('paid_out', 'saferpay'), undefined],
+      [withStatus('refunded', 'saferpay'), undefined],
+      [withStatus('failed', 'saferpay'), undefined],
     ] as const) {
       const { unmount } = renderApp(page, { backend, ...(session ? { session } : {}) });
       await screen.findByText(/Collection of/);

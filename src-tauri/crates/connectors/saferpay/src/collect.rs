@@ -220,7 +220,7 @@ async fn capture(client: &SaferpayClient, transaction_id: &str, item: &Item) -> 
 /// The attempt of this try: a fixed RequestId per call, and from the second try on a
 /// RetryIndicator above 0, which makes the `*_once` helpers ask Inquire before sending. An item
 /// that waited for the network was tried (its `last_error` says so) though not counted.
-fn attempt(request_id: &str, item: &Item) -> std::result::Result<Attempt, HandlerError> {
+pub(crate) fn attempt(request_id: &str, item: &Item) -> std::result::Result<Attempt, HandlerError> {
     let tried_before = item.attempts > 1 || item.last_error.is_some();
     let indicator = if tried_before { (item.attempts - 1).clamp(1, i64::from(MAX_RETRY_INDICATOR)) } else { 0 };
     // RequestId is Id[1..50]; ours are an id and a suffix.
@@ -228,7 +228,7 @@ fn attempt(request_id: &str, item: &Item) -> std::result::Result<Attempt, Handle
     Attempt::resume(request_id, indicator as u8).map_err(HandlerError::permanent)
 }
 
-enum Verdict {
+pub(crate) enum Verdict {
     Retry(Option<Duration>),
     Offline,
     /// Saferpay refused the debit for good: the collection failed.
@@ -238,7 +238,7 @@ enum Verdict {
 
 /// Saferpay's `Behavior` decides (`texts/ErrorResponse.md`); without an envelope, whether the
 /// call may have been executed does.
-fn verdict(e: &xp_saferpay::Error) -> Verdict {
+pub(crate) fn verdict(e: &xp_saferpay::Error) -> Verdict {
     use xp_saferpay::Error as E;
     if refused(e) {
         return Verdict::Retry(Some(RECONNECT_WAIT));

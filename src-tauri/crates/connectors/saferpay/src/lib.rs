@@ -7,6 +7,7 @@
 pub mod collect;
 mod error;
 pub mod mandates;
+pub mod refund;
 mod service;
 pub mod settings;
 pub mod sync;

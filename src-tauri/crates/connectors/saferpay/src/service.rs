@@ -234,7 +234,10 @@ impl xp_context::Connector for SaferpayService {
     }
 
     fn outbox_handlers(&self) -> Vec<Arc<dyn xp_context::outbox::Handler>> {
-        vec![Arc::new(crate::collect::CollectHandler::new(self.clone()))]
+        vec![
+            Arc::new(crate::collect::CollectHandler::new(self.clone())),
+            Arc::new(crate::refund::RefundHandler::new(self.clone())),
+        ]
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

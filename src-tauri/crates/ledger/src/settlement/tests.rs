@@ -329,3 +329,29 @@ proptest! {
         prop_assert_eq!(clearing.balance().amount, Decimal::ZERO);
     }
 }
+
+#[test]
+fn a_refund_from_the_providers_funds_is_spent_from_clearing_into_suspense_for_a_credit_note() {
+    let r = Refunded {
+        provider: "saferpay".into(),
+        refund_id: "c1-R1".into(),
+        payment_id: "T1".into(),
+        amount: eur("20.50"),
+        on: date!(2026 - 12 - 09),
+        reference: "Saferpay refund c1-R1 INV-1".into(),
+    };
+    let plan = book_refund(&r, &acc()).unwrap();
+    assert_eq!(plan.writes.len(), 1);
+    match &plan.writes[0] {
+        Write::Spend { bank_account, account_code, amount, date, .. } => {
+            assert_eq!((bank_account.as_str(), account_code.as_str()), ("GC-CLEARING", "SUSPENSE"));
+            assert_eq!((*amount, *date), (eur("20.50"), date!(2026 - 12 - 09)));
+        }
+        other => panic!("a spend from clearing, not {other:?}"),
+    }
+    assert_eq!(plan.attention, vec![Attention::Refunded { payment_id: "T1".into(), amount: eur("20.50") }]);
+    let again = book_refund(&r, &acc()).unwrap();
+    assert_eq!(again.writes[0].key(), plan.writes[0].key(), "the same refund is the same write");
+    let nothing = Refunded { amount: eur("0"), ..r };
+    assert!(matches!(book_refund(&nothing, &acc()), Err(SettlementError::NotPositive { .. })));
+}

@@ -6,6 +6,7 @@
 use crate::timefmt::{fmt, parse};
 use crate::{Error, Result, Store};
 
+pub mod refunds;
 pub mod transactions;
 use serde::Serialize;
 use sqlx::Row;

@@ -6,6 +6,7 @@
 
 mod collect;
 mod credentials;
+mod refund;
 mod report;
 
 use serde_json::Value;
