@@ -670,6 +670,51 @@ try {
       await shot('11j-charged-back');
     });
 
+    await step('collected again through Saferpay on the mandate the contact signed, then partly refunded from its page', async () => {
+      if (!dd) throw new Error('no contact was chosen');
+      // The charge-back left the invoice open in Xero; a sync brings that to the window (it may
+      // have read it PAID meanwhile). Its contact has the Saferpay mandate recorded above.
+      await wd.execute('return window.__TAURI_INTERNALS__.invoke("sync_now", {organisationId: arguments[0]});', [orgId]);
+      const open = () =>
+        wd.execute(
+          `const query = {organisationId: arguments[0], statuses: ["AUTHORISED"], contactId: null, currency: null, dateFrom: null, dateTo: null,
+                          amountMin: null, amountMax: null, search: arguments[1], sort: "date", descending: false, offset: 0, limit: 10};
+           return window.__TAURI_INTERNALS__.invoke("list_invoices", {query}).then(p => p.rows.some(r => r.invoiceId === arguments[2]), e => JSON.stringify(e));`,
+          [orgId, dd.number, dd.invoiceId],
+        );
+      await until('the invoice open again in the window', open, 60000);
+      await wd.go(`${origin}/invoices/${orgId}/${dd.invoiceId}`);
+      await wd.click(await wd.waitFor('[data-testid="collect-via-saferpay"]', 15000));
+      await wd.click(await wd.find('[data-testid="collect-submit"]'));
+      await wd.waitFor('[data-testid="page-collection-detail"]', 15000);
+      const collectionId = new URL(await wd.url()).pathname.split('/').pop();
+      const detail = () =>
+        wd.execute(
+          'return window.__TAURI_INTERNALS__.invoke("get_collection", {collectionId: arguments[0]}).then(d => d.collection, e => null);',
+          [collectionId],
+        );
+      // The outbox debits and captures it at Saferpay (every 15 s): captured is confirmed.
+      await until('the Saferpay debit captured', async () => {
+        const c = await detail();
+        return (c?.provider === 'saferpay' && c.status === 'confirmed' && !!c.providerPaymentId) || c;
+      }, 60000);
+      // The page shows Refund once it has read the capture (it follows the collection by itself).
+      await wd.waitFor('[data-testid="refund-amount"]', 30000);
+      await wd.execute(
+        `const i = document.querySelector('[data-testid="refund-amount"]'); const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; set.call(i, arguments[0]); i.dispatchEvent(new Event('input', { bubbles: true }));`,
+        ['20.50'],
+      );
+      await wd.click(await wd.waitFor('[data-testid="refund-submit"]', 15000));
+      await wd.waitForText('[data-testid="refund-collection-sent"]', /Refund queued for Saferpay/, 15000);
+      // The outbox makes the refund once; the timeline says so, and the debit stays collected.
+      const last = async () =>
+        wd.execute('const e = [...document.querySelectorAll(\'[data-testid="timeline-entry"]\')]; return e.length ? e[e.length - 1].textContent : "";');
+      await until('the refund on the timeline', async () => /Partly refunded: 20\.50 EUR/.test(await last()) || (await last()), 60000);
+      const c = await detail();
+      if (c.status !== 'confirmed') throw new Error(`a partly refunded debit stays collected, not ${c.status}`);
+      await shot('11k-saferpay-refunded');
+    });
+
     await step('with the sandbox stopped, the cached data still browses and searches', async () => {
       sandboxProc.kill('SIGKILL');
       await sleep(300);
