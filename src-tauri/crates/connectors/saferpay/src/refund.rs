@@ -82,6 +82,13 @@ impl RefundHandler {
             .await
             .map_err(|e| HandlerError::retryable(None, e))?
             .ok_or_else(|| HandlerError::permanent(format!("no refund {} was written", payload.refund_id)))?;
+        if refund.status == refunds::RefundStatus::Failed {
+            // Refused and recorded by an earlier try whose item was not marked failed (a crash in
+            // between puts it back in the queue): sending it now would make a refund the app
+            // holds as failed.
+            let reason = refund.reason.as_deref().unwrap_or("Saferpay refused it");
+            return Err(HandlerError::permanent(format!("the refund failed: {reason}")));
+        }
         let collection =
             collections::get(store, refund.collection_id).await.map_err(|e| HandlerError::retryable(None, e))?;
         if let (refunds::RefundStatus::Refunded, Some(t)) = (refund.status, &refund.transaction_id) {

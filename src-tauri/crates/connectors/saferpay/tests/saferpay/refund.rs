@@ -121,6 +121,17 @@ async fn a_refund_saferpay_refuses_fails_with_its_reason_and_leaves_the_money_re
     assert!(failed.reason.unwrap_or_default().contains("TRANSACTION_IN_WRONG_STATE"));
     assert!(refunds_at_saferpay(&w).is_empty());
     assert_eq!(collections::get(&w.ctx.store, id).await.unwrap().status, Status::Confirmed);
+    // A crash after the refusal was recorded and before the item was marked failed: the item
+    // comes back from in flight, and is not sent again.
+    sqlx::query("UPDATE outbox SET status = 'in_flight' WHERE id = ?")
+        .bind(refund.outbox_id.to_string())
+        .execute(w.ctx.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(xp_store::outbox::recover_in_flight(&w.ctx.store).await.unwrap(), 1);
+    let replayed = run_at(&w, 2).await;
+    assert_eq!((replayed.sent, replayed.failed), (0, 1), "{replayed:?}");
+    assert!(refunds_at_saferpay(&w).is_empty(), "no refund the app holds as failed");
     let again = w.saferpay.refund(id, None).await.unwrap();
     assert_eq!((again.seq, again.amount), (2, eur("120.50")), "a failed refund does not count");
 }
