@@ -1,10 +1,12 @@
-//! Direct-debit collections, read from the local store (works offline).
+//! Direct-debit collections, read from the local store (works offline), and what every
+//! direct-debit provider's commands share.
 
 use super::{day, id, invalid_input, Access};
 use crate::{AppState, CmdError};
-use tauri::{Manager, Runtime};
+use std::sync::Arc;
+use tauri::{Emitter, Manager, Runtime};
 use xp_app::collect::{CollectInvoice, Via};
-use xp_ipc::{CollectionDetail, CollectionSummary};
+use xp_ipc::{CollectionDetail, CollectionSummary, SyncProgress};
 
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]
@@ -119,4 +121,21 @@ async fn gocardless_collection<R: Runtime>(
         return Err(invalid_input(not_gocardless.to_owned()));
     }
     Ok((access.connector::<xp_connect_gocardless::GoCardlessService>().await?, id))
+}
+
+/// Syncs a direct-debit provider and books what it brought, in the background; progress goes to
+/// the window as sync-progress events. Each provider's "Sync now" uses it.
+pub(crate) async fn sync_direct_debit<R: Runtime>(access: &Access<R>, via: Via) -> Result<(), CmdError> {
+    let services = access.services().await?;
+    let connectors = access.app().state::<AppState>().connectors_unchecked().clone();
+    let emitter = access.app().clone();
+    let report = Arc::new(move |p: xp_sync::Progress| {
+        let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, SyncProgress::from(p));
+    });
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = connectors.sync_and_settle(&services, via, report).await {
+            tracing::warn!(error = %e, "{via:?} sync did not run");
+        }
+    });
+    Ok(())
 }

@@ -3,13 +3,10 @@
 
 use super::{id, invalid_input, Access};
 use crate::{AppState, CmdError};
-use std::sync::Arc;
-use tauri::{Emitter, Manager, Runtime};
+use tauri::{Manager, Runtime};
 use xp_connect_gocardless::GoCardlessService;
 use xp_core::Sensitive;
-use xp_ipc::{
-    ContactMandates, GoCardlessConnected, MandateRow, MandateSetupRow, PayoutItemRow, PayoutRow, Provider, SyncProgress,
-};
+use xp_ipc::{ContactMandates, GoCardlessConnected, MandateRow, MandateSetupRow, PayoutItemRow, PayoutRow, Provider};
 use xp_store::gocardless::setups::MandateSetup;
 use xp_store::gocardless::{rows, MandateView};
 
@@ -55,27 +52,7 @@ pub async fn list_gocardless_payouts<R: Runtime>(access: Access<R>) -> Result<Ve
 #[tracing::instrument(skip(access), err)]
 pub async fn sync_gocardless<R: Runtime>(access: Access<R>) -> Result<(), CmdError> {
     access.connector::<GoCardlessService>().await?;
-    sync_direct_debit(&access, xp_app::collect::Via::GoCardless).await
-}
-
-/// Syncs a direct-debit provider and books what it brought, in the background; progress goes to
-/// the window as sync-progress events. Shared with Saferpay's "Sync now".
-pub(crate) async fn sync_direct_debit<R: Runtime>(
-    access: &Access<R>,
-    via: xp_app::collect::Via,
-) -> Result<(), CmdError> {
-    let services = access.services().await?;
-    let connectors = access.app().state::<AppState>().connectors_unchecked().clone();
-    let emitter = access.app().clone();
-    let report = Arc::new(move |p: xp_sync::Progress| {
-        let _ = emitter.emit(xp_ipc::EVENT_SYNC_PROGRESS, SyncProgress::from(p));
-    });
-    tauri::async_runtime::spawn(async move {
-        if let Err(e) = connectors.sync_and_settle(&services, via, report).await {
-            tracing::warn!(error = %e, "{via:?} sync did not run");
-        }
-    });
-    Ok(())
+    super::collections::sync_direct_debit(&access, xp_app::collect::Via::GoCardless).await
 }
 
 /// A Xero contact's GoCardless mandates (its linked customer's, else those matching its email)

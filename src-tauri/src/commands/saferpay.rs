@@ -50,7 +50,7 @@ pub async fn list_saferpay_mandates<R: Runtime>(access: Access<R>) -> Result<Vec
 #[tracing::instrument(skip(access), err)]
 pub async fn sync_saferpay<R: Runtime>(access: Access<R>) -> Result<(), CmdError> {
     access.connector::<SaferpayService>().await?;
-    super::gocardless::sync_direct_debit(&access, xp_app::collect::Via::Saferpay).await
+    super::collections::sync_direct_debit(&access, xp_app::collect::Via::Saferpay).await
 }
 
 /// The active Saferpay mandates recorded for a Xero contact, newest first.

@@ -178,10 +178,7 @@ impl Settlement {
         let timeline = collections::timeline(&self.ctx.store, c.id).await?;
         let on = confirmed_on(c, &timeline);
         let invoice = self.invoice(c).await?;
-        let reference = match &c.invoice_number {
-            Some(n) => format!("{} {payment_id} {n}", contact(provider)?),
-            None => format!("{} {payment_id}", contact(provider)?),
-        };
+        let reference = reference(provider, payment_id, c)?;
         let fact = Confirmed {
             provider: provider.into(),
             payment_id: payment_id.into(),
@@ -265,10 +262,7 @@ impl Settlement {
                 });
                 continue;
             }
-            let reference = match &c.invoice_number {
-                Some(n) => format!("{} refund {} {n}", contact(provider)?, r.id),
-                None => format!("{} refund {}", contact(provider)?, r.id),
-            };
+            let reference = reference(provider, &format!("refund {}", r.id), &c)?;
             let fact = Refunded {
                 provider: provider.into(),
                 refund_id: r.id.clone(),
@@ -326,6 +320,15 @@ impl Settlement {
         };
         Ok(Some(Invoice::Open { amount_due: due }))
     }
+}
+
+/// What Xero shows as a booking's reference: the provider, what it is, and the invoice number.
+fn reference(provider: &str, what: &str, c: &Collection) -> Result<String> {
+    let provider = contact(provider)?;
+    Ok(match &c.invoice_number {
+        Some(n) => format!("{provider} {what} {n}"),
+        None => format!("{provider} {what}"),
+    })
 }
 
 /// The reversal a collection's status stands for, if any.

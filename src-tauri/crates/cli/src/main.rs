@@ -300,11 +300,7 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
         }
         Command::Sync { provider: SyncCommand::Xero { org, full } } => {
             let xero = app.xero()?;
-            let report = std::sync::Arc::new(|p: xp_sync::Progress| {
-                if let Some(line) = report::progress_line(&p) {
-                    eprintln!("{line}");
-                }
-            });
+            let report = report::to_stderr();
             let org = org.as_deref().map(|o| parse_id("--org", o)).transpose()?;
             let results = xero.sync(org, *full, report).await?;
             let ok = results.iter().all(|(_, outcome)| matches!(outcome, xp_sync::OrgOutcome::Done { .. }));
@@ -324,11 +320,7 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
         }
         Command::Sync { provider: SyncCommand::Gocardless { full } } => {
             let gocardless = app.gocardless()?;
-            let report = std::sync::Arc::new(|p: xp_sync::Progress| {
-                if let Some(line) = report::progress_line(&p) {
-                    eprintln!("{line}");
-                }
-            });
+            let report = report::to_stderr();
             let summary = gocardless.sync(*full, report).await?;
             if cli.json {
                 let parts: Vec<_> =
@@ -357,11 +349,7 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
                 .connectors()
                 .get::<xp_connect_saferpay::SaferpayService>()
                 .map_err(|e| xp_app::Error::Invalid(format!("Saferpay is not available: {}", e.message)))?;
-            let report = std::sync::Arc::new(|p: xp_sync::Progress| {
-                if let Some(line) = report::progress_line(&p) {
-                    eprintln!("{line}");
-                }
-            });
+            let report = report::to_stderr();
             let summary = saferpay.sync(*full, report).await?;
             let w = summary.written;
             if cli.json {

@@ -51,6 +51,16 @@ pub fn outcome_json(id: &str, organisation: &str, outcome: &OrgOutcome) -> serde
     v
 }
 
+/// The sync's progress as lines on standard error (standard output keeps the summary lines
+/// automation reads).
+pub fn to_stderr() -> std::sync::Arc<dyn Fn(Progress) + Send + Sync> {
+    std::sync::Arc::new(|p: Progress| {
+        if let Some(line) = progress_line(&p) {
+            eprintln!("{line}");
+        }
+    })
+}
+
 /// A progress line for stderr, or None while a resource has not read its first page.
 pub fn progress_line(p: &Progress) -> Option<String> {
     if p.state == ProgressState::Running && p.pages_done == 0 {

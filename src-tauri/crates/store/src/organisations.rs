@@ -115,6 +115,33 @@ pub async fn keep(store: &Store, kept: Kept<'_>, now: OffsetDateTime) -> Result<
     id.parse().map_err(|_| Error::Corrupt(format!("organisation id {id:?}")))
 }
 
+/// An account of a provider that gives one account per connection (a GoCardless creditor, a
+/// Saferpay customer).
+pub struct Account<'a> {
+    pub provider: &'a str,
+    /// How the connection is listed (e.g. "GoCardless").
+    pub label: &'a str,
+    pub external_id: &'a str,
+    pub name: &'a str,
+}
+
+/// Keeps such an account with the connection it has, or with a new one: saving its
+/// credentials again keeps its id, and so its synced data.
+pub async fn keep_account(store: &Store, a: Account<'_>, now: OffsetDateTime) -> Result<OrganisationId> {
+    let known = list(store).await?.into_iter().find(|o| o.provider == a.provider && o.external_id == a.external_id);
+    let connection_id = match known {
+        Some(o) => o.connection_id,
+        None => {
+            let id = ConnectionId::new_random();
+            crate::connections::insert(store, id, a.provider, a.label, now).await?;
+            id
+        }
+    };
+    let kept =
+        Kept { connection_id, provider: a.provider, external_id: a.external_id, name: a.name, base_currency: None };
+    keep(store, kept, now).await
+}
+
 /// Every organisation, of every provider, by name.
 pub async fn list(store: &Store) -> Result<Vec<Organisation>> {
     let rows =

@@ -174,6 +174,26 @@ pub enum OrgOutcome {
     },
 }
 
+impl OrgOutcome {
+    /// How the organisation's row records this outcome: paused on the daily limit, waiting for
+    /// a reconnect, else active; its data current only when the sync completed. The budgets
+    /// are the provider's API allowance left, where it reports one.
+    pub fn recorded(
+        &self,
+        budget_minute: Option<u32>,
+        budget_day: Option<u32>,
+    ) -> xp_store::organisations::SyncOutcome {
+        use xp_store::organisations::Status;
+        let status = match self {
+            OrgOutcome::Paused { .. } => Status::Paused,
+            OrgOutcome::ReconnectNeeded(_) => Status::ReconnectNeeded,
+            _ => Status::Active,
+        };
+        let completed = matches!(self, OrgOutcome::Done { .. });
+        xp_store::organisations::SyncOutcome { status, completed, budget_minute, budget_day }
+    }
+}
+
 #[derive(Clone)]
 pub struct Engine {
     store: Store,

@@ -11,12 +11,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use time::OffsetDateTime;
 use xp_context::{CancellationToken, Context, ProgressReport};
-use xp_core::ids::{ConnectionId, OrganisationId};
+use xp_core::ids::OrganisationId;
 use xp_core::Sensitive;
 use xp_gocardless::{GoCardlessClient, GoCardlessConfig, ListParams};
 use xp_ipc::Provider;
 use xp_store::gocardless as db;
-use xp_store::organisations::{self as orgs, Kept, Status, SyncOutcome};
+use xp_store::organisations as orgs;
 use xp_sync::{BoxFuture, Engine, EngineConfig, Org, OrgOutcome, Progress};
 
 /// The vault key of the access token (one GoCardless account per installation).
@@ -95,27 +95,10 @@ impl GoCardlessService {
             .next()
             .ok_or_else(|| Error::Invalid("this GoCardless account has no creditor yet".into()))?;
         self.ctx.vault.set(TOKEN_KEY, &token)?;
-        let known = orgs::list(&self.ctx.store)
-            .await?
-            .into_iter()
-            .find(|o| o.provider == PROVIDER && o.external_id == creditor.id);
         let now = self.ctx.clock.now();
-        let connection_id = match known {
-            Some(o) => o.connection_id,
-            None => {
-                let id = ConnectionId::new_random();
-                xp_store::connections::insert(&self.ctx.store, id, PROVIDER, "GoCardless", now).await?;
-                id
-            }
-        };
-        let kept = Kept {
-            connection_id,
-            provider: PROVIDER,
-            external_id: &creditor.id,
-            name: &creditor.name,
-            base_currency: None,
-        };
-        let organisation_id = orgs::keep(&self.ctx.store, kept, now).await?;
+        let account =
+            orgs::Account { provider: PROVIDER, label: "GoCardless", external_id: &creditor.id, name: &creditor.name };
+        let organisation_id = orgs::keep_account(&self.ctx.store, account, now).await?;
         xp_store::audit::append(
             &self.ctx.store,
             xp_store::audit::NewEntry {
@@ -290,16 +273,9 @@ impl GoCardlessService {
     }
 
     async fn save_outcome(&self, org: &Org, outcome: &OrgOutcome) -> Result<()> {
-        let status = match outcome {
-            OrgOutcome::ReconnectNeeded(_) => Status::ReconnectNeeded,
-            OrgOutcome::Paused { .. } => Status::Paused,
-            _ => Status::Active,
-        };
         let id =
             OrganisationId::from_str(&org.id).map_err(|_| Error::Invalid(format!("organisation id {:?}", org.id)))?;
-        let completed = matches!(outcome, OrgOutcome::Done { .. });
-        let outcome = SyncOutcome { status, completed, budget_minute: None, budget_day: None };
-        orgs::record_sync(&self.ctx.store, id, outcome, self.ctx.clock.now()).await?;
+        orgs::record_sync(&self.ctx.store, id, outcome.recorded(None, None), self.ctx.clock.now()).await?;
         Ok(())
     }
 

@@ -133,11 +133,7 @@ impl CollectHandler {
         let collection = self.collection(item).await?;
         let payload: CollectPayload = serde_json::from_value(item.payload.clone())
             .map_err(|e| HandlerError::permanent(format!("the collection's outbox payload is unreadable: {e}")))?;
-        let client = self.service.client().map_err(|e| match e {
-            // Like an item whose connector did not open: it waits, uncounted, for credentials.
-            Error::NotConfigured => HandlerError::offline(e),
-            other => HandlerError::retryable(None, other),
-        })?;
+        let client = handler_client(&self.service)?;
         let iban = self.service.mandate_iban(&payload.mandate_id);
         let mandate = xp_store::saferpay::mandate(&self.service.ctx().store, &payload.mandate_id).await;
         let (iban, mandate) = match (iban, mandate) {
@@ -179,13 +175,11 @@ impl CollectHandler {
     /// The dispatcher's error for a Saferpay failure; a refusal also fails the collection.
     async fn failure(&self, item: &Item, collection: &Collection, e: &xp_saferpay::Error) -> HandlerError {
         match verdict(e) {
-            Verdict::Retry(after) => HandlerError::retryable(after, e),
-            Verdict::Offline => HandlerError::offline(e),
             Verdict::Refused => self.fail(item, collection, &e.to_string()).await,
             // Saferpay holds something else under this OrderId, or the request itself cannot be
             // sent: a person has to look. The collection stays live, so nobody starts a second
             // debit of the invoice meanwhile.
-            Verdict::Stop => HandlerError::permanent(e),
+            other => other.into_error(e),
         }
     }
 
@@ -234,6 +228,27 @@ pub(crate) enum Verdict {
     /// Saferpay refused the debit for good: the collection failed.
     Refused,
     Stop,
+}
+
+impl Verdict {
+    /// The dispatcher's error for this verdict; a refusal fails the item for good (what else it
+    /// fails, the collection or the refund, is the caller's to record first).
+    pub(crate) fn into_error(self, e: &xp_saferpay::Error) -> HandlerError {
+        match self {
+            Verdict::Retry(after) => HandlerError::retryable(after, e),
+            Verdict::Offline => HandlerError::offline(e),
+            Verdict::Refused | Verdict::Stop => HandlerError::permanent(e),
+        }
+    }
+}
+
+/// The Saferpay client an outbox handler sends with. Without credentials the item waits,
+/// uncounted, as an item whose connector did not open does, until they are saved.
+pub(crate) fn handler_client(service: &SaferpayService) -> std::result::Result<SaferpayClient, HandlerError> {
+    service.client().map_err(|e| match e {
+        Error::NotConfigured => HandlerError::offline(e),
+        other => HandlerError::retryable(None, other),
+    })
 }
 
 /// Saferpay's `Behavior` decides (`texts/ErrorResponse.md`); without an envelope, whether the

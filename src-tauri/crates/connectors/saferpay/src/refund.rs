@@ -8,7 +8,7 @@
 //! a second refund. Saferpay is also told to refuse more than was captured
 //! (`RestrictRefundAmountToCapturedAmount`, always set by the client).
 
-use crate::collect::{attempt, verdict, Verdict};
+use crate::collect::{attempt, handler_client, verdict, Verdict};
 use crate::{Error, Result, SaferpayService, PROVIDER};
 use serde::{Deserialize, Serialize};
 use xp_context::outbox::{BoxFuture, Handler, HandlerError, Item};
@@ -102,10 +102,7 @@ impl RefundHandler {
             .provider_payment_id
             .clone()
             .ok_or_else(|| HandlerError::permanent("the debit was never made: nothing to refund"))?;
-        let client = self.service.client().map_err(|e| match e {
-            Error::NotConfigured => HandlerError::offline(e),
-            other => HandlerError::retryable(None, other),
-        })?;
+        let client = handler_client(&self.service)?;
         // The capture to refund, as the debit's send recorded it; asked of Saferpay only when
         // that record lacks it (Saferpay asks clients not to call Inquire without need).
         let recorded = xp_store::outbox::get(store, collection.outbox_id)
@@ -121,7 +118,7 @@ impl RefundHandler {
                     &client.first_attempt().map_err(HandlerError::permanent)?,
                 )
                 .await
-                .map_err(|e| self.failure(&e))?
+                .map_err(|e| verdict(&e).into_error(&e))?
                 .transaction
                 .capture_id
                 .ok_or_else(|| HandlerError::permanent(format!("Saferpay holds no capture of {payment}")))?,
@@ -137,19 +134,17 @@ impl RefundHandler {
         let done = match client.refund_once(&capture_id, &request, attempt(&format!("{}-r", refund.id), item)?).await {
             Ok(done) => done,
             Err(e) => {
-                return Err(match verdict(&e) {
-                    Verdict::Refused => {
-                        let now = self.service.ctx().clock.now();
-                        if let Err(record) = refunds::record_failed(store, &refund.id, &e.to_string(), now).await {
-                            return Err(HandlerError::retryable(
-                                None,
-                                format!("{e}; the failure could not be recorded: {record}"),
-                            ));
-                        }
-                        HandlerError::permanent(e)
+                let v = verdict(&e);
+                if matches!(v, Verdict::Refused) {
+                    let now = self.service.ctx().clock.now();
+                    if let Err(record) = refunds::record_failed(store, &refund.id, &e.to_string(), now).await {
+                        return Err(HandlerError::retryable(
+                            None,
+                            format!("{e}; the failure could not be recorded: {record}"),
+                        ));
                     }
-                    _ => self.failure(&e),
-                });
+                }
+                return Err(v.into_error(&e));
             }
         };
         let transaction = done.refund.transaction.id;
@@ -186,14 +181,6 @@ impl RefundHandler {
         collections::apply_event(store, c.id, status, Some(&reason), &format!("saferpay:refund:{}", refund.id), at)
             .await?;
         Ok(())
-    }
-
-    fn failure(&self, e: &xp_saferpay::Error) -> HandlerError {
-        match verdict(e) {
-            Verdict::Retry(after) => HandlerError::retryable(after, e),
-            Verdict::Offline => HandlerError::offline(e),
-            Verdict::Refused | Verdict::Stop => HandlerError::permanent(e),
-        }
     }
 }
 

@@ -6,7 +6,6 @@ use crate::{Error, Result, PROVIDER};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use xp_context::Context;
-use xp_core::ids::ConnectionId;
 use xp_core::{ErrorCode, Sensitive};
 use xp_http::HttpClient;
 use xp_ipc::{Profile, Provider};
@@ -161,17 +160,9 @@ impl SaferpayService {
         let id = match known {
             Some(o) => o.id,
             None => {
-                let now = self.ctx.clock.now();
-                let connection_id = ConnectionId::new_random();
-                xp_store::connections::insert(store, connection_id, PROVIDER, "Saferpay", now).await?;
-                let kept = orgs::Kept {
-                    connection_id,
-                    provider: PROVIDER,
-                    external_id: &c.customer_id,
-                    name: &name,
-                    base_currency: None,
-                };
-                orgs::keep(store, kept, now).await?
+                let account =
+                    orgs::Account { provider: PROVIDER, label: "Saferpay", external_id: &c.customer_id, name: &name };
+                orgs::keep_account(store, account, self.ctx.clock.now()).await?
             }
         };
         Ok(xp_sync::Org { id: id.to_string(), external_id: c.customer_id.clone(), name })

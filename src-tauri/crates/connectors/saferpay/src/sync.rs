@@ -312,12 +312,7 @@ impl SaferpayService {
             .map(|(_, o)| o);
         let id =
             OrganisationId::from_str(&org.id).map_err(|_| Error::Invalid(format!("organisation id {:?}", org.id)))?;
-        let status = match &outcome {
-            Some(OrgOutcome::ReconnectNeeded(_)) => orgs::Status::ReconnectNeeded,
-            _ => orgs::Status::Active,
-        };
-        let completed = matches!(outcome, Some(OrgOutcome::Done { .. }));
-        let recorded = orgs::SyncOutcome { status, completed, budget_minute: None, budget_day: None };
+        let recorded = outcome.as_ref().unwrap_or(&OrgOutcome::Cancelled).recorded(None, None);
         orgs::record_sync(&ctx.store, id, recorded, ctx.clock.now()).await?;
         let written = *sink.written.lock().unwrap_or_else(|p| p.into_inner());
         Ok(SyncSummary { written, outcome })

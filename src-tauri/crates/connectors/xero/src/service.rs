@@ -16,7 +16,7 @@ use xp_context::{CancellationToken, Context, Endpoints, ProgressReport, DEEP_LIN
 use xp_core::ids::{ConnectionId, OrganisationId};
 use xp_http::HttpClient;
 use xp_ipc::{AvailableOrganisation, Organisation, OrganisationStatus, Provider, XeroConnectResult};
-use xp_store::organisations::{self as orgs, Kept, Status, SyncOutcome};
+use xp_store::organisations::{self as orgs, Kept, Status};
 use xp_store::xero as db;
 use xp_sync::{BoxFuture, Engine, EngineConfig, Org, OrgOutcome, Progress};
 use xp_xero::{XeroClient, XeroConfig};
@@ -312,17 +312,11 @@ impl XeroService {
 
     /// Records how an organisation's sync ended: status, last synced time, API budget.
     async fn save_outcome(&self, org: &Org, outcome: &OrgOutcome, budgets: &Budgets) -> Result<()> {
-        let status = match outcome {
-            OrgOutcome::Paused { .. } => Status::Paused,
-            OrgOutcome::ReconnectNeeded(_) => Status::ReconnectNeeded,
-            _ => Status::Active,
-        };
         let (budget_minute, budget_day) =
             budgets.lock().map(|b| b.get(&org.external_id).copied().unwrap_or((None, None))).unwrap_or((None, None));
         let id =
             OrganisationId::from_str(&org.id).map_err(|_| Error::Invalid(format!("organisation id {:?}", org.id)))?;
-        let completed = matches!(outcome, OrgOutcome::Done { .. });
-        let outcome = SyncOutcome { status, completed, budget_minute, budget_day };
+        let outcome = outcome.recorded(budget_minute, budget_day);
         orgs::record_sync(&self.ctx.store, id, outcome, self.ctx.clock.now()).await?;
         Ok(())
     }
