@@ -3,7 +3,7 @@
 // Needs a D-Bus session with an unlocked keychain (run under tests/ci/with-keychain.sh).
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync, existsSync, readdirSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
@@ -158,6 +158,31 @@ async function step(name, fn) {
     } catch {
       /* no window to capture */
     }
+    await explainFailure();
+  }
+}
+// What a person would have seen when a step failed, and what the app logged: CI keeps only the
+// tail of this log, so a failure must explain itself here (the screenshot stays on that machine).
+async function explainFailure() {
+  try {
+    const seen = await wd.execute(
+      `const alerts = [...document.querySelectorAll('[role="alert"], [data-testid$="-error"]')].map(e => e.textContent.trim()).filter(Boolean);
+       return { url: location.pathname + location.search, alerts, main: (document.querySelector('main')?.innerText ?? '').replace(/\\s+/g, ' ').slice(0, 700) };`,
+    );
+    console.log(`        at ${seen.url}`);
+    for (const a of seen.alerts) console.log(`        alert: ${a.slice(0, 400)}`);
+    console.log(`        page: ${seen.main}`);
+  } catch (err) {
+    console.log(`        (the window could not be read: ${err.message})`);
+  }
+  const logs = join(dataDir, 'logs');
+  try {
+    for (const f of readdirSync(logs)) {
+      const lines = readFileSync(join(logs, f), 'utf8').split('\n').filter((l) => /\b(WARN|ERROR)\b/.test(l));
+      for (const l of lines.slice(-25)) console.log(`        log: ${l.slice(0, 400)}`);
+    }
+  } catch {
+    /* no log yet */
   }
 }
 async function shot(name) {
@@ -685,8 +710,17 @@ try {
       await until('the invoice open again in the window', open, 60000);
       await wd.go(`${origin}/invoices/${orgId}/${dd.invoiceId}`);
       await wd.click(await wd.waitFor('[data-testid="collect-via-saferpay"]', 15000));
+      // Each transition is checked, so a failure says which one did not happen (a click that
+      // was lost, Rust's refusal, or no answer) instead of only "no collection page".
+      await until('Saferpay chosen', async () =>
+        (await wd.execute('return document.querySelector(\'[data-testid="collect-via-saferpay"]\')?.checked === true')) || 'not checked', 10000);
       await wd.click(await wd.find('[data-testid="collect-submit"]'));
-      await wd.waitFor('[data-testid="page-collection-detail"]', 15000);
+      await until('the collection page, after Collect', async () =>
+        wd.execute(
+          `if (document.querySelector('[data-testid="page-collection-detail"]')) return true;
+           const alert = document.querySelector('[data-testid="collect-direct-debit"] [role="alert"]');
+           return { refused: alert?.textContent ?? null, button: document.querySelector('[data-testid="collect-submit"]')?.textContent ?? null };`,
+        ), 30000);
       const collectionId = new URL(await wd.url()).pathname.split('/').pop();
       const detail = () =>
         wd.execute(
@@ -766,6 +800,12 @@ try {
 } finally {
   await wd.stop();
   cleanup();
+  // The app's own log (secrets redacted by the app) stays with the screenshots.
+  try {
+    cpSync(join(dataDir, 'logs'), join(artifacts, 'app-logs'), { recursive: true });
+  } catch {
+    /* the app never started */
+  }
   rmSync(dataDir, { recursive: true, force: true });
 }
 
