@@ -332,6 +332,17 @@ mod tests {
         }
         assert_eq!(c.okta.issuer.as_ref().map(url::Url::as_str), Some("http://127.0.0.1:4323/oauth2/default"));
         assert!(!format!("{c:?}").contains("very-secret-okx"), "credentials must not show in Debug");
+        // Security review 2026-12 #2: a start-up line naming a host off this machine is refused,
+        // so the sandbox profile cannot be pointed anywhere a token could be collected.
+        for (name, far) in
+            [("xero_api", "http://198.51.100.7:4322/"), ("okta_issuer", "https://okta.example/oauth2/default")]
+        {
+            let mut away = line.clone();
+            away[name] = serde_json::json!(far);
+            std::fs::write(&file, format!("{away}\n")).unwrap();
+            let e = AppConfig::load(None, &o).unwrap_err().to_string();
+            assert!(e.contains(name) && e.contains("must be a loopback address"), "{name}: {e}");
+        }
         let mut short = line.clone();
         short.as_object_mut().unwrap().remove("okx");
         std::fs::write(&file, format!("{short}\n")).unwrap();

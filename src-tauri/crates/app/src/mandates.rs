@@ -219,6 +219,9 @@ mod tests {
         tx.commit().await.unwrap();
     }
 
+    /// A Xero contact id (Xero ids are GUIDs).
+    const CONTACT: &str = "0000000c-0000-0000-0000-000000000001";
+
     #[tokio::test]
     async fn a_confirmed_email_match_links_the_contact_and_outlasts_a_changed_email() {
         let dir = tempfile::tempdir().unwrap();
@@ -226,7 +229,7 @@ mod tests {
         let store = &ctx.store;
         let xero = org(store, "xero", "tenant-1").await;
         let creditor = org(store, "gocardless", "CR1").await;
-        let contact = json!({"ContactID": "c-1", "Name": "Velo Anna GmbH", "EmailAddress": "Anna@Velo.example",
+        let contact = json!({"ContactID": CONTACT, "Name": "Velo Anna GmbH", "EmailAddress": "Anna@Velo.example",
                              "ContactStatus": "ACTIVE", "UpdatedDateUTC": "/Date(1764000000000+0000)/"});
         let page = xp_connect_xero::rows::page(xp_xero::Resource::Contacts, &[contact]).unwrap();
         let mut tx = store.pool().begin().await.unwrap();
@@ -235,25 +238,25 @@ mod tests {
         payer(store, creditor, "CU1", "anna@velo.example", "MD1").await;
         payer(store, creditor, "CU2", "someone@else.example", "MD2").await;
 
-        let proposed = of_contact(store, xero, "c-1").await.unwrap();
+        let proposed = of_contact(store, xero, CONTACT).await.unwrap();
         assert_eq!(proposed.found, Found::Email, "the email matches, whatever its case");
         assert_eq!(proposed.mandates.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["MD1"]);
-        let e = confirm_match(&ctx, xero, "c-1", "MD2").await.unwrap_err();
+        let e = confirm_match(&ctx, xero, CONTACT, "MD2").await.unwrap_err();
         assert!(e.to_string().contains("not one proposed"), "only a proposed match is confirmed: {e}");
-        assert!(setups::link_of(store, xero, "c-1").await.unwrap().is_none(), "nothing linked");
+        assert!(setups::link_of(store, xero, CONTACT).await.unwrap().is_none(), "nothing linked");
 
-        let link = confirm_match(&ctx, xero, "c-1", "MD1").await.unwrap();
+        let link = confirm_match(&ctx, xero, CONTACT, "MD1").await.unwrap();
         assert_eq!(
             (link.how, link.customer_id.as_str(), link.creditor_id),
             (setups::LinkedHow::ConfirmedMatch, "CU1", creditor)
         );
         let audit = xp_store::audit::list(store, 5).await.unwrap();
-        assert!(audit.iter().any(|e| e.action == "gocardless.customer.link" && e.subject == "c-1"), "{audit:?}");
+        assert!(audit.iter().any(|e| e.action == "gocardless.customer.link" && e.subject == CONTACT), "{audit:?}");
 
         // The payer changes their email at GoCardless: the link still says who they are.
         payer(store, creditor, "CU1", "new@velo.example", "MD1").await;
-        let linked = of_contact(store, xero, "c-1").await.unwrap();
+        let linked = of_contact(store, xero, CONTACT).await.unwrap();
         assert_eq!((linked.found, linked.mandates.len()), (Found::Linked, 1));
-        assert!(confirm_match(&ctx, xero, "c-1", "MD1").await.is_err(), "a linked contact has no proposal left");
+        assert!(confirm_match(&ctx, xero, CONTACT, "MD1").await.is_err(), "a linked contact has no proposal left");
     }
 }

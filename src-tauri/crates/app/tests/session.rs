@@ -501,6 +501,13 @@ async fn after_sign_out_and_a_restart_okta_still_asks_for_the_password() {
     let url = w.authorize_url(&reopened).await;
     assert_eq!(prompt(&url).as_deref(), Some("login"), "the restart did not forget the sign-out");
     assert!(url.query_pairs().any(|(k, v)| k == "max_age" && v == "0"));
+    // And the restarted app still checks the proof: an answer authenticated before its request
+    // (Okta's clock two minutes behind the app's) is refused.
+    w.clock.advance(Duration::minutes(2));
+    let stale = w.browser_sign_in(&reopened, &w.username("Owner")).await;
+    let e = reopened.complete_sign_in(&stale).await.unwrap_err();
+    assert!(e.to_string().contains("did not ask for the password"), "{e}");
+    w.ctx.clock.advance(Duration::minutes(2));
     w.sign_in(&reopened, "Owner").await;
     let (_, again) = w.open().await;
     assert_eq!(prompt(&w.authorize_url(&again).await), None, "a fresh sign-in clears the requirement");

@@ -177,3 +177,47 @@ fn outbox_send_and_collections_report_an_empty_queue_in_their_contract_lines() {
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "[]");
 }
+
+/// Security review 2026-12 #10: with its newest entries removed from the table, the log fails
+/// `xpartner audit verify`, which names the entry the signed head says should be there.
+#[test]
+fn audit_verify_names_the_first_bad_entry() {
+    if !keychain_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for n in 1..=3 {
+        let file = dir.path().join(format!("invoices-{n}.csv"));
+        let out = xpartner(&data, &["export", "invoices", "--out", file.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let audit = xpartner(&data, &["audit", "verify"]);
+    assert!(text(&audit).contains("4 entries"), "store creation, then three exports: {}", text(&audit));
+
+    // Someone with the database (not the audit key) removes the two newest entries.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let opts = xp_app::StartOptions { data_dir: Some(data.clone()), config: None, overrides: Default::default() };
+        let app = xp_app::App::start(&opts).await.unwrap();
+        let pool = app.ctx.store.pool();
+        let triggers: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        for t in triggers {
+            sqlx::query(&format!("DROP TRIGGER \"{t}\"")).execute(pool).await.unwrap();
+        }
+        sqlx::query("DELETE FROM audit_log WHERE seq > 2").execute(pool).await.unwrap();
+        app.ctx.store.close().await;
+    });
+
+    let audit = xpartner(&data, &["audit", "verify"]);
+    assert!(!audit.status.success(), "a truncated log must fail: {}", text(&audit));
+    assert!(
+        text(&audit).contains("entry 4") && text(&audit).contains("newest entries were removed"),
+        "the first missing entry is named: {}",
+        text(&audit)
+    );
+}

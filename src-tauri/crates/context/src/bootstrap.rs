@@ -14,7 +14,7 @@ pub fn open_vault(allow_plaintext_secrets: bool, paths: &Paths) -> Result<(Arc<d
         Err(e) if allow_plaintext_secrets => {
             let file = paths.plaintext_secrets_file();
             let warning = format!(
-                "No OS keychain is available ({e}). Secrets are stored UNENCRYPTED in {} because plaintext secrets were allowed in settings.",
+                "No OS keychain is available ({e}). Secrets are stored UNENCRYPTED in {} because plaintext secrets were allowed for this start (--allow-plaintext-secrets).",
                 file.display()
             );
             tracing::warn!("{warning}");
@@ -224,8 +224,32 @@ mod tests {
                 .unwrap();
             prev = hash;
         }
+        // Without the key every rewritten link is unkeyed; the signed head says the log was keyed
+        // from its first entry, so that is the first bad one.
         let e = xp_store::audit::verify(&store).await.unwrap_err().to_string();
-        assert!(e.contains("signed head"), "a re-hashed chain no longer matches its signed head: {e}");
+        assert!(
+            e.contains("entry 1") && e.contains("rewritten without the audit key"),
+            "a re-hashed chain is named from its first rewritten entry: {e}"
+        );
+    }
+
+    /// Heads saved before `keyed_from` was recorded (a MAC over the number and link only) still
+    /// vouch for their log.
+    #[tokio::test]
+    async fn a_head_from_before_keyed_from_still_verifies() {
+        let vault = MemoryStore::new();
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::resolve(Some(dir.path()));
+        let store = open_store(&arc(&vault), &paths, now()).await.unwrap();
+        let head: serde_json::Value =
+            serde_json::from_str(vault.get(&paths.audit_head_name()).unwrap().unwrap().expose()).unwrap();
+        assert_eq!(head["keyed_from"], 1, "the store's first entry is keyed: {head}");
+        let key = StoreKey::from_hex(&vault.get(&paths.audit_key_name()).unwrap().unwrap()).unwrap().bytes();
+        let (seq, hash) = (head["seq"].as_i64().unwrap(), head["hash"].as_str().unwrap());
+        let mac = xp_store::audit::entry_mac(&key, "audit-head", &seq.to_string(), hash, "", "", "");
+        let old = serde_json::json!({ "seq": seq, "hash": hash, "mac": mac }).to_string();
+        vault.set(&paths.audit_head_name(), &xp_core::Sensitive::new(old)).unwrap();
+        assert_eq!(xp_store::audit::verify(&store).await.unwrap(), 1);
     }
 
     #[tokio::test]

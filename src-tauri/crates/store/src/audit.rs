@@ -76,12 +76,17 @@ pub struct Anchor {
     heads: std::sync::Arc<dyn HeadStore>,
 }
 
-/// The newest entry as of the last append: its number, its link and a MAC over both.
+/// The newest entry as of the last append: its number, its link, the first keyed entry, and a
+/// MAC over them. Without the key a rewrite can only produce unkeyed links; `keyed_from` makes
+/// such an entry the one named, not only the head that no longer matches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 struct Head {
     seq: i64,
     hash: String,
     mac: String,
+    /// Absent in heads written before it was recorded; their MAC covers `seq` and `hash` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    keyed_from: Option<i64>,
 }
 
 impl Anchor {
@@ -89,12 +94,14 @@ impl Anchor {
         Self { key: xp_core::Sensitive::new(key), heads }
     }
 
-    fn head_mac(&self, seq: i64, hash: &str) -> String {
-        entry_mac(self.key.expose(), "audit-head", &seq.to_string(), hash, "", "", "")
+    fn head_mac(&self, seq: i64, hash: &str, keyed_from: Option<i64>) -> String {
+        let from = keyed_from.map(|k| k.to_string()).unwrap_or_default();
+        entry_mac(self.key.expose(), "audit-head", &seq.to_string(), hash, &from, "", "")
     }
 
-    fn save_head(&self, seq: i64, hash: &str) -> Result<()> {
-        let head = Head { seq, hash: hash.to_owned(), mac: self.head_mac(seq, hash) };
+    fn save_head(&self, seq: i64, hash: &str, keyed_from: i64) -> Result<()> {
+        let keyed_from = Some(keyed_from);
+        let head = Head { seq, hash: hash.to_owned(), mac: self.head_mac(seq, hash, keyed_from), keyed_from };
         let text = serde_json::to_string(&head).map_err(|e| Error::Corrupt(e.to_string()))?;
         self.heads.save(&text).map_err(|e| Error::Corrupt(format!("cannot save the audit log's signed head: {e}")))
     }
@@ -108,7 +115,7 @@ impl Anchor {
             seq: 0,
             reason: "the signed head outside the log is unreadable".into(),
         })?;
-        if head.mac != self.head_mac(head.seq, &head.hash) {
+        if head.mac != self.head_mac(head.seq, &head.hash, head.keyed_from) {
             return Err(Error::AuditChain {
                 seq: head.seq,
                 reason: "the signed head outside the log was altered".into(),
@@ -149,17 +156,22 @@ pub async fn append(store: &Store, entry: NewEntry<'_>, now: OffsetDateTime) -> 
         .bind(anchor.is_some())
         .fetch_one(&mut *conn)
         .await?;
-        Ok::<_, Error>((seq, hash))
+        // Unkeyed entries only come first, so this stops at the first keyed one.
+        let keyed_from: i64 = sqlx::query_scalar("SELECT seq FROM audit_log WHERE keyed = 1 ORDER BY seq LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(seq);
+        Ok::<_, Error>((seq, hash, keyed_from))
     }
     .await;
     match result {
-        Ok((seq, hash)) => {
+        Ok((seq, hash, keyed_from)) => {
             sqlx::query("COMMIT").execute(&mut *conn).await?;
             // After the commit: a head ahead of the table would look like a removed entry. A
             // crash in between leaves the head one behind, which verify accepts (entries after
             // the head are still checked link by link, and only the key can make a link).
             if let Some(a) = store.audit_anchor() {
-                a.save_head(seq, &hash)?;
+                a.save_head(seq, &hash, keyed_from)?;
             }
             Ok(seq)
         }
@@ -201,6 +213,8 @@ pub async fn verify(store: &Store) -> Result<i64> {
     .fetch_all(store.pool())
     .await?;
     let anchor = store.audit_anchor();
+    let head = anchor.map(Anchor::load_head).transpose()?.flatten();
+    let keyed_from = head.as_ref().and_then(|h| h.keyed_from);
     let mut prev = GENESIS.to_owned();
     let mut seen_keyed = false;
     let mut links = std::collections::HashMap::new();
@@ -215,6 +229,14 @@ pub async fn verify(store: &Store) -> Result<i64> {
         let fields: [String; 5] =
             [r.try_get("at")?, r.try_get("actor")?, r.try_get("action")?, r.try_get("subject")?, r.try_get("detail")?];
         let [at, actor, action, subject, detail] = &fields;
+        if let Some(from) = keyed_from.filter(|from| !keyed && seq >= *from) {
+            return Err(Error::AuditChain {
+                seq,
+                reason: format!(
+                    "the entry is unkeyed but the log is keyed from entry {from}: it was rewritten without the audit key"
+                ),
+            });
+        }
         let expect = match (keyed, anchor) {
             (false, _) if seen_keyed => {
                 return Err(Error::AuditChain { seq, reason: "an unkeyed entry follows keyed ones".into() })
@@ -232,9 +254,9 @@ pub async fn verify(store: &Store) -> Result<i64> {
         links.insert(seq, stored_hash.clone());
         prev = stored_hash;
     }
-    if let Some(a) = anchor {
+    if anchor.is_some() {
         let last = rows.last().map(|r| r.try_get::<i64, _>("seq")).transpose()?.unwrap_or(0);
-        match a.load_head()? {
+        match head {
             Some(head) => match links.get(&head.seq) {
                 Some(link) if *link == head.hash => {}
                 Some(_) => {

@@ -215,14 +215,14 @@ mod tests {
 
     #[test]
     fn a_payment_known_only_from_its_invoice_is_shown_until_the_feed_brings_it() {
-        let raw = serde_json::json!({"InvoiceID": "I1", "Payments": [
-            {"PaymentID": "P-FEED", "Amount": 1, "Date": "/Date(1767225600000+0000)/"},
-            {"PaymentID": "P-ONLY", "Amount": 1500, "Date": "/Date(1767225600000+0000)/", "Status": "AUTHORISED",
+        let raw = serde_json::json!({"InvoiceID": "0000000a-0000-0000-0000-000000000001", "Payments": [
+            {"PaymentID": "0000FEED-0000-0000-0000-000000000001", "Amount": 1, "Date": "/Date(1767225600000+0000)/"},
+            {"PaymentID": "00000E1F-0000-0000-0000-000000000001", "Amount": 1500, "Date": "/Date(1767225600000+0000)/", "Status": "AUTHORISED",
              "Reference": "bank", "Account": {"Code": "090"}},
             {"Amount": 3},
         ]});
         let from_feed = db::PaymentRow {
-            payment_id: "p-feed".into(),
+            payment_id: "0000feed-0000-0000-0000-000000000001".into(),
             date: Some("2026-01-01".into()),
             amount: Some("1".into()),
             currency: Some("JPY".into()),
@@ -235,7 +235,7 @@ mod tests {
         assert_eq!(got.len(), 2, "the feed's payment once, the invoice's own one beside it, the id-less one left out");
         assert_eq!(got[0], from_feed, "what the feed brought wins");
         let only = &got[1];
-        assert_eq!(only.payment_id, "p-only");
+        assert_eq!(only.payment_id, "00000e1f-0000-0000-0000-000000000001");
         assert_eq!(only.amount.as_deref(), Some("1500"), "at the invoice's currency's exponent (yen: none)");
         assert_eq!(only.date.as_deref(), Some("2026-01-01"));
         assert_eq!((only.currency.as_deref(), only.account_code.as_deref()), (Some("JPY"), Some("090")));

@@ -321,19 +321,19 @@ mod tests {
 
     #[test]
     fn missing_optional_fields_are_stored_as_absent() {
-        let bare = json!({"InvoiceID": "I1"});
+        let bare = json!({"InvoiceID": "0000000a-0000-0000-0000-000000000001"});
         let i = &invoices(std::slice::from_ref(&bare)).unwrap()[0];
         assert_eq!((i.number.as_ref(), i.contact_id.as_ref(), i.date, i.currency), (None, None, None, None));
         assert_eq!((i.total.as_ref(), i.updated), (None, None), "no amount is not a zero amount");
         assert_eq!(i.lines, None, "no LineItems keeps the stored lines; an empty list would remove them");
         assert_eq!(i.exponent.unit(), 100, "no currency: Xero's two decimals");
 
-        let p = json!({"PaymentID": "P1", "Amount": 10.5});
+        let p = json!({"PaymentID": "0000000b-0000-0000-0000-000000000001", "Amount": 10.5});
         let Page::Payments(ps) = page(Resource::Payments, &[p]).unwrap() else { panic!("payments") };
         assert_eq!(ps[0].amount, Some(Amount { text: "10.50".into(), minor: 1050 }));
         assert_eq!((ps[0].currency, ps[0].invoice_id.as_ref(), ps[0].is_reconciled), (None, None, None));
 
-        let c = json!({"ContactID": "C1", "Name": "Ada"});
+        let c = json!({"ContactID": "0000000c-0000-0000-0000-000000000001", "Name": "Ada"});
         let Page::Contacts(cs) = page(Resource::Contacts, &[c]).unwrap() else { panic!("contacts") };
         assert_eq!((cs[0].is_customer, cs[0].is_supplier), (None, None), "absent flags keep the stored ones");
 
@@ -346,7 +346,7 @@ mod tests {
 
     #[test]
     fn a_bank_transaction_whose_line_does_not_fit_its_currency_is_refused() {
-        let b = json!({"BankTransactionID": "B1", "CurrencyCode": "KWD", "Total": 1.5,
+        let b = json!({"BankTransactionID": "0000000d-0000-0000-0000-000000000001", "CurrencyCode": "KWD", "Total": 1.5,
                        "LineItems": [{"LineAmount": 1.5}, {"LineAmount": 0.0001}]});
         let err = page(Resource::BankTransactions, std::slice::from_ref(&b)).unwrap_err();
         assert!(err.reason.contains("LineItems[1]"), "the line is named: {err}");

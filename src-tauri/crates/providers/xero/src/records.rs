@@ -356,8 +356,23 @@ fn text(record: &Value, path: &[&str]) -> FieldResult<Option<String>> {
     }
 }
 
+/// A Xero id: a GUID (8-4-4-4-12 hex digits), lower-cased. Anything else is refused here, so an
+/// id that reaches the store, a link to Xero or a query is never more than a GUID (security
+/// review 2026-12 #14).
 fn guid(record: &Value, path: &[&str]) -> FieldResult<Option<String>> {
-    Ok(text(record, path)?.map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()))
+    let Some(id) = text(record, path)?.map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if is_guid(&id) {
+        Ok(Some(id))
+    } else {
+        Err(format!("{} {:?} is not a Xero id (a GUID)", path.join("."), id.chars().take(60).collect::<String>()))
+    }
+}
+
+fn is_guid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
 }
 
 fn flag(record: &Value, field: &str) -> FieldResult<Option<bool>> {
@@ -470,7 +485,7 @@ mod tests {
     #[test]
     fn one_bad_record_fails_the_page_and_is_named() {
         type Spoil = Box<dyn Fn(&mut Value)>;
-        let cases: [(&str, Spoil, &str); 7] = [
+        let cases: [(&str, Spoil, &str); 8] = [
             ("text total", Box::new(|v| v["Total"] = json!("twelve")), "Total"),
             ("broken date", Box::new(|v| v["DueDate"] = json!("/Date(yesterday)/")), "DueDate"),
             ("impossible companion", Box::new(|v| v["DateString"] = json!("2026-02-30T00:00:00")), "DateString"),
@@ -478,6 +493,12 @@ mod tests {
             ("line amount", Box::new(|v| v["LineItems"][0]["LineAmount"] = json!([1])), "LineItems[0]"),
             ("status not text", Box::new(|v| v["Status"] = json!(7)), "Status"),
             ("no currency", Box::new(|v| v["CurrencyCode"] = json!("E-R")), "CurrencyCode"),
+            // Security review 2026-12 #14: a Xero id is a GUID, nothing that could add to a link.
+            (
+                "contact id",
+                Box::new(|v| v["Contact"]["ContactID"] = json!("c1&redirecturl=https://evil.example")),
+                "Contact.ContactID",
+            ),
         ];
         for (name, spoil, field) in cases {
             let mut bad = invoice_json();
@@ -492,6 +513,17 @@ mod tests {
         no_id.as_object_mut().unwrap().remove("InvoiceID");
         let err = parse_page(Resource::Invoices, &[invoice_json(), no_id]).unwrap_err().to_string();
         assert!(err.contains("#1") && err.contains("InvoiceID"), "{err}");
+        for not_guid in [
+            "I1",
+            "ab12cd34-0000-0000-0000-00000000000",
+            "ab12cd34-0000-0000-0000-00000000000g",
+            "{ab12cd34-0000-0000-0000-000000000001}",
+        ] {
+            let mut bad = invoice_json();
+            bad["InvoiceID"] = json!(not_guid);
+            let err = parse_page(Resource::Invoices, &[bad]).unwrap_err().to_string();
+            assert!(err.contains("InvoiceID") && err.contains("not a Xero id"), "{not_guid}: {err}");
+        }
         assert!(parse_page(Resource::Contacts, &[json!("just text")]).is_err());
         assert!(parse_page(Resource::Currencies, &[json!(1)]).is_err());
         assert_eq!(parse_page(Resource::TaxRates, &[json!({})]).unwrap(), Records::Reference(Resource::TaxRates));
@@ -499,10 +531,11 @@ mod tests {
 
     #[test]
     fn a_payment_takes_its_documents_currency() {
-        let p = json!({"PaymentID": "P1", "Amount": 10.5, "Invoice": {"InvoiceID": "I1", "CurrencyCode": "KWD"}});
+        let p = json!({"PaymentID": "0000000A-0000-0000-0000-0000000000B1", "Amount": 10.5,
+                         "Invoice": {"InvoiceID": "0000000A-0000-0000-0000-0000000000C1", "CurrencyCode": "KWD"}});
         let Records::Payments(page) = parse_page(Resource::Payments, &[p]).unwrap() else { panic!() };
         assert_eq!(page[0].currency.map(|c| c.minor_units()), Some(3));
-        assert_eq!(page[0].invoice_id.as_deref(), Some("i1"));
+        assert_eq!(page[0].invoice_id.as_deref(), Some("0000000a-0000-0000-0000-0000000000c1"));
     }
 
     #[test]
