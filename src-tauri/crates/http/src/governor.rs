@@ -34,16 +34,30 @@ impl Limits {
 }
 
 /// A rolling window: at most `limit` events in any `period`. Pure apart from the `now` it is given.
+///
+/// A provider that says when its own window resets (GoCardless's `RateLimit-Reset`) is believed
+/// until then: its remaining calls may go at once, none when it has none left, and at its reset
+/// the calls of its old window stop counting. Without that, the rolling view kept each call for
+/// a full period after it was made: a window the provider had already renewed stayed shut, and
+/// the events sync waited out most of a minute for nothing (docs/benchmarks.md).
 #[derive(Debug, Clone)]
 pub struct Window {
     limit: u32,
     period: Duration,
     events: VecDeque<Instant>,
+    server: Option<ServerWindow>,
+}
+
+/// The provider's own window as its last answer described it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ServerWindow {
+    remaining: u32,
+    resets_at: Instant,
 }
 
 impl Window {
     pub fn new(limit: u32, period: Duration) -> Self {
-        Self { limit, period, events: VecDeque::new() }
+        Self { limit, period, events: VecDeque::new(), server: None }
     }
 
     fn expire(&mut self, now: Instant) {
@@ -58,6 +72,14 @@ impl Window {
 
     /// How long until one more event fits; `None` when it fits now.
     pub fn wait(&mut self, now: Instant) -> Option<Duration> {
+        if let Some(server) = self.server {
+            if now < server.resets_at {
+                return (server.remaining == 0).then(|| server.resets_at - now);
+            }
+            // The provider's window has reset: what was made in the old one no longer counts.
+            self.events.retain(|t| *t >= server.resets_at);
+            self.server = None;
+        }
         self.expire(now);
         if (self.events.len() as u32) < self.limit {
             return None;
@@ -68,6 +90,9 @@ impl Window {
 
     pub fn record(&mut self, now: Instant) {
         self.events.push_back(now);
+        if let Some(server) = self.server.as_mut().filter(|s| now < s.resets_at) {
+            server.remaining = server.remaining.saturating_sub(1);
+        }
     }
 
     pub fn used(&mut self, now: Instant) -> u32 {
@@ -83,6 +108,25 @@ impl Window {
         while (self.events.len() as u32) < server_used {
             self.events.push_back(now);
         }
+    }
+
+    /// The server says `remaining` calls are left in its window, which resets in `reset_in`.
+    /// Answers arrive out of order when calls overlap, and calls booked since an answer was
+    /// written are not in it: within the same window (resets within a second of each other,
+    /// the precision of an HTTP date) the smaller remaining stands.
+    pub fn observe_window(&mut self, remaining: u32, reset_in: Duration, now: Instant) {
+        self.observe_remaining(remaining, now);
+        let resets_at = now + reset_in;
+        let same_window = |s: &ServerWindow| {
+            let apart = if s.resets_at > resets_at { s.resets_at - resets_at } else { resets_at - s.resets_at };
+            apart <= Duration::from_secs(1)
+        };
+        self.server = Some(match self.server {
+            Some(s) if same_window(&s) => {
+                ServerWindow { remaining: s.remaining.min(remaining), resets_at: s.resets_at.max(resets_at) }
+            }
+            _ => ServerWindow { remaining, resets_at },
+        });
     }
 }
 
@@ -173,6 +217,16 @@ impl Governor {
         });
     }
 
+    /// Folds a provider's own minute window into the local view: `remaining` calls until it
+    /// resets in `reset_in` (see [`Window`]).
+    pub fn observe_window(&self, key: &str, limits: Limits, remaining: u32, reset_in: Duration) {
+        self.with_key(key, limits, |s| {
+            if let Some(w) = s.minute.as_mut() {
+                w.observe_window(remaining, reset_in, Instant::now());
+            }
+        });
+    }
+
     /// Requests booked in the current minute window (for status screens and tests).
     pub fn used_this_minute(&self, key: &str, limits: Limits) -> u32 {
         self.with_key(key, limits, |s| s.minute.as_mut().map(|w| w.used(Instant::now())).unwrap_or(0))
@@ -205,6 +259,54 @@ mod tests {
         assert_eq!(w.used(now), 50, "the server saw 50 calls; we made 1");
         w.observe_remaining(55, now);
         assert_eq!(w.used(now), 50, "a larger remaining never frees local bookings");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_providers_own_window_is_believed_until_it_resets() {
+        let minute = Duration::from_secs(60);
+        let mut w = Window::new(1000, minute);
+        let t0 = Instant::now();
+        // 995 calls in the first ten seconds; the provider's window started 5 s before ours.
+        for i in 0..995u32 {
+            let at = t0 + Duration::from_millis(u64::from(i) * 10);
+            assert_eq!(w.wait(at), None);
+            w.record(at);
+        }
+        let t10 = t0 + Duration::from_secs(10);
+        w.observe_window(3, Duration::from_secs(45), t10);
+        for _ in 0..3 {
+            assert_eq!(w.wait(t10), None, "the provider's remaining calls go at once");
+            w.record(t10);
+        }
+        assert_eq!(
+            w.wait(t10),
+            Some(Duration::from_secs(45)),
+            "none left: until the provider's reset, not a minute after the first call"
+        );
+        let reset = t10 + Duration::from_secs(45);
+        assert_eq!(w.wait(reset), None, "its new window holds none of the old calls");
+        assert_eq!(w.used(reset), 0);
+        // Back to the rolling view: a thousand more, then the wait is for the oldest of them.
+        for _ in 0..1000 {
+            assert_eq!(w.wait(reset), None);
+            w.record(reset);
+        }
+        assert_eq!(w.wait(reset), Some(minute));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stale_answer_of_the_same_window_does_not_give_back_calls() {
+        let mut w = Window::new(1000, Duration::from_secs(60));
+        let t0 = Instant::now();
+        w.observe_window(2, Duration::from_secs(30), t0);
+        w.record(t0);
+        w.record(t0);
+        // An answer written before those two calls were counted arrives late.
+        w.observe_window(2, Duration::from_millis(29_600), t0 + Duration::from_millis(400));
+        assert_eq!(w.wait(t0 + Duration::from_millis(400)), Some(Duration::from_millis(29_600)));
+        // A later window's answer is believed as it is.
+        w.observe_window(1000, Duration::from_secs(60), t0 + Duration::from_secs(30));
+        assert_eq!(w.wait(t0 + Duration::from_secs(30)), None);
     }
 
     #[tokio::test(start_paused = true)]

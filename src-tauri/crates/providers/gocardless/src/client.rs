@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::SystemTime;
 use time::Date;
+use time::OffsetDateTime;
 use url::Url;
 use xp_core::{Clock, Sensitive, SystemClock};
 use xp_http::{HttpClient, Limits, Request, Response};
@@ -435,8 +436,16 @@ impl GoCardlessClient {
         let resp = self.http.send(req).await?;
         let now = SystemTime::from(self.clock.now());
         let rate = RateLimit::from_headers(&resp.headers, now);
-        if rate.remaining.is_some() {
-            self.http.governor().observe_remaining(&Self::account_key(token), self.limits(), rate.remaining, None);
+        match (rate.remaining, rate.reset_in(OffsetDateTime::from(now))) {
+            // GoCardless says when its window resets ("Limits & Safeguards"): until then its
+            // remaining calls are what there is, and after it a new window begins.
+            (Some(remaining), Some(reset_in)) => {
+                self.http.governor().observe_window(&Self::account_key(token), self.limits(), remaining, reset_in)
+            }
+            (Some(_), None) => {
+                self.http.governor().observe_remaining(&Self::account_key(token), self.limits(), rate.remaining, None)
+            }
+            _ => {}
         }
         if resp.is_success() {
             Ok((resp, rate))

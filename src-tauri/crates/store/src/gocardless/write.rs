@@ -130,7 +130,7 @@ async fn apply_once(conn: &mut SqliteConnection, org: &str, events: &[&Event]) -
                 .push_bind(&e.action)
                 .push_bind(&e.created_at);
         });
-        q.push(" ON CONFLICT (organisation_id, event_id) DO NOTHING RETURNING event_id");
+        q.push(" ON CONFLICT (organisation_id, created_at, event_id) DO NOTHING RETURNING event_id");
         let ids: Vec<String> = q.build_query_scalar().fetch_all(&mut *conn).await?;
         fresh.extend(ids);
     }

@@ -96,3 +96,47 @@ async fn a_cancelled_mandate_keeps_its_events_reason_when_a_later_mention_gives_
     write(&store, &org, &[event("EV3", "mandates", "reinstated", vec![mandate("active", None)])]).await;
     assert_eq!(gocardless::mandate(&store, "MD1").await.unwrap().unwrap().reason, None);
 }
+
+/// The migration that keys applied events by time carries every applied event over: an event
+/// applied before it is still applied once after it (a plain in-memory database: the migrations,
+/// not the encryption, are under test).
+#[tokio::test]
+async fn events_applied_before_the_feed_order_migration_stay_applied() {
+    use sqlx::Connection;
+    const KEYED_BY_TIME: i64 = 20261211000001;
+    let all = sqlx::migrate!("./migrations");
+    let before = sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(all.iter().filter(|m| m.version < KEYED_BY_TIME).cloned().collect()),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    assert!(all.iter().any(|m| m.version == KEYED_BY_TIME), "the migration exists");
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
+    before.run(&mut conn).await.unwrap();
+    sqlx::query(
+        "INSERT INTO connections (id, provider, display_name, status, created_at, updated_at) \
+         VALUES ('c1', 'gocardless', 'GoCardless', 'active', 't', 't')",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO organisations (id, connection_id, provider, external_id, name, created_at, updated_at) \
+         VALUES ('o1', 'c1', 'gocardless', 'CR1', 'Creditor', 't', 't')",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO gocardless_applied_events (organisation_id, event_id, resource_type, action, created_at) \
+         VALUES ('o1', 'EV1', 'payments', 'confirmed', '2026-12-02T09:00:00Z')",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    all.run(&mut conn).await.unwrap();
+    let again = event("EV1", "payments", "confirmed", vec![payment("confirmed")]);
+    let mut tx = conn.begin().await.unwrap();
+    let w = gocardless::upsert(&mut tx, "o1", std::slice::from_ref(&again)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(w, Written::default(), "the event applied before the migration is not applied again");
+}
