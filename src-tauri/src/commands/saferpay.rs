@@ -72,7 +72,7 @@ pub async fn saferpay_contact_mandates<R: Runtime>(
 /// Records a SEPA mandate a Xero contact signed, for Saferpay debits: the IBAN goes to the vault
 /// (only its last four characters come back), the app makes the MandateId.
 #[tauri::command]
-#[tracing::instrument(skip(access, iban), err)] // the IBAN is the payer's: never in a span
+#[tracing::instrument(skip(access, holder, iban, bank), err)] // the payer's account: never in a span
 pub async fn record_saferpay_mandate<R: Runtime>(
     access: Access<R>,
     organisation_id: String,

@@ -7,6 +7,7 @@ mod ipc;
 mod release;
 mod roles;
 mod secrets;
+mod spans;
 
 use std::sync::Arc;
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
