@@ -692,6 +692,13 @@ try {
       });
       await wd.go(`${origin}/direct-debit`);
       await wd.waitForText('[data-testid="page-direct-debit"]', /Charged back/, 30000);
+      // The books cannot settle a charge-back alone: the page says what a person does, with the invoice.
+      await until('the charge-back under Needs attention, with its invoice', async () =>
+        wd.execute(
+          `const notes = [...document.querySelectorAll('[data-testid="attention-charged_back"]')].map(e => e.textContent);
+           return notes.some(t => t.includes('Ask the customer') && t.includes('Invoice ' + arguments[0])) || notes;`,
+          [dd.number],
+        ), 30000);
       await shot('11j-charged-back');
     });
 

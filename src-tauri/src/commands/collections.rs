@@ -6,12 +6,23 @@ use crate::{AppState, CmdError};
 use std::sync::Arc;
 use tauri::{Emitter, Manager, Runtime};
 use xp_app::collect::{CollectInvoice, Via};
-use xp_ipc::{CollectionDetail, CollectionSummary, SyncProgress};
+use xp_ipc::{CollectionDetail, CollectionSummary, SettlementAttention, SyncProgress};
 
 #[tauri::command]
 #[tracing::instrument(skip(access), err)]
 pub async fn list_collections<R: Runtime>(access: Access<R>, limit: i64) -> Result<Vec<CollectionSummary>, CmdError> {
     Ok(access.services().await?.collections(limit).await?)
+}
+
+/// What the direct-debit settlement booked that needs a person, newest first.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn list_settlement_attention<R: Runtime>(
+    access: Access<R>,
+    limit: i64,
+) -> Result<Vec<SettlementAttention>, CmdError> {
+    let services = access.services().await?;
+    Ok(xp_app::settlement::attention(&services, limit).await?)
 }
 
 #[tauri::command]

@@ -23,6 +23,7 @@ command_table! {
     audit::list_audit_events => Read,
     audit::verify_audit_log => Read,
     collections::list_collections => Read,
+    collections::list_settlement_attention => Read,
     collections::get_collection => Read,
     collections::collect_invoice => CollectPayments,
     collections::cancel_collection => CollectPayments,

@@ -33,6 +33,7 @@ pub(crate) fn arguments() -> BTreeMap<&'static str, Value> {
         ("list_audit_events", json!({"limit": 10})),
         ("verify_audit_log", json!({})),
         ("list_collections", json!({"limit": 10})),
+        ("list_settlement_attention", json!({"limit": 10})),
         ("get_collection", json!({"collectionId": "c"})),
         ("cancel_collection", json!({"collectionId": "c"})),
         (

@@ -2,6 +2,7 @@ import { Card } from '../components/ui/Card';
 import { PageHeader } from '../components/ui/PageHeader';
 import { CollectionsTable } from '../features/directdebit/CollectionsTable';
 import { MandatesTable } from '../features/directdebit/MandatesTable';
+import { NeedsAttention } from '../features/directdebit/NeedsAttention';
 import { PayoutsTable } from '../features/directdebit/PayoutsTable';
 import { SyncGoCardless } from '../features/gocardless/SyncGoCardless';
 import { SyncSaferpay } from '../features/saferpay/SyncSaferpay';
@@ -19,6 +20,7 @@ export default function DirectDebitRoute() {
           </div>
         }
       />
+      <NeedsAttention />
       <Card title="Collections">
         <CollectionsTable />
       </Card>

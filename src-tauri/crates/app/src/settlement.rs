@@ -50,6 +50,38 @@ fn contact(provider: &str) -> Result<&'static str> {
         .ok_or_else(|| Error::Invalid(format!("no direct-debit provider {provider:?}")))
 }
 
+/// What the settlement booked that needs a person (charge-backs, partial and over-payments,
+/// refunds that need a credit note, money for no invoice), from the newest `limit` bookings,
+/// newest first.
+pub async fn attention(ctx: &Context, limit: i64) -> Result<Vec<xp_ipc::SettlementAttention>> {
+    let mut out = Vec::new();
+    for booking in bookings::list(&ctx.store, limit.clamp(1, 1000)).await? {
+        let items: Vec<xp_ledger::settlement::Attention> = serde_json::from_value(booking.attention.clone())
+            .map_err(|e| Error::Invalid(format!("a stored settlement note did not read: {e}")))?;
+        for item in items {
+            let invoice_id = item.invoice_id().map(str::to_owned);
+            let invoice_number = match &invoice_id {
+                Some(id) => xp_store::xero::find_invoices(&ctx.store, id)
+                    .await?
+                    .into_iter()
+                    .find(|i| i.organisation_id == booking.organisation_id.to_string())
+                    .and_then(|i| i.number),
+                None => None,
+            };
+            out.push(xp_ipc::SettlementAttention {
+                provider: booking.provider.clone(),
+                kind: item.kind().to_owned(),
+                message: item.sentence(),
+                organisation_id: booking.organisation_id.to_string(),
+                invoice_id,
+                invoice_number,
+                booked_at: xp_core::rfc3339(booking.booked_at),
+            });
+        }
+    }
+    Ok(out)
+}
+
 pub async fn mapping(ctx: &Context, provider: &str) -> Result<Option<Mapping>> {
     contact(provider)?;
     Ok(xp_store::settings::get(&ctx.store, &key(provider)).await?)
@@ -487,6 +519,15 @@ mod tests {
             other => panic!("one spend from clearing, not {other:?}"),
         }
         assert!(settlement.run().await.unwrap().booked.is_empty(), "each fact is booked once");
+        // The refund left a credit note to record: a person is told, once.
+        let notes = attention(&ctx, 10).await.unwrap();
+        let refunded: Vec<_> = notes.iter().filter(|n| n.kind == "refunded").collect();
+        assert_eq!(refunded.len(), 1, "{notes:?}");
+        assert_eq!(refunded[0].provider, "saferpay");
+        assert!(
+            refunded[0].message.contains("20.50 EUR was refunded") && refunded[0].message.contains("credit note"),
+            "{notes:?}"
+        );
         ctx.store.close().await;
     }
 

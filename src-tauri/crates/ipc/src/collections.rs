@@ -63,7 +63,29 @@ pub struct CollectionDetail {
     pub timeline: Vec<CollectionEvent>,
 }
 
+/// Something the direct-debit settlement booked that the books cannot settle alone (a charge-back,
+/// a partial or over-payment, a refund that needs a credit note, money for no invoice), with what
+/// a person does about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export_to = "collections/")]
+#[serde(rename_all = "camelCase")]
+pub struct SettlementAttention {
+    /// `gocardless` or `saferpay`.
+    pub provider: String,
+    /// `charged_back`, `late_failure`, `partly_paid`, `overpaid`, `invoice_not_open`,
+    /// `no_invoice`, `refunded` or `unknown_payout_item`.
+    pub kind: String,
+    /// What happened and what to do, in a sentence.
+    pub message: String,
+    /// The Xero organisation the money was booked in.
+    pub organisation_id: String,
+    pub invoice_id: Option<String>,
+    pub invoice_number: Option<String>,
+    /// RFC 3339, UTC: when the settlement booked it.
+    pub booked_at: String,
+}
+
 /// This area's TypeScript bindings: `(path under ui/src/lib/bindings, content)`.
 pub(crate) fn bindings(cfg: &ts_rs::Config) -> Vec<(String, String)> {
-    crate::bindings_of![cfg; CollectionStatus, CollectionSummary, CollectionEvent, CollectionDetail]
+    crate::bindings_of![cfg; CollectionStatus, CollectionSummary, CollectionEvent, CollectionDetail, SettlementAttention]
 }

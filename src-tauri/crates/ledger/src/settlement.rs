@@ -150,6 +150,59 @@ pub enum Attention {
     UnknownItem { payout_id: String, description: String, amount: Money },
 }
 
+impl Attention {
+    /// A short name of what happened, for filtering and tests.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Attention::Overpaid { .. } => "overpaid",
+            Attention::PartlyPaid { .. } => "partly_paid",
+            Attention::InvoiceNotOpen { .. } => "invoice_not_open",
+            Attention::NoInvoice { .. } => "no_invoice",
+            Attention::Reversed { reason: Reversal::ChargedBack, .. } => "charged_back",
+            Attention::Reversed { reason: Reversal::LateFailure, .. } => "late_failure",
+            Attention::Refunded { .. } => "refunded",
+            Attention::UnknownItem { .. } => "unknown_payout_item",
+        }
+    }
+
+    /// The Xero invoice this concerns, when there is one.
+    pub fn invoice_id(&self) -> Option<&str> {
+        match self {
+            Attention::Overpaid { invoice_id, .. }
+            | Attention::PartlyPaid { invoice_id, .. }
+            | Attention::InvoiceNotOpen { invoice_id, .. } => Some(invoice_id),
+            Attention::Reversed { invoice_id, .. } => invoice_id.as_deref(),
+            Attention::NoInvoice { .. } | Attention::Refunded { .. } | Attention::UnknownItem { .. } => None,
+        }
+    }
+
+    /// What happened and what a person does about it, in a sentence.
+    pub fn sentence(&self) -> String {
+        match self {
+            Attention::Overpaid { excess, .. } => format!(
+                "Paid {excess} more than the invoice owed: the excess waits in the suspense account until it is refunded or applied to another invoice."
+            ),
+            Attention::PartlyPaid { remaining, .. } => {
+                format!("Partly paid: the invoice still owes {remaining}.")
+            }
+            Attention::InvoiceNotOpen { status, amount, .. } => format!(
+                "{amount} arrived for an invoice that is {status}, not open: it waits in the suspense account."
+            ),
+            Attention::NoInvoice { payment_id, amount } => format!(
+                "{amount} (payment {payment_id}) belongs to no invoice of this app: it waits in the suspense account."
+            ),
+            Attention::Reversed { reason: Reversal::ChargedBack, .. } => "Charged back by the payer's bank: the Xero payment was undone and the invoice is open again. Ask the customer how they will pay.".to_owned(),
+            Attention::Reversed { reason: Reversal::LateFailure, .. } => "The bank returned the payment after it was confirmed: the Xero payment was undone and the invoice is open again.".to_owned(),
+            Attention::Refunded { amount, .. } => {
+                format!("{amount} was refunded to the payer: record a credit note for the invoice in Xero.")
+            }
+            Attention::UnknownItem { description, amount, .. } => format!(
+                "A payout line the books do not know ({description}, {amount}) waits in the suspense account."
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
     pub writes: Vec<Write>,

@@ -22,6 +22,7 @@ export const COMMANDS = {
   list_audit_events: "read",
   verify_audit_log: "read",
   list_collections: "read",
+  list_settlement_attention: "read",
   get_collection: "read",
   collect_invoice: "collect_payments",
   cancel_collection: "collect_payments",

@@ -29,6 +29,7 @@ export type * from "./collections/CollectionStatus";
 export type * from "./collections/CollectionSummary";
 export type * from "./collections/CollectionEvent";
 export type * from "./collections/CollectionDetail";
+export type * from "./collections/SettlementAttention";
 export type * from "./directdebit/GoCardlessConnected";
 export type * from "./directdebit/SaferpayCredentialsInput";
 export type * from "./directdebit/SaferpayConnected";

@@ -1,9 +1,14 @@
 // Direct-debit collections, read from the local store.
-import type { CollectionDetail, CollectionSummary } from '../bindings';
+import type { CollectionDetail, CollectionSummary, SettlementAttention } from '../bindings';
 import { call } from './call';
 
 export function listCollections(limit: number): Promise<CollectionSummary[]> {
   return call<CollectionSummary[]>('list_collections', { limit });
+}
+
+/** What the settlement booked that needs a person (a charge-back, a partial payment, a credit note to record…). */
+export function listSettlementAttention(limit: number): Promise<SettlementAttention[]> {
+  return call<SettlementAttention[]>('list_settlement_attention', { limit });
 }
 
 export function getCollection(collectionId: string): Promise<CollectionDetail> {

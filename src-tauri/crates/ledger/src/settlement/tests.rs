@@ -355,3 +355,19 @@ fn a_refund_from_the_providers_funds_is_spent_from_clearing_into_suspense_for_a_
     let nothing = Refunded { amount: eur("0"), ..r };
     assert!(matches!(book_refund(&nothing, &acc()), Err(SettlementError::NotPositive { .. })));
 }
+
+#[test]
+fn each_note_names_its_kind_its_invoice_and_what_to_do() {
+    let back = Attention::Reversed {
+        payment_id: "PM1".into(),
+        invoice_id: Some("inv-1".into()),
+        reason: Reversal::ChargedBack,
+    };
+    assert_eq!((back.kind(), back.invoice_id()), ("charged_back", Some("inv-1")));
+    assert!(back.sentence().contains("invoice is open again"), "{}", back.sentence());
+    let part = Attention::PartlyPaid { invoice_id: "inv-2".into(), remaining: eur("10.5") };
+    assert_eq!(part.sentence(), "Partly paid: the invoice still owes 10.50 EUR.");
+    let stray = Attention::NoInvoice { payment_id: "PM9".into(), amount: eur("3") };
+    assert_eq!((stray.kind(), stray.invoice_id()), ("no_invoice", None));
+    assert!(stray.sentence().contains("3.00 EUR (payment PM9)"), "{}", stray.sentence());
+}

@@ -1,5 +1,5 @@
 // The fake core's direct-debit collections: one collected invoice with its timeline.
-import type { CollectionDetail } from '../../bindings';
+import type { CollectionDetail, SettlementAttention } from '../../bindings';
 import { rejectWith, type CommandHandlers } from './handlers';
 
 export const COLLECTION: CollectionDetail = {
@@ -26,9 +26,21 @@ export const COLLECTION: CollectionDetail = {
   ],
 };
 
+export const ATTENTION: SettlementAttention = {
+  provider: 'gocardless',
+  kind: 'charged_back',
+  message:
+    "Charged back by the payer's bank: the Xero payment was undone and the invoice is open again. Ask the customer how they will pay.",
+  organisationId: 'org-tenant-eu',
+  invoiceId: 'inv-42',
+  invoiceNumber: 'INV-0042',
+  bookedAt: '2026-12-12T08:00:00Z',
+};
+
 export function collectionsHandlers(): CommandHandlers {
   return {
     list_collections: () => [structuredClone(COLLECTION.collection)],
+    list_settlement_attention: () => [structuredClone(ATTENTION)],
     cancel_collection: () =>
       rejectWith({ code: 'invalid_input', message: 'GoCardless cancels a payment only before it goes to the bank; this one is failed' }),
     retry_collection: () => null,
