@@ -12,6 +12,7 @@
 mod api;
 mod error;
 mod injected;
+mod management;
 mod model;
 mod notify_url;
 mod page;
@@ -19,6 +20,7 @@ mod persist;
 mod report;
 mod seed;
 mod sepa;
+mod terminals;
 mod transaction;
 
 use axum::extract::State;
@@ -163,6 +165,7 @@ impl Emulator {
             .merge(api::routes())
             .route("/vt2/api/PaymentPage/{customer_id}/{terminal_id}/{token}", get(page::show).post(page::submit))
             .route("/api/rest/customers/{customer_id}/transactions", get(report::transactions))
+            .route("/api/rest/customers/{customer_id}/terminals/{terminal_id}", get(terminals::terminal))
             .route("/_sandbox/decline", post(admin_decline))
             .route("/_sandbox/transactions/{id}/chargeback", post(sepa::chargeback))
             .route("/_sandbox/sepa-refunds/export", post(sepa::export_refunds))

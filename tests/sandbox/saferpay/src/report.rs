@@ -20,8 +20,8 @@ use std::sync::Arc;
 use time::macros::format_description;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Weekday};
 
-use crate::api::{accepts_json, basic_auth_ok, injected_error, is_id, spec_minor};
-use crate::error::{bare, json_response, ApiError, ApiResult, CURRENT_SPEC_MINOR, CURRENT_SPEC_VERSION};
+use crate::error::{json_response, ApiError, ApiResult};
+use crate::management;
 use crate::model::{self, Means, Status, Tx};
 use crate::{sepa, Data, Shared, PROVIDER};
 
@@ -44,50 +44,15 @@ pub async fn transactions(
     RawQuery(query): RawQuery,
 ) -> Response {
     sh.ctx.counters.hit(PROVIDER, "GET /api/rest/customers/{customerId}/transactions");
-    if !accepts_json(&headers) {
-        return bare(StatusCode::NOT_ACCEPTABLE);
-    }
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let request_id = header("saferpay-requestid");
-    let version = header("saferpay-apiversion");
-    let minor = version.as_deref().and_then(spec_minor);
-    let (echo_version, echo_minor) = match (&version, minor) {
-        (Some(v), Some(m)) => (v.clone(), m),
-        _ => (CURRENT_SPEC_VERSION.to_owned(), CURRENT_SPEC_MINOR),
+    let checked = match management::check(&sh, &headers, &customer_id) {
+        Ok(c) => c,
+        Err(answer) => return *answer,
     };
-    let echo_id = request_id.clone().unwrap_or_default();
-    let fail = |e: ApiError| e.render(&echo_version, echo_minor, &echo_id);
-    if !basic_auth_ok(&sh, &headers) {
-        return fail(ApiError::authentication());
-    }
-    let checked = (|| -> ApiResult<u32> {
-        let minor = match (&version, minor) {
-            (None, _) => return Err(ApiError::required_field("Saferpay-ApiVersion")),
-            (Some(_), None) => return Err(ApiError::invalid_field("Saferpay-ApiVersion")),
-            (Some(_), Some(m)) => m,
-        };
-        match request_id.as_deref() {
-            None => return Err(ApiError::required_field("Saferpay-RequestId")),
-            Some(id) if !is_id(id, 50) => return Err(ApiError::invalid_field("Saferpay-RequestId")),
-            Some(_) => {}
-        }
-        Ok(minor)
-    })();
-    let minor = match checked {
-        Ok(m) => m,
-        Err(e) => return fail(e),
-    };
-    // As for the RequestHeader's CustomerId: another customer is "Invalid credentials".
-    if customer_id != sh.creds.customer_id {
-        return fail(ApiError::authentication());
-    }
-    if minor < REPORT_SINCE_MINOR {
+    let fail = |e: ApiError| checked.fail(e);
+    if checked.minor < REPORT_SINCE_MINOR {
         return fail(ApiError::validation(format!(
             "Saferpay-ApiVersion: GetTransactions needs version 1.{REPORT_SINCE_MINOR} or later."
         )));
-    }
-    if let Some(e) = injected_error(&sh) {
-        return fail(e);
     }
     let q = match Query::parse(query.as_deref().unwrap_or(""), sh.now()) {
         Ok(q) => q,

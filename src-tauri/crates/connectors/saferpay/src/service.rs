@@ -112,8 +112,7 @@ impl SaferpayService {
         let client = self.client_with(&credentials)?;
         // Transaction/Inquire is the cheapest authenticated call that moves nothing: Saferpay
         // checks the API user, password and CustomerId before it looks the order up, and an
-        // unknown order answers TRANSACTION_NOT_FOUND (sheet §4). It does not prove the
-        // terminal: only a payment names one, so a wrong terminal shows at the first debit.
+        // unknown order answers TRANSACTION_NOT_FOUND (sheet §4).
         match client.inquire(&TransactionRef::OrderId(PROBE_ORDER.into()), &client.first_attempt()?).await {
             Ok(_) => {}
             Err(e) if e.is("TRANSACTION_NOT_FOUND") => {}
@@ -122,6 +121,26 @@ impl SaferpayService {
                 return Err(Error::CredentialsRefused(name));
             }
             Err(e) => return Err(e.into()),
+        }
+        // The terminal: the Management API's GetTerminal proves it is the customer's and says
+        // whether it takes SEPA direct debit in euros, so a wrong one is refused here and not at
+        // the first debit.
+        let terminal = match client.terminal().await {
+            Ok(t) => t,
+            Err(e) if e.is("PERMISSION_DENIED") => {
+                return Err(Error::Invalid(format!(
+                    "terminal {} is not one of Saferpay customer {}'s: check the terminal id",
+                    credentials.terminal_id, credentials.customer_id
+                )))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if !terminal.offers("DIRECTDEBIT", "EUR") {
+            return Err(Error::Invalid(format!(
+                "terminal {} does not take SEPA direct debit in EUR (it takes {}): ask Saferpay to enable DIRECTDEBIT, or choose another terminal",
+                credentials.terminal_id,
+                terminal.offered()
+            )));
         }
         let text = serde_json::to_string(&credentials).map_err(|e| Error::Invalid(e.to_string()))?;
         self.ctx.vault.set(CREDENTIALS_KEY, &Sensitive::new(text))?;

@@ -19,7 +19,7 @@
 //!
 //! Not yet: `AssertCapture`/`AssertRefund` (pending states occur only for PostFinance Instant
 //! Payout and crypto, review D17), partial captures, card payments, the alias store, Secure
-//! PayGate payment links (`spg-offers`) and the payment-methods listing of the Management API,
+//! PayGate payment links (`spg-offers`),
 //! Batch Close (not for SEPA). How Saferpay reports SEPA returns in production is unconfirmed
 //! (review D12); only the sandbox's `_Chargeback` is read. No rate limit is booked with the
 //! governor: Saferpay documents none (sheet §10); the no-polling rule is the caller's to keep.
@@ -33,6 +33,7 @@ mod once;
 mod report;
 mod retry;
 mod swiss_time;
+mod terminal;
 mod types;
 
 pub use client::{RequestIds, SaferpayClient};
@@ -45,6 +46,7 @@ pub use report::{
 };
 pub use retry::{retry_decision, Attempt, Decision, MAX_RETRY_INDICATOR};
 pub use swiss_time::{from_swiss, swiss_midnight, to_swiss};
+pub use terminal::{PaymentMethodInfo, Terminal};
 pub use types::{
     Authorization, BankAccountInfo, Brand, Cancellation, Capture, CaptureStatus, DirectDebit, DirectDebitInfo,
     PaymentMeans, PaymentPage, PaymentPageRequest, Refund, Refunded, Transaction, TransactionRef, TransactionStatus,

@@ -13,6 +13,7 @@ mod input_rules;
 mod refunds;
 mod report;
 mod retries;
+mod terminals;
 
 use reqwest::header::{HeaderValue, CONTENT_TYPE, LOCATION};
 use reqwest::StatusCode;

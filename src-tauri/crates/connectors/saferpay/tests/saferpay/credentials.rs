@@ -21,6 +21,14 @@ async fn refused_credentials_are_not_kept_and_accepted_ones_are_kept_in_the_vaul
     let bad_terminal = SaferpayCredentials { terminal_id: "1234".into(), ..good.clone() };
     assert!(matches!(w.saferpay.save_credentials(bad_terminal).await, Err(Error::Invalid(_))));
     assert_eq!(w.hits("Transaction/Inquire"), 2, "a malformed terminal id is refused before any call");
+    // Well formed, but not this customer's: Saferpay's GetTerminal says so before anything is kept.
+    let other = if good.terminal_id == "17999999" { "17999998" } else { "17999999" };
+    let not_ours = SaferpayCredentials { terminal_id: other.into(), ..good.clone() };
+    let e = w.saferpay.save_credentials(not_ours).await.unwrap_err();
+    assert!(e.to_string().contains(&format!("terminal {other} is not one of")), "{e}");
+    let asked = w.kit.counters.requests("saferpay", "GET /api/rest/customers/{customerId}/terminals/{terminalId}");
+    assert_eq!(asked, 1, "the terminal was asked about");
+    assert!(!w.saferpay.is_configured().unwrap(), "nothing refused was kept");
 
     w.saferpay.save_credentials(good.clone()).await.unwrap();
     assert!(w.saferpay.is_configured().unwrap());
