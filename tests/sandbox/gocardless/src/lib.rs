@@ -1,5 +1,7 @@
-//! Sandbox emulator of the GoCardless Pro API (https://api.gocardless.com), mounted by the
-//! sandbox server under `/gocardless`. Contract: `shared/providers/gocardless.md` ("the sheet").
+//! Sandbox emulator of the GoCardless Pro API (https://api.gocardless.com), served by the
+//! sandbox server on a loopback port of its own with GoCardless's real paths at the root (so an
+//! official client works by changing only the host). Contract: `shared/providers/gocardless.md`
+//! ("the sheet").
 //!
 //! - API routes need `Authorization: Bearer <token>` and `GoCardless-Version: 2015-07-06`
 //!   (sheet §2), answer with `RateLimit-*` headers (sheet §9) and GoCardless's error envelope
@@ -10,7 +12,9 @@
 //!   /scenario_simulators/{id}/actions/run` (`simulators.rs`). `/_sandbox/...` are the
 //!   emulator's own switches, kept only where GoCardless offers no simulator: completing a
 //!   mandate-only billing request flow without a browser, a bank rejecting a SEPA mandate with
-//!   its first payment, and a bank cancelling a mandate. They are not part of GoCardless's API.
+//!   its first payment, a bank cancelling a mandate, and a payer's bank charging a paid-out
+//!   payment back (`/_sandbox/payments/{id}/charge_back`, see `simulators.rs`). They are not part
+//!   of GoCardless's API.
 
 mod api;
 mod calendar;

@@ -1,12 +1,14 @@
-//! Sandbox emulator of the Saferpay (Worldline) JSON API, mounted by the sandbox server under
-//! `/saferpay`. `{base}/api` stands for `https://www.saferpay.com/api`; the payer-facing payment
+//! Sandbox emulator of the Saferpay (Worldline) JSON API, served by the sandbox server on a
+//! loopback port of its own (`{base}` is that origin). `{base}/api` stands for
+//! `https://www.saferpay.com/api`; the payer-facing payment
 //! page lives at `{base}/vt2/api/PaymentPage/{customerId}/{terminalId}/{token}` like the real one.
 //!
 //! Contract: `shared/providers/saferpay.md` (the sheet); every behaviour cites its section or
 //! the saferpay/jsonapi text it follows.
 //!
 //! Besides the JSON API (`{base}/api/Payment/v1/...`) it serves the Management API's transaction
-//! report (`{base}/api/rest/customers/{customerId}/transactions`) and its own switches under
+//! report (`{base}/api/rest/customers/{customerId}/transactions`) and GetTerminal
+//! (`{base}/api/rest/customers/{customerId}/terminals/{terminalId}`), and its own switches under
 //! `{base}/_sandbox/...`: scripted declines, SEPA charge-backs and the SEPA refund export.
 
 mod api;
