@@ -97,3 +97,24 @@ async fn a_cancelled_mandate_keeps_the_reason_its_event_gave_through_a_full_reco
     let again = failed(w.connector.mandates().await.unwrap());
     assert_eq!(again.reason, m.reason, "a list carries no reason; the event's stays");
 }
+
+/// The feed is read every time; a full reconciliation of everything GoCardless holds once a week,
+/// counted from the start of the last complete one. (The app runs on the system clock here, so
+/// the last load's time is moved back instead.)
+#[tokio::test]
+async fn a_full_reconciliation_comes_once_a_week() {
+    let w = world(Seed::Empty).await;
+    let org = w.connected().await;
+    assert!(w.sync(false).await.full_load, "the first sync loads everything");
+    let (store, org) = (&w.services.store, &org);
+    let loaded_ago = |ago: time::Duration| async move {
+        let state = db::feed_since(store, org).await.unwrap().expect("a full load was recorded");
+        let at = xp_core::rfc3339(time::OffsetDateTime::now_utc() - ago);
+        db::record_full_load(store, org, &state.since, &at).await.unwrap();
+    };
+    loaded_ago(time::Duration::days(6) + time::Duration::hours(23)).await;
+    assert!(!w.sync(false).await.full_load, "six days and 23 hours after it: the feed only");
+    loaded_ago(time::Duration::days(7) + time::Duration::minutes(1)).await;
+    assert!(w.sync(false).await.full_load, "a week after the last full load: everything again");
+    assert!(!w.sync(false).await.full_load, "and the week starts over");
+}
