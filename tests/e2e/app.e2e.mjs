@@ -695,7 +695,9 @@ try {
       // The books cannot settle a charge-back alone: the page says what a person does, with the invoice.
       await until('the charge-back under Needs attention, with its invoice', async () =>
         wd.execute(
-          `const notes = [...document.querySelectorAll('[data-testid="attention-charged_back"]')].map(e => e.textContent);
+          `const more = document.querySelector('[data-testid="attention-toggle"]');
+           if (more && more.textContent.startsWith('Show all')) more.click();
+           const notes = [...document.querySelectorAll('[data-testid="attention-charged_back"]')].map(e => e.textContent);
            return notes.some(t => t.includes('Ask the customer') && t.includes('Invoice ' + arguments[0])) || notes;`,
           [dd.number],
         ), 30000);

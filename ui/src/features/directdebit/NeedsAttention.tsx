@@ -1,17 +1,20 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 
 import { Card } from '../../components/ui/Card';
 import { EmptyState } from '../../components/ui/EmptyState';
 import { QueryView } from '../../components/ui/QueryView';
-import { linkClass } from '../../components/ui/styles';
+import { buttonClass, linkClass } from '../../components/ui/styles';
 import type { SettlementAttention } from '../../lib/bindings';
 import { formatDateTime } from '../../lib/format';
 import { listSettlementAttention } from '../../lib/ipc';
 import { queryKeys } from '../../lib/queryKeys';
 
-/** The newest bookings whose notes are shown. */
+/** The newest bookings whose notes are read. */
 const BOOKINGS = 200;
+/** Shown before "Show all": the page's other cards stay in reach. */
+const FIRST = 5;
 
 const PROVIDER: Record<string, string> = { gocardless: 'GoCardless', saferpay: 'Saferpay' };
 
@@ -42,6 +45,30 @@ function Item({ item }: { item: SettlementAttention }) {
   );
 }
 
+function AttentionList({ items }: { items: SettlementAttention[] }) {
+  const [all, setAll] = useState(false);
+  const shown = all ? items : items.slice(0, FIRST);
+  return (
+    <div className="space-y-3">
+      <ul data-testid="attention-list" className="divide-y divide-zinc-100 dark:divide-zinc-800">
+        {shown.map((item, i) => (
+          <Item key={`${item.bookedAt}-${item.kind}-${i}`} item={item} />
+        ))}
+      </ul>
+      {items.length > FIRST ? (
+        <button
+          type="button"
+          data-testid="attention-toggle"
+          className={buttonClass('secondary')}
+          onClick={() => setAll((v) => !v)}
+        >
+          {all ? 'Show fewer' : `Show all ${items.length}`}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
 /**
  * What the books could not settle alone: the settlement booked the money and says here what a person
  * does next (chase a charged-back invoice, record a credit note for a refund, place money that
@@ -58,11 +85,7 @@ export function NeedsAttention() {
               Charge-backs, partial payments and refunds that need a credit note appear here once they are booked.
             </EmptyState>
           ) : (
-            <ul data-testid="attention-list" className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {items.map((item, i) => (
-                <Item key={`${item.bookedAt}-${item.kind}-${i}`} item={item} />
-              ))}
-            </ul>
+            <AttentionList items={items} />
           )
         }
       </QueryView>

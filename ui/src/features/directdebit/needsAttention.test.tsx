@@ -1,4 +1,5 @@
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import { ATTENTION } from '../../lib/ipc/fake/collections';
@@ -29,5 +30,15 @@ describe('what the direct-debit bookings leave for a person', () => {
     expect(item).toHaveTextContent('record a credit note');
     expect(item).toHaveTextContent('Saferpay');
     expect(within(item).queryByRole('link')).not.toBeInTheDocument();
+  });
+
+  it('shows the newest five and the rest on request, so the page’s other cards stay in reach', async () => {
+    const many = Array.from({ length: 8 }, (_, i) => ({ ...ATTENTION, kind: 'no_invoice', invoiceId: null, invoiceNumber: null, message: `note ${i}` }));
+    renderApp('/direct-debit', { backend: { list_settlement_attention: () => many } });
+    const list = await screen.findByTestId('attention-list');
+    expect(within(list).getAllByRole('listitem')).toHaveLength(5);
+    await userEvent.click(screen.getByRole('button', { name: 'Show all 8' }));
+    expect(within(screen.getByTestId('attention-list')).getAllByRole('listitem')).toHaveLength(8);
+    expect(screen.getByRole('button', { name: 'Show fewer' })).toBeInTheDocument();
   });
 });
