@@ -516,7 +516,7 @@ try {
     });
 
     await step('collect an unpaid invoice by direct debit; its page follows it to GoCardless', async () => {
-      // In the demo, INV-A00002's contact is the GoCardless customer of one active mandate.
+      // In the demo, INV-A00002's contact has the email of the GoCardless customer of one active mandate.
       await wd.go(`${origin}/invoices`);
       await wd.waitFor('[data-testid="filter-search"]');
       await wd.execute(
@@ -527,7 +527,13 @@ try {
       await wd.click(await wd.find('[data-testid^="invoice-row-"]'));
       await wd.waitForText('[data-testid="invoice-number"]', /INV-A00002/);
       await wd.waitFor('[data-testid="collect-direct-debit"]', 15000);
+      // The customer was found by the contact's email: nothing is debited until a person says it is them.
+      const confirm = await wd.waitFor('[data-testid="collect-confirm-match"]', 15000);
+      if (!(await wd.execute('return document.querySelector(\'[data-testid="collect-submit"]\').disabled'))) {
+        throw new Error('Collect must wait for the match to be confirmed');
+      }
       await shot('11e-invoice-collect');
+      await wd.click(confirm);
       await wd.click(await wd.find('[data-testid="collect-submit"]'));
       await wd.waitFor('[data-testid="page-collection-detail"]', 15000);
       // The app's outbox sends it (every 15 s); the page follows without a reload.

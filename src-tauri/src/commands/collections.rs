@@ -47,12 +47,14 @@ pub async fn collect_invoice<R: Runtime>(
     invoice_id: String,
     via: String,
     charge_date: Option<String>,
+    confirm_match: bool,
 ) -> Result<CollectionDetail, CmdError> {
     let services = access.services().await?;
     let via = Via::parse(&via).map_err(|e| invalid_input(e.to_string()))?;
     let charge_date = charge_date.as_deref().map(|d| day("charge date", d)).transpose()?;
     let organisation = organisation_id.trim().to_owned();
-    let request = CollectInvoice { invoice: &invoice_id, via, organisation: Some(&organisation), charge_date };
+    let request =
+        CollectInvoice { invoice: &invoice_id, via, organisation: Some(&organisation), charge_date, confirm_match };
     // The role was checked by `services()` above; the registry holds the connectors themselves.
     let state = access.app().state::<AppState>();
     let collection = xp_app::collect::collect_invoice(&services, state.connectors_unchecked(), request).await?;

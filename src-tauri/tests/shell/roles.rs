@@ -38,7 +38,7 @@ pub(crate) fn arguments() -> BTreeMap<&'static str, Value> {
         ("cancel_collection", json!({"collectionId": "c"})),
         (
             "collect_invoice",
-            json!({"organisationId": "o", "invoiceId": "INV-1", "via": "gocardless", "chargeDate": null}),
+            json!({"organisationId": "o", "invoiceId": "INV-1", "via": "gocardless", "chargeDate": null, "confirmMatch": false}),
         ),
         ("connect_gocardless", json!({"token": "sandbox_token"})),
         ("list_gocardless_mandates", json!({})),

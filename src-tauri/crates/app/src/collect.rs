@@ -43,6 +43,10 @@ pub struct CollectInvoice<'a> {
     /// The Xero organisation, by the app's id or its name.
     pub organisation: Option<&'a str>,
     pub charge_date: Option<Date>,
+    /// The person confirms that the GoCardless customer found by the contact's email is this
+    /// contact. The match is then linked (and audited) before anything is collected; without it
+    /// a customer found by email only is never debited.
+    pub confirm_match: bool,
 }
 
 /// The invoice an unpaid sales invoice resolves to, with what collecting it takes.
@@ -64,7 +68,7 @@ pub async fn collect_invoice(ctx: &Context, connectors: &Connectors, r: CollectI
         .clone()
         .ok_or_else(|| Error::Invalid(format!("invoice {} names no contact to collect from", label(&invoice))))?;
     let mandate = match r.via {
-        Via::GoCardless => gocardless_mandate(store, &invoice, &contact_id).await?,
+        Via::GoCardless => gocardless_mandate(ctx, &invoice, &contact_id, r.confirm_match).await?,
         Via::Saferpay => saferpay_mandate(store, &invoice, organisation_id, &contact_id).await?,
     };
     let c = Collect {
@@ -165,8 +169,10 @@ pub async fn collectable(store: &Store, key: &str, organisation: Option<&str>) -
 }
 
 /// The usable GoCardless mandate of the customer the invoice's contact is linked to (a mandate
-/// set up for it, a confirmed match), else of the customer whose email is the contact's.
-async fn gocardless_mandate(store: &Store, invoice: &InvoiceRow, contact_id: &str) -> Result<String> {
+/// set up for it, a confirmed match), else of the customer whose email is the contact's: that
+/// one only once a person confirmed the match (`confirm`), which links it first.
+async fn gocardless_mandate(ctx: &Context, invoice: &InvoiceRow, contact_id: &str, confirm: bool) -> Result<String> {
+    let store = &ctx.store;
     let organisation_id: OrganisationId = invoice
         .organisation_id
         .parse()
@@ -180,7 +186,18 @@ async fn gocardless_mandate(store: &Store, invoice: &InvoiceRow, contact_id: &st
         _ => format!("the GoCardless customers with {who}'s email"),
     };
     match usable.as_slice() {
-        [one] => Ok(one.id.clone()),
+        [one] if found.found == Found::Linked => Ok(one.id.clone()),
+        [one] if confirm => {
+            crate::mandates::confirm_match(ctx, organisation_id, contact_id, &one.id).await?;
+            Ok(one.id.clone())
+        }
+        [one] => Err(Error::Invalid(format!(
+            "{who} (invoice {}) is matched to a GoCardless customer by email only (mandate {}): nothing is \
+             collected until a person confirms they are the same customer. Confirm the match on the contact's \
+             page, or collect with --confirm-match",
+            label(invoice),
+            one.id
+        ))),
         [] => Err(Error::Invalid(format!(
             "no usable GoCardless mandate for {who} (invoice {}): {by} has no pending or active mandate; \
              set one up from the contact's page (`xpartner mandates` lists them; `xpartner sync gocardless` \

@@ -83,6 +83,10 @@ enum Command {
         /// The day to debit (default: the earliest the provider allows).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         charge_date: Option<time::Date>,
+        /// Confirms that the GoCardless customer found by the contact's email is this contact
+        /// (linked and audited first). Without it, a customer found by email only is not debited.
+        #[arg(long)]
+        confirm_match: bool,
     },
     /// Direct-debit collections, newest first: invoice, provider, amount, status.
     Collections {
@@ -516,12 +520,13 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
                 ExitCode::SUCCESS
             }
         }
-        Command::Collect { invoice, via, org, charge_date } => {
+        Command::Collect { invoice, via, org, charge_date, confirm_match } => {
             let request = xp_app::collect::CollectInvoice {
                 invoice,
                 via: xp_app::collect::Via::parse(via)?,
                 organisation: org.as_deref(),
                 charge_date: *charge_date,
+                confirm_match: *confirm_match,
             };
             let c = xp_app::collect::collect_invoice(&app.ctx, &app.connectors(), request).await?;
             if cli.json {

@@ -187,7 +187,10 @@ async fn an_invoice_is_collected_once_by_gocardless_and_followed_to_paid_out() {
     refused(&s, data, &["collect", number, "--via", "saferpay"], "no active Saferpay mandate");
     assert_eq!(written(&s, data), before, "no refused collect wrote anything");
 
-    let said = ok(&s, data, &["collect", number, "--via", "gocardless", "--org", &org_name]);
+    // The contact's email is a GoCardless customer's, but nobody said they are the same customer.
+    refused(&s, data, &["collect", number, "--via", "gocardless"], "matched to a GoCardless customer by email only");
+    assert_eq!(written(&s, data), before, "an unconfirmed match collects nothing");
+    let said = ok(&s, data, &["collect", number, "--via", "gocardless", "--org", &org_name, "--confirm-match"]);
     let words: Vec<&str> = said.trim_end().split(' ').collect();
     assert_eq!((said.lines().count(), words.len(), words[0], words[2]), (1, 3, "collection:", "intent"), "{said}");
     let id = words[1].to_owned();
@@ -243,7 +246,7 @@ async fn simulate(s: &Sandbox, scenario: &str, payment: &str) {
 
 /// Collects an invoice and sends the payment: its collection id and GoCardless payment id.
 fn collect_and_send(s: &Sandbox, data: &Path, number: &str) -> (String, String) {
-    let said = ok(s, data, &["collect", number, "--via", "gocardless"]);
+    let said = ok(s, data, &["collect", number, "--via", "gocardless", "--confirm-match"]);
     let id = said.split_whitespace().nth(1).unwrap().to_owned();
     ok(s, data, &["outbox", "send"]);
     let list = json(s, data, &["collections", "--json"]);
@@ -421,7 +424,7 @@ async fn killed_at_fifty_points_between_intent_and_settlement_each_invoice_is_co
     for invoice in &invoices {
         let number = invoice["InvoiceNumber"].as_str().unwrap();
         let steps: [&[&str]; 5] = [
-            &["collect", number, "--via", "gocardless"],
+            &["collect", number, "--via", "gocardless", "--confirm-match"],
             &["outbox", "send"],
             &["sync", "gocardless"],
             &["settle"],

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 
@@ -7,7 +7,7 @@ import { ErrorPanel } from '../../components/ui/ErrorPanel';
 import { buttonClass, fieldInput, fieldLabel, linkClass } from '../../components/ui/styles';
 import type { InvoiceRow } from '../../lib/bindings';
 import { formatMoney } from '../../lib/format';
-import { collectInvoice } from '../../lib/ipc';
+import { collectInvoice, goCardlessContactMandates } from '../../lib/ipc';
 import { queryKeys } from '../../lib/queryKeys';
 import { useCan } from '../session/useSession';
 import { isCollectable } from './collectable';
@@ -25,11 +25,21 @@ export function CollectByDirectDebit({ row }: { row: InvoiceRow }) {
   const queryClient = useQueryClient();
   const [via, setVia] = useState<Via>('gocardless');
   const [chargeDate, setChargeDate] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
   const dateId = useId();
+  // A GoCardless customer found only by the contact's email is debited once a person says it is this contact.
+  const contactMandates = useQuery({
+    queryKey: [...queryKeys.mandates, 'contact', row.organisationId, row.contactId ?? ''],
+    queryFn: () => goCardlessContactMandates(row.organisationId, row.contactId ?? ''),
+    enabled: canCollect && via === 'gocardless' && !!row.contactId,
+  });
+  const matched = via === 'gocardless' && contactMandates.data?.found === 'email' ? contactMandates.data.mandates[0] : undefined;
   const collect = useMutation({
-    mutationFn: () => collectInvoice(row.organisationId, row.invoiceId, via, chargeDate === '' ? null : chargeDate),
+    mutationFn: () =>
+      collectInvoice(row.organisationId, row.invoiceId, via, chargeDate === '' ? null : chargeDate, confirmed),
     onSuccess: (detail) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.collections });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.mandates });
       void navigate(`/direct-debit/${detail.collection.id}`);
     },
   });
@@ -88,6 +98,25 @@ export function CollectByDirectDebit({ row }: { row: InvoiceRow }) {
           />
           <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Empty: the earliest day the scheme allows.</p>
         </div>
+        {matched ? (
+          <label className="flex items-start gap-2 text-sm" data-testid="collect-confirm-match-label">
+            <input
+              type="checkbox"
+              data-testid="collect-confirm-match"
+              checked={confirmed}
+              onChange={(e) => {
+                collect.reset();
+                setConfirmed(e.target.checked);
+              }}
+              className="mt-0.5"
+            />
+            <span>
+              GoCardless customer {matched.customerName ?? matched.customerEmail ?? matched.id} was found by{' '}
+              {row.contactName}&rsquo;s email address. They are the same customer: link them and collect from mandate{' '}
+              {matched.id}.
+            </span>
+          </label>
+        ) : null}
         {collect.error ? <ErrorPanel error={collect.error} title="This invoice cannot be collected" /> : null}
         {row.contactId ? (
           <p className="text-sm text-zinc-500 dark:text-zinc-400">
@@ -102,7 +131,12 @@ export function CollectByDirectDebit({ row }: { row: InvoiceRow }) {
             .
           </p>
         ) : null}
-        <button type="submit" data-testid="collect-submit" disabled={collect.isPending} className={buttonClass('primary')}>
+        <button
+          type="submit"
+          data-testid="collect-submit"
+          disabled={collect.isPending || (!!matched && !confirmed)}
+          className={buttonClass('primary')}
+        >
           {collect.isPending ? 'Collecting…' : `Collect ${formatMoney(row.amountDue, row.currency)}`}
         </button>
       </form>

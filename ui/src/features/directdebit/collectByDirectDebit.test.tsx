@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { InvoiceDetail } from '../../lib/bindings';
 import { COLLECTION } from '../../lib/ipc/fake/collections';
+import { GOCARDLESS_MANDATE } from '../../lib/ipc/fake/directdebit';
 import { makeSession } from '../../lib/ipc/fake/session';
 import { makeInvoices, rejectWith } from '../../lib/ipc/testing';
 import { renderApp } from '../../test/renderApp';
@@ -32,7 +33,26 @@ describe('collect by direct debit', () => {
       invoiceId: row.invoiceId,
       via: 'saferpay',
       chargeDate: null,
+      confirmMatch: false,
     });
+  });
+
+  it('debits a GoCardless customer found by the contact’s email only once a person confirms it is the same customer', async () => {
+    const matched = { ...GOCARDLESS_MANDATE, status: 'active', reason: null };
+    const { fake, user } = renderApp(path, {
+      backend: {
+        get_invoice: () => detail(),
+        gocardless_contact_mandates: () => ({ found: 'email', mandates: [matched], setups: [] }),
+        collect_invoice: () => structuredClone(COLLECTION),
+      },
+    });
+    const confirm = await screen.findByTestId('collect-confirm-match');
+    expect(screen.getByTestId('collect-confirm-match-label')).toHaveTextContent(`${matched.customerName ?? ''}`);
+    expect(screen.getByTestId('collect-submit')).toBeDisabled();
+    await user.click(confirm);
+    await user.click(screen.getByTestId('collect-submit'));
+    expect(await screen.findByTestId('page-collection-detail')).toBeInTheDocument();
+    expect(fake.calls.find((c) => c.cmd === 'collect_invoice')?.args).toMatchObject({ via: 'gocardless', confirmMatch: true });
   });
 
   it('says why Rust refused, and stays on the invoice', async () => {

@@ -15,14 +15,19 @@ export function getCollection(collectionId: string): Promise<CollectionDetail> {
   return call<CollectionDetail>('get_collection', { collectionId });
 }
 
-/** "Collect by direct debit": the invoice's amount due from its contact's mandate; answers the new collection. */
+/**
+ * "Collect by direct debit": the invoice's amount due from its contact's mandate; answers the new collection.
+ * `confirmMatch`: the person confirms the GoCardless customer found by the contact's email is this contact (Rust
+ * links them first); without it such a customer is not debited.
+ */
 export function collectInvoice(
   organisationId: string,
   invoiceId: string,
   via: 'gocardless' | 'saferpay',
   chargeDate: string | null,
+  confirmMatch: boolean,
 ): Promise<CollectionDetail> {
-  return call<CollectionDetail>('collect_invoice', { organisationId, invoiceId, via, chargeDate });
+  return call<CollectionDetail>('collect_invoice', { organisationId, invoiceId, via, chargeDate, confirmMatch });
 }
 
 /** Cancels a GoCardless payment that has not gone to the bank yet (sent once by the outbox). */
