@@ -190,7 +190,31 @@ async fn an_invoice_is_collected_once_by_gocardless_and_followed_to_paid_out() {
     // The contact's email is a GoCardless customer's, but nobody said they are the same customer.
     refused(&s, data, &["collect", number, "--via", "gocardless"], "matched to a GoCardless customer by email only");
     assert_eq!(written(&s, data), before, "an unconfirmed match collects nothing");
-    let said = ok(&s, data, &["collect", number, "--via", "gocardless", "--org", &org_name, "--confirm-match"]);
+    // The payer's mandate says the earliest day it can be charged: the collection asks for that day.
+    let contact = invoice["Contact"]["ContactID"].as_str().unwrap();
+    let email = s.xero.records(&tenant, "Contacts").into_iter().find(|c| c["ContactID"] == contact).unwrap()
+        ["EmailAddress"]
+        .as_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    let mandates = json(&s, data, &["mandates", "--json"]);
+    let mandate = mandates
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| {
+            m["customer_email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case(&email)) && m["status"] == "active"
+        })
+        .unwrap_or_else(|| panic!("the payer's active mandate: {mandates}"));
+    let day = mandate["next_possible_charge_date"]
+        .as_str()
+        .expect("an active mandate's next possible charge date")
+        .to_owned();
+    let said = ok(
+        &s,
+        data,
+        &["collect", number, "--via", "gocardless", "--org", &org_name, "--confirm-match", "--charge-date", &day],
+    );
     let words: Vec<&str> = said.trim_end().split(' ').collect();
     assert_eq!((said.lines().count(), words.len(), words[0], words[2]), (1, 3, "collection:", "intent"), "{said}");
     let id = words[1].to_owned();
@@ -210,9 +234,23 @@ async fn an_invoice_is_collected_once_by_gocardless_and_followed_to_paid_out() {
         "the amount due is collected: {list}"
     );
     assert_eq!(list[0]["amount"]["currency"], "EUR");
+    assert_eq!(list[0]["charge_date"], day.as_str(), "the day asked for is kept: {list}");
 
     let sent = ok(&s, data, &["outbox", "send"]);
     assert!(sent.lines().any(|l| l.starts_with("sent: ") && l.ends_with(" gocardless.payment.create")), "{sent}");
+    // GoCardless was asked for that day (it may only move a day off to the next working day).
+    let payment = json(&s, data, &["collections", "--json"])[0]["provider_payment_id"].as_str().unwrap().to_owned();
+    let gc = reqwest::Client::new()
+        .get(format!("{}/payments/{payment}", s.gc_base))
+        .bearer_auth(s.gc.access_token())
+        .header("GoCardless-Version", "2015-07-06")
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(gc["payments"]["charge_date"], day.as_str(), "{gc}");
     assert_eq!(ok(&s, data, &["outbox", "send"]).trim(), "outbox: 0 sent, 0 retrying, 0 waiting, 0 failed");
     let created = s.gc_ctx.counters.snapshot().created_by_key;
     assert_eq!(created.get(&format!("gocardless collect:{id}")), Some(&1), "one payment: {created:?}");

@@ -67,6 +67,10 @@ impl Status {
     }
 }
 
+time::serde::format_description!(ymd, Date, "[year]-[month]-[day]");
+
+/// As `xpartner collections --json` prints it: dates as YYYY-MM-DD, times as RFC 3339 (time's
+/// own serde form is a tuple of numbers, `[2026,342]`, which no script should have to decode).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Collection {
     pub id: CollectionId,
@@ -76,12 +80,15 @@ pub struct Collection {
     pub provider: String,
     pub mandate_id: String,
     pub amount: Money,
+    #[serde(with = "ymd::option")]
     pub charge_date: Option<Date>,
     pub idempotency_key: String,
     pub outbox_id: OutboxId,
     pub provider_payment_id: Option<String>,
     pub status: Status,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
 }
 
