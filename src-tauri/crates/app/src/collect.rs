@@ -43,9 +43,9 @@ pub struct CollectInvoice<'a> {
     /// The Xero organisation, by the app's id or its name.
     pub organisation: Option<&'a str>,
     pub charge_date: Option<Date>,
-    /// The person confirms that the GoCardless customer found by the contact's email is this
-    /// contact. The match is then linked (and audited) before anything is collected; without it
-    /// a customer found by email only is never debited.
+    /// The person confirms that the GoCardless customer found by the contact's email (or name)
+    /// is this contact. The match is then linked (and audited) before anything is collected;
+    /// without it a customer found by email or name only is never debited.
     pub confirm_match: bool,
 }
 
@@ -183,8 +183,10 @@ async fn gocardless_mandate(ctx: &Context, invoice: &InvoiceRow, contact_id: &st
         found.mandates.into_iter().filter(|m| xp_connect_gocardless::collect::mandate_usable(&m.status)).collect();
     let by = match found.found {
         Found::Linked => format!("{who}'s linked GoCardless customer"),
+        Found::Name => format!("the GoCardless customers named as {who}"),
         _ => format!("the GoCardless customers with {who}'s email"),
     };
+    let matched_by = if found.found == Found::Name { "name" } else { "email" };
     match usable.as_slice() {
         [one] if found.found == Found::Linked => Ok(one.id.clone()),
         [one] if confirm => {
@@ -192,7 +194,7 @@ async fn gocardless_mandate(ctx: &Context, invoice: &InvoiceRow, contact_id: &st
             Ok(one.id.clone())
         }
         [one] => Err(Error::Invalid(format!(
-            "{who} (invoice {}) is matched to a GoCardless customer by email only (mandate {}): nothing is \
+            "{who} (invoice {}) is matched to a GoCardless customer by {matched_by} only (mandate {}): nothing is \
              collected until a person confirms they are the same customer. Confirm the match on the contact's \
              page, or collect with --confirm-match",
             label(invoice),
@@ -213,7 +215,7 @@ async fn gocardless_mandate(ctx: &Context, invoice: &InvoiceRow, contact_id: &st
 }
 
 /// The id of the Xero organisation `key` names: its id, or its name (any case).
-async fn xero_organisation(store: &Store, key: &str) -> Result<String> {
+pub(crate) async fn xero_organisation(store: &Store, key: &str) -> Result<String> {
     let key = key.trim();
     let orgs: Vec<_> = xp_store::organisations::list(store)
         .await?

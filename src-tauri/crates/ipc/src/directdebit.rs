@@ -181,7 +181,8 @@ pub struct MandateSetupRow {
 #[ts(export_to = "directdebit/")]
 #[serde(rename_all = "camelCase")]
 pub struct ContactMandates {
-    /// `linked` (the contact is linked to their customer), `email` (matched by email only), `none`.
+    /// `linked` (the contact is linked to their customer), `email` (matched by email only), `name`
+    /// (no customer has the email, one or more have the name), `none`.
     pub found: String,
     pub mandates: Vec<MandateRow>,
     /// Newest first.

@@ -12,6 +12,9 @@ import { queryKeys } from '../../lib/queryKeys';
 import { useCan } from '../session/useSession';
 import { isCollectable } from './collectable';
 
+/** The GoCardless mandate statuses a payment can be created on (Rust's `mandate_usable`). */
+const USABLE = ['pending_submission', 'submitted', 'active'];
+
 type Via = 'gocardless' | 'saferpay';
 
 /**
@@ -27,13 +30,16 @@ export function CollectByDirectDebit({ row }: { row: InvoiceRow }) {
   const [chargeDate, setChargeDate] = useState('');
   const [confirmed, setConfirmed] = useState(false);
   const dateId = useId();
-  // A GoCardless customer found only by the contact's email is debited once a person says it is this contact.
+  // A GoCardless customer found only by the contact's email or name is debited once a person says it is this contact.
   const contactMandates = useQuery({
     queryKey: [...queryKeys.mandates, 'contact', row.organisationId, row.contactId ?? ''],
     queryFn: () => goCardlessContactMandates(row.organisationId, row.contactId ?? ''),
     enabled: canCollect && via === 'gocardless' && !!row.contactId,
   });
-  const matched = via === 'gocardless' && contactMandates.data?.found === 'email' ? contactMandates.data.mandates[0] : undefined;
+  const found = contactMandates.data?.found;
+  const usable = contactMandates.data?.mandates.filter((m) => USABLE.includes(m.status)) ?? [];
+  // Rust collects from the one usable mandate of a customer found by email or name; several are refused as ambiguous.
+  const matched = via === 'gocardless' && (found === 'email' || found === 'name') && usable.length === 1 ? usable[0] : undefined;
   const collect = useMutation({
     mutationFn: () =>
       collectInvoice(row.organisationId, row.invoiceId, via, chargeDate === '' ? null : chargeDate, confirmed),
@@ -112,8 +118,8 @@ export function CollectByDirectDebit({ row }: { row: InvoiceRow }) {
             />
             <span>
               GoCardless customer {matched.customerName ?? matched.customerEmail ?? matched.id} was found by{' '}
-              {row.contactName}&rsquo;s email address. They are the same customer: link them and collect from mandate{' '}
-              {matched.id}.
+              {row.contactName}&rsquo;s {found === 'name' ? 'name' : 'email address'}. They are the same customer: link
+              them and collect from mandate {matched.id}.
             </span>
           </label>
         ) : null}

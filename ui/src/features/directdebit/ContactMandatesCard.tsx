@@ -45,6 +45,8 @@ export function ContactMandatesCard({ organisationId, contactId }: { organisatio
   });
   const open = mandates.data?.setups.find((s) => s.status === 'waiting' || s.status === 'starting') ?? null;
   const last = mandates.data?.setups[0] ?? null;
+  // Found by email or name, not linked: a person says which customer this contact is.
+  const proposed = mandates.data?.found === 'email' || mandates.data?.found === 'name';
   return (
     <Card
       title="Direct debit"
@@ -88,13 +90,24 @@ export function ContactMandatesCard({ organisationId, contactId }: { organisatio
             </p>
           ) : (
             <>
-              {mandates.data.found === 'email' ? (
-                <div className="space-y-2 text-sm text-zinc-500 dark:text-zinc-400" data-testid="contact-mandates-by-email">
-                  <p>
-                    Found by the contact&rsquo;s email address: the GoCardless customer with the same email. Confirm it
-                    is this contact to link them, so a changed email never points a collection elsewhere.
-                  </p>
-                  {canSetUp && mandates.data.mandates[0] ? (
+              {mandates.data.found === 'email' || mandates.data.found === 'name' ? (
+                <div
+                  className="space-y-2 text-sm text-zinc-500 dark:text-zinc-400"
+                  data-testid={`contact-mandates-by-${mandates.data.found}`}
+                >
+                  {mandates.data.found === 'email' ? (
+                    <p>
+                      Found by the contact&rsquo;s email address: the GoCardless customer with the same email. Confirm it
+                      is this contact to link them, so a changed email never points a collection elsewhere.
+                    </p>
+                  ) : (
+                    <p>
+                      Found by the contact&rsquo;s name: no GoCardless customer has its email, but{' '}
+                      {mandates.data.mandates.length === 1 ? 'one has' : 'these have'} its name. A name can be shared;
+                      confirm only the customer you know is this contact.
+                    </p>
+                  )}
+                  {canSetUp && mandates.data.mandates.length === 1 && mandates.data.mandates[0] ? (
                     <button
                       type="button"
                       data-testid="contact-mandates-confirm"
@@ -130,6 +143,22 @@ export function ContactMandatesCard({ organisationId, contactId }: { organisatio
                         </span>
                       ) : null}
                       {m.reason ? <span className="text-red-700 dark:text-red-400">{m.reason}</span> : null}
+                      {proposed ? (
+                        <span className="text-zinc-500 dark:text-zinc-400">
+                          {[m.customerName, m.customerEmail].filter(Boolean).join(' · ')}
+                        </span>
+                      ) : null}
+                      {proposed && canSetUp && mandates.data.mandates.length > 1 ? (
+                        <button
+                          type="button"
+                          data-testid={`contact-mandate-confirm-${m.id}`}
+                          className={buttonClass('secondary', 'py-1 text-xs')}
+                          disabled={confirm.isPending}
+                          onClick={() => confirm.mutate(m.id)}
+                        >
+                          This customer is this contact
+                        </button>
+                      ) : null}
                     </li>
                   );
                 })}

@@ -55,6 +55,25 @@ describe('collect by direct debit', () => {
     expect(fake.calls.find((c) => c.cmd === 'collect_invoice')?.args).toMatchObject({ via: 'gocardless', confirmMatch: true });
   });
 
+  it('asks the same confirmation for a customer found by name, and none when two customers share the name', async () => {
+    const matched = { ...GOCARDLESS_MANDATE, status: 'active', reason: null };
+    let mandates = [matched];
+    const { unmount } = renderApp(path, {
+      backend: { get_invoice: () => detail(), gocardless_contact_mandates: () => ({ found: 'name', mandates, setups: [] }) },
+    });
+    expect(await screen.findByTestId('collect-confirm-match-label')).toHaveTextContent('was found by');
+    expect(screen.getByTestId('collect-confirm-match-label')).toHaveTextContent('’s name');
+    expect(screen.getByTestId('collect-submit')).toBeDisabled();
+    unmount();
+    mandates = [matched, { ...matched, id: 'MD000999' }];
+    renderApp(path, {
+      backend: { get_invoice: () => detail(), gocardless_contact_mandates: () => ({ found: 'name', mandates, setups: [] }) },
+    });
+    await screen.findByTestId('collect-direct-debit');
+    // Rust refuses two as ambiguous and says so; there is no single customer to confirm here.
+    expect(screen.queryByTestId('collect-confirm-match')).not.toBeInTheDocument();
+  });
+
   it('says why Rust refused, and stays on the invoice', async () => {
     const { user } = renderApp(path, {
       backend: {

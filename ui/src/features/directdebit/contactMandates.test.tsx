@@ -101,6 +101,31 @@ describe('a contact’s direct-debit mandates', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('GoCardless is not connected');
   });
 
+  it('proposes customers found by the contact’s name, each with who they are, and links the one a person chooses', async () => {
+    const first = { ...structuredClone(GOCARDLESS_MANDATE), id: 'MD000201', status: 'active', reason: null };
+    const second = { ...first, id: 'MD000202', customerEmail: 'anna@elsewhere.example' };
+    const { fake, user } = renderApp(page, {
+      backend: {
+        ...contact,
+        gocardless_contact_mandates: () => ({ found: 'name', mandates: [first, second], setups: [] }),
+        confirm_gocardless_customer: () => null,
+      },
+    });
+    const card = await screen.findByTestId('contact-mandates-by-name');
+    expect(card).toHaveTextContent('Found by the contact’s name');
+    // Two customers share the name: no single "yes", a choice per customer, each showing its email.
+    expect(screen.queryByTestId('contact-mandates-confirm')).not.toBeInTheDocument();
+    expect(screen.getByTestId('contact-mandate-MD000202')).toHaveTextContent('anna@elsewhere.example');
+    await user.click(screen.getByTestId('contact-mandate-confirm-MD000202'));
+    await waitFor(() =>
+      expect(fake.calls.find((c) => c.cmd === 'confirm_gocardless_customer')?.args).toEqual({
+        organisationId: 'org-tenant-eu',
+        contactId: 'contact-7',
+        mandateId: 'MD000202',
+      }),
+    );
+  });
+
   it('offers no setup to a role that may not collect', async () => {
     renderApp(page, { backend: contact, session: makeSession({ role: 'viewer' }) });
     await screen.findByTestId('contact-mandates');

@@ -57,6 +57,37 @@ pub async fn mandates_by_email(store: &Store, email: &str) -> Result<Vec<Mandate
     rows.iter().map(mandate_view).collect()
 }
 
+/// The mandates of the payers whose company, or given and family name, is `name` as people
+/// compare names ([`normalised_name`]), newest first. Names are not unique: a caller proposes
+/// what this finds and a person confirms it.
+pub async fn mandates_by_name(store: &Store, name: &str) -> Result<Vec<MandateView>> {
+    let wanted = normalised_name(name);
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Customers are a business's payers (hundreds, rarely thousands): compared here, where the
+    // normalisation is one function, rather than in SQL.
+    let rows = sqlx::query(&format!("{MANDATE_VIEW} {NEWEST_FIRST}")).fetch_all(store.pool()).await?;
+    let mut found = Vec::new();
+    for r in &rows {
+        let (company, person) = names(r)?;
+        if company.as_deref().is_some_and(|c| normalised_name(c) == wanted) || normalised_name(&person) == wanted {
+            found.push(mandate_view(r)?);
+        }
+    }
+    Ok(found)
+}
+
+/// A name as people compare them: case, spacing and the punctuation in "Velo Anna GmbH." or
+/// "A. Smith" do not tell two payers apart.
+pub fn normalised_name(name: &str) -> String {
+    name.split(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '\'' | '"' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The mandates of one customer of one creditor (a contact's linked customer), newest first.
 pub async fn mandates_of_customer(store: &Store, creditor_id: &str, customer_id: &str) -> Result<Vec<MandateView>> {
     let rows = sqlx::query(&format!("{MANDATE_VIEW} WHERE m.organisation_id = ? AND m.customer_id = ? {NEWEST_FIRST}"))
@@ -67,13 +98,19 @@ pub async fn mandates_of_customer(store: &Store, creditor_id: &str, customer_id:
     rows.iter().map(mandate_view).collect()
 }
 
-fn mandate_view(r: &sqlx::sqlite::SqliteRow) -> Result<MandateView> {
+/// The payer's company, and given and family name joined ("" when neither is known).
+fn names(r: &sqlx::sqlite::SqliteRow) -> Result<(Option<String>, String)> {
     let company: Option<String> = r.try_get("company_name")?;
     let person = [r.try_get::<Option<String>, _>("given_name")?, r.try_get("family_name")?]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
+    Ok((company, person))
+}
+
+fn mandate_view(r: &sqlx::sqlite::SqliteRow) -> Result<MandateView> {
+    let (company, person) = names(r)?;
     Ok(MandateView {
         id: r.try_get("mandate_id")?,
         status: r.try_get("status")?,

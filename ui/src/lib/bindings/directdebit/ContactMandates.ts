@@ -7,7 +7,8 @@ import type { MandateSetupRow } from "./MandateSetupRow";
  */
 export type ContactMandates = { 
 /**
- * `linked` (the contact is linked to their customer), `email` (matched by email only), `none`.
+ * `linked` (the contact is linked to their customer), `email` (matched by email only), `name`
+ * (no customer has the email, one or more have the name), `none`.
  */
 found: string, mandates: Array<MandateRow>, 
 /**
