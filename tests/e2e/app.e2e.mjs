@@ -492,7 +492,21 @@ try {
       await shot('11c-connections-gocardless');
     });
 
-    await step('settings: an owner books GoCardless money into the Xero organisation\'s accounts', async () => {
+    const admin = sandboxInfo.admin.replace(/\/$/, '');
+    const tenant = sandboxInfo.credentials.xero.tenants.find((t) => t.currency === 'EUR').tenantId;
+    const xero = async (resource) => (await (await fetch(`${admin}/xero/${tenant}/${resource}`)).json())[resource];
+    const until = async (what, check, ms = 120000) => {
+      const end = Date.now() + ms;
+      let last = null;
+      while (Date.now() < end) {
+        last = await check();
+        if (last === true) return;
+        await sleep(2000);
+      }
+      throw new Error(`${what} did not happen: ${JSON.stringify(last)?.slice(0, 600)}`);
+    };
+
+    await step('settings: an owner books GoCardless and Saferpay money into the Xero organisation\'s accounts (Saferpay\'s clearing account created in Xero)', async () => {
       await wd.go(`${origin}/settings`);
       await wd.waitFor('[data-testid="settlement-gocardless-organisation"]', 15000);
       // React reads what a person types from input/change events; set values the same way.
@@ -512,6 +526,27 @@ try {
       if (gc?.mapping?.organisationId !== orgId || gc.mapping.accounts.clearing !== '092' || gc.mapping.accounts.bank !== '090') {
         throw new Error(`the mapping Rust kept: ${kept}`);
       }
+      // Saferpay has no clearing account in the demo chart: the owner creates one in Xero from here.
+      await wd.execute(
+        `const el = document.querySelector('[data-testid="settlement-saferpay-organisation"]');
+         Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set.call(el, arguments[0]);
+         el.dispatchEvent(new Event('change', { bubbles: true }));`,
+        [orgId],
+      );
+      await wd.click(await wd.find('[data-testid="settlement-saferpay-create-clearing"]'));
+      await wd.waitForText('[data-testid="settlement-saferpay-created"]', /Created bank account 091/, 30000);
+      const clearing = await wd.execute('return document.querySelector(\'[data-testid="settlement-saferpay-clearing"]\').value');
+      if (clearing !== '091') throw new Error(`the created account's code is not filled in: ${clearing}`);
+      const inXero = (await xero('Accounts')).filter((a) => a.Code === '091');
+      if (inXero.length !== 1 || inXero[0].Type !== 'BANK' || inXero[0].Name !== 'Saferpay Clearing') {
+        throw new Error(`Xero's chart: ${JSON.stringify(inXero)}`);
+      }
+      await wd.execute(
+        `const set = (el, v) => { Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, v); el.dispatchEvent(new Event('input', { bubbles: true })); };
+         for (const [k, v] of [['bank', '090'], ['fees', '404'], ['suspense', '429']]) set(document.querySelector('[data-testid="settlement-saferpay-' + k + '"]'), v);`,
+      );
+      await wd.click(await wd.find('[data-testid="settlement-saferpay-save"]'));
+      await wd.waitFor('[data-testid="settlement-saferpay-saved"]', 15000);
       await shot('11d-settlement-accounts');
     });
 
@@ -629,20 +664,7 @@ try {
       await shot('11h2-saferpay-mandate');
     });
 
-    const admin = sandboxInfo.admin.replace(/\/$/, '');
-    const tenant = sandboxInfo.credentials.xero.tenants.find((t) => t.currency === 'EUR').tenantId;
-    const xero = async (resource) => (await (await fetch(`${admin}/xero/${tenant}/${resource}`)).json())[resource];
     let payment = null;
-    const until = async (what, check, ms = 120000) => {
-      const end = Date.now() + ms;
-      let last = null;
-      while (Date.now() < end) {
-        last = await check();
-        if (last === true) return;
-        await sleep(2000);
-      }
-      throw new Error(`${what} did not happen: ${JSON.stringify(last)?.slice(0, 600)}`);
-    };
     const syncGoCardless = async () => {
       await wd.go(`${origin}/direct-debit`);
       await wd.click(await wd.waitFor('[data-testid="sync-gocardless"]', 15000));
@@ -761,6 +783,12 @@ try {
       await until('the refund on the timeline', async () => /Partly refunded: 20\.50 EUR/.test(await last()) || (await last()), 60000);
       const c = await detail();
       if (c.status !== 'confirmed') throw new Error(`a partly refunded debit stays collected, not ${c.status}`);
+      // Booked the way the GoCardless one was, into the clearing account created in Settings.
+      await until('the Saferpay debit paid in Xero through its clearing account', async () => {
+        const invoice = (await xero('Invoices')).find((i) => i.InvoiceID === dd.invoiceId);
+        const paid = (await xero('Payments')).filter((p) => p.Invoice?.InvoiceID === dd.invoiceId && p.Status !== 'DELETED');
+        return (invoice?.Status === 'PAID' && paid.length === 1 && paid[0].Account?.Code === '091') || { status: invoice?.Status, paid };
+      });
       await shot('11k-saferpay-refunded');
     });
 

@@ -4,7 +4,8 @@ use super::{day, id, Access};
 use crate::CmdError;
 use tauri::Runtime;
 use xp_app::settlement::{self, Mapping, PROVIDERS};
-use xp_ipc::{Provider, ProviderSettlement, SettlementAccounts, SettlementMapping};
+use xp_connect_xero::XeroService;
+use xp_ipc::{Provider, ProviderSettlement, SettlementAccounts, SettlementMapping, XeroAccount};
 use xp_ledger::settlement::Accounts;
 
 #[tauri::command]
@@ -49,4 +50,38 @@ pub async fn set_settlement_mapping<R: Runtime>(
         since,
     };
     Ok(settlement::set_mapping(&ctx, provider.as_str(), &mapping).await?)
+}
+
+/// The chart of accounts of a kept Xero organisation as last synced, by code: what Settings
+/// offers for the settlement accounts.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn list_xero_accounts<R: Runtime>(
+    access: Access<R>,
+    organisation_id: String,
+) -> Result<Vec<XeroAccount>, CmdError> {
+    let ctx = access.services().await?;
+    let accounts = settlement::chart(&ctx, id("organisationId", &organisation_id)?).await?;
+    Ok(accounts.into_iter().map(xero_account).collect())
+}
+
+/// Creates the provider's clearing account in a kept Xero organisation (a BANK account in
+/// euros named "<Provider> Clearing" under the first free 09x code) and answers it. The mapping
+/// is saved separately, by the person.
+#[tauri::command]
+#[tracing::instrument(skip(access), err)]
+pub async fn create_clearing_account<R: Runtime>(
+    access: Access<R>,
+    provider: Provider,
+    organisation_id: String,
+) -> Result<XeroAccount, CmdError> {
+    let ctx = access.services().await?;
+    let org = id("organisationId", &organisation_id)?;
+    let xero = access.connector::<XeroService>().await?;
+    let created = settlement::create_clearing_account(&ctx, &xero, provider.as_str(), org, None, None).await?;
+    Ok(xero_account(created))
+}
+
+fn xero_account(a: xp_store::xero::AccountRow) -> XeroAccount {
+    XeroAccount { account_id: a.account_id, code: a.code, name: a.name, account_type: a.type_, status: a.status }
 }

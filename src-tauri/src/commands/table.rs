@@ -47,6 +47,8 @@ command_table! {
     saferpay::record_saferpay_mandate => CollectPayments,
     settlement::get_settlement_mappings => Read,
     settlement::set_settlement_mapping => ManageConnections,
+    settlement::list_xero_accounts => Read,
+    settlement::create_clearing_account => ManageConnections,
     xero::list_organisations => Read,
     xero::connect_xero => ManageConnections,
     xero::keep_organisations => ManageConnections,

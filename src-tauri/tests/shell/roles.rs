@@ -69,6 +69,8 @@ pub(crate) fn arguments() -> BTreeMap<&'static str, Value> {
             "set_settlement_mapping",
             json!({"provider": "gocardless", "mapping": {"organisationId": "o", "accounts": {"clearing": "1", "bank": "2", "fees": "3", "suspense": "4"}}}),
         ),
+        ("list_xero_accounts", json!({"organisationId": "o"})),
+        ("create_clearing_account", json!({"provider": "saferpay", "organisationId": "o"})),
         ("list_organisations", json!({})),
         ("connect_xero", json!({})),
         ("keep_organisations", json!({"connectionId": "c", "tenantIds": ["t"]})),

@@ -18,6 +18,8 @@ export const queryKeys = {
   payouts: ['payouts'],
   saferpayStatus: ['saferpay-status'],
   settlementMappings: ['settlement-mappings'],
+  /** A Xero organisation's chart of accounts: `[...xeroAccounts, organisationId]`. */
+  xeroAccounts: ['xero-accounts'],
   connections: ['connections'],
   organisations: ['organisations'],
   invoices: ['invoices'],
@@ -35,6 +37,7 @@ export const syncedDataKeys = [
   queryKeys.invoices,
   queryKeys.contacts,
   queryKeys.bankTransactions,
+  queryKeys.xeroAccounts,
   queryKeys.mandates,
   queryKeys.payouts,
   queryKeys.dbInfo,

@@ -112,6 +112,79 @@ pub async fn set_mapping(ctx: &Context, provider: &str, m: &Mapping) -> Result<(
     Ok(())
 }
 
+/// The chart of accounts of a kept Xero organisation as last synced, by code.
+pub async fn chart(ctx: &Context, organisation_id: OrganisationId) -> Result<Vec<xp_store::xero::AccountRow>> {
+    Ok(xp_store::xero::list_accounts(&ctx.store, &organisation_id.to_string()).await?)
+}
+
+/// Bank codes tried for a new clearing account, in order: Xero's default chart keeps its bank
+/// accounts in the 09x range (090 Business Bank Account, 091 Business Savings Account).
+const CLEARING_CODES: std::ops::RangeInclusive<u16> = 91..=99;
+
+/// Creates a provider's clearing account in a kept Xero organisation: a BANK account in euros
+/// (both providers collect SEPA debits) named "<Provider> Clearing" under the first free 09x
+/// code, unless `code`/`name` are given. The chart as last synced decides what is free; Xero
+/// refuses a taken code or name anyway. The mapping is not changed: the caller maps the code.
+pub async fn create_clearing_account(
+    ctx: &Context,
+    xero: &XeroService,
+    provider: &str,
+    organisation_id: OrganisationId,
+    code: Option<&str>,
+    name: Option<&str>,
+) -> Result<xp_store::xero::AccountRow> {
+    let display = contact(provider)?;
+    let org = xp_store::organisations::find(&ctx.store, xp_connect_xero::PROVIDER, organisation_id)
+        .await?
+        .ok_or_else(|| Error::Invalid(format!("no Xero organisation {organisation_id}")))?;
+    let chart = chart(ctx, organisation_id).await?;
+    if chart.is_empty() {
+        return Err(Error::Invalid(format!(
+            "the chart of accounts of {} is not in the local store yet: sync Xero first",
+            org.name
+        )));
+    }
+    let taken = |f: fn(&xp_store::xero::AccountRow) -> Option<&str>, v: &str| {
+        chart.iter().find(|a| f(a).is_some_and(|x| x.trim().eq_ignore_ascii_case(v.trim())))
+    };
+    let name =
+        name.map(str::trim).filter(|n| !n.is_empty()).map_or_else(|| format!("{display} Clearing"), str::to_owned);
+    if let Some(a) = taken(|a| a.name.as_deref(), &name) {
+        return Err(Error::Invalid(format!(
+            "{} already has an account named {name:?} (code {}): choose it, or give another name",
+            org.name,
+            a.code.as_deref().unwrap_or("none")
+        )));
+    }
+    let code = match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) if c.chars().count() > 10 => {
+            return Err(Error::Invalid(format!("a Xero account code has at most 10 characters, not {c:?}")))
+        }
+        Some(c) => {
+            if let Some(a) = taken(|a| a.code.as_deref(), c) {
+                return Err(Error::Invalid(format!(
+                    "code {c} is {:?} in {}: give a free code",
+                    a.name.as_deref().unwrap_or(""),
+                    org.name
+                )));
+            }
+            c.to_owned()
+        }
+        None => CLEARING_CODES
+            .map(|n| format!("{n:03}"))
+            .find(|c| taken(|a| a.code.as_deref(), c).is_none())
+            .ok_or_else(|| Error::Invalid(format!("codes 091 to 099 are all taken in {}: give a code", org.name)))?,
+    };
+    let account = xp_xero::NewBankAccount {
+        code,
+        name,
+        // Xero asks every bank account for a number; a clearing account has none at a bank.
+        bank_account_number: format!("{}-CLEARING", provider.to_ascii_uppercase()),
+        currency: "EUR".into(),
+    };
+    Ok(xero.create_bank_account(organisation_id, &account).await?)
+}
+
 /// What one pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {

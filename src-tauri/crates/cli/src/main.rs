@@ -62,8 +62,11 @@ enum Command {
     Orgs,
     /// Mandates from the local store: GoCardless's newest first (`xpartner sync gocardless` fills
     /// them), then those recorded for Saferpay; id, status, scheme, payer, bank, next possible
-    /// charge date. Works offline.
-    Mandates,
+    /// charge date. Works offline. `mandates record` records a signed mandate for Saferpay.
+    Mandates {
+        #[command(subcommand)]
+        command: Option<MandatesCommand>,
+    },
     /// Actions waiting to reach a provider exactly once.
     Outbox {
         #[command(subcommand)]
@@ -152,6 +155,35 @@ enum SyncCommand {
 }
 
 #[derive(Subcommand)]
+enum MandatesCommand {
+    /// Records a SEPA mandate a customer signed (on paper or in person) for Saferpay debits of
+    /// a Xero contact; Saferpay keeps none, so the app makes the MandateId. The IBAN is read
+    /// from standard input (one line), never from the command line, where the process list and
+    /// shell history would show it; only its last four characters are printed or stored
+    /// outside the keychain. Prints `mandate: <id> <status>`. GoCardless mandates are set up on
+    /// GoCardless's own page (the contact's page in the window).
+    Record {
+        #[arg(long, value_parser = ["saferpay"])]
+        via: String,
+        /// The Xero contact: its ContactID or its name (from the local store).
+        #[arg(long)]
+        contact: String,
+        /// The Xero organisation (name or id) when the contact's name is in several.
+        #[arg(long)]
+        org: Option<String>,
+        /// The account holder as on the mandate (1 to 50 characters).
+        #[arg(long)]
+        holder: String,
+        /// The payer's bank, to tell accounts apart in lists.
+        #[arg(long)]
+        bank: Option<String>,
+        /// Your word that the customer signed the mandate text; nothing is recorded without it.
+        #[arg(long)]
+        customer_signed: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum OutboxCommand {
     /// Sends what is due now, one line per item (`sent: <id> <kind>`, or retrying/waiting/
     /// failed with the reason), then `outbox: N sent, N retrying, N waiting, N failed`.
@@ -183,6 +215,20 @@ fn parse_profile(s: &str) -> Result<Profile, String> {
         "production" => Ok(Profile::Production),
         other => Err(format!("unknown profile {other:?} (sandbox or production)")),
     }
+}
+
+/// One line of standard input, for what must not be on the command line; its line end
+/// dropped. Refused when empty, naming `what`.
+fn read_secret_line(what: &str) -> xp_app::Result<xp_core::Sensitive<String>> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| xp_app::Error::Invalid(format!("could not read {what} from standard input: {e}")))?;
+    let value = line.trim_end_matches(['\r', '\n']).to_owned();
+    if value.trim().is_empty() {
+        return Err(xp_app::Error::Invalid(format!("{what} is read from standard input (one line): none was given")));
+    }
+    Ok(xp_core::Sensitive::new(value))
 }
 
 pub(crate) fn parse_date(s: &str) -> Result<time::Date, String> {
@@ -376,9 +422,32 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
             }
         }
         Command::Settle(args) => settle::run(&app, cli.json, args).await?,
-        Command::Mandates => {
+        Command::Mandates {
+            command: Some(MandatesCommand::Record { via: _, contact, org, holder, bank, customer_signed }),
+        } => {
+            let (organisation_id, contact_id) =
+                xp_app::mandates::find_contact(&services.store, contact, org.as_deref()).await?;
+            let iban = read_secret_line("the IBAN")?;
+            let signed = xp_app::mandates::SignedMandate {
+                organisation_id,
+                contact_id: &contact_id,
+                holder,
+                iban: &iban,
+                bank: bank.as_deref(),
+                customer_signed: *customer_signed,
+            };
+            let m = xp_app::mandates::record_saferpay(services, &app.connectors(), signed).await?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&MandateLine::saferpay(m)).unwrap_or_default());
+            } else {
+                println!("mandate: {} {}", m.id, m.status.as_str());
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Mandates { command: None } => {
             let mut mandates: Vec<MandateLine> =
-                app.gocardless()?.mandates().await?.into_iter().map(MandateLine::gocardless).collect();
+                // From the store, so a listing works offline and without GoCardless credentials.
+                xp_store::gocardless::mandates(&services.store).await?.into_iter().map(MandateLine::gocardless).collect();
             let saferpay = xp_store::saferpay::mandates(&services.store).await?;
             mandates.extend(saferpay.into_iter().map(MandateLine::saferpay));
             if cli.json {

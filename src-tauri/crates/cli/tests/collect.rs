@@ -405,22 +405,6 @@ async fn collected_money_is_booked_in_xero_through_the_clearing_account_and_a_ch
     assert!(fees >= 2, "the payouts' fees are spend money to 404");
 }
 
-/// Runs a step of the pipeline and kills it (SIGKILL) after `after`; answers whether it was
-/// still running then (it may have finished).
-fn kill_during(s: &Sandbox, data: &Path, args: &[&str], after: Duration) -> bool {
-    let mut child = xpartner(s, data)
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(after);
-    let running = matches!(child.try_wait(), Ok(None));
-    let _ = child.kill(); // SIGKILL on Unix
-    let _ = child.wait();
-    running
-}
-
 /// The collection of an invoice, from `collections --json`.
 fn collection_of(s: &Sandbox, data: &Path, number: &str) -> Option<Value> {
     let list = json(s, data, &["collections", "--json"]);
@@ -448,13 +432,8 @@ async fn killed_at_fifty_points_between_intent_and_settlement_each_invoice_is_co
 
     // Deterministic "random" kill points: 3 invoices × 5 steps, 3 or 4 kills in each step, then
     // the step is run to its end, as a person would run the command again.
-    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut points = support::KillPoints(0x9E37_79B9_7F4A_7C15);
+    let mut next = || points.next();
     let (mut kills, mut interrupted) = (0, 0);
     // How long each step ran to its end last time (a first guess for the first invoice): the
     // kills fall anywhere in it, start-up, requests and writes alike.
@@ -478,7 +457,7 @@ async fn killed_at_fifty_points_between_intent_and_settlement_each_invoice_is_co
             }
             for _ in 0..(3 + next() % 2) {
                 let at = took[n].mul_f64((next() % 1000) as f64 / 1000.0);
-                interrupted += usize::from(kill_during(&s, data, step, at));
+                interrupted += usize::from(support::kill_during(xpartner(&s, data).args(*step), at));
                 kills += 1;
             }
             let t = std::time::Instant::now();

@@ -20,11 +20,7 @@ struct Sandbox {
 }
 
 async fn sandbox(seed: Seed) -> Sandbox {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let emu = Emulator::new(Ctx::new(Duration::from_secs(60)), seed, url::Url::parse(&base).unwrap());
-    let router = emu.router();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let (emu, base) = support::saferpay_emulator(Ctx::new(Duration::from_secs(60)), seed).await;
     let dir = tempfile::tempdir().unwrap();
     let file = support::startup_line(
         dir.path(),

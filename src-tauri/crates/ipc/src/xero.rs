@@ -23,6 +23,23 @@ pub struct XeroConnectResult {
     pub organisations: Vec<AvailableOrganisation>,
 }
 
+/// One account of an organisation's chart as last synced: what Settings offers for a provider's
+/// clearing, bank, fees and suspense accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export_to = "xero/")]
+#[serde(rename_all = "camelCase")]
+pub struct XeroAccount {
+    pub account_id: String,
+    pub code: Option<String>,
+    pub name: Option<String>,
+    /// Xero's type: BANK, EXPENSE, CURRLIAB…
+    #[serde(rename = "type")]
+    #[ts(rename = "type")]
+    pub account_type: Option<String>,
+    /// ACTIVE or ARCHIVED.
+    pub status: Option<String>,
+}
+
 /// Filters of the invoice list; all optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export_to = "xero/")]
@@ -275,5 +292,5 @@ pub struct BankTransactionDetail {
 
 /// This area's TypeScript bindings: `(path under ui/src/lib/bindings, content)`.
 pub(crate) fn bindings(cfg: &ts_rs::Config) -> Vec<(String, String)> {
-    crate::bindings_of![cfg; AvailableOrganisation, XeroConnectResult, InvoiceQuery, InvoiceSort, InvoiceRow, InvoicePage, LineItemRow, PaymentRow, InvoiceDetail, ContactSort, ContactQuery, ContactRow, ContactPage, OutstandingRow, ContactDetail, BankTransactionSort, BankTransactionQuery, BankTransactionRow, BankTransactionPage, BankTransactionDetail]
+    crate::bindings_of![cfg; AvailableOrganisation, XeroConnectResult, XeroAccount, InvoiceQuery, InvoiceSort, InvoiceRow, InvoicePage, LineItemRow, PaymentRow, InvoiceDetail, ContactSort, ContactQuery, ContactRow, ContactPage, OutstandingRow, ContactDetail, BankTransactionSort, BankTransactionQuery, BankTransactionRow, BankTransactionPage, BankTransactionDetail]
 }

@@ -12,7 +12,12 @@ import type { IpcError, Organisation, Provider, SettlementAccounts, SettlementMa
 import { ACCOUNTS, EMPTY_MAPPING, mappingError, trimmedMapping } from './settlementMapping';
 import { useCan } from '../session/useSession';
 import { providerName } from './status';
-import { useSetSettlementMapping, useSettlementMappings } from './useDirectDebit';
+import { useCreateClearingAccount, useSetSettlementMapping, useSettlementMappings, useXeroAccounts } from './useDirectDebit';
+
+/** Which accounts of the chart each field offers: bank accounts for money that moves, others for fees and suspense. */
+function fits(key: keyof SettlementAccounts, type: string | null): boolean {
+  return key === 'clearing' || key === 'bank' ? type === 'BANK' : type !== 'BANK';
+}
 
 interface ProviderMappingProps {
   provider: Provider;
@@ -23,6 +28,8 @@ interface ProviderMappingProps {
 function MappingForm({ provider, mapping, organisations }: ProviderMappingProps) {
   const [draft, setDraft] = useState<SettlementMapping>(() => mapping ?? EMPTY_MAPPING);
   const save = useSetSettlementMapping();
+  const chart = useXeroAccounts(draft.organisationId);
+  const create = useCreateClearingAccount();
   const baseId = useId();
   const problem = mappingError(draft);
   const onSubmit = (e: FormEvent) => {
@@ -45,6 +52,7 @@ function MappingForm({ provider, mapping, organisations }: ProviderMappingProps)
           value={draft.organisationId}
           onChange={(e) => {
             save.reset();
+            create.reset();
             setDraft((d) => ({ ...d, organisationId: e.target.value }));
           }}
           className={fieldInput}
@@ -71,8 +79,34 @@ function MappingForm({ provider, mapping, organisations }: ProviderMappingProps)
               spellCheck={false}
               onChange={(e) => setAccount(key, e.target.value)}
               aria-describedby={`${baseId}-${key}-hint`}
+              list={`${baseId}-${key}-chart`}
               className={`${fieldInput} font-mono`}
             />
+            <datalist id={`${baseId}-${key}-chart`} data-testid={`settlement-${provider}-${key}-chart`}>
+              {(chart.data ?? [])
+                .filter((a) => a.code && a.status !== 'ARCHIVED' && fits(key, a.type))
+                .map((a) => (
+                  <option key={a.accountId} value={a.code ?? ''}>
+                    {a.name}
+                  </option>
+                ))}
+            </datalist>
+            {key === 'clearing' ? (
+              <button
+                type="button"
+                data-testid={`settlement-${provider}-create-clearing`}
+                disabled={!draft.organisationId || create.isPending}
+                onClick={() =>
+                  create.mutate(
+                    { provider, organisationId: draft.organisationId },
+                    { onSuccess: (a) => setAccount('clearing', a.code ?? '') },
+                  )
+                }
+                className={buttonClass('secondary', 'mt-1 py-1 text-xs')}
+              >
+                {create.isPending ? 'Creating in Xero…' : 'Create one in Xero'}
+              </button>
+            ) : null}
             <p id={`${baseId}-${key}-hint`} className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
               {hint}
             </p>
@@ -99,6 +133,13 @@ function MappingForm({ provider, mapping, organisations }: ProviderMappingProps)
           </span>
         ) : null}
       </div>
+      {create.isSuccess ? (
+        <p role="status" data-testid={`settlement-${provider}-created`} className="text-sm text-emerald-800 dark:text-emerald-300">
+          Created bank account {create.data.code} &ldquo;{create.data.name}&rdquo; in Xero. Save the accounts to book{' '}
+          {providerName(provider)} money through it.
+        </p>
+      ) : null}
+      {create.isError ? <ErrorPanel error={create.error} title="No account was created in Xero" /> : null}
       {save.isError ? <ErrorPanel error={save.error} title="The accounts were not saved" /> : null}
     </form>
   );

@@ -39,6 +39,37 @@ describe('direct debit accounts in Settings', () => {
     });
   });
 
+  it('create the clearing account in Xero, fill its code in, and offer the chart’s accounts for each field', async () => {
+    const { user, fake } = renderApp('/settings', { backend: { list_organisations: () => [XERO] } });
+    const section = await screen.findByTestId('settlement-mapping-saferpay');
+    const create = within(section).getByTestId('settlement-saferpay-create-clearing');
+    expect(create, 'an organisation comes first').toBeDisabled();
+    await user.selectOptions(within(section).getByTestId('settlement-saferpay-organisation'), XERO.id);
+    // Bank accounts for the money that moves, the others for fees and suspense.
+    const offered = async (key: string) =>
+      within(await within(section).findByTestId(`settlement-saferpay-${key}-chart`))
+        .queryAllByRole('option', { hidden: true })
+        .map((o) => (o as HTMLOptionElement).value);
+    await expect.poll(() => offered('bank')).toEqual(['090', '092']);
+    expect(await offered('fees')).toEqual(['404', '429']);
+
+    await user.click(create);
+    expect(await within(section).findByTestId('settlement-saferpay-created')).toHaveTextContent(
+      'Created bank account 091 “Saferpay Clearing” in Xero',
+    );
+    expect(within(section).getByTestId('settlement-saferpay-clearing')).toHaveValue('091');
+    expect(fake.calls.find((c) => c.cmd === 'create_clearing_account')?.args).toEqual({
+      provider: 'saferpay',
+      organisationId: XERO.id,
+    });
+    await expect.poll(() => offered('clearing')).toContain('091');
+
+    // Asked again, Rust says the account is there already, and the code stays filled in.
+    await user.click(create);
+    expect(await within(section).findByRole('alert')).toHaveTextContent('already has an account named "Saferpay Clearing"');
+    expect(within(section).getByTestId('settlement-saferpay-clearing')).toHaveValue('091');
+  });
+
   it('show what Rust refused when saving fails', async () => {
     const saved: ProviderSettlement[] = [
       { provider: 'gocardless', mapping: null },

@@ -2,10 +2,12 @@ import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/rea
 
 import type { Provider, SettlementMapping } from '../../lib/bindings';
 import {
+  createClearingAccount,
   getSettlementMappings,
   listGoCardlessMandates,
   listGoCardlessPayouts,
   listSaferpayMandates,
+  listXeroAccounts,
   setSettlementMapping,
 } from '../../lib/ipc';
 import { queryKeys } from '../../lib/queryKeys';
@@ -34,5 +36,23 @@ export function useSetSettlementMapping() {
     mutationFn: ({ provider, mapping }: { provider: Provider; mapping: SettlementMapping }) =>
       setSettlementMapping(provider, mapping),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.settlementMappings }),
+  });
+}
+
+/** The chart of accounts of the organisation chosen in a form (nothing is asked before one is chosen). */
+export function useXeroAccounts(organisationId: string) {
+  return useQuery({
+    queryKey: [...queryKeys.xeroAccounts, organisationId],
+    queryFn: () => listXeroAccounts(organisationId),
+    enabled: organisationId !== '',
+  });
+}
+
+export function useCreateClearingAccount() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ provider, organisationId }: { provider: Provider; organisationId: string }) =>
+      createClearingAccount(provider, organisationId),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.xeroAccounts }),
   });
 }

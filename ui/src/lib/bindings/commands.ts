@@ -46,6 +46,8 @@ export const COMMANDS = {
   record_saferpay_mandate: "collect_payments",
   get_settlement_mappings: "read",
   set_settlement_mapping: "manage_connections",
+  list_xero_accounts: "read",
+  create_clearing_account: "manage_connections",
   list_organisations: "read",
   connect_xero: "manage_connections",
   keep_organisations: "manage_connections",

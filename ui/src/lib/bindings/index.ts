@@ -46,6 +46,7 @@ export type * from "./sync/SyncState";
 export type * from "./sync/SyncProgress";
 export type * from "./xero/AvailableOrganisation";
 export type * from "./xero/XeroConnectResult";
+export type * from "./xero/XeroAccount";
 export type * from "./xero/InvoiceQuery";
 export type * from "./xero/InvoiceSort";
 export type * from "./xero/InvoiceRow";

@@ -12,6 +12,7 @@ import type {
   SaferpayCredentialsInput,
   SaferpayStatus,
   SettlementMapping,
+  XeroAccount,
 } from '../bindings';
 import { call } from './call';
 
@@ -81,6 +82,16 @@ export function getSettlementMappings(): Promise<ProviderSettlement[]> {
 
 export function setSettlementMapping(provider: Provider, mapping: SettlementMapping): Promise<null> {
   return call<null>('set_settlement_mapping', { provider, mapping });
+}
+
+/** A kept Xero organisation's chart of accounts as last synced, by code. */
+export function listXeroAccounts(organisationId: string): Promise<XeroAccount[]> {
+  return call<XeroAccount[]>('list_xero_accounts', { organisationId });
+}
+
+/** Creates the provider's clearing bank account in the Xero organisation (owner); resolves to the new account. */
+export function createClearingAccount(provider: Provider, organisationId: string): Promise<XeroAccount> {
+  return call<XeroAccount>('create_clearing_account', { provider, organisationId });
 }
 
 /** The active Saferpay mandates recorded for a Xero contact. */

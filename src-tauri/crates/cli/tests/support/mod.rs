@@ -119,3 +119,40 @@ pub fn xero_config(dir: &Path) -> PathBuf {
     std::fs::write(&file, "[xero]\nloopback_ports = [0]\n").unwrap();
     file
 }
+
+/// The Saferpay emulator on its own port (its JSON API under `/api`, as the real host's), and
+/// its origin.
+pub async fn saferpay_emulator(
+    ctx: xp_sandbox_kit::Ctx,
+    seed: xp_sandbox_kit::Seed,
+) -> (xp_sandbox_saferpay::Emulator, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let emu = xp_sandbox_saferpay::Emulator::new(ctx, seed, url::Url::parse(&base).unwrap());
+    let router = emu.router();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (emu, base)
+}
+
+/// Runs `cmd` (output discarded) and kills it (SIGKILL on Unix) after `after`; answers whether
+/// it was still running then (it may have finished).
+pub fn kill_during(cmd: &mut Command, after: std::time::Duration) -> bool {
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    std::thread::sleep(after);
+    let running = matches!(child.try_wait(), Ok(None));
+    let _ = child.kill();
+    let _ = child.wait();
+    running
+}
+
+/// xorshift64: the crash tests' "random" kill points, the same on every run (a failure repeats).
+pub struct KillPoints(pub u64);
+
+impl KillPoints {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}

@@ -4,6 +4,7 @@
 //! local store. The pieces live in their crates (auth, providers/xero, sync, store); this crate
 //! wires them together for one provider and owns its `[xero]` configuration section.
 
+pub mod accounts;
 pub mod browse;
 mod error;
 pub mod export;

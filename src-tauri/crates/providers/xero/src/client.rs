@@ -292,6 +292,25 @@ impl XeroClient {
         self.element_id(tenant_id, req, "BankTransfers", "BankTransferID").await
     }
 
+    /// `PUT /Accounts` with one BANK account (needs the `accounting.settings` scope); answers
+    /// the account as Xero keeps it, typed and as sent (for the local chart). A code or name
+    /// already in the chart is Xero's validation error ("Please enter a unique Code.").
+    #[tracing::instrument(skip_all, fields(tenant = %tenant_id), err(level = "info"))]
+    pub async fn create_bank_account(
+        &self,
+        token: &Sensitive<String>,
+        tenant_id: &str,
+        account: &crate::NewBankAccount,
+        idempotency_key: &str,
+    ) -> Result<(crate::records::Account, Value)> {
+        let req = self.keyed(Method::PUT, &["Accounts"], token, tenant_id, &account.body(), idempotency_key)?;
+        let first = self.write_element(tenant_id, req, "Accounts").await?;
+        match crate::records::parse_page(crate::Resource::Accounts, std::slice::from_ref(&first))? {
+            crate::records::Records::Accounts(mut one) if one.len() == 1 => Ok((one.remove(0), first)),
+            _ => Err(Error::Malformed { what: "the Accounts answer has no account".into() }),
+        }
+    }
+
     /// A write to `/api.xro/2.0/{path…}` under an idempotency key.
     fn keyed(
         &self,

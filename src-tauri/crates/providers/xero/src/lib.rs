@@ -17,7 +17,7 @@ pub mod records;
 mod resources;
 mod types;
 
-pub use bank_writes::{BankTransactionType, NewBankTransaction, NewBankTransfer};
+pub use bank_writes::{BankTransactionType, NewBankAccount, NewBankTransaction, NewBankTransfer};
 pub use client::{Page, PageRequest, Pagination, XeroClient, MAX_PAGE_SIZE};
 pub use config::{XeroConfig, PRODUCTION_API, PRODUCTION_IDENTITY, PRODUCTION_LOGIN};
 pub use error::{Error, Result};

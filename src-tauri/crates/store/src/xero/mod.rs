@@ -6,11 +6,13 @@
 //! Each table keeps typed columns for filtering and sorting plus the record as received; see
 //! migrations/20261123000002_xero_records.sql for the schema and its indexes.
 
+pub mod accounts;
 pub mod export;
 pub mod query;
 pub mod rows;
 mod write;
 
+pub use accounts::{list_accounts, AccountRow};
 pub use query::*;
 pub use rows::Page;
 pub use write::{clear_organisation, delete_missing, upsert};

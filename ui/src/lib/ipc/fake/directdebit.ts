@@ -10,6 +10,7 @@ import type {
   ProviderSettlement,
   SaferpayCredentialsInput,
   SettlementMapping,
+  XeroAccount,
 } from '../../bindings';
 import { rejectWith, type CommandHandlers } from './handlers';
 
@@ -104,6 +105,13 @@ export function directDebitHandlers(): CommandHandlers {
     { provider: 'saferpay', mapping: null },
   ];
   let saferpayConfigured = false;
+  // Xero's demo chart, with GoCardless's clearing account and none for Saferpay yet.
+  const chart: XeroAccount[] = [
+    { accountId: 'a-090', code: '090', name: 'Business Bank Account', type: 'BANK', status: 'ACTIVE' },
+    { accountId: 'a-092', code: '092', name: 'GoCardless Clearing', type: 'BANK', status: 'ACTIVE' },
+    { accountId: 'a-404', code: '404', name: 'Bank Fees', type: 'EXPENSE', status: 'ACTIVE' },
+    { accountId: 'a-429', code: '429', name: 'General Expenses', type: 'EXPENSE', status: 'ACTIVE' },
+  ];
   return {
     list_gocardless_mandates: () => [structuredClone(GOCARDLESS_MANDATE)],
     list_saferpay_mandates: () => [structuredClone(SAFERPAY_MANDATE)],
@@ -179,6 +187,22 @@ export function directDebitHandlers(): CommandHandlers {
       return { customerId, terminalId };
     },
     get_settlement_mappings: () => structuredClone(mappings),
+    list_xero_accounts: () => structuredClone(chart),
+    create_clearing_account: (args) => {
+      const { provider } = args as { provider: Provider };
+      const name = provider === 'gocardless' ? 'GoCardless Clearing' : 'Saferpay Clearing';
+      const taken = chart.find((a) => a.name === name);
+      if (taken) {
+        return rejectWith({
+          code: 'invalid_input',
+          message: `the organisation already has an account named "${name}" (code ${taken.code ?? 'none'}): choose it`,
+        });
+      }
+      const code = ['091', '093', '094'].find((c) => !chart.some((a) => a.code === c)) ?? '099';
+      const account: XeroAccount = { accountId: `a-${code}`, code, name, type: 'BANK', status: 'ACTIVE' };
+      chart.push(account);
+      return structuredClone(account);
+    },
     set_settlement_mapping: (args) => {
       const { provider, mapping } = args as { provider: Provider; mapping: SettlementMapping };
       const entry = mappings.find((m) => m.provider === provider);

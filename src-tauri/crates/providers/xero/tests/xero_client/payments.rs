@@ -47,3 +47,41 @@ async fn a_payment_is_created_once_per_idempotency_key_then_paying_again_is_a_va
     let missing = s.xero.delete_payment(&s.token, tenant, "00000000-0000-0000-0000-000000000000", "del-pay-2").await;
     assert!(matches!(missing, Err(Error::NotFound { .. })), "{missing:?}");
 }
+
+#[tokio::test]
+async fn a_clearing_bank_account_is_created_once_per_key_and_a_taken_code_is_xeros_validation_error() {
+    let s = start(Duration::from_secs(60)).await;
+    let tenant = &s.tenants[0];
+    let new = xp_xero::NewBankAccount {
+        code: "093".into(),
+        name: "Saferpay Clearing".into(),
+        bank_account_number: "SAFERPAY-CLEARING".into(),
+        currency: s.emu.credentials()["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["tenantId"] == tenant.as_str())
+            .unwrap()["currency"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    };
+    let (first, raw) = s.xero.create_bank_account(&s.token, tenant, &new, "acct-1").await.unwrap();
+    let (again, _) = s.xero.create_bank_account(&s.token, tenant, &new, "acct-1").await.unwrap();
+    assert_eq!(raw["BankAccountNumber"], "SAFERPAY-CLEARING");
+    assert_eq!(first, again, "a resent create returns the first account");
+    assert_eq!(
+        (first.code.as_deref(), first.name.as_deref(), first.type_.as_deref(), first.status.as_deref()),
+        (Some("093"), Some("Saferpay Clearing"), Some("BANK"), Some("ACTIVE"))
+    );
+    let chart = s.emu.records(tenant, "Accounts");
+    assert_eq!(chart.iter().filter(|a| a["Code"] == "093").count(), 1, "one account in the chart");
+
+    let taken = xp_xero::NewBankAccount { name: "Another Clearing".into(), ..new };
+    match s.xero.create_bank_account(&s.token, tenant, &taken, "acct-2").await {
+        Err(Error::Validation { messages }) => {
+            assert!(messages.iter().any(|m| m.contains("unique Code")), "{messages:?}")
+        }
+        other => panic!("a code in use is a validation error, got {other:?}"),
+    }
+}
