@@ -60,7 +60,7 @@ fn item(kind: &str, amount: &str, payment: Option<&str>) -> rows::PayoutItem {
 fn write(h: &Harness, org: OrganisationId, records: &[rows::Record]) {
     tauri::async_runtime::block_on(async {
         let mut conn = h.services.store.pool().acquire().await.unwrap();
-        xp_store::gocardless::upsert(&mut conn, &org.to_string(), records).await.unwrap();
+        xp_store::gocardless::upsert(&mut conn, org, records).await.unwrap();
     });
 }
 

@@ -37,8 +37,7 @@ pub struct ContactMandates {
 /// The GoCardless mandates of a contact, newest first, whatever their status.
 pub async fn of_contact(store: &Store, organisation_id: OrganisationId, contact_id: &str) -> Result<ContactMandates> {
     if let Some(link) = setups::link_of(store, organisation_id, contact_id).await? {
-        let mandates =
-            xp_store::gocardless::mandates_of_customer(store, &link.creditor_id.to_string(), &link.customer_id).await?;
+        let mandates = xp_store::gocardless::mandates_of_customer(store, link.creditor_id, &link.customer_id).await?;
         return Ok(ContactMandates { found: Found::Linked, mandates });
     }
     let row = contact(store, organisation_id, contact_id).await?.row;
@@ -308,7 +307,7 @@ mod tests {
             }),
         ];
         let mut tx = store.pool().begin().await.unwrap();
-        xp_store::gocardless::upsert(&mut tx, &creditor.to_string(), &records).await.unwrap();
+        xp_store::gocardless::upsert(&mut tx, creditor, &records).await.unwrap();
         tx.commit().await.unwrap();
     }
 

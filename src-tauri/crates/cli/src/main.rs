@@ -355,7 +355,8 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
             let results = xero.sync(org, *full, report).await?;
             let ok = results.iter().all(|(_, outcome)| matches!(outcome, xp_sync::OrgOutcome::Done { .. }));
             if cli.json {
-                let orgs: Vec<_> = results.iter().map(|(o, r)| report::outcome_json(&o.id, &o.name, r)).collect();
+                let orgs: Vec<_> =
+                    results.iter().map(|(o, r)| report::outcome_json(&o.id.to_string(), &o.name, r)).collect();
                 println!("{}", serde_json::json!({ "ok": ok, "organisations": orgs }));
             } else {
                 for (o, outcome) in &results {
@@ -374,7 +375,7 @@ async fn run(cli: &Cli, opts: &StartOptions) -> xp_app::Result<ExitCode> {
             let summary = gocardless.sync(*full, report).await?;
             if cli.json {
                 let parts: Vec<_> =
-                    summary.outcomes.iter().map(|(o, r)| report::outcome_json(&o.id, &o.name, r)).collect();
+                    summary.outcomes.iter().map(|(o, r)| report::outcome_json(&o.id.to_string(), &o.name, r)).collect();
                 println!(
                     "{}",
                     serde_json::json!({ "ok": summary.ok(), "events_applied": summary.events_applied,

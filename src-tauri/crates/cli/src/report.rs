@@ -150,7 +150,7 @@ mod tests {
     #[test]
     fn progress_is_quiet_until_the_first_page_and_then_reads_as_words() {
         let mut p = Progress {
-            organisation_id: "o1".into(),
+            organisation_id: xp_core::ids::OrganisationId::new_random(),
             organisation_name: "Org".into(),
             resource: "Invoices".into(),
             state: ProgressState::Running,

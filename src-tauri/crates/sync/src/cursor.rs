@@ -2,13 +2,18 @@
 
 use crate::pass::{Pass, Position, Saved};
 use sqlx::{Row, SqliteConnection};
+use xp_core::ids::OrganisationId;
 
-pub async fn load(conn: &mut SqliteConnection, organisation_id: &str, resource: &str) -> crate::Result<Saved> {
+pub async fn load(
+    conn: &mut SqliteConnection,
+    organisation_id: OrganisationId,
+    resource: &str,
+) -> crate::Result<Saved> {
     let row = sqlx::query(
         "SELECT modified_since, last_full_at, feed_cursor, sync_pass FROM sync_cursors \
          WHERE organisation_id = ? AND resource = ?",
     )
-    .bind(organisation_id)
+    .bind(organisation_id.to_string())
     .bind(resource)
     .fetch_optional(&mut *conn)
     .await?;
@@ -27,7 +32,7 @@ pub async fn load(conn: &mut SqliteConnection, organisation_id: &str, resource: 
 
 pub async fn save(
     conn: &mut SqliteConnection,
-    organisation_id: &str,
+    organisation_id: OrganisationId,
     resource: &str,
     saved: &Saved,
     now_ms: i64,
@@ -46,7 +51,7 @@ pub async fn save(
          next_page = excluded.next_page, feed_cursor = excluded.feed_cursor, sync_pass = excluded.sync_pass, \
          last_full_at = excluded.last_full_at, updated_at = excluded.updated_at",
     )
-    .bind(organisation_id)
+    .bind(organisation_id.to_string())
     .bind(resource)
     .bind(saved.modified_since_ms.map(|m| m.to_string()))
     .bind(next_page)

@@ -11,6 +11,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
+use xp_core::ids::OrganisationId;
 use xp_core::Clock;
 use xp_store::Store;
 
@@ -20,7 +21,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobKey {
     /// The app's organisation id (sync_cursors' key).
-    pub organisation_id: String,
+    pub organisation_id: OrganisationId,
     /// The provider's id for it (Xero tenant id, GoCardless creditor, OKX account).
     pub external_id: String,
     pub resource: String,
@@ -204,7 +205,7 @@ pub struct Engine {
 /// The organisation an engine run is about.
 #[derive(Debug, Clone)]
 pub struct Org {
-    pub id: String,
+    pub id: OrganisationId,
     /// The provider's id for it (Xero tenant id, ...).
     pub external_id: String,
     pub name: String,
@@ -234,11 +235,8 @@ impl Engine {
         let mut calls = 0;
         let mut failed = Vec::new();
         for spec in source.resources() {
-            let job = JobKey {
-                organisation_id: org.id.clone(),
-                external_id: org.external_id.clone(),
-                resource: spec.name.clone(),
-            };
+            let job =
+                JobKey { organisation_id: org.id, external_id: org.external_id.clone(), resource: spec.name.clone() };
             match self.sync_resource(source, sink, org, &job, &spec, force_full, report, cancel).await {
                 Ok((n, c)) => {
                     items += n;
@@ -339,7 +337,7 @@ impl Engine {
         cancel: &CancellationToken,
     ) -> Result<(u64, u32)> {
         let mut conn = self.store.pool().acquire().await?;
-        let mut saved = cursor::load(&mut conn, &job.organisation_id, &job.resource).await?;
+        let mut saved = cursor::load(&mut conn, job.organisation_id, &job.resource).await?;
         drop(conn);
         let full_every_ms = self.config.full_every.as_millis() as i64;
         let shape = spec.shape();
@@ -349,7 +347,7 @@ impl Engine {
         let mut pages_done = 0u32;
         let mut keep_ids: Vec<String> = Vec::new();
         let progress = |state, pages_done: u32, items_done: u64, pass: &pass::Pass, message: Option<String>| Progress {
-            organisation_id: org.id.clone(),
+            organisation_id: org.id,
             organisation_name: org.name.clone(),
             resource: job.resource.clone(),
             state,
@@ -499,7 +497,7 @@ impl Engine {
             } else {
                 saved.pass = Some(pass.clone());
             }
-            cursor::save(&mut conn, &job.organisation_id, &job.resource, saved, self.now_ms()).await?;
+            cursor::save(&mut conn, job.organisation_id, &job.resource, saved, self.now_ms()).await?;
             Ok::<_, Error>(())
         }
         .await;

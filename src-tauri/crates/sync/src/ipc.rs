@@ -7,7 +7,7 @@ use xp_ipc::{SyncProgress, SyncState};
 impl From<Progress> for SyncProgress {
     fn from(p: Progress) -> Self {
         SyncProgress {
-            organisation_id: p.organisation_id,
+            organisation_id: p.organisation_id.to_string(),
             organisation_name: p.organisation_name,
             resource: p.resource,
             state: match p.state {

@@ -1,6 +1,7 @@
 //! What the engine reports while it works, and the ETA arithmetic.
 
 use std::time::Duration;
+use xp_core::ids::OrganisationId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProgressState {
@@ -13,7 +14,7 @@ pub enum ProgressState {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
-    pub organisation_id: String,
+    pub organisation_id: OrganisationId,
     pub organisation_name: String,
     pub resource: String,
     pub state: ProgressState,

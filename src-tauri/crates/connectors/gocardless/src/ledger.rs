@@ -50,7 +50,7 @@ impl GoCardlessService {
         let store = &self.ctx.store;
         let mut all = Vec::new();
         for org in orgs::syncable(store, PROVIDER).await? {
-            for p in db::payouts(store, &org.id.to_string()).await? {
+            for p in db::payouts(store, org.id).await? {
                 if let Some(p) = payout(&p)? {
                     all.push((p.arrives_on, p));
                 }

@@ -6,7 +6,6 @@
 use crate::settings::{Settings, API};
 use crate::sync::{GoCardlessSink, GoCardlessSource, Part};
 use crate::{Error, Result, PROVIDER};
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -186,7 +185,7 @@ impl GoCardlessService {
     /// The creditors to sync.
     async fn creditors(&self) -> Result<Vec<Org>> {
         let kept = self.kept_creditors().await?;
-        Ok(kept.into_iter().map(|o| Org { id: o.id.to_string(), external_id: o.external_id, name: o.name }).collect())
+        Ok(kept.into_iter().map(|o| Org { id: o.id, external_id: o.external_id, name: o.name }).collect())
     }
 
     /// Syncs every kept creditor: the lists first when a full load is due (or `full`), then the
@@ -213,7 +212,7 @@ impl GoCardlessService {
         let mut summary = SyncSummary::default();
         for org in creditors {
             let now = self.ctx.clock.now();
-            let state = db::feed_since(&self.ctx.store, &org.id).await?;
+            let state = db::feed_since(&self.ctx.store, org.id).await?;
             let due = match &state {
                 None => true,
                 Some(s) => full || now - parse(&s.loaded_at)? >= FULL_EVERY,
@@ -225,7 +224,7 @@ impl GoCardlessService {
                 let loaded = matches!(outcome, OrgOutcome::Done { .. });
                 if loaded {
                     let start = xp_core::rfc3339(now - CLOCK_MARGIN);
-                    db::record_full_load(&self.ctx.store, &org.id, &start, &xp_core::rfc3339(now)).await?;
+                    db::record_full_load(&self.ctx.store, org.id, &start, &xp_core::rfc3339(now)).await?;
                     since = since.or(Some(now - CLOCK_MARGIN));
                 }
                 self.save_outcome(&org, &outcome).await?;
@@ -273,9 +272,7 @@ impl GoCardlessService {
     }
 
     async fn save_outcome(&self, org: &Org, outcome: &OrgOutcome) -> Result<()> {
-        let id =
-            OrganisationId::from_str(&org.id).map_err(|_| Error::Invalid(format!("organisation id {:?}", org.id)))?;
-        orgs::record_sync(&self.ctx.store, id, outcome.recorded(None, None), self.ctx.clock.now()).await?;
+        orgs::record_sync(&self.ctx.store, org.id, outcome.recorded(None, None), self.ctx.clock.now()).await?;
         Ok(())
     }
 
@@ -292,7 +289,7 @@ impl GoCardlessService {
     pub async fn payouts(&self) -> Result<Vec<db::rows::Payout>> {
         let mut all = Vec::new();
         for org in orgs::syncable(&self.ctx.store, PROVIDER).await? {
-            all.extend(db::payouts(&self.ctx.store, &org.id.to_string()).await?);
+            all.extend(db::payouts(&self.ctx.store, org.id).await?);
         }
         all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
         Ok(all)

@@ -223,7 +223,7 @@ impl GoCardlessService {
         let records =
             [crate::rows::customer(&customer), crate::rows::bank_account(&bank), crate::rows::mandate(&mandate, None)];
         let mut tx = self.ctx().store.pool().begin().await.map_err(xp_store::Error::from)?;
-        xp_store::gocardless::upsert(&mut tx, &creditor.to_string(), &records).await?;
+        xp_store::gocardless::upsert(&mut tx, creditor, &records).await?;
         tx.commit().await.map_err(xp_store::Error::from)?;
         Ok(())
     }

@@ -427,7 +427,7 @@ impl Sink for GoCardlessSink {
             // The whole page is read before its first row is written, inside the engine's
             // transaction: a bad record leaves nothing of the page and no new cursor.
             let page: Vec<Record> = xp_sync::typed_page(&job.resource, records)?;
-            let w = db::upsert(conn, &job.organisation_id, &page).await?;
+            let w = db::upsert(conn, job.organisation_id, &page).await?;
             let followed = collections::followed_payments_in(conn, crate::PROVIDER).await?;
             for r in &page {
                 if let Record::Event(e) = r {
@@ -454,7 +454,7 @@ impl Sink for GoCardlessSink {
     ) -> BoxFuture<'a, std::result::Result<u64, SinkError>> {
         Box::pin(async move {
             match kind_of(&job.resource) {
-                Some(kind) => Ok(db::delete_missing(conn, &job.organisation_id, kind, keep).await?),
+                Some(kind) => Ok(db::delete_missing(conn, job.organisation_id, kind, keep).await?),
                 // The feed removes nothing: an event is history, not a record to reconcile.
                 None => Ok(0),
             }

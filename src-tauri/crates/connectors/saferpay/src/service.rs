@@ -184,7 +184,7 @@ impl SaferpayService {
                 orgs::keep_account(store, account, self.ctx.clock.now()).await?
             }
         };
-        Ok(xp_sync::Org { id: id.to_string(), external_id: c.customer_id.clone(), name })
+        Ok(xp_sync::Org { id, external_id: c.customer_id.clone(), name })
     }
 
     /// Whether debits can be sent: credentials saved, or the sandbox's.

@@ -9,12 +9,10 @@
 //! Swiss time: a window reaching into today is read up to midnight, and what happened since is
 //! left to a later pass (the mark is the newest transaction seen, not the window's end).
 
-use crate::{Error, Result, SaferpayService, PROVIDER};
+use crate::{Result, SaferpayService, PROVIDER};
 use serde_json::Value;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
-use xp_core::ids::OrganisationId;
 use xp_core::Clock;
 use xp_saferpay::{
     from_swiss, swiss_midnight, to_swiss, ReportQuery, ReportTransaction, SaferpayClient, MAX_REPORT_PAGE_SIZE,
@@ -208,7 +206,7 @@ impl Sink for ReportSink {
         Box::pin(async move {
             let page: Vec<Transaction> = xp_sync::typed_page(&job.resource, records)?;
             let now = self.clock.now();
-            let transactions = db::upsert_in(conn, &job.organisation_id, &page, now).await?;
+            let transactions = db::upsert_in(conn, job.organisation_id, &page, now).await?;
             let mut returns = 0;
             for t in &page {
                 if charge_back(conn, t).await? {
@@ -310,8 +308,7 @@ impl SaferpayService {
             .into_iter()
             .next()
             .map(|(_, o)| o);
-        let id =
-            OrganisationId::from_str(&org.id).map_err(|_| Error::Invalid(format!("organisation id {:?}", org.id)))?;
+        let id = org.id;
         let recorded = outcome.as_ref().unwrap_or(&OrgOutcome::Cancelled).recorded(None, None);
         orgs::record_sync(&ctx.store, id, recorded, ctx.clock.now()).await?;
         let written = *sink.written.lock().unwrap_or_else(|p| p.into_inner());

@@ -8,7 +8,6 @@ use crate::sync::{Budgets, XeroSink, XeroSource};
 use crate::{Error, Result, PROVIDER};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use xp_auth::{AuthorizeRequest, LoopbackConfig, LoopbackReceiver, PendingFlow, Pkce, Refresher, Registry, TokenVault};
@@ -283,7 +282,7 @@ impl XeroService {
                 continue;
             }
             connection_of.insert(o.external_id.clone(), o.connection_id.to_string());
-            orgs.push(Org { id: o.id.to_string(), external_id: o.external_id, name: o.name });
+            orgs.push(Org { id: o.id, external_id: o.external_id, name: o.name });
         }
         if orgs.is_empty() {
             return Err(Error::Invalid(
@@ -314,8 +313,7 @@ impl XeroService {
     async fn save_outcome(&self, org: &Org, outcome: &OrgOutcome, budgets: &Budgets) -> Result<()> {
         let (budget_minute, budget_day) =
             budgets.lock().map(|b| b.get(&org.external_id).copied().unwrap_or((None, None))).unwrap_or((None, None));
-        let id =
-            OrganisationId::from_str(&org.id).map_err(|_| Error::Invalid(format!("organisation id {:?}", org.id)))?;
+        let id = org.id;
         let outcome = outcome.recorded(budget_minute, budget_day);
         orgs::record_sync(&self.ctx.store, id, outcome, self.ctx.clock.now()).await?;
         Ok(())

@@ -6,6 +6,7 @@ use super::Kind;
 use crate::{Error, Result, Store};
 use serde::Serialize;
 use sqlx::Row;
+use xp_core::ids::OrganisationId;
 use xp_core::Money;
 
 /// One mandate with what a person needs to recognise it: the payer and their bank.
@@ -89,9 +90,13 @@ pub fn normalised_name(name: &str) -> String {
 }
 
 /// The mandates of one customer of one creditor (a contact's linked customer), newest first.
-pub async fn mandates_of_customer(store: &Store, creditor_id: &str, customer_id: &str) -> Result<Vec<MandateView>> {
+pub async fn mandates_of_customer(
+    store: &Store,
+    creditor_id: OrganisationId,
+    customer_id: &str,
+) -> Result<Vec<MandateView>> {
     let rows = sqlx::query(&format!("{MANDATE_VIEW} WHERE m.organisation_id = ? AND m.customer_id = ? {NEWEST_FIRST}"))
-        .bind(creditor_id)
+        .bind(creditor_id.to_string())
         .bind(customer_id)
         .fetch_all(store.pool())
         .await?;
@@ -133,11 +138,11 @@ const PAYMENT_COLUMNS: &str = "payment_id, mandate_id, created_at, charge_date, 
      status, reference, description, payout_id";
 
 /// One creditor's payments, by id.
-pub async fn payments(store: &Store, organisation_id: &str) -> Result<Vec<Payment>> {
+pub async fn payments(store: &Store, organisation_id: OrganisationId) -> Result<Vec<Payment>> {
     let rows = sqlx::query(&format!(
         "SELECT {PAYMENT_COLUMNS} FROM gocardless_payments WHERE organisation_id = ? ORDER BY payment_id"
     ))
-    .bind(organisation_id)
+    .bind(organisation_id.to_string())
     .fetch_all(store.pool())
     .await?;
     rows.iter().map(payment_row).collect()
@@ -169,12 +174,12 @@ fn payment_row(r: &sqlx::sqlite::SqliteRow) -> Result<Payment> {
 }
 
 /// One creditor's payouts with their lines, by id.
-pub async fn payouts(store: &Store, organisation_id: &str) -> Result<Vec<Payout>> {
+pub async fn payouts(store: &Store, organisation_id: OrganisationId) -> Result<Vec<Payout>> {
     let rows = sqlx::query(
         "SELECT payout_id, created_at, amount, deducted_fees, currency, status, arrival_date, reference, payout_type \
          FROM gocardless_payouts WHERE organisation_id = ? ORDER BY payout_id",
     )
-    .bind(organisation_id)
+    .bind(organisation_id.to_string())
     .fetch_all(store.pool())
     .await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -185,7 +190,7 @@ pub async fn payouts(store: &Store, organisation_id: &str) -> Result<Vec<Payout>
             "SELECT item_type, amount, currency, payment_id, mandate_id, refund_id FROM gocardless_payout_items \
              WHERE organisation_id = ? AND payout_id = ? ORDER BY seq",
         )
-        .bind(organisation_id)
+        .bind(organisation_id.to_string())
         .bind(&id)
         .fetch_all(store.pool())
         .await?
@@ -216,10 +221,10 @@ pub async fn payouts(store: &Store, organisation_id: &str) -> Result<Vec<Payout>
 }
 
 /// The provider ids of one kind of record (with its status where the table has one), sorted.
-pub async fn ids(store: &Store, organisation_id: &str, kind: Kind) -> Result<Vec<String>> {
+pub async fn ids(store: &Store, organisation_id: OrganisationId, kind: Kind) -> Result<Vec<String>> {
     let (table, key) = kind.table();
     let sql = format!("SELECT {key} FROM {table} WHERE organisation_id = ? ORDER BY {key}");
-    Ok(sqlx::query_scalar(&sql).bind(organisation_id).fetch_all(store.pool()).await?)
+    Ok(sqlx::query_scalar(&sql).bind(organisation_id.to_string()).fetch_all(store.pool()).await?)
 }
 
 /// How much the store holds for one creditor.
@@ -235,10 +240,10 @@ pub struct Counts {
     pub applied_events: u64,
 }
 
-pub async fn counts(store: &Store, organisation_id: &str) -> Result<Counts> {
+pub async fn counts(store: &Store, organisation_id: OrganisationId) -> Result<Counts> {
     let count = |table: &'static str| async move {
         let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE organisation_id = ?"))
-            .bind(organisation_id)
+            .bind(organisation_id.to_string())
             .fetch_one(store.pool())
             .await?;
         Ok::<u64, Error>(n.max(0) as u64)
@@ -263,9 +268,9 @@ pub struct FeedState {
 }
 
 /// None until a first full load completed.
-pub async fn feed_since(store: &Store, organisation_id: &str) -> Result<Option<FeedState>> {
+pub async fn feed_since(store: &Store, organisation_id: OrganisationId) -> Result<Option<FeedState>> {
     let row = sqlx::query("SELECT since, loaded_at FROM gocardless_feed WHERE organisation_id = ?")
-        .bind(organisation_id)
+        .bind(organisation_id.to_string())
         .fetch_optional(store.pool())
         .await?;
     row.map(|r| Ok(FeedState { since: r.try_get("since")?, loaded_at: r.try_get("loaded_at")? })).transpose()
@@ -273,12 +278,17 @@ pub async fn feed_since(store: &Store, organisation_id: &str) -> Result<Option<F
 
 /// Records a complete full load. The feed's start is set by the first one only: later the feed
 /// goes on from its cursor.
-pub async fn record_full_load(store: &Store, organisation_id: &str, since: &str, loaded_at: &str) -> Result<()> {
+pub async fn record_full_load(
+    store: &Store,
+    organisation_id: OrganisationId,
+    since: &str,
+    loaded_at: &str,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO gocardless_feed (organisation_id, since, loaded_at) VALUES (?, ?, ?) \
          ON CONFLICT (organisation_id) DO UPDATE SET loaded_at = excluded.loaded_at",
     )
-    .bind(organisation_id)
+    .bind(organisation_id.to_string())
     .bind(since)
     .bind(loaded_at)
     .execute(store.pool())

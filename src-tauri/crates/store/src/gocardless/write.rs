@@ -8,6 +8,7 @@ use crate::Result;
 use serde_json::Value;
 use sqlx::SqliteConnection;
 use std::collections::{HashMap, HashSet};
+use xp_core::ids::OrganisationId;
 
 /// What one page changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,7 +25,9 @@ pub struct Written {
 /// Each resource is then written once, as its last mention in the page left it: a batch names
 /// the same payment in its created, submitted, confirmed and paid-out events, each time as
 /// GoCardless holds it now, so writing it once per event only repeated the same row.
-pub async fn upsert(conn: &mut SqliteConnection, organisation_id: &str, page: &[Record]) -> Result<Written> {
+pub async fn upsert(conn: &mut SqliteConnection, organisation_id: OrganisationId, page: &[Record]) -> Result<Written> {
+    let organisation_id = organisation_id.to_string();
+    let organisation_id = organisation_id.as_str();
     let mut w = Written::default();
     let events: Vec<&Event> = page
         .iter()
@@ -327,7 +330,7 @@ async fn payout(conn: &mut SqliteConnection, org: &str, p: &Payout) -> Result<()
 /// payout's lines go with it). Returns how many were removed.
 pub async fn delete_missing(
     conn: &mut SqliteConnection,
-    organisation_id: &str,
+    organisation_id: OrganisationId,
     kind: Kind,
     keep: &[String],
 ) -> Result<u64> {
@@ -339,13 +342,13 @@ pub async fn delete_missing(
             "DELETE FROM gocardless_payout_items WHERE organisation_id = ? \
              AND payout_id NOT IN (SELECT value FROM json_each(?))",
         )
-        .bind(organisation_id)
+        .bind(organisation_id.to_string())
         .bind(&keep)
         .execute(&mut *conn)
         .await?;
     }
     let sql =
         format!("DELETE FROM {table} WHERE organisation_id = ? AND {key} NOT IN (SELECT value FROM json_each(?))");
-    let done = sqlx::query(&sql).bind(organisation_id).bind(&keep).execute(&mut *conn).await?;
+    let done = sqlx::query(&sql).bind(organisation_id.to_string()).bind(&keep).execute(&mut *conn).await?;
     Ok(done.rows_affected())
 }

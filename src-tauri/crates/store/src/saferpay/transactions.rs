@@ -7,6 +7,7 @@ use crate::{Error, Result, Store};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use time::OffsetDateTime;
+use xp_core::ids::OrganisationId;
 use xp_core::Money;
 
 /// A SEPA return or charge-back of a debit.
@@ -43,7 +44,7 @@ const COLUMNS: &str = "id, order_id, kind, state, payment_method, amount, curren
 /// changed. A transaction read again in a later window (one per action on it) writes nothing.
 pub async fn upsert_in(
     conn: &mut sqlx::SqliteConnection,
-    organisation_id: &str,
+    organisation_id: OrganisationId,
     rows: &[Transaction],
     now: OffsetDateTime,
 ) -> Result<u64> {
@@ -66,7 +67,7 @@ pub async fn upsert_in(
                     excluded.currency, excluded.authorised_at, excluded.captured_at, excluded.chargeback_kind, \
                     excluded.chargeback_reason, excluded.chargeback_at)",
         )
-        .bind(organisation_id)
+        .bind(organisation_id.to_string())
         .bind(&t.id)
         .bind(t.order_id.as_deref())
         .bind(&t.kind)

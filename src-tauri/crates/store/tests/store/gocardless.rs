@@ -4,6 +4,7 @@
 
 use super::collections::organisation;
 use super::Fixture;
+use xp_core::ids::OrganisationId;
 use xp_core::Money;
 use xp_store::gocardless::rows::{Event, Mandate, Payment, Record};
 use xp_store::gocardless::{self, Written};
@@ -50,7 +51,7 @@ fn event(id: &str, resource_type: &str, action: &str, changed: Vec<Record>) -> R
     })
 }
 
-async fn write(store: &xp_store::Store, org: &str, page: &[Record]) -> Written {
+async fn write(store: &xp_store::Store, org: OrganisationId, page: &[Record]) -> Written {
     let mut tx = store.pool().begin().await.unwrap();
     let w = gocardless::upsert(&mut tx, org, page).await.unwrap();
     tx.commit().await.unwrap();
@@ -61,21 +62,21 @@ async fn write(store: &xp_store::Store, org: &str, page: &[Record]) -> Written {
 async fn each_event_is_applied_once_and_each_resource_written_as_its_last_mention_left_it() {
     let f = Fixture::new();
     let store = f.open().await;
-    let org = organisation(&store).await.to_string();
+    let org = organisation(&store).await;
     let page = [
         event("EV1", "payments", "created", vec![payment("pending_submission")]),
         event("EV2", "payments", "submitted", vec![payment("submitted")]),
         event("EV2", "payments", "submitted", vec![payment("submitted")]),
         event("EV3", "payments", "confirmed", vec![payment("confirmed")]),
     ];
-    let w = write(&store, &org, &page).await;
+    let w = write(&store, org, &page).await;
     assert_eq!(w, Written { records: 3, events_applied: 3 }, "EV2 twice in a page is applied once");
     let stored = gocardless::payment(&store, "PM1").await.unwrap().unwrap();
     assert_eq!(stored.status, "confirmed", "the last mention wins");
 
     // The page read again (a crash before the cursor moved): nothing applied, nothing written.
     let later = [event("EV3", "payments", "confirmed", vec![payment("paid_out")])];
-    assert_eq!(write(&store, &org, &later).await, Written::default());
+    assert_eq!(write(&store, org, &later).await, Written::default());
     assert_eq!(gocardless::payment(&store, "PM1").await.unwrap().unwrap().status, "confirmed");
 }
 
@@ -83,17 +84,17 @@ async fn each_event_is_applied_once_and_each_resource_written_as_its_last_mentio
 async fn a_cancelled_mandate_keeps_its_events_reason_when_a_later_mention_gives_none() {
     let f = Fixture::new();
     let store = f.open().await;
-    let org = organisation(&store).await.to_string();
+    let org = organisation(&store).await;
     let page = [
         event("EV1", "mandates", "cancelled", vec![mandate("cancelled", Some("bank_account_closed"))]),
         event("EV2", "mandates", "customer_approval_skipped", vec![mandate("cancelled", None)]),
     ];
-    write(&store, &org, &page).await;
+    write(&store, org, &page).await;
     let m = gocardless::mandate(&store, "MD1").await.unwrap().unwrap();
     assert_eq!((m.status.as_str(), m.reason.as_deref()), ("cancelled", Some("bank_account_closed")));
 
     // Reinstated: an active mandate has no reason.
-    write(&store, &org, &[event("EV3", "mandates", "reinstated", vec![mandate("active", None)])]).await;
+    write(&store, org, &[event("EV3", "mandates", "reinstated", vec![mandate("active", None)])]).await;
     assert_eq!(gocardless::mandate(&store, "MD1").await.unwrap().unwrap().reason, None);
 }
 
@@ -121,14 +122,14 @@ async fn events_applied_before_the_feed_order_migration_stay_applied() {
     .unwrap();
     sqlx::query(
         "INSERT INTO organisations (id, connection_id, provider, external_id, name, created_at, updated_at) \
-         VALUES ('o1', 'c1', 'gocardless', 'CR1', 'Creditor', 't', 't')",
+         VALUES ('0000000a-0000-4000-8000-000000000001', 'c1', 'gocardless', 'CR1', 'Creditor', 't', 't')",
     )
     .execute(&mut conn)
     .await
     .unwrap();
     sqlx::query(
         "INSERT INTO gocardless_applied_events (organisation_id, event_id, resource_type, action, created_at) \
-         VALUES ('o1', 'EV1', 'payments', 'confirmed', '2026-12-02T09:00:00Z')",
+         VALUES ('0000000a-0000-4000-8000-000000000001', 'EV1', 'payments', 'confirmed', '2026-12-02T09:00:00Z')",
     )
     .execute(&mut conn)
     .await
@@ -136,7 +137,13 @@ async fn events_applied_before_the_feed_order_migration_stay_applied() {
     all.run(&mut conn).await.unwrap();
     let again = event("EV1", "payments", "confirmed", vec![payment("confirmed")]);
     let mut tx = conn.begin().await.unwrap();
-    let w = gocardless::upsert(&mut tx, "o1", std::slice::from_ref(&again)).await.unwrap();
+    let w = gocardless::upsert(
+        &mut tx,
+        "0000000a-0000-4000-8000-000000000001".parse().unwrap(),
+        std::slice::from_ref(&again),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(w, Written::default(), "the event applied before the migration is not applied again");
 }

@@ -50,7 +50,7 @@ mod transactions {
     use xp_store::saferpay::transactions::{self, Chargeback, Transaction};
     use xp_store::Store;
 
-    async fn customer(store: &Store) -> String {
+    async fn customer(store: &Store) -> xp_core::ids::OrganisationId {
         let now = datetime!(2026-12-01 09:00 UTC);
         let connection = ConnectionId::new_random();
         xp_store::connections::insert(store, connection, "saferpay", "Saferpay", now).await.unwrap();
@@ -61,7 +61,7 @@ mod transactions {
             name: "Saferpay 245678",
             base_currency: None,
         };
-        organisations::keep(store, kept, now).await.unwrap().to_string()
+        organisations::keep(store, kept, now).await.unwrap()
     }
 
     fn debit(id: &str) -> Transaction {
@@ -85,15 +85,15 @@ mod transactions {
         let org = customer(&store).await;
         let now = datetime!(2026-12-02 09:00 UTC);
         let mut conn = store.pool().acquire().await.unwrap();
-        assert_eq!(transactions::upsert_in(&mut conn, &org, &[debit("t1"), debit("t2")], now).await.unwrap(), 2);
-        assert_eq!(transactions::upsert_in(&mut conn, &org, &[debit("t1")], now).await.unwrap(), 0, "same state");
+        assert_eq!(transactions::upsert_in(&mut conn, org, &[debit("t1"), debit("t2")], now).await.unwrap(), 2);
+        assert_eq!(transactions::upsert_in(&mut conn, org, &[debit("t1")], now).await.unwrap(), 0, "same state");
         let mut back = debit("t1");
         back.chargeback = Some(Chargeback {
             kind: "AUTHORISED".into(),
             reason_code: "MD06".into(),
             at: datetime!(2026-12-01 08:00 UTC),
         });
-        assert_eq!(transactions::upsert_in(&mut conn, &org, &[back.clone()], now).await.unwrap(), 1);
+        assert_eq!(transactions::upsert_in(&mut conn, org, &[back.clone()], now).await.unwrap(), 1);
         drop(conn);
         let kept = transactions::list(&store, 10).await.unwrap();
         assert_eq!(kept.len(), 2);

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 use xp_sync::{CancellationToken, Org, OrgOutcome, Progress, ProgressState};
 
 fn org(id: &str) -> Org {
-    Org { id: id.into(), external_id: format!("tenant-{id}"), name: format!("Org {id}") }
+    Org { id: crate::oid(id), external_id: format!("tenant-{id}"), name: format!("Org {id}") }
 }
 
 fn collect() -> (Arc<Mutex<Vec<Progress>>>, impl Fn(Progress) + Send + Sync) {
@@ -184,7 +184,7 @@ async fn many_organisations_sync_side_by_side() {
     assert_eq!(results.len(), 12);
     for (o, out) in &results {
         assert!(matches!(out, OrgOutcome::Done { items: 250, .. }), "{}: {out:?}", o.id);
-        assert_eq!(stored(&d.store, &o.id, "Invoices").await.len(), 250);
+        assert_eq!(stored(&d.store, &o.name[4..], "Invoices").await.len(), 250);
     }
 }
 

@@ -174,7 +174,7 @@ impl Sink for TableSink {
                     });
                 };
                 sqlx::query("INSERT INTO t_records (org, resource, id, raw) VALUES (?, ?, ?, ?) ON CONFLICT (org, resource, id) DO UPDATE SET raw = excluded.raw")
-                    .bind(&job.organisation_id)
+                    .bind(job.organisation_id.to_string())
                     .bind(&job.resource)
                     .bind(id)
                     .bind(r.to_string())
@@ -193,7 +193,7 @@ impl Sink for TableSink {
     ) -> BoxFuture<'a, Result<u64, SinkError>> {
         Box::pin(async move {
             let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM t_records WHERE org = ? AND resource = ?")
-                .bind(&job.organisation_id)
+                .bind(job.organisation_id.to_string())
                 .bind(&job.resource)
                 .fetch_all(&mut *conn)
                 .await?;
@@ -201,7 +201,7 @@ impl Sink for TableSink {
             let mut removed = 0;
             for id in ids.iter().filter(|i| !keep.contains(i)) {
                 sqlx::query("DELETE FROM t_records WHERE org = ? AND resource = ? AND id = ?")
-                    .bind(&job.organisation_id)
+                    .bind(job.organisation_id.to_string())
                     .bind(&job.resource)
                     .bind(id)
                     .execute(&mut *conn)
@@ -225,6 +225,16 @@ pub async fn db(orgs: &[&str]) -> Db {
     Db { _dir: dir, store }
 }
 
+/// The organisation a test names "o1", "o2"…: a fixed UUID made from the name, as the store keys
+/// organisations by the app's UUIDs.
+pub fn oid(name: &str) -> xp_core::ids::OrganisationId {
+    let mut bytes = [0u8; 16];
+    for (b, c) in bytes.iter_mut().zip(name.bytes()) {
+        *b = c;
+    }
+    xp_core::ids::OrganisationId(uuid::Uuid::from_bytes(bytes))
+}
+
 /// The test sink's table, one connection and the organisations.
 pub async fn add_test_tables(store: &Store, orgs: &[&str]) {
     sqlx::query("CREATE TABLE t_records (org TEXT, resource TEXT, id TEXT, raw TEXT, PRIMARY KEY (org, resource, id))")
@@ -237,7 +247,7 @@ pub async fn add_test_tables(store: &Store, orgs: &[&str]) {
         .unwrap();
     for o in orgs {
         sqlx::query("INSERT INTO organisations (id, connection_id, provider, external_id, name, created_at, updated_at) VALUES (?, 'c1', 'xero', ?, ?, 'now', 'now')")
-            .bind(o)
+            .bind(oid(o).to_string())
             .bind(format!("tenant-{o}"))
             .bind(format!("Org {o}"))
             .execute(store.pool())
@@ -249,7 +259,7 @@ pub async fn add_test_tables(store: &Store, orgs: &[&str]) {
 /// What the store holds for an org and resource: id → raw record.
 pub async fn stored(store: &Store, org: &str, resource: &str) -> std::collections::BTreeMap<String, Value> {
     sqlx::query("SELECT id, raw FROM t_records WHERE org = ? AND resource = ?")
-        .bind(org)
+        .bind(oid(org).to_string())
         .bind(resource)
         .fetch_all(store.pool())
         .await

@@ -97,7 +97,7 @@ impl Source for Feed {
 }
 
 fn org() -> Org {
-    Org { id: "o1".into(), external_id: "CR01".into(), name: "Org o1".into() }
+    Org { id: crate::oid("o1"), external_id: "CR01".into(), name: "Org o1".into() }
 }
 
 async fn run(e: &Engine, source: &dyn Source) -> OrgOutcome {

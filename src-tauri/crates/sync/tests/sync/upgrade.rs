@@ -41,7 +41,8 @@ async fn an_unfinished_pass_saved_before_the_upgrade_resumes_at_its_page_after_i
             .execute(&mut conn)
             .await
             .unwrap();
-        sqlx::query("INSERT INTO organisations (id, connection_id, provider, external_id, name, created_at, updated_at) VALUES ('o1', 'c1', 'xero', 'tenant-o1', 'Org o1', 'now', 'now')")
+        sqlx::query("INSERT INTO organisations (id, connection_id, provider, external_id, name, created_at, updated_at) VALUES (?, 'c1', 'xero', 'tenant-o1', 'Org o1', 'now', 'now')")
+            .bind(crate::oid("o1").to_string())
             .execute(&mut conn)
             .await
             .unwrap();
@@ -49,7 +50,8 @@ async fn an_unfinished_pass_saved_before_the_upgrade_resumes_at_its_page_after_i
         let old_pass = format!(
             r#"{{"full":true,"since_ms":null,"next_page":3,"max_seen_ms":1199,"item_count":1050,"shifted":false,"started_ms":{now_ms},"resumed":false}}"#
         );
-        sqlx::query("INSERT INTO sync_cursors (organisation_id, resource, next_page, feed_cursor, updated_at) VALUES ('o1', 'Invoices', 3, ?, 'now')")
+        sqlx::query("INSERT INTO sync_cursors (organisation_id, resource, next_page, feed_cursor, updated_at) VALUES (?, 'Invoices', 3, ?, 'now')")
+            .bind(crate::oid("o1").to_string())
             .bind(old_pass)
             .execute(&mut conn)
             .await
@@ -73,7 +75,7 @@ async fn an_unfinished_pass_saved_before_the_upgrade_resumes_at_its_page_after_i
         .unwrap();
     let fake = Fake::with_records("Invoices", 1_050);
     let engine = engine(&store, &clock, 100);
-    let org = Org { id: "o1".into(), external_id: "tenant-o1".into(), name: "Org o1".into() };
+    let org = Org { id: crate::oid("o1"), external_id: "tenant-o1".into(), name: "Org o1".into() };
     let out = engine.sync_org(fake.as_ref(), &TableSink, &org, false, &|_| {}, &CancellationToken::new()).await;
     assert_eq!(out, OrgOutcome::Done { items: 850, calls: 10 }, "Settings, then Invoices pages 3 to 11");
     assert_eq!(fake.calls.load(Ordering::SeqCst), 10);

@@ -48,7 +48,7 @@ async fn status(w: &World, c: &Collection) -> Status {
 #[tokio::test]
 async fn a_failed_payment_is_tried_again_once_and_its_collection_goes_back_to_the_bank() {
     let w = world(Seed::Empty).await;
-    let org: OrganisationId = w.connected().await.parse().unwrap();
+    let org: OrganisationId = w.connected().await;
     let mandate = w.mandate("retry").await;
     w.sync(false).await;
     // The mandate becomes active with its first collected payment; a retry needs that.
@@ -77,7 +77,7 @@ async fn a_failed_payment_is_tried_again_once_and_its_collection_goes_back_to_th
 #[tokio::test]
 async fn refunds_are_made_once_under_their_key_and_never_beyond_what_was_collected() {
     let w = world(Seed::Empty).await;
-    let org: OrganisationId = w.connected().await.parse().unwrap();
+    let org: OrganisationId = w.connected().await;
     let mandate = w.mandate("refund").await;
     w.sync(false).await;
     let (c, pm) = collect_and_send(&w, org, &mandate, "INV-3", 0).await;

@@ -37,7 +37,7 @@ fn request<'a>(org: OrganisationId, mandate: &'a str, invoice: &'a str) -> Colle
 /// keeps it until its first payment), and `invoice` being collected from it.
 async fn collecting(tag: &str, invoice: &str) -> (World, OrganisationId, String, Collection) {
     let w = world(Seed::Empty).await;
-    let org: OrganisationId = w.connected().await.parse().unwrap();
+    let org: OrganisationId = w.connected().await;
     let mandate = w.mandate(tag).await;
     w.sync(false).await;
     let collection = w.connector.collect(request(org, &mandate, invoice)).await.unwrap();
@@ -122,7 +122,7 @@ async fn a_second_collect_of_a_live_invoice_is_refused_and_writes_nothing() {
 #[tokio::test]
 async fn amounts_and_mandates_that_cannot_be_collected_are_refused_before_anything_is_written() {
     let w = world(Seed::Empty).await;
-    let org: OrganisationId = w.connected().await.parse().unwrap();
+    let org: OrganisationId = w.connected().await;
     let usable = w.mandate("usable").await;
     let ended = w.mandate("ended").await;
     w.gc.cancel_mandate(&w.token, &ended, &Default::default()).await.unwrap();

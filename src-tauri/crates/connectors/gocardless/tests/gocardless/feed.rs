@@ -18,8 +18,8 @@ async fn events_are_applied_once_across_syncs_and_a_restart() {
     let second = w.sync(false).await;
     assert!(!second.full_load, "a week has not passed: only the feed is read");
     assert!(second.events_applied >= 3, "created, submitted, confirmed: {second:?}");
-    let applied = db::counts(&w.services.store, &org).await.unwrap().applied_events;
-    let payment = db::payments(&w.services.store, &org).await.unwrap().into_iter().find(|p| p.id == pm).unwrap();
+    let applied = db::counts(&w.services.store, org).await.unwrap().applied_events;
+    let payment = db::payments(&w.services.store, org).await.unwrap().into_iter().find(|p| p.id == pm).unwrap();
     assert_eq!((payment.status.as_str(), payment.amount), ("confirmed", eur("49.90")), "learnt from the feed alone");
 
     let third = w.sync(false).await;
@@ -31,14 +31,14 @@ async fn events_are_applied_once_across_syncs_and_a_restart() {
     assert!(!after_restart.full_load, "so did the full load's date");
     // One feed per resource type (each brings its events' resources along), each one call.
     assert_eq!(w.served("GET /events") - events_before, 4, "one call per feed from its cursor, no walk from the start");
-    assert_eq!(db::counts(&w.services.store, &org).await.unwrap().applied_events, applied);
+    assert_eq!(db::counts(&w.services.store, org).await.unwrap().applied_events, applied);
 
     // New events after the restart are applied, once.
     let pm2 = w.payment(&md, "10.00", "ONCE-2").await;
     w.gc.run_scenario(&w.token, "payment_paid_out", &pm2).await.unwrap();
     let later = w.sync(false).await;
     assert!(later.events_applied >= 1, "{later:?}");
-    let payment = db::payments(&w.services.store, &org).await.unwrap().into_iter().find(|p| p.id == pm2).unwrap();
+    let payment = db::payments(&w.services.store, org).await.unwrap().into_iter().find(|p| p.id == pm2).unwrap();
     assert_eq!(payment.status, "paid_out");
     assert!(payment.payout_id.is_some(), "a paid-out payment names its payout");
     assert_eq!(w.sync(false).await.events_applied, 0);
@@ -56,9 +56,9 @@ async fn a_chargeback_settles_as_a_negative_payout_stored_to_the_cent() {
     w.ctx.clock.advance(time::Duration::hours(5));
     w.sync(false).await;
 
-    let payment = db::payments(&w.services.store, &org).await.unwrap().into_iter().find(|p| p.id == small).unwrap();
+    let payment = db::payments(&w.services.store, org).await.unwrap().into_iter().find(|p| p.id == small).unwrap();
     assert_eq!(payment.status, "charged_back", "the scenario's outcome arrives with the next sync");
-    let payouts = db::payouts(&w.services.store, &org).await.unwrap();
+    let payouts = db::payouts(&w.services.store, org).await.unwrap();
     // Fees in the emulator: 1 % + €0.20 (tests/sandbox/gocardless model.rs): €1.39 on €119.00.
     let debit = payouts.iter().find(|p| p.amount.is_negative()).expect("the chargeback's payout");
     assert_eq!(debit.amount, eur("-117.61"), "the payment back out, its fee back in");
@@ -72,7 +72,7 @@ async fn a_chargeback_settles_as_a_negative_payout_stored_to_the_cent() {
     // A full reconciliation reads the same: nothing moves, nothing is lost.
     let full = w.sync(true).await;
     assert!(full.full_load);
-    assert_eq!(db::payouts(&w.services.store, &org).await.unwrap(), payouts);
+    assert_eq!(db::payouts(&w.services.store, org).await.unwrap(), payouts);
 }
 
 #[tokio::test]
@@ -106,7 +106,7 @@ async fn a_full_reconciliation_comes_once_a_week() {
     let w = world(Seed::Empty).await;
     let org = w.connected().await;
     assert!(w.sync(false).await.full_load, "the first sync loads everything");
-    let (store, org) = (&w.services.store, &org);
+    let store = &w.services.store;
     let loaded_ago = |ago: time::Duration| async move {
         let state = db::feed_since(store, org).await.unwrap().expect("a full load was recorded");
         let at = xp_core::rfc3339(time::OffsetDateTime::now_utc() - ago);

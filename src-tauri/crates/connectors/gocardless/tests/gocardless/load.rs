@@ -26,7 +26,7 @@ async fn a_first_sync_holds_exactly_what_gocardless_holds_and_no_iban() {
         v.sort();
         v
     };
-    let ids = |kind| db::ids(&w.services.store, &org, kind);
+    let ids = |kind| db::ids(&w.services.store, org, kind);
     assert_eq!(ids(Kind::Customers).await.unwrap(), sorted(customers.iter().map(|c| c.id.clone()).collect()));
     assert_eq!(ids(Kind::BankAccounts).await.unwrap(), sorted(accounts.iter().map(|c| c.id.clone()).collect()));
     assert_eq!(ids(Kind::Mandates).await.unwrap(), sorted(mandates.iter().map(|c| c.id.clone()).collect()));
@@ -34,7 +34,7 @@ async fn a_first_sync_holds_exactly_what_gocardless_holds_and_no_iban() {
     assert_eq!(ids(Kind::Payouts).await.unwrap(), sorted(payouts.iter().map(|c| c.id.clone()).collect()));
 
     // Each payment with its status and exact amounts, as GoCardless reports them.
-    let stored: BTreeMap<String, (String, String, String)> = db::payments(&w.services.store, &org)
+    let stored: BTreeMap<String, (String, String, String)> = db::payments(&w.services.store, org)
         .await
         .unwrap()
         .into_iter()
@@ -48,7 +48,7 @@ async fn a_first_sync_holds_exactly_what_gocardless_holds_and_no_iban() {
     assert!(stored.values().any(|(s, ..)| s == "failed") && stored.values().any(|(s, ..)| s == "paid_out"));
 
     // Payouts to the cent, each with lines that add up to it.
-    let kept_payouts = db::payouts(&w.services.store, &org).await.unwrap();
+    let kept_payouts = db::payouts(&w.services.store, org).await.unwrap();
     for p in &payouts {
         let k = kept_payouts.iter().find(|k| k.id == p.id).unwrap();
         assert_eq!((k.amount, k.deducted_fees), (p.amount, p.deducted_fees), "payout {}", p.id);

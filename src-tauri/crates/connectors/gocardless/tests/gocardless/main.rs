@@ -78,8 +78,8 @@ impl World {
     }
 
     /// The token entered and accepted.
-    pub async fn connected(&self) -> String {
-        self.connector.save_token(self.token.clone()).await.unwrap().organisation_id.to_string()
+    pub async fn connected(&self) -> xp_core::ids::OrganisationId {
+        self.connector.save_token(self.token.clone()).await.unwrap().organisation_id
     }
 
     pub async fn sync(&self, full: bool) -> SyncSummary {

@@ -101,10 +101,9 @@ async fn a_mandate_set_up_on_the_hosted_page_is_kept_and_linked_to_the_contact()
 
     let link = setups::link_of(&w.services.store, org, "contact-1").await.unwrap().expect("the contact is linked");
     assert_eq!((link.how, Some(link.customer_id.clone())), (LinkedHow::MandateSetup, done.customer_id.clone()));
-    let theirs =
-        xp_store::gocardless::mandates_of_customer(&w.services.store, &link.creditor_id.to_string(), &link.customer_id)
-            .await
-            .unwrap();
+    let theirs = xp_store::gocardless::mandates_of_customer(&w.services.store, link.creditor_id, &link.customer_id)
+        .await
+        .unwrap();
     assert_eq!(theirs.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), [mandate.as_str()]);
     let audit = xp_store::audit::list(&w.services.store, 10).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "gocardless.mandate_setup.done"), "{audit:?}");
