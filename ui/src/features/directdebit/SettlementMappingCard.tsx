@@ -31,6 +31,9 @@ function MappingForm({ provider, mapping, organisations }: ProviderMappingProps)
   const chart = useXeroAccounts(draft.organisationId);
   const create = useCreateClearingAccount();
   const baseId = useId();
+  // The chart's name for a code, so a person sees which account a code is.
+  const nameOf = (code: string) =>
+    chart.data?.find((a) => a.code !== null && a.code.toLowerCase() === code.trim().toLowerCase())?.name ?? null;
   const problem = mappingError(draft);
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -71,17 +74,35 @@ function MappingForm({ provider, mapping, organisations }: ProviderMappingProps)
             <label htmlFor={`${baseId}-${key}`} className={fieldLabel}>
               {label}
             </label>
-            <input
-              id={`${baseId}-${key}`}
-              data-testid={`settlement-${provider}-${key}`}
-              value={draft.accounts[key]}
-              maxLength={10}
-              spellCheck={false}
-              onChange={(e) => setAccount(key, e.target.value)}
-              aria-describedby={`${baseId}-${key}-hint`}
-              list={`${baseId}-${key}-chart`}
-              className={`${fieldInput} font-mono`}
-            />
+            <div className="flex gap-2">
+              <input
+                id={`${baseId}-${key}`}
+                data-testid={`settlement-${provider}-${key}`}
+                value={draft.accounts[key]}
+                maxLength={10}
+                spellCheck={false}
+                onChange={(e) => setAccount(key, e.target.value)}
+                aria-describedby={`${baseId}-${key}-hint`}
+                list={`${baseId}-${key}-chart`}
+                className={`${fieldInput} min-w-0 flex-1 font-mono`}
+              />
+              {key === 'clearing' ? (
+                <button
+                  type="button"
+                  data-testid={`settlement-${provider}-create-clearing`}
+                  disabled={!draft.organisationId || create.isPending}
+                  onClick={() =>
+                    create.mutate(
+                      { provider, organisationId: draft.organisationId },
+                      { onSuccess: (a) => setAccount('clearing', a.code ?? '') },
+                    )
+                  }
+                  className={buttonClass('secondary', 'shrink-0 py-1 text-xs')}
+                >
+                  {create.isPending ? 'Creating in Xero…' : 'Create one in Xero'}
+                </button>
+              ) : null}
+            </div>
             <datalist id={`${baseId}-${key}-chart`} data-testid={`settlement-${provider}-${key}-chart`}>
               {(chart.data ?? [])
                 .filter((a) => a.code && a.status !== 'ARCHIVED' && fits(key, a.type))
@@ -91,23 +112,12 @@ function MappingForm({ provider, mapping, organisations }: ProviderMappingProps)
                   </option>
                 ))}
             </datalist>
-            {key === 'clearing' ? (
-              <button
-                type="button"
-                data-testid={`settlement-${provider}-create-clearing`}
-                disabled={!draft.organisationId || create.isPending}
-                onClick={() =>
-                  create.mutate(
-                    { provider, organisationId: draft.organisationId },
-                    { onSuccess: (a) => setAccount('clearing', a.code ?? '') },
-                  )
-                }
-                className={buttonClass('secondary', 'mt-1 py-1 text-xs')}
-              >
-                {create.isPending ? 'Creating in Xero…' : 'Create one in Xero'}
-              </button>
-            ) : null}
             <p id={`${baseId}-${key}-hint`} className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
+              {nameOf(draft.accounts[key]) ? (
+                <span data-testid={`settlement-${provider}-${key}-name`} className="font-medium text-zinc-700 dark:text-zinc-300">
+                  {nameOf(draft.accounts[key])}.{' '}
+                </span>
+              ) : null}
               {hint}
             </p>
           </div>

@@ -58,6 +58,7 @@ describe('direct debit accounts in Settings', () => {
       'Created bank account 091 “Saferpay Clearing” in Xero',
     );
     expect(within(section).getByTestId('settlement-saferpay-clearing')).toHaveValue('091');
+    expect(await within(section).findByTestId('settlement-saferpay-clearing-name')).toHaveTextContent('Saferpay Clearing');
     expect(fake.calls.find((c) => c.cmd === 'create_clearing_account')?.args).toEqual({
       provider: 'saferpay',
       organisationId: XERO.id,
