@@ -484,7 +484,7 @@ impl Engine {
         done: bool,
         keep_ids: &[String],
     ) -> Result<()> {
-        let mut conn = self.store.pool().acquire().await?;
+        let mut conn = self.store.sync_writer().acquire().await?;
         sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
         let committed = async {
             sink.write(&mut conn, job, records).await?;
