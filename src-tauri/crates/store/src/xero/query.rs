@@ -323,7 +323,7 @@ fn raw_json(r: &SqliteRow) -> Result<Value> {
 pub async fn get_invoice(store: &Store, organisation_id: &str, invoice_id: &str) -> Result<Option<InvoiceDetail>> {
     let invoice_id = invoice_id.trim().to_ascii_lowercase();
     let Some(r) = sqlx::query(&format!(
-        "SELECT {INVOICE_COLUMNS}, reference, amount_paid, r.raw FROM xero_invoices i \
+        "SELECT {INVOICE_COLUMNS}, i.id AS row_id, reference, amount_paid, r.raw FROM xero_invoices i \
          JOIN xero_invoices_raw r ON r.id = i.id WHERE organisation_id = ? AND invoice_id = ?"
     ))
     .bind(organisation_id)
@@ -337,10 +337,9 @@ pub async fn get_invoice(store: &Store, organisation_id: &str, invoice_id: &str)
     let raw = raw_json(&r)?;
     let line_items = sqlx::query(
         "SELECT line_item_id, description, quantity, unit_amount, account_code, tax_type, tax_amount, line_amount \
-         FROM xero_invoice_lines WHERE organisation_id = ? AND invoice_id = ? ORDER BY position",
+         FROM xero_invoice_lines WHERE invoice_row = ? ORDER BY position",
     )
-    .bind(organisation_id)
-    .bind(&invoice_id)
+    .bind(r.try_get::<i64, _>("row_id")?)
     .fetch_all(store.pool())
     .await?
     .iter()

@@ -493,9 +493,11 @@ async fn upsert_rows<R: Keyed>(conn: &mut SqliteConnection, organisation_id: &st
     if let Some(side) = t.raw_table {
         store_raw(conn, side, &written).await?;
         // A record not stored before has no lines to replace: only the others need the DELETE.
-        let with_lines: Vec<(&str, &[Line], bool)> =
-            written.iter().filter_map(|(r, _)| r.lines().map(|l| (r.id(), l, stored.contains_key(r.id())))).collect();
-        replace_lines(conn, organisation_id, &with_lines).await?;
+        let with_lines: Vec<(i64, &[Line], bool)> = written
+            .iter()
+            .filter_map(|(r, row_id)| r.lines().map(|l| (*row_id, l, stored.contains_key(r.id()))))
+            .collect();
+        replace_lines(conn, with_lines).await?;
     }
     Ok(written.len())
 }
@@ -536,37 +538,32 @@ async fn store_raw<R: Keyed>(conn: &mut SqliteConnection, side: &str, rows: &[(&
     Ok(())
 }
 
-const LINE_COLUMNS: &str = "organisation_id, invoice_id, position, line_item_id, description, quantity, unit_amount, \
-                            account_code, tax_type, tax_amount, line_amount";
+const LINE_COLUMNS: &str = "invoice_row, position, line_item_id, description, quantity, unit_amount, account_code, \
+                            tax_type, tax_amount, line_amount";
 
-/// Replaces the lines of `invoices` (id, its lines, whether it was stored before) as sets.
-async fn replace_lines(
-    conn: &mut SqliteConnection,
-    organisation_id: &str,
-    invoices: &[(&str, &[Line], bool)],
-) -> Result<()> {
+/// Replaces the lines of `invoices` (its row id, its lines, whether it was stored before) as sets.
+async fn replace_lines(conn: &mut SqliteConnection, mut invoices: Vec<(i64, &[Line], bool)>) -> Result<()> {
     let stored: Vec<Value> =
-        invoices.iter().filter(|(_, _, known)| *known).map(|(id, _, _)| Value::String((*id).to_owned())).collect();
+        invoices.iter().filter(|(_, _, known)| *known).map(|(id, _, _)| Value::from(*id)).collect();
     if !stored.is_empty() {
-        sqlx::query(
-            "DELETE FROM xero_invoice_lines WHERE organisation_id = ? AND invoice_id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(organisation_id)
-        .bind(Value::Array(stored).to_string())
-        .execute(&mut *conn)
-        .await?;
+        sqlx::query("DELETE FROM xero_invoice_lines WHERE invoice_row IN (SELECT value FROM json_each(?))")
+            .bind(Value::Array(stored).to_string())
+            .execute(&mut *conn)
+            .await?;
     }
-    let all: Vec<(&str, usize, &Line)> = invoices
+    // In key order: a first sync's invoices have ascending row ids, so their lines append at the
+    // table's right edge instead of being spread over its leaves (which each commit re-encrypts).
+    invoices.sort_unstable_by_key(|(id, _, _)| *id);
+    let all: Vec<(i64, usize, &Line)> = invoices
         .iter()
         .flat_map(|(id, lines, _)| lines.iter().enumerate().map(move |(position, l)| (*id, position, l)))
         .collect();
-    for chunk in all.chunks(rows_per_statement(11)) {
-        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let mut vals = Vec::with_capacity(chunk.len() * 11);
-        for (invoice_id, position, l) in chunk {
+    for chunk in all.chunks(rows_per_statement(10)) {
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let mut vals = Vec::with_capacity(chunk.len() * 10);
+        for (invoice_row, position, l) in chunk {
             vals.extend([
-                Val::Text(Some(organisation_id.to_owned())),
-                Val::Text(Some((*invoice_id).to_owned())),
+                Val::Int(Some(*invoice_row)),
                 Val::Int(Some(*position as i64)),
                 text(&l.line_item_id),
                 text(&l.description),
@@ -638,9 +635,16 @@ pub async fn delete_missing(
 /// itself stays). Returns how many rows were removed.
 #[tracing::instrument(skip(conn), err)]
 pub async fn clear_organisation(conn: &mut SqliteConnection, organisation_id: &str) -> Result<u64> {
-    let mut removed = 0;
+    // Lines hang off their invoice's row (deleting it would cascade to them), removed first so
+    // the count includes them.
+    let mut removed = sqlx::query(
+        "DELETE FROM xero_invoice_lines WHERE invoice_row IN (SELECT id FROM xero_invoices WHERE organisation_id = ?)",
+    )
+    .bind(organisation_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
     for name in [
-        "xero_invoice_lines",
         "xero_invoices",
         "xero_contacts",
         "xero_payments",

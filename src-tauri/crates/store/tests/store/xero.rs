@@ -106,7 +106,13 @@ pub async fn loaded() -> Loaded {
 }
 
 async fn count(store: &Store, table: &str, org: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT count(*) FROM {table} WHERE organisation_id = ?"))
+    // Lines belong to an organisation through their invoice's row.
+    let filter = if table == "xero_invoice_lines" {
+        "invoice_row IN (SELECT id FROM xero_invoices WHERE organisation_id = ?)"
+    } else {
+        "organisation_id = ?"
+    };
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table} WHERE {filter}"))
         .bind(org)
         .fetch_one(store.pool())
         .await
@@ -637,18 +643,34 @@ async fn delete_missing_removes_only_records_gone_upstream() {
     let keep: Vec<String> =
         t.invoices.items.iter().skip(10).map(|v| s(v, &["InvoiceID"]).to_ascii_uppercase()).collect();
     let gone = id_of(&t.invoices.items[0]);
+    let gone_row: i64 = sqlx::query_scalar("SELECT id FROM xero_invoices WHERE organisation_id = ? AND invoice_id = ?")
+        .bind(&l.orgs[0])
+        .bind(&gone)
+        .fetch_one(l.store.pool())
+        .await
+        .unwrap();
+    let lines_of_gone = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM xero_invoice_lines WHERE invoice_row = ?")
+            .bind(gone_row)
+            .fetch_one(l.store.pool())
+            .await
+            .unwrap()
+    };
+    assert!(lines_of_gone().await > 0, "the invoice to be removed has lines");
     let mut tx = l.store.pool().begin().await.unwrap();
     let removed = xero::delete_missing(&mut tx, &l.orgs[0], Resource::Invoices, &keep).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(removed, 10);
     assert_eq!(count(&l.store, "xero_invoices", &l.orgs[0]).await, t.invoices.len() as i64 - 10);
     assert!(xero::get_invoice(&l.store, &l.orgs[0], &gone).await.unwrap().is_none());
-    let orphan_lines: i64 = sqlx::query_scalar("SELECT count(*) FROM xero_invoice_lines WHERE invoice_id = ?")
-        .bind(&gone)
-        .fetch_one(l.store.pool())
-        .await
-        .unwrap();
-    assert_eq!(orphan_lines, 0, "an invoice's lines go with it");
+    assert_eq!(lines_of_gone().await, 0, "an invoice's lines go with it");
+    let orphan_lines: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM xero_invoice_lines WHERE invoice_row NOT IN (SELECT id FROM xero_invoices)",
+    )
+    .fetch_one(l.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(orphan_lines, 0, "no line is left without its invoice");
     assert_eq!(counts(&l).await[0].1, 0, "and so does its raw JSON");
     let number = s(&t.invoices.items[0], &["InvoiceNumber"]).to_owned();
     assert!(
@@ -937,4 +959,84 @@ async fn yen_and_dinar_amounts_round_trip_exactly_and_filter_and_sort_by_face_va
     let half_yen = invoice_in(template, 6, "JPY", "1.5", contact);
     let err = upsert(&mut conn, org, Resource::Invoices, &[half_yen]).await.unwrap_err();
     assert!(err.to_string().contains("decimals"), "{err}");
+}
+
+/// The migration that keys invoice lines by their invoice's row carries every line over to its
+/// own invoice, also when two organisations hold the same invoice id (a plain in-memory database:
+/// the migrations, not the encryption, are under test).
+#[tokio::test]
+async fn invoice_lines_stored_before_the_row_keyed_migration_stay_with_their_invoice() {
+    use sqlx::Connection;
+    const LINES_BY_ROW: i64 = 20261212000001;
+    let all = sqlx::migrate!("./migrations");
+    let before = sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(all.iter().filter(|m| m.version < LINES_BY_ROW).cloned().collect()),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    assert!(all.iter().any(|m| m.version == LINES_BY_ROW), "the migration exists");
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
+    before.run(&mut conn).await.unwrap();
+    sqlx::query(
+        "INSERT INTO connections (id, provider, display_name, created_at, updated_at) VALUES ('c', 'xero', 'Xero', 't', 't')",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    for (org, row) in [("o1", 7), ("o2", 3)] {
+        sqlx::query(
+            "INSERT INTO organisations (id, connection_id, provider, external_id, name, created_at, updated_at) \
+             VALUES (?, 'c', 'xero', ?, ?, 't', 't')",
+        )
+        .bind(org)
+        .bind(org)
+        .bind(org)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        // The same invoice id in both organisations, at row ids that do not follow their order.
+        sqlx::query("INSERT INTO xero_invoices (id, organisation_id, invoice_id, number) VALUES (?, ?, 'inv-1', ?)")
+            .bind(row)
+            .bind(org)
+            .bind(format!("{org}-1"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        for position in 0..2 {
+            sqlx::query(
+                "INSERT INTO xero_invoice_lines (organisation_id, invoice_id, position, line_item_id, description, \
+                 quantity, unit_amount, account_code, tax_type, tax_amount, line_amount) \
+                 VALUES (?, 'inv-1', ?, ?, ?, '1', '10.00', '200', 'OUTPUT2', '1.50', '10.00')",
+            )
+            .bind(org)
+            .bind(position)
+            .bind(format!("{org}-line-{position}"))
+            .bind(format!("{org} line {position}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        }
+    }
+    all.run(&mut conn).await.unwrap();
+
+    let lines: Vec<(String, i64, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT i.organisation_id, l.position, l.line_item_id, l.description, l.tax_amount \
+         FROM xero_invoice_lines l JOIN xero_invoices i ON i.id = l.invoice_row ORDER BY i.organisation_id, l.position",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let want: Vec<(String, i64, String, String, Option<String>)> = ["o1", "o2"]
+        .iter()
+        .flat_map(|org| {
+            (0..2).map(move |p| {
+                (org.to_string(), p, format!("{org}-line-{p}"), format!("{org} line {p}"), Some("1.50".into()))
+            })
+        })
+        .collect();
+    assert_eq!(lines, want, "every line is with its own organisation's invoice, nothing lost");
+
+    // And they still go with their invoice.
+    sqlx::query("DELETE FROM xero_invoices WHERE organisation_id = 'o1'").execute(&mut conn).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM xero_invoice_lines").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(left, 2, "o1's lines went with its invoice, o2's stayed");
 }
