@@ -141,6 +141,16 @@ pub struct EngineConfig {
     pub page_retries: u32,
     /// The wait before the first page retry; it doubles with each retry.
     pub page_retry_delay: Duration,
+    /// Pages fetched back to back are committed together, up to this many records: a commit
+    /// re-encrypts every index leaf it touched, and the random-keyed indexes (GUIDs, contacts,
+    /// amounts) are touched all over by any page, so one commit per 1,000 invoices rewrote
+    /// nearly the same leaves again and again (docs/benchmarks.md, ingest). Each commit still
+    /// holds its pages' rows and the position after the last of them: a crash loses fetched
+    /// pages, never writes half of one. 1 commits every page.
+    pub commit_records: usize,
+    /// How long a fetched page may wait for the next before it is committed anyway, so a sync
+    /// paced by the provider's rate limit still keeps its position every few seconds.
+    pub commit_every: Duration,
 }
 
 impl Default for EngineConfig {
@@ -151,6 +161,8 @@ impl Default for EngineConfig {
             concurrent_organisations: 8,
             page_retries: 3,
             page_retry_delay: Duration::from_secs(2),
+            commit_records: 5000,
+            commit_every: Duration::from_secs(3),
         }
     }
 }
@@ -375,10 +387,28 @@ impl Engine {
                 return Err(Error::Cancelled);
             }
         };
+        // Fetched pages not committed yet: their records, and when the first of them came.
+        let mut pending: Vec<Value> = Vec::new();
+        let mut pending_pages = 0u32;
+        let mut pending_since: Option<Instant> = None;
+        // The position after the last pending page, as the commit of the pending pages saves it.
+        let mut pending_pass = pass.clone();
         loop {
             let page = match fetched {
                 Ok(p) => p,
                 Err(e) => {
+                    // The pages fetched before are whole: keep them, then stop where this failed.
+                    if pending_pages > 0 {
+                        let flushed = self
+                            .commit_page(sink, job, shape, &pending, &mut saved, &pending_pass, false, &keep_ids)
+                            .await;
+                        if let Err(c) = flushed {
+                            report(progress(ProgressState::Failed, pages_done, items_done, &pass, Some(c.to_string())));
+                            return Err(c);
+                        }
+                        pages_done += pending_pages;
+                        items_done += pending.len() as u64;
+                    }
                     let state = match e {
                         SourceError::DailyLimit { .. } => ProgressState::Paused,
                         _ => ProgressState::Failed,
@@ -406,19 +436,56 @@ impl Engine {
             if pass.full && !pass.resumed {
                 keep_ids.extend(page.records.iter().filter_map(|r| source.record_id(&job.resource, r)));
             }
-            let snapshot = pass.clone();
-            let commit = self.commit_page(sink, job, shape, &page.records, &mut saved, &snapshot, done, &keep_ids);
+            pending.extend(page.records);
+            pending_pages += 1;
+            pending_pass = pass.clone();
+            let since = *pending_since.get_or_insert_with(Instant::now);
+            let flush = done
+                || pending.len() >= self.config.commit_records.max(1)
+                || since.elapsed() >= self.config.commit_every;
+            if !flush {
+                let next_req = request(&pass);
+                let next = tokio::select! {
+                    r = self.fetch(source, job, next_req) => Some(r),
+                    _ = cancel.cancelled() => None,
+                };
+                match next {
+                    Some(r) if !cancel.is_cancelled() => {
+                        fetched = r;
+                        continue;
+                    }
+                    _ => {
+                        // Cancelled with whole pages in hand: they are kept before stopping.
+                        let flushed = self
+                            .commit_page(sink, job, shape, &pending, &mut saved, &pending_pass, false, &keep_ids)
+                            .await;
+                        if let Err(e) = flushed {
+                            report(progress(ProgressState::Failed, pages_done, items_done, &pass, Some(e.to_string())));
+                            return Err(e);
+                        }
+                        pages_done += pending_pages;
+                        items_done += pending.len() as u64;
+                        report(progress(ProgressState::Cancelled, pages_done, items_done, &pass, None));
+                        return Err(Error::Cancelled);
+                    }
+                }
+            }
+            let records = std::mem::take(&mut pending);
+            let pages = std::mem::take(&mut pending_pages);
+            pending_since = None;
+            let snapshot = pending_pass.clone();
+            let commit = self.commit_page(sink, job, shape, &records, &mut saved, &snapshot, done, &keep_ids);
             if done {
                 if let Err(e) = commit.await {
                     report(progress(ProgressState::Failed, pages_done, items_done, &pass, Some(e.to_string())));
                     return Err(e);
                 }
-                pages_done += 1;
-                items_done += page.records.len() as u64;
+                pages_done += pages;
+                items_done += records.len() as u64;
                 report(progress(ProgressState::Done, pages_done, items_done, &pass, None));
                 return Ok((items_done, pages_done));
             }
-            // The next page is fetched while this one is written: the rate limit, not the
+            // The next page is fetched while these are written: the rate limit, not the
             // store, sets the pace. The cursor still moves only with a committed page.
             let next_req = request(&pass);
             let (committed, next) = tokio::join!(commit, async {
@@ -431,8 +498,8 @@ impl Engine {
                 report(progress(ProgressState::Failed, pages_done, items_done, &pass, Some(e.to_string())));
                 return Err(e);
             }
-            pages_done += 1;
-            items_done += page.records.len() as u64;
+            pages_done += pages;
+            items_done += records.len() as u64;
             report(progress(ProgressState::Running, pages_done, items_done, &pass, None));
             match next {
                 Some(r) if !cancel.is_cancelled() => fetched = r,

@@ -213,3 +213,104 @@ async fn a_record_the_sink_refuses_fails_the_organisation_with_a_reason_and_comm
     assert!(matches!(out, OrgOutcome::Done { items: 150, .. }), "resumed at page 2: {out:?}");
     assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"));
 }
+
+/// An engine that commits up to `records` records at a time (pages of 100).
+fn grouping(store: &xp_store::Store, records: usize) -> xp_sync::Engine {
+    let clock: Arc<dyn xp_core::Clock> = Arc::new(clock());
+    let config = xp_sync::EngineConfig {
+        page_size: 100,
+        page_retries: 0,
+        commit_records: records,
+        commit_every: std::time::Duration::from_secs(3600),
+        ..xp_sync::EngineConfig::default()
+    };
+    xp_sync::Engine::new(store.clone(), clock, config)
+}
+
+/// The test sink, counting its writes (one per commit) and the records in each.
+#[derive(Default)]
+struct CountingSink(Mutex<Vec<usize>>);
+
+impl xp_sync::Sink for CountingSink {
+    fn write<'a>(
+        &'a self,
+        conn: &'a mut sqlx::SqliteConnection,
+        job: &'a xp_sync::JobKey,
+        records: &'a [serde_json::Value],
+    ) -> xp_sync::BoxFuture<'a, Result<(), xp_sync::SinkError>> {
+        if job.resource == "Invoices" {
+            self.0.lock().unwrap().push(records.len());
+        }
+        TableSink.write(conn, job, records)
+    }
+
+    fn remove_missing<'a>(
+        &'a self,
+        conn: &'a mut sqlx::SqliteConnection,
+        job: &'a xp_sync::JobKey,
+        keep: &'a [String],
+    ) -> xp_sync::BoxFuture<'a, Result<u64, xp_sync::SinkError>> {
+        TableSink.remove_missing(conn, job, keep)
+    }
+}
+
+#[tokio::test]
+async fn pages_fetched_back_to_back_are_committed_together_with_the_position_after_the_last() {
+    let d = db(&["o1"]).await;
+    let fake = Fake::with_records("Invoices", 1_050);
+    let sink = CountingSink::default();
+    let out = grouping(&d.store, 500)
+        .sync_org(fake.as_ref(), &sink, &org("o1"), false, &|_| {}, &CancellationToken::new())
+        .await;
+    assert_eq!(out, OrgOutcome::Done { items: 1_050, calls: 12 }, "Settings + 11 pages");
+    assert_eq!(*sink.0.lock().unwrap(), [500, 500, 50], "five pages per commit, then the last page");
+    assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"));
+}
+
+#[tokio::test]
+async fn a_failure_inside_a_group_keeps_the_whole_pages_before_it_and_the_next_run_resumes_after_them() {
+    for stop_after in [2u32, 4, 6, 9] {
+        let d = db(&["o1"]).await;
+        let fake = Fake::with_records("Invoices", 1_050);
+        let e = grouping(&d.store, 500);
+        // Calls: Settings, then Invoices pages; the call after `stop_after` fails.
+        *fake.fail_after.lock().unwrap() = Some(stop_after);
+        let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+        assert!(matches!(out, OrgOutcome::Failed { .. }), "{out:?}");
+        let kept = stored(&d.store, "o1", "Invoices").await.len();
+        assert_eq!(
+            kept,
+            100 * (stop_after as usize - 1),
+            "every page fetched before the failure is kept ({stop_after})"
+        );
+        *fake.fail_after.lock().unwrap() = None;
+        let before = fake.calls.load(Ordering::SeqCst);
+        let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+        assert!(matches!(out, OrgOutcome::Done { .. }), "{out:?}");
+        assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"), "stopped after {stop_after}");
+        let resumed = fake.calls.load(Ordering::SeqCst) - before;
+        assert_eq!(resumed, 1 + 11 - (stop_after - 1), "resumed after the kept pages ({stop_after})");
+    }
+}
+
+#[tokio::test]
+async fn a_cancel_inside_a_group_keeps_the_pages_fetched_before_it() {
+    let d = db(&["o1"]).await;
+    let fake = Fake::with_records("Invoices", 1_050);
+    let cancel = CancellationToken::new();
+    // Calls: Settings, then Invoices pages 1, 2, 3; the person cancels while page 3 is read.
+    *fake.cancel_at.lock().unwrap() = Some((4, cancel.clone()));
+    let e = grouping(&d.store, 500);
+    let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &cancel).await;
+    assert_eq!(out, OrgOutcome::Cancelled);
+    assert_eq!(
+        stored(&d.store, "o1", "Invoices").await.len(),
+        200,
+        "pages 1 and 2, fetched before the cancel, are kept"
+    );
+    let before = fake.calls.load(Ordering::SeqCst);
+    let out = e.sync_org(fake.as_ref(), &TableSink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+    assert!(matches!(out, OrgOutcome::Done { .. }), "{out:?}");
+    assert_eq!(fake.calls.load(Ordering::SeqCst) - before, 1 + 9, "resumed at page 3");
+    assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"));
+}

@@ -43,6 +43,9 @@ pub fn engine_with_retries(store: &Store, clock: &ManualClock, page_size: u32, p
             concurrent_organisations: 4,
             page_retries,
             page_retry_delay: Duration::from_millis(10),
+            // These tests follow the position page by page; grouped commits have their own.
+            commit_records: 1,
+            commit_every: Duration::ZERO,
         },
     )
 }
@@ -72,6 +75,8 @@ pub struct Fake {
     /// The next this many calls fail, then calls work again (a burst of faults).
     pub fail_next: AtomicU32,
     pub daily_limit_after: Mutex<Option<u32>>,
+    /// Cancels this token during call number k (a person pressing Cancel while a page is read).
+    pub cancel_at: Mutex<Option<(u32, xp_sync::CancellationToken)>>,
 }
 
 impl Fake {
@@ -110,6 +115,9 @@ impl Source for Fake {
     fn fetch<'a>(&'a self, job: &'a JobKey, req: FetchRequest) -> BoxFuture<'a, Result<FetchedPage, SourceError>> {
         Box::pin(async move {
             let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            if let Some((_, token)) = self.cancel_at.lock().unwrap().as_ref().filter(|(k, _)| *k == n) {
+                token.cancel();
+            }
             if self.daily_limit_after.lock().unwrap().is_some_and(|k| n > k) {
                 return Err(SourceError::DailyLimit { retry_after: Some(std::time::Duration::from_secs(3600)) });
             }

@@ -262,8 +262,9 @@ async fn an_access_token_expiring_mid_sync_is_refreshed_once_and_the_sync_goes_o
     let clock = w.ctx.clock.clone();
     let advanced = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let report = Arc::new(move |p: xp_sync::Progress| {
-        // After the first page of invoices, Xero's clock jumps past the token's 30 minutes.
-        if p.resource == "Invoices" && p.pages_done == 1 && !advanced.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        // Once invoices are committed (pages fetched back to back are committed together, so the
+        // first report may come after several), Xero's clock jumps past the token's 30 minutes.
+        if p.resource == "Invoices" && p.pages_done >= 1 && !advanced.swap(true, std::sync::atomic::Ordering::SeqCst) {
             clock.advance(time::Duration::minutes(31));
         }
     });
