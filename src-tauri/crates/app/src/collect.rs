@@ -59,10 +59,7 @@ pub struct Collectable {
 pub async fn collect_invoice(ctx: &Context, connectors: &Connectors, r: CollectInvoice<'_>) -> Result<Collection> {
     let store = &ctx.store;
     let Collectable { invoice, amount } = collectable(store, r.invoice, r.organisation).await?;
-    let organisation_id = invoice
-        .organisation_id
-        .parse()
-        .map_err(|_| Error::Invalid(format!("stored organisation id {:?}", invoice.organisation_id)))?;
+    let organisation_id = invoice.organisation_id;
     let contact_id = invoice
         .contact_id
         .clone()
@@ -173,10 +170,7 @@ pub async fn collectable(store: &Store, key: &str, organisation: Option<&str>) -
 /// one only once a person confirmed the match (`confirm`), which links it first.
 async fn gocardless_mandate(ctx: &Context, invoice: &InvoiceRow, contact_id: &str, confirm: bool) -> Result<String> {
     let store = &ctx.store;
-    let organisation_id: OrganisationId = invoice
-        .organisation_id
-        .parse()
-        .map_err(|_| Error::Invalid(format!("stored organisation id {:?}", invoice.organisation_id)))?;
+    let organisation_id: OrganisationId = invoice.organisation_id;
     let who = invoice.contact_name.as_deref().unwrap_or(contact_id);
     let found = crate::mandates::of_contact(store, organisation_id, contact_id).await?;
     let usable: Vec<_> =
@@ -215,7 +209,7 @@ async fn gocardless_mandate(ctx: &Context, invoice: &InvoiceRow, contact_id: &st
 }
 
 /// The id of the Xero organisation `key` names: its id, or its name (any case).
-pub(crate) async fn xero_organisation(store: &Store, key: &str) -> Result<String> {
+pub(crate) async fn xero_organisation(store: &Store, key: &str) -> Result<OrganisationId> {
     let key = key.trim();
     let orgs: Vec<_> = xp_store::organisations::list(store)
         .await?
@@ -224,7 +218,7 @@ pub(crate) async fn xero_organisation(store: &Store, key: &str) -> Result<String
         .filter(|o| o.id.to_string() == key || o.name.eq_ignore_ascii_case(key))
         .collect();
     match orgs.as_slice() {
-        [one] => Ok(one.id.to_string()),
+        [one] => Ok(one.id),
         [] => {
             Err(Error::Invalid(format!("no Xero organisation named or with id {key:?} (`xpartner orgs` lists them)")))
         }
@@ -238,8 +232,8 @@ async fn organisation_names(store: &Store, invoices: &[InvoiceRow]) -> Result<St
         .iter()
         .map(|i| {
             orgs.iter()
-                .find(|o| o.id.to_string() == i.organisation_id)
-                .map_or_else(|| i.organisation_id.clone(), |o| format!("{} ({})", o.name, o.id))
+                .find(|o| o.id == i.organisation_id)
+                .map_or_else(|| i.organisation_id.to_string(), |o| format!("{} ({})", o.name, o.id))
         })
         .collect::<Vec<_>>()
         .join(", "))

@@ -175,7 +175,7 @@ pub async fn find_contact(store: &Store, key: &str, organisation: Option<&str>) 
     // those compared by their normalised names.
     let fragment = wanted.split(' ').max_by_key(|w| w.len()).unwrap_or_default().to_owned();
     let query = xp_store::xero::ContactQuery {
-        organisation_id: org.clone(),
+        organisation_id: org,
         search: Some(fragment),
         limit: 1000,
         ..Default::default()
@@ -188,16 +188,16 @@ pub async fn find_contact(store: &Store, key: &str, organisation: Option<&str>) 
         .collect();
     if found.is_empty() && uuid::Uuid::parse_str(key).is_ok() {
         let orgs = match &org {
-            Some(o) => vec![o.clone()],
+            Some(o) => vec![*o],
             None => xp_store::organisations::list(store)
                 .await?
                 .into_iter()
                 .filter(|o| o.provider == xp_connect_xero::PROVIDER)
-                .map(|o| o.id.to_string())
+                .map(|o| o.id)
                 .collect(),
         };
         for o in orgs {
-            if let Some(c) = xp_store::xero::get_contact(store, &o, key).await? {
+            if let Some(c) = xp_store::xero::get_contact(store, o, key).await? {
                 found.push(c.row);
             }
         }
@@ -205,10 +205,7 @@ pub async fn find_contact(store: &Store, key: &str, organisation: Option<&str>) 
     let scope = organisation.map(|o| format!(" in organisation {o:?}")).unwrap_or_default();
     match found.as_slice() {
         [one] => {
-            let id = one.organisation_id.parse().map_err(|_| {
-                Error::Invalid(format!("stored organisation id {:?}", one.organisation_id))
-            })?;
-            Ok((id, one.contact_id.clone()))
+            Ok((one.organisation_id, one.contact_id.clone()))
         }
         [] => Err(Error::Invalid(format!(
             "no Xero contact {key:?}{scope} in the local store (a ContactID or name; `xpartner sync xero` brings new ones)"
@@ -228,7 +225,7 @@ pub fn gocardless(connectors: &Connectors) -> Result<GoCardlessService> {
 }
 
 async fn contact(store: &Store, organisation_id: OrganisationId, contact_id: &str) -> Result<ContactDetail> {
-    xp_store::xero::get_contact(store, &organisation_id.to_string(), contact_id).await?.ok_or_else(|| {
+    xp_store::xero::get_contact(store, organisation_id, contact_id).await?.ok_or_else(|| {
         Error::Invalid(format!(
             "no Xero contact {contact_id:?} in this organisation in the local store (`xpartner sync xero` brings new ones)"
         ))
@@ -325,7 +322,7 @@ mod tests {
                              "ContactStatus": "ACTIVE", "UpdatedDateUTC": "/Date(1764000000000+0000)/"});
         let page = xp_connect_xero::rows::page(xp_xero::Resource::Contacts, &[contact]).unwrap();
         let mut tx = store.pool().begin().await.unwrap();
-        xp_store::xero::upsert(&mut tx, &xero.to_string(), &page).await.unwrap();
+        xp_store::xero::upsert(&mut tx, xero, &page).await.unwrap();
         tx.commit().await.unwrap();
         payer(store, creditor, "CU1", "anna@velo.example", "MD1").await;
         payer(store, creditor, "CU2", "someone@else.example", "MD2").await;
@@ -355,7 +352,7 @@ mod tests {
     async fn contacts(store: &Store, xero: OrganisationId, contacts: &[serde_json::Value]) {
         let page = xp_connect_xero::rows::page(xp_xero::Resource::Contacts, contacts).unwrap();
         let mut tx = store.pool().begin().await.unwrap();
-        xp_store::xero::upsert(&mut tx, &xero.to_string(), &page).await.unwrap();
+        xp_store::xero::upsert(&mut tx, xero, &page).await.unwrap();
         tx.commit().await.unwrap();
     }
 

@@ -64,7 +64,7 @@ pub async fn attention(ctx: &Context, limit: i64) -> Result<Vec<xp_ipc::Settleme
                 Some(id) => xp_store::xero::find_invoices(&ctx.store, id)
                     .await?
                     .into_iter()
-                    .find(|i| i.organisation_id == booking.organisation_id.to_string())
+                    .find(|i| i.organisation_id == booking.organisation_id)
                     .and_then(|i| i.number),
                 None => None,
             };
@@ -114,7 +114,7 @@ pub async fn set_mapping(ctx: &Context, provider: &str, m: &Mapping) -> Result<(
 
 /// The chart of accounts of a kept Xero organisation as last synced, by code.
 pub async fn chart(ctx: &Context, organisation_id: OrganisationId) -> Result<Vec<xp_store::xero::AccountRow>> {
-    Ok(xp_store::xero::list_accounts(&ctx.store, &organisation_id.to_string()).await?)
+    Ok(xp_store::xero::list_accounts(&ctx.store, organisation_id).await?)
 }
 
 /// Bank codes tried for a new clearing account, in order: Xero's default chart keeps its bank
@@ -406,8 +406,7 @@ impl Settlement {
     /// The invoice as the local store has it; None when it is not there (then the money waits
     /// in suspense for a person, as for a payment of no invoice).
     async fn invoice(&self, c: &Collection) -> Result<Option<Invoice>> {
-        let org = c.organisation_id.to_string();
-        let Some(detail) = xp_store::xero::get_invoice(&self.ctx.store, &org, &c.invoice_id).await? else {
+        let Some(detail) = xp_store::xero::get_invoice(&self.ctx.store, c.organisation_id, &c.invoice_id).await? else {
             return Ok(None);
         };
         let row = detail.row;

@@ -64,14 +64,13 @@ async fn run() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("bench.db"), &StoreKey::generate()).await.unwrap();
     // The app's organisation ids are UUIDs (36 characters in every index entry), not a short tag.
-    let org_id = xp_core::ids::OrganisationId::new_random().to_string();
-    let org = org_id.as_str();
+    let org = xp_core::ids::OrganisationId::new_random();
     sqlx::query("INSERT INTO connections (id, provider, display_name, created_at, updated_at) VALUES ('c', 'xero', 'Xero', 't', 't')")
         .execute(store.pool())
         .await
         .unwrap();
     sqlx::query("INSERT INTO organisations (id, connection_id, provider, external_id, name, base_currency, created_at, updated_at) VALUES (?, 'c', 'xero', ?, 'Bench', ?, 't', 't')")
-        .bind(org)
+        .bind(org.to_string())
         .bind(&tenant.tenant_id)
         .bind(&tenant.currency)
         .execute(store.pool())
@@ -121,7 +120,7 @@ async fn run() {
     let contact_id = mid["Contact"]["ContactID"].as_str().unwrap().to_owned();
     let number = mid["InvoiceNumber"].as_str().unwrap().to_owned();
     let base = InvoiceQuery {
-        organisation_id: Some(org.into()),
+        organisation_id: Some(org),
         sort: InvoiceSort::Date,
         descending: true,
         limit: 100,
@@ -183,7 +182,7 @@ async fn run() {
         let (took, matched) = median(RUNS, || async move { xero::list_invoices(st, q).await.unwrap().total }).await;
         let _ = writeln!(reads, "| {name} | {matched} | {} |", ms(took));
     }
-    let all = InvoiceQuery { organisation_id: Some(org.into()), ..Default::default() };
+    let all = InvoiceQuery { organisation_id: Some(org), ..Default::default() };
     let (took, matched) = median(RUNS, || async { xero::count_invoices(st, &all).await.unwrap() }).await;
     let _ = writeln!(reads, "| count, no filter | {matched} | {} |", ms(took));
     let mid_id = mid["InvoiceID"].as_str().unwrap();
@@ -198,7 +197,7 @@ async fn run() {
             "SELECT count(*) FROM xero_invoices WHERE organisation_id = ? AND \
              (number LIKE '%Müll%' OR contact_name LIKE '%Müll%' OR reference LIKE '%Müll%')",
         )
-        .bind(org)
+        .bind(org.to_string())
         .fetch_one(st.pool())
         .await
         .unwrap();
@@ -259,8 +258,10 @@ async fn run() {
 }
 
 /// Query plans of the statements the queries send, for tuning (XP_BENCH_EXPLAIN=1).
-async fn explain(store: &Store, org: &str, invoice_id: &str) {
+async fn explain(store: &Store, org: xp_core::ids::OrganisationId, invoice_id: &str) {
     let cols = "organisation_id, invoice_id, number, type, status, contact_id, contact_name, date, due_date, currency, total, amount_due";
+    let org = &org.to_string();
+    let org = org.as_str();
     for (sql, binds) in [
         (format!("SELECT {cols} FROM xero_invoices WHERE organisation_id = ? AND total_minor >= 100000 AND total_minor <= 150000 ORDER BY date DESC, id DESC LIMIT 100"), vec![org]),
         (format!("SELECT {cols} FROM xero_invoices WHERE organisation_id = ? AND status IN ('DRAFT','SUBMITTED') ORDER BY date DESC, id DESC LIMIT 100"), vec![org]),
@@ -284,7 +285,7 @@ async fn explain(store: &Store, org: &str, invoice_id: &str) {
 
 /// Writes `pages` as the sync engine does (one transaction per page, on the store's sync
 /// writer connection) and times it.
-async fn store_pages(store: &Store, org: &str, pages: &[Page]) -> Took {
+async fn store_pages(store: &Store, org: xp_core::ids::OrganisationId, pages: &[Page]) -> Took {
     let (t, c) = (Instant::now(), cpu());
     for page in pages {
         let mut tx = store.sync_writer().begin().await.unwrap();

@@ -19,7 +19,7 @@ fn some(s: &Option<String>) -> Option<String> {
 
 pub async fn list_contacts(services: &Context, q: &ContactQuery) -> Result<ContactPage> {
     let query = db::ContactQuery {
-        organisation_id: some(&q.organisation_id),
+        organisation_id: crate::invoices::organisation_filter(&q.organisation_id)?,
         statuses: q.statuses.iter().map(|s| s.to_ascii_uppercase()).collect(),
         is_customer: q.is_customer,
         is_supplier: q.is_supplier,
@@ -41,7 +41,7 @@ pub async fn get_contact(
     organisation_id: OrganisationId,
     contact_id: &str,
 ) -> Result<ContactDetail> {
-    let d = db::get_contact(&services.store, &organisation_id.to_string(), contact_id)
+    let d = db::get_contact(&services.store, organisation_id, contact_id)
         .await?
         .ok_or_else(|| xp_store::Error::NotFound(format!("contact {contact_id} is not in the local cache")))?;
     Ok(ContactDetail {
@@ -63,7 +63,7 @@ pub async fn get_contact(
 
 fn contact_row(r: db::ContactRow) -> ContactRow {
     ContactRow {
-        organisation_id: r.organisation_id,
+        organisation_id: r.organisation_id.to_string(),
         contact_id: r.contact_id,
         name: r.name.unwrap_or_default(),
         email: r.email,
@@ -77,7 +77,7 @@ fn contact_row(r: db::ContactRow) -> ContactRow {
 
 pub async fn list_bank_transactions(services: &Context, q: &BankTransactionQuery) -> Result<BankTransactionPage> {
     let query = db::BankTransactionQuery {
-        organisation_id: some(&q.organisation_id),
+        organisation_id: crate::invoices::organisation_filter(&q.organisation_id)?,
         statuses: q.statuses.iter().map(|s| s.to_ascii_uppercase()).collect(),
         types: q.types.iter().map(|s| s.to_ascii_uppercase()).collect(),
         contact_id: some(&q.contact_id),
@@ -108,7 +108,7 @@ pub async fn get_bank_transaction(
     organisation_id: OrganisationId,
     id: &str,
 ) -> Result<BankTransactionDetail> {
-    let d = db::get_bank_transaction(&services.store, &organisation_id.to_string(), id)
+    let d = db::get_bank_transaction(&services.store, organisation_id, id)
         .await?
         .ok_or_else(|| xp_store::Error::NotFound(format!("bank transaction {id} is not in the local cache")))?;
     let line_items = bank_lines(&d)?.into_iter().map(line_item_row).collect();
@@ -131,7 +131,7 @@ fn bank_lines(d: &db::BankTransactionDetail) -> Result<Vec<db::LineRow>> {
 
 fn bank_row(r: db::BankTransactionRow) -> BankTransactionRow {
     BankTransactionRow {
-        organisation_id: r.organisation_id,
+        organisation_id: r.organisation_id.to_string(),
         bank_transaction_id: r.bank_transaction_id,
         transaction_type: r.type_.unwrap_or_default(),
         status: r.status.unwrap_or_default(),
@@ -154,7 +154,7 @@ mod tests {
     fn detail(currency: &str, raw: serde_json::Value) -> db::BankTransactionDetail {
         db::BankTransactionDetail {
             row: db::BankTransactionRow {
-                organisation_id: "o".into(),
+                organisation_id: OrganisationId::new_random(),
                 bank_transaction_id: "b1".into(),
                 type_: None,
                 status: None,

@@ -49,6 +49,7 @@ pub async fn export(
     organisation_id: Option<&str>,
     out: &mut dyn Write,
 ) -> Result<u64> {
+    let organisation_id = crate::invoices::organisation_filter(&organisation_id.map(str::to_owned))?;
     let table = export_table(store, kind.table(), organisation_id).await?;
     let io = |e: std::io::Error| Error::Invalid(format!("cannot write the export: {e}"));
     let text = |c: &Option<String>| c.clone().unwrap_or_default();

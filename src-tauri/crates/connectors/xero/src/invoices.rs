@@ -11,9 +11,21 @@ use xp_store::xero as db;
 /// The most rows one call returns; the UI pages as it scrolls.
 const MAX_LIMIT: u32 = 1000;
 
+/// A list's organisation filter as the window sends it: none when empty, else one of the app's
+/// organisation ids (anything else is refused, not matched against nothing).
+pub(crate) fn organisation_filter(id: &Option<String>) -> Result<Option<OrganisationId>> {
+    match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| crate::Error::Invalid(format!("organisationId {s:?} is not an organisation id"))),
+    }
+}
+
 pub async fn list(services: &Context, q: &InvoiceQuery) -> Result<InvoicePage> {
     let query = db::InvoiceQuery {
-        organisation_id: q.organisation_id.clone().filter(|s| !s.is_empty()),
+        organisation_id: organisation_filter(&q.organisation_id)?,
         statuses: q.statuses.iter().map(|s| s.to_ascii_uppercase()).collect(),
         contact_id: q.contact_id.clone().filter(|s| !s.is_empty()),
         currency: q.currency.clone().filter(|s| !s.is_empty()).map(|c| c.to_ascii_uppercase()),
@@ -40,7 +52,7 @@ pub async fn list(services: &Context, q: &InvoiceQuery) -> Result<InvoicePage> {
 }
 
 pub async fn get(services: &Context, organisation_id: OrganisationId, invoice_id: &str) -> Result<InvoiceDetail> {
-    let d = db::get_invoice(&services.store, &organisation_id.to_string(), invoice_id)
+    let d = db::get_invoice(&services.store, organisation_id, invoice_id)
         .await?
         .ok_or_else(|| xp_store::Error::NotFound(format!("invoice {invoice_id} is not in the local cache")))?;
     let (name, short_code) = organisation(services, organisation_id).await?;
@@ -104,7 +116,7 @@ pub(crate) fn line_item_row(l: db::LineRow) -> LineItemRow {
 
 fn row(r: db::InvoiceRow) -> InvoiceRow {
     InvoiceRow {
-        organisation_id: r.organisation_id,
+        organisation_id: r.organisation_id.to_string(),
         invoice_id: r.invoice_id,
         number: r.number.unwrap_or_default(),
         invoice_type: r.type_.unwrap_or_default(),
@@ -125,7 +137,7 @@ pub(crate) async fn organisation_name(services: &Context, id: OrganisationId) ->
 
 async fn organisation(services: &Context, id: OrganisationId) -> Result<(String, Option<String>)> {
     let name = xp_store::organisations::name(&services.store, id).await?;
-    let short_code = db::get_reference(&services.store, &id.to_string(), db::Resource::Organisation)
+    let short_code = db::get_reference(&services.store, id, db::Resource::Organisation)
         .await?
         .and_then(|v| v.get(0).or(Some(&v)).and_then(|o| o["ShortCode"].as_str().map(str::to_owned)));
     Ok((name, short_code))

@@ -339,7 +339,7 @@ impl XeroService {
         }
         let mut tx = self.ctx.store.pool().begin().await?;
         if erase {
-            db::clear_organisation(&mut tx, &organisation_id.to_string()).await?;
+            db::clear_organisation(&mut tx, organisation_id).await?;
         }
         let remaining = orgs::disconnect(&mut tx, organisation_id, erase).await?;
         tx.commit().await?;

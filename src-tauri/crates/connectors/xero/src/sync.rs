@@ -152,7 +152,7 @@ impl Sink for XeroSink {
             // The whole page is read and mapped before its first row is written, inside the
             // engine's transaction: a bad record leaves nothing of the page and no new position.
             let page = rows::page(r, records).map_err(invalid)?;
-            db::upsert(conn, &job.organisation_id.to_string(), &page).await?;
+            db::upsert(conn, job.organisation_id, &page).await?;
             Ok(())
         })
     }
@@ -165,7 +165,7 @@ impl Sink for XeroSink {
     ) -> BoxFuture<'a, std::result::Result<u64, SinkError>> {
         Box::pin(async move {
             let r = resource_of(&job.resource).ok_or_else(|| SinkError::UnknownResource(job.resource.clone()))?;
-            Ok(db::delete_missing(conn, &job.organisation_id.to_string(), rows::store_resource(r), keep).await?)
+            Ok(db::delete_missing(conn, job.organisation_id, rows::store_resource(r), keep).await?)
         })
     }
 }

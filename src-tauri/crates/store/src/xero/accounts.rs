@@ -20,12 +20,12 @@ pub struct AccountRow {
 
 /// Every account of the organisation, by code (accounts without one, e.g. some bank accounts,
 /// last).
-pub async fn list_accounts(store: &Store, organisation_id: &str) -> Result<Vec<AccountRow>> {
+pub async fn list_accounts(store: &Store, organisation_id: xp_core::ids::OrganisationId) -> Result<Vec<AccountRow>> {
     let rows = sqlx::query(
         "SELECT account_id, code, name, type, status, currency FROM xero_accounts WHERE organisation_id = ? \
          ORDER BY code IS NULL, code, name",
     )
-    .bind(organisation_id)
+    .bind(organisation_id.to_string())
     .fetch_all(store.pool())
     .await?;
     rows.iter()

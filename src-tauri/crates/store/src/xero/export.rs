@@ -55,8 +55,12 @@ impl ExportKind {
 }
 
 /// Every record of `kind`, of one organisation or of all.
-pub async fn export_table(store: &Store, kind: ExportKind, organisation_id: Option<&str>) -> Result<ExportTable> {
-    let rows = sqlx::query(kind.sql()).bind(organisation_id).fetch_all(store.pool()).await?;
+pub async fn export_table(
+    store: &Store,
+    kind: ExportKind,
+    organisation_id: Option<xp_core::ids::OrganisationId>,
+) -> Result<ExportTable> {
+    let rows = sqlx::query(kind.sql()).bind(organisation_id.map(|o| o.to_string())).fetch_all(store.pool()).await?;
     let columns = match rows.first() {
         Some(r) => r.columns().iter().map(|c| c.name().to_owned()).collect(),
         None => kind.columns(),

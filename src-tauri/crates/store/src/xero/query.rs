@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
+use xp_core::ids::OrganisationId;
 
 /// The largest page a list query returns, whatever `limit` asks for.
 pub const MAX_PAGE: i64 = 5_000;
@@ -78,7 +79,7 @@ fn amount_key(d: Decimal) -> Result<(i64, i64)> {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct InvoiceQuery {
-    pub organisation_id: Option<String>,
+    pub organisation_id: Option<OrganisationId>,
     pub statuses: Vec<String>,
     pub contact_id: Option<String>,
     pub currency: Option<String>,
@@ -95,7 +96,7 @@ pub struct InvoiceQuery {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InvoiceRow {
-    pub organisation_id: String,
+    pub organisation_id: OrganisationId,
     pub invoice_id: String,
     pub number: Option<String>,
     #[serde(rename = "type")]
@@ -236,7 +237,7 @@ const INVOICE_COLUMNS: &str = "organisation_id, invoice_id, number, type, status
 
 fn invoice_row(r: &SqliteRow) -> Result<InvoiceRow> {
     Ok(InvoiceRow {
-        organisation_id: r.try_get("organisation_id")?,
+        organisation_id: organisation_of(r)?,
         invoice_id: r.try_get("invoice_id")?,
         number: r.try_get("number")?,
         type_: r.try_get("type")?,
@@ -253,7 +254,7 @@ fn invoice_row(r: &SqliteRow) -> Result<InvoiceRow> {
 
 fn invoice_filter(q: &InvoiceQuery) -> Result<Filter> {
     let mut f = Filter::default();
-    f.eq("organisation_id", q.organisation_id.as_deref());
+    f.eq("organisation_id", q.organisation_id.map(|o| o.to_string()).as_deref());
     f.any_of("status", &q.statuses);
     f.id("contact_id", q.contact_id.as_deref());
     f.eq("currency", q.currency.as_deref());
@@ -320,13 +321,17 @@ fn raw_json(r: &SqliteRow) -> Result<Value> {
 }
 
 /// One invoice with its lines and payments, or None when it is not stored.
-pub async fn get_invoice(store: &Store, organisation_id: &str, invoice_id: &str) -> Result<Option<InvoiceDetail>> {
+pub async fn get_invoice(
+    store: &Store,
+    organisation_id: OrganisationId,
+    invoice_id: &str,
+) -> Result<Option<InvoiceDetail>> {
     let invoice_id = invoice_id.trim().to_ascii_lowercase();
     let Some(r) = sqlx::query(&format!(
         "SELECT {INVOICE_COLUMNS}, i.id AS row_id, reference, amount_paid, r.raw FROM xero_invoices i \
          JOIN xero_invoices_raw r ON r.id = i.id WHERE organisation_id = ? AND invoice_id = ?"
     ))
-    .bind(organisation_id)
+    .bind(organisation_id.to_string())
     .bind(&invoice_id)
     .fetch_optional(store.pool())
     .await?
@@ -360,7 +365,7 @@ pub async fn get_invoice(store: &Store, organisation_id: &str, invoice_id: &str)
         "SELECT payment_id, date, amount, currency, status, reference, payment_type, account_code \
          FROM xero_payments WHERE organisation_id = ? AND invoice_id = ? ORDER BY date, payment_id",
     )
-    .bind(organisation_id)
+    .bind(organisation_id.to_string())
     .bind(&invoice_id)
     .fetch_all(store.pool())
     .await?
@@ -404,22 +409,26 @@ pub async fn find_invoices(store: &Store, number_or_id: &str) -> Result<Vec<Invo
 }
 
 /// Currencies of the stored invoices, for the list's filter (all organisations when None).
-pub async fn list_currencies_in_use(store: &Store, organisation_id: Option<&str>) -> Result<Vec<String>> {
+pub async fn list_currencies_in_use(store: &Store, organisation_id: Option<OrganisationId>) -> Result<Vec<String>> {
     let mut f = Filter::default();
-    f.eq("organisation_id", organisation_id);
+    f.eq("organisation_id", organisation_id.map(|o| o.to_string()).as_deref());
     f.clauses.push("currency IS NOT NULL".into());
     let sql = format!("SELECT DISTINCT currency FROM xero_invoices{} ORDER BY currency", f.sql());
     Ok(sqlx::query_scalar_with(&sql, args(f.vals)?).fetch_all(store.pool()).await?)
 }
 
 /// A reference list (organisation, currencies, tax rates) as Xero returned it: a JSON array.
-pub async fn get_reference(store: &Store, organisation_id: &str, resource: Resource) -> Result<Option<Value>> {
+pub async fn get_reference(
+    store: &Store,
+    organisation_id: OrganisationId,
+    resource: Resource,
+) -> Result<Option<Value>> {
     let Some(kind) = reference_kind(resource) else {
         return Err(Error::InvalidQuery(format!("{resource} is not a reference list")));
     };
     let raw: Option<String> =
         sqlx::query_scalar("SELECT raw FROM xero_reference WHERE organisation_id = ? AND kind = ?")
-            .bind(organisation_id)
+            .bind(organisation_id.to_string())
             .bind(kind)
             .fetch_optional(store.pool())
             .await?;
@@ -440,7 +449,7 @@ pub enum ContactSort {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ContactQuery {
-    pub organisation_id: Option<String>,
+    pub organisation_id: Option<OrganisationId>,
     pub statuses: Vec<String>,
     pub is_customer: Option<bool>,
     pub is_supplier: Option<bool>,
@@ -453,7 +462,7 @@ pub struct ContactQuery {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContactRow {
-    pub organisation_id: String,
+    pub organisation_id: OrganisationId,
     pub contact_id: String,
     pub name: Option<String>,
     pub email: Option<String>,
@@ -495,7 +504,7 @@ const CONTACT_COLUMNS: &str =
 
 fn contact_row(r: &SqliteRow) -> Result<ContactRow> {
     Ok(ContactRow {
-        organisation_id: r.try_get("organisation_id")?,
+        organisation_id: organisation_of(r)?,
         contact_id: r.try_get("contact_id")?,
         name: r.try_get("name")?,
         email: r.try_get("email")?,
@@ -509,7 +518,7 @@ fn contact_row(r: &SqliteRow) -> Result<ContactRow> {
 
 pub async fn list_contacts(store: &Store, q: &ContactQuery) -> Result<ContactPage> {
     let mut f = Filter::default();
-    f.eq("organisation_id", q.organisation_id.as_deref());
+    f.eq("organisation_id", q.organisation_id.map(|o| o.to_string()).as_deref());
     f.any_of("status", &q.statuses);
     f.flag("is_customer", q.is_customer);
     f.flag("is_supplier", q.is_supplier);
@@ -533,12 +542,16 @@ pub async fn list_contacts(store: &Store, q: &ContactQuery) -> Result<ContactPag
     Ok(ContactPage { rows: rows.iter().map(contact_row).collect::<Result<_>>()?, total })
 }
 
-pub async fn get_contact(store: &Store, organisation_id: &str, contact_id: &str) -> Result<Option<ContactDetail>> {
+pub async fn get_contact(
+    store: &Store,
+    organisation_id: OrganisationId,
+    contact_id: &str,
+) -> Result<Option<ContactDetail>> {
     let contact_id = contact_id.trim().to_ascii_lowercase();
     let Some(r) = sqlx::query(&format!(
         "SELECT {CONTACT_COLUMNS}, raw FROM xero_contacts WHERE organisation_id = ? AND contact_id = ?"
     ))
-    .bind(organisation_id)
+    .bind(organisation_id.to_string())
     .bind(&contact_id)
     .fetch_optional(store.pool())
     .await?
@@ -547,7 +560,7 @@ pub async fn get_contact(store: &Store, organisation_id: &str, contact_id: &str)
     };
     let invoice_count: i64 =
         sqlx::query_scalar("SELECT count(*) FROM xero_invoices WHERE organisation_id = ? AND contact_id = ?")
-            .bind(organisation_id)
+            .bind(organisation_id.to_string())
             .bind(&contact_id)
             .fetch_one(store.pool())
             .await?;
@@ -559,7 +572,7 @@ pub async fn get_contact(store: &Store, organisation_id: &str, contact_id: &str)
          WHERE organisation_id = ? AND contact_id = ? AND status = 'AUTHORISED' AND amount_due_minor <> 0 \
          GROUP BY currency, type, minor_unit",
     )
-    .bind(organisation_id)
+    .bind(organisation_id.to_string())
     .bind(&contact_id)
     .fetch_all(store.pool())
     .await?
@@ -599,7 +612,7 @@ pub enum BankTransactionSort {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BankTransactionQuery {
-    pub organisation_id: Option<String>,
+    pub organisation_id: Option<OrganisationId>,
     pub statuses: Vec<String>,
     pub types: Vec<String>,
     pub contact_id: Option<String>,
@@ -618,7 +631,7 @@ pub struct BankTransactionQuery {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BankTransactionRow {
-    pub organisation_id: String,
+    pub organisation_id: OrganisationId,
     pub bank_transaction_id: String,
     #[serde(rename = "type")]
     pub type_: Option<String>,
@@ -652,7 +665,7 @@ const BANK_COLUMNS: &str = "organisation_id, bank_transaction_id, type, status, 
 
 fn bank_row(r: &SqliteRow) -> Result<BankTransactionRow> {
     Ok(BankTransactionRow {
-        organisation_id: r.try_get("organisation_id")?,
+        organisation_id: organisation_of(r)?,
         bank_transaction_id: r.try_get("bank_transaction_id")?,
         type_: r.try_get("type")?,
         status: r.try_get("status")?,
@@ -670,7 +683,7 @@ fn bank_row(r: &SqliteRow) -> Result<BankTransactionRow> {
 
 pub async fn list_bank_transactions(store: &Store, q: &BankTransactionQuery) -> Result<BankTransactionPage> {
     let mut f = Filter::default();
-    f.eq("organisation_id", q.organisation_id.as_deref());
+    f.eq("organisation_id", q.organisation_id.map(|o| o.to_string()).as_deref());
     f.any_of("status", &q.statuses);
     f.any_of("type", &q.types);
     f.id("contact_id", q.contact_id.as_deref());
@@ -708,13 +721,13 @@ pub async fn list_bank_transactions(store: &Store, q: &BankTransactionQuery) -> 
 
 pub async fn get_bank_transaction(
     store: &Store,
-    organisation_id: &str,
+    organisation_id: OrganisationId,
     bank_transaction_id: &str,
 ) -> Result<Option<BankTransactionDetail>> {
     let Some(r) = sqlx::query(&format!(
         "SELECT {BANK_COLUMNS}, raw FROM xero_bank_transactions WHERE organisation_id = ? AND bank_transaction_id = ?"
     ))
-    .bind(organisation_id)
+    .bind(organisation_id.to_string())
     .bind(bank_transaction_id.trim().to_ascii_lowercase())
     .fetch_optional(store.pool())
     .await?
@@ -729,4 +742,10 @@ fn exponent_of_unit(unit: i64) -> Result<u32> {
     (0..=xp_core::money::MAX_MINOR_UNITS)
         .find(|&e| 10i64.checked_pow(e) == Some(unit))
         .ok_or_else(|| Error::Corrupt(format!("minor_unit {unit} is not a power of ten")))
+}
+
+/// A row's organisation: the app's UUID, as `organisations.id` holds it.
+fn organisation_of(r: &SqliteRow) -> Result<OrganisationId> {
+    let text: String = r.try_get("organisation_id")?;
+    text.parse().map_err(|_| Error::Corrupt(format!("organisation id {text:?}")))
 }

@@ -11,6 +11,7 @@ use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, SqliteConnection};
 use std::collections::{HashMap, HashSet};
 use time::{Date, OffsetDateTime};
+use xp_core::ids::OrganisationId;
 use xp_core::money::Currency;
 
 /// A bound value. SQL text is only ever built from the constant column lists below.
@@ -440,7 +441,9 @@ impl Keyed for Account {
 /// A page is written with a handful of multi-row statements (rows, raw side table, lines), not
 /// one per record: the per-statement cost dominated ingest (docs/benchmarks.md).
 #[tracing::instrument(skip(conn, page), fields(records = page.len()), err)]
-pub async fn upsert(conn: &mut SqliteConnection, organisation_id: &str, page: &Page) -> Result<usize> {
+pub async fn upsert(conn: &mut SqliteConnection, organisation_id: OrganisationId, page: &Page) -> Result<usize> {
+    let organisation_id = organisation_id.to_string();
+    let organisation_id = organisation_id.as_str();
     match page {
         Page::Invoices(rows) => upsert_rows(conn, organisation_id, rows).await,
         Page::Contacts(rows) => upsert_rows(conn, organisation_id, rows).await,
@@ -613,10 +616,12 @@ async fn upsert_reference(conn: &mut SqliteConnection, organisation_id: &str, li
 #[tracing::instrument(skip(conn, keep_ids), fields(keep = keep_ids.len()), err)]
 pub async fn delete_missing(
     conn: &mut SqliteConnection,
-    organisation_id: &str,
+    organisation_id: OrganisationId,
     resource: Resource,
     keep_ids: &[String],
 ) -> Result<u64> {
+    let organisation_id = organisation_id.to_string();
+    let organisation_id = organisation_id.as_str();
     let Some(t) = table(resource) else {
         return Ok(0);
     };
@@ -634,7 +639,9 @@ pub async fn delete_missing(
 /// "Erase cached data": removes every Xero record of the organisation (the organisation row
 /// itself stays). Returns how many rows were removed.
 #[tracing::instrument(skip(conn), err)]
-pub async fn clear_organisation(conn: &mut SqliteConnection, organisation_id: &str) -> Result<u64> {
+pub async fn clear_organisation(conn: &mut SqliteConnection, organisation_id: OrganisationId) -> Result<u64> {
+    let organisation_id = organisation_id.to_string();
+    let organisation_id = organisation_id.as_str();
     // Lines hang off their invoice's row (deleting it would cascade to them), removed first so
     // the count includes them.
     let mut removed = sqlx::query(

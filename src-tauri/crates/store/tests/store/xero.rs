@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::str::FromStr;
 use xp_connect_xero::rows::{self, RowError};
+use xp_core::ids::OrganisationId;
 use xp_sandbox_xero::data::{generate, minor, Tenant};
 use xp_store::xero::{self, InvoiceQuery, InvoiceSort, Resource};
 use xp_store::Store;
@@ -18,14 +19,16 @@ pub struct Loaded {
     pub _fx: Fixture,
     pub store: Store,
     pub tenants: Vec<Tenant>,
-    pub orgs: Vec<String>,
+    pub orgs: Vec<OrganisationId>,
 }
 
-pub fn org_id(t: &Tenant) -> String {
-    format!("org-{}", t.tenant_id)
+/// The app's id of the organisation kept for a tenant: a UUID of its own (never the tenant's id).
+pub fn org_id(t: &Tenant) -> OrganisationId {
+    format!("0000000a-{}", &t.tenant_id[9..]).parse().unwrap()
 }
 
-pub async fn add_organisation(store: &Store, id: &str, currency: &str) {
+pub async fn add_organisation(store: &Store, id: OrganisationId, currency: &str) {
+    let id = &id.to_string();
     let conn_id = format!("conn-{id}");
     sqlx::query("INSERT OR IGNORE INTO connections (id, provider, display_name, created_at, updated_at) VALUES (?, 'xero', 'Xero', 't', 't')")
         .bind(&conn_id)
@@ -70,7 +73,7 @@ pub fn pages(t: &Tenant) -> Vec<(Resource, Vec<Value>)> {
 /// cannot be stored is the error.
 pub async fn upsert(
     conn: &mut sqlx::SqliteConnection,
-    organisation_id: &str,
+    organisation_id: OrganisationId,
     resource: Resource,
     records: &[Value],
 ) -> Result<usize, RowError> {
@@ -85,7 +88,7 @@ pub async fn store_all(store: &Store, tenants: &[Tenant]) -> usize {
     for t in tenants {
         for (r, page) in pages(t) {
             let mut tx = store.pool().begin().await.unwrap();
-            written += upsert(&mut tx, &org_id(t), r, &page).await.unwrap();
+            written += upsert(&mut tx, org_id(t), r, &page).await.unwrap();
             tx.commit().await.unwrap();
         }
     }
@@ -98,14 +101,15 @@ pub async fn loaded() -> Loaded {
     let tenants = generate(xp_sandbox_kit::Seed::Demo, crate::t0());
     let mut orgs = Vec::new();
     for t in &tenants {
-        add_organisation(&store, &org_id(t), &t.currency).await;
+        add_organisation(&store, org_id(t), &t.currency).await;
         orgs.push(org_id(t));
     }
     store_all(&store, &tenants).await;
     Loaded { _fx: fx, store, tenants, orgs }
 }
 
-async fn count(store: &Store, table: &str, org: &str) -> i64 {
+async fn count(store: &Store, table: &str, org: OrganisationId) -> i64 {
+    let org = &org.to_string();
     // Lines belong to an organisation through their invoice's row.
     let filter = if table == "xero_invoice_lines" {
         "invoice_row IN (SELECT id FROM xero_invoices WHERE organisation_id = ?)"
@@ -137,7 +141,7 @@ async fn counts(l: &Loaded) -> Vec<(String, i64)> {
             "xero_accounts",
             "xero_reference",
         ] {
-            out.push((format!("{org}/{table}"), count(&l.store, table, org).await));
+            out.push((format!("{org}/{table}"), count(&l.store, table, *org).await));
         }
     }
     out
@@ -207,7 +211,7 @@ async fn demo_records_are_stored_once_however_often_a_page_arrives() {
             ("xero_accounts", t.accounts.len()),
             ("xero_reference", 3),
         ] {
-            assert_eq!(count(&l.store, table, org).await, want as i64, "{table} of {org} holds one row per record");
+            assert_eq!(count(&l.store, table, *org).await, want as i64, "{table} of {org} holds one row per record");
         }
     }
     let before = counts(&l).await;
@@ -224,17 +228,17 @@ async fn demo_records_are_stored_once_however_often_a_page_arrives() {
     let mut changed = l.tenants[0].invoices.items[5].clone();
     changed["Reference"] = json!("changed without a new timestamp");
     let mut conn = l.store.pool().acquire().await.unwrap();
-    assert_eq!(upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[changed.clone()]).await.unwrap(), 1);
+    assert_eq!(upsert(&mut conn, l.orgs[0], Resource::Invoices, &[changed.clone()]).await.unwrap(), 1);
     let found =
         xero::list_invoices(&l.store, &InvoiceQuery { search: Some("changed without".into()), ..Default::default() })
             .await
             .unwrap();
     assert_eq!(found.total, 1, "the changed reference reached the row and its search index");
-    assert_eq!(upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[changed]).await.unwrap(), 0);
+    assert_eq!(upsert(&mut conn, l.orgs[0], Resource::Invoices, &[changed]).await.unwrap(), 0);
 
-    let org_ref = xero::get_reference(&l.store, &l.orgs[0], Resource::Organisation).await.unwrap().unwrap();
+    let org_ref = xero::get_reference(&l.store, l.orgs[0], Resource::Organisation).await.unwrap().unwrap();
     assert_eq!(org_ref[0]["Name"], l.tenants[0].organisation["Name"]);
-    let currencies = xero::get_reference(&l.store, &l.orgs[1], Resource::Currencies).await.unwrap().unwrap();
+    let currencies = xero::get_reference(&l.store, l.orgs[1], Resource::Currencies).await.unwrap().unwrap();
     assert_eq!(currencies, Value::Array(l.tenants[1].currencies.clone()));
     assert!(l.store.check().await.unwrap().ok());
 }
@@ -261,7 +265,7 @@ async fn an_unchanged_resync_writes_no_row_no_raw_record_no_line_and_no_search_i
             if matches!(r, Resource::Organisation | Resource::Currencies | Resource::TaxRates) {
                 continue; // small lists are replaced whole by design
             }
-            written += upsert(&mut conn, &l.orgs[i], r, &page).await.unwrap();
+            written += upsert(&mut conn, l.orgs[i], r, &page).await.unwrap();
         }
     }
     let (changes_after, index_after) = changes_and_index(&mut conn).await;
@@ -278,7 +282,7 @@ async fn an_unchanged_resync_writes_no_row_no_raw_record_no_line_and_no_search_i
     // The same connection does count a real change, so the zero above is not a blind counter.
     let mut changed = l.tenants[0].invoices.items[7].clone();
     changed["Reference"] = json!("a new reference");
-    assert_eq!(upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[changed]).await.unwrap(), 1);
+    assert_eq!(upsert(&mut conn, l.orgs[0], Resource::Invoices, &[changed]).await.unwrap(), 1);
     let (changes_changed, index_changed) = changes_and_index(&mut conn).await;
     assert!(changes_changed > changes_after, "a changed record is written");
     assert!(index_changed != index_after, "and its new reference reaches the search index");
@@ -289,15 +293,15 @@ async fn an_invoice_without_line_items_keeps_its_stored_lines() {
     let l = loaded().await;
     let full = &l.tenants[0].invoices.items[2]; // 3 line items
     let id = id_of(full);
-    let before = xero::get_invoice(&l.store, &l.orgs[0], &id).await.unwrap().unwrap();
+    let before = xero::get_invoice(&l.store, l.orgs[0], &id).await.unwrap().unwrap();
     assert_eq!(before.line_items.len(), 3);
 
     let mut summary = full.clone();
     summary.as_object_mut().unwrap().remove("LineItems");
     summary["Reference"] = json!("Changed in summary");
     let mut conn = l.store.pool().acquire().await.unwrap();
-    assert_eq!(upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[summary.clone()]).await.unwrap(), 1);
-    let after = xero::get_invoice(&l.store, &l.orgs[0], &id).await.unwrap().unwrap();
+    assert_eq!(upsert(&mut conn, l.orgs[0], Resource::Invoices, &[summary.clone()]).await.unwrap(), 1);
+    let after = xero::get_invoice(&l.store, l.orgs[0], &id).await.unwrap().unwrap();
     assert_eq!(after.reference.as_deref(), Some("Changed in summary"), "the summary's fields are stored");
     assert_eq!(after.line_items, before.line_items, "a record without LineItems says nothing about the lines");
     assert_eq!(after.raw, summary, "the raw record is the one last received");
@@ -305,14 +309,14 @@ async fn an_invoice_without_line_items_keeps_its_stored_lines() {
     // A record WITH LineItems replaces the set, even by an empty one.
     let mut one = full.clone();
     one["LineItems"] = json!([full["LineItems"][0]]);
-    upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[one]).await.unwrap();
-    let replaced = xero::get_invoice(&l.store, &l.orgs[0], &id).await.unwrap().unwrap();
+    upsert(&mut conn, l.orgs[0], Resource::Invoices, &[one]).await.unwrap();
+    let replaced = xero::get_invoice(&l.store, l.orgs[0], &id).await.unwrap().unwrap();
     assert_eq!(replaced.line_items.len(), 1);
     assert_eq!(replaced.line_items[0], before.line_items[0]);
     let mut none = full.clone();
     none["LineItems"] = json!([]);
-    upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[none]).await.unwrap();
-    assert!(xero::get_invoice(&l.store, &l.orgs[0], &id).await.unwrap().unwrap().line_items.is_empty());
+    upsert(&mut conn, l.orgs[0], Resource::Invoices, &[none]).await.unwrap();
+    assert!(xero::get_invoice(&l.store, l.orgs[0], &id).await.unwrap().unwrap().line_items.is_empty());
 }
 
 #[tokio::test]
@@ -324,8 +328,8 @@ async fn an_older_copy_of_a_record_does_not_overwrite_a_newer_one() {
     old["Reference"] = json!("stale");
     old["UpdatedDateUTC"] = json!("/Date(1000000000000+0000)/");
     let mut conn = l.store.pool().acquire().await.unwrap();
-    assert_eq!(upsert(&mut conn, &l.orgs[0], Resource::Invoices, &[old]).await.unwrap(), 0);
-    let got = xero::get_invoice(&l.store, &l.orgs[0], &id).await.unwrap().unwrap();
+    assert_eq!(upsert(&mut conn, l.orgs[0], Resource::Invoices, &[old]).await.unwrap(), 0);
+    let got = xero::get_invoice(&l.store, l.orgs[0], &id).await.unwrap().unwrap();
     assert_eq!(got.reference.as_deref(), v["Reference"].as_str(), "a page fetched earlier must not win");
 }
 
@@ -334,7 +338,7 @@ async fn totals_round_trip_exactly() {
     let l = loaded().await;
     for (t, org) in l.tenants.iter().zip(&l.orgs) {
         for v in &t.invoices.items {
-            let got = xero::get_invoice(&l.store, org, &id_of(v)).await.unwrap().unwrap();
+            let got = xero::get_invoice(&l.store, *org, &id_of(v)).await.unwrap().unwrap();
             let total = Decimal::from_str(got.row.total.as_deref().unwrap()).unwrap();
             // The generator computes in minor units, so its cents are the truth.
             assert_eq!(total, Decimal::new(minor(&v["Total"]), 2), "total of {}", v["InvoiceNumber"]);
@@ -355,7 +359,7 @@ async fn totals_round_trip_exactly() {
 async fn every_invoice_filter_matches_an_in_memory_filter() {
     let l = loaded().await;
     let all = invoices(&l);
-    let org0 = l.orgs[0].clone();
+    let org0 = l.orgs[0];
     let in_org0 = |v: &Value| l.tenants[0].invoices.get(&id_of(v)).is_some();
     let contact = s(all[7], &["Contact", "ContactID"]).to_owned();
     let contact_name = s(all[7], &["Contact", "Name"]).to_owned();
@@ -372,11 +376,7 @@ async fn every_invoice_filter_matches_an_in_memory_filter() {
     };
     let cases: Vec<(&str, InvoiceQuery, Pred)> = vec![
         ("everything", InvoiceQuery::default(), Box::new(|_| true)),
-        (
-            "one organisation",
-            InvoiceQuery { organisation_id: Some(org0.clone()), ..Default::default() },
-            Box::new(in_org0),
-        ),
+        ("one organisation", InvoiceQuery { organisation_id: Some(org0), ..Default::default() }, Box::new(in_org0)),
         (
             "status",
             InvoiceQuery { statuses: vec!["AUTHORISED".into()], ..Default::default() },
@@ -385,7 +385,7 @@ async fn every_invoice_filter_matches_an_in_memory_filter() {
         (
             "statuses in one organisation",
             InvoiceQuery {
-                organisation_id: Some(org0.clone()),
+                organisation_id: Some(org0),
                 statuses: vec!["DRAFT".into(), "VOIDED".into(), "DELETED".into()],
                 ..Default::default()
             },
@@ -425,7 +425,7 @@ async fn every_invoice_filter_matches_an_in_memory_filter() {
         (
             "everything at once",
             InvoiceQuery {
-                organisation_id: Some(org0.clone()),
+                organisation_id: Some(org0),
                 statuses: vec!["PAID".into(), "AUTHORISED".into()],
                 currency: Some("EUR".into()),
                 date_from: Some("2025-01-01".into()),
@@ -480,7 +480,7 @@ async fn every_invoice_filter_matches_an_in_memory_filter() {
         assert_eq!(got.len(), want.len(), "case {name:?}: {q:?}");
         assert_eq!(got, want, "case {name:?} returns exactly the records the in-memory filter selects");
     }
-    let currencies = xero::list_currencies_in_use(&l.store, Some(&org0)).await.unwrap();
+    let currencies = xero::list_currencies_in_use(&l.store, Some(org0)).await.unwrap();
     let want: BTreeSet<String> =
         l.tenants[0].invoices.items.iter().map(|v| s(v, &["CurrencyCode"]).to_owned()).collect();
     assert_eq!(currencies, want.into_iter().collect::<Vec<_>>());
@@ -498,7 +498,7 @@ async fn every_invoice_filter_matches_an_in_memory_filter() {
 #[tokio::test]
 async fn sorts_are_ordered_both_ways_and_pages_cover_everything() {
     let l = loaded().await;
-    let org = l.orgs[1].clone();
+    let org = l.orgs[1];
     let n = l.tenants[1].invoices.len();
     let key = |sort: InvoiceSort, r: &xero::InvoiceRow| -> (Option<String>, Option<Decimal>) {
         let amount = |a: &Option<String>| a.as_deref().map(|a| Decimal::from_str(a).unwrap());
@@ -527,7 +527,7 @@ async fn sorts_are_ordered_both_ways_and_pages_cover_everything() {
             let mut offset = 0;
             loop {
                 let q = InvoiceQuery {
-                    organisation_id: Some(org.clone()),
+                    organisation_id: Some(org),
                     sort,
                     descending,
                     offset,
@@ -570,7 +570,7 @@ async fn get_invoice_returns_lines_and_payments() {
         .iter()
         .find(|v| v["Status"] == "PAID" && v["LineItems"].as_array().unwrap().len() == 2)
         .unwrap();
-    let got = xero::get_invoice(&l.store, &l.orgs[0], &id_of(paid).to_ascii_uppercase()).await.unwrap().unwrap();
+    let got = xero::get_invoice(&l.store, l.orgs[0], &id_of(paid).to_ascii_uppercase()).await.unwrap().unwrap();
     assert_eq!(got.row.number.as_deref(), paid["InvoiceNumber"].as_str());
     assert_eq!(got.row.status.as_deref(), Some("PAID"));
     assert_eq!(got.reference.as_deref(), paid["Reference"].as_str());
@@ -590,8 +590,8 @@ async fn get_invoice_returns_lines_and_payments() {
     assert_eq!(p.account_code.as_deref(), Some("090"));
     assert_eq!(p.status.as_deref(), Some("AUTHORISED"));
 
-    assert!(xero::get_invoice(&l.store, &l.orgs[1], &id_of(paid)).await.unwrap().is_none(), "other organisation");
-    assert!(xero::get_invoice(&l.store, &l.orgs[0], "no-such-id").await.unwrap().is_none());
+    assert!(xero::get_invoice(&l.store, l.orgs[1], &id_of(paid)).await.unwrap().is_none(), "other organisation");
+    assert!(xero::get_invoice(&l.store, l.orgs[0], "no-such-id").await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -600,7 +600,7 @@ async fn a_malformed_record_is_refused_by_name_and_nothing_of_its_page_is_writte
     let store = fx.open().await;
     let tenants = generate(xp_sandbox_kit::Seed::Demo, crate::t0());
     let org = org_id(&tenants[0]);
-    add_organisation(&store, &org, "EUR").await;
+    add_organisation(&store, org, "EUR").await;
     let page: Vec<Value> = tenants[0].invoices.items[..10].to_vec();
     let bad_id = id_of(&page[6]);
     type Spoil = Box<dyn Fn(&mut Value)>;
@@ -616,24 +616,24 @@ async fn a_malformed_record_is_refused_by_name_and_nothing_of_its_page_is_writte
     for (name, spoil, field) in cases {
         let mut bad = page.clone();
         spoil(&mut bad[6]);
-        let err = upsert(&mut conn, &org, Resource::Invoices, &bad).await.unwrap_err();
+        let err = upsert(&mut conn, org, Resource::Invoices, &bad).await.unwrap_err();
         let msg = err.to_string();
         assert_eq!(err.id, bad_id, "{name}: the record at fault is named: {err:?}");
         assert!(
             msg.contains(&bad_id) && msg.contains(field) && msg.to_lowercase().contains("invoices"),
             "{name}: unclear: {msg}"
         );
-        assert_eq!(count(&store, "xero_invoices", &org).await, 0, "{name}: the good records of the page wait too");
+        assert_eq!(count(&store, "xero_invoices", org).await, 0, "{name}: the good records of the page wait too");
     }
     let mut no_id = page.clone();
     no_id[3].as_object_mut().unwrap().remove("InvoiceID");
-    let err = upsert(&mut conn, &org, Resource::Invoices, &no_id).await.unwrap_err();
+    let err = upsert(&mut conn, org, Resource::Invoices, &no_id).await.unwrap_err();
     assert!(err.to_string().contains("#3") && err.to_string().contains("InvoiceID"), "{err}");
-    let err = upsert(&mut conn, &org, Resource::Contacts, &[json!("just text")]).await.unwrap_err();
+    let err = upsert(&mut conn, org, Resource::Contacts, &[json!("just text")]).await.unwrap_err();
     assert_eq!(err.id, "#0 of the page", "a record without an id is named by its place: {err:?}");
 
     // The connection is still usable and the page goes in once it is sound.
-    assert_eq!(upsert(&mut conn, &org, Resource::Invoices, &page).await.unwrap(), 10);
+    assert_eq!(upsert(&mut conn, org, Resource::Invoices, &page).await.unwrap(), 10);
 }
 
 #[tokio::test]
@@ -644,7 +644,7 @@ async fn delete_missing_removes_only_records_gone_upstream() {
         t.invoices.items.iter().skip(10).map(|v| s(v, &["InvoiceID"]).to_ascii_uppercase()).collect();
     let gone = id_of(&t.invoices.items[0]);
     let gone_row: i64 = sqlx::query_scalar("SELECT id FROM xero_invoices WHERE organisation_id = ? AND invoice_id = ?")
-        .bind(&l.orgs[0])
+        .bind(l.orgs[0].to_string())
         .bind(&gone)
         .fetch_one(l.store.pool())
         .await
@@ -658,11 +658,11 @@ async fn delete_missing_removes_only_records_gone_upstream() {
     };
     assert!(lines_of_gone().await > 0, "the invoice to be removed has lines");
     let mut tx = l.store.pool().begin().await.unwrap();
-    let removed = xero::delete_missing(&mut tx, &l.orgs[0], Resource::Invoices, &keep).await.unwrap();
+    let removed = xero::delete_missing(&mut tx, l.orgs[0], Resource::Invoices, &keep).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(removed, 10);
-    assert_eq!(count(&l.store, "xero_invoices", &l.orgs[0]).await, t.invoices.len() as i64 - 10);
-    assert!(xero::get_invoice(&l.store, &l.orgs[0], &gone).await.unwrap().is_none());
+    assert_eq!(count(&l.store, "xero_invoices", l.orgs[0]).await, t.invoices.len() as i64 - 10);
+    assert!(xero::get_invoice(&l.store, l.orgs[0], &gone).await.unwrap().is_none());
     assert_eq!(lines_of_gone().await, 0, "an invoice's lines go with it");
     let orphan_lines: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM xero_invoice_lines WHERE invoice_row NOT IN (SELECT id FROM xero_invoices)",
@@ -678,13 +678,13 @@ async fn delete_missing_removes_only_records_gone_upstream() {
         "nor is it still found by search"
     );
     assert_eq!(
-        count(&l.store, "xero_invoices", &l.orgs[1]).await,
+        count(&l.store, "xero_invoices", l.orgs[1]).await,
         l.tenants[1].invoices.len() as i64,
         "the other organisation is untouched"
     );
     let mut conn = l.store.pool().acquire().await.unwrap();
     assert_eq!(
-        xero::delete_missing(&mut conn, &l.orgs[0], Resource::Contacts, &[]).await.unwrap(),
+        xero::delete_missing(&mut conn, l.orgs[0], Resource::Contacts, &[]).await.unwrap(),
         t.contacts.len() as u64
     );
 }
@@ -692,23 +692,29 @@ async fn delete_missing_removes_only_records_gone_upstream() {
 #[tokio::test]
 async fn clear_organisation_erases_one_organisation_only() {
     let l = loaded().await;
-    let other_before: Vec<_> = counts(&l).await.into_iter().filter(|(k, _)| k.starts_with(&l.orgs[1])).collect();
+    let other_before: Vec<_> =
+        counts(&l).await.into_iter().filter(|(k, _)| k.starts_with(&l.orgs[1].to_string())).collect();
     let mut conn = l.store.pool().acquire().await.unwrap();
-    let removed = xero::clear_organisation(&mut conn, &l.orgs[0]).await.unwrap();
+    let removed = xero::clear_organisation(&mut conn, l.orgs[0]).await.unwrap();
     assert!(removed > 1000);
     for (table, n) in counts(&l).await {
-        if !table.starts_with(&l.orgs[1]) {
+        if !table.starts_with(&l.orgs[1].to_string()) {
             assert_eq!(n, 0, "{table} is erased");
         }
     }
-    let other_after: Vec<_> = counts(&l).await.into_iter().filter(|(k, _)| k.starts_with(&l.orgs[1])).collect();
+    let other_after: Vec<_> =
+        counts(&l).await.into_iter().filter(|(k, _)| k.starts_with(&l.orgs[1].to_string())).collect();
     assert_eq!(other_after, other_before);
     let number = s(&l.tenants[0].invoices.items[0], &["InvoiceNumber"]).to_owned();
     assert!(all_ids(&l.store, &InvoiceQuery { search: Some(number), ..Default::default() }).await.is_empty());
     assert!(l.store.check().await.unwrap().ok());
 
     // Removing the organisation row itself cascades to whatever is left.
-    sqlx::query("DELETE FROM organisations WHERE id = ?").bind(&l.orgs[1]).execute(l.store.pool()).await.unwrap();
+    sqlx::query("DELETE FROM organisations WHERE id = ?")
+        .bind(l.orgs[1].to_string())
+        .execute(l.store.pool())
+        .await
+        .unwrap();
     for (table, n) in counts(&l).await {
         assert_eq!(n, 0, "{table} follows its organisation");
     }
@@ -747,10 +753,10 @@ async fn search_input_is_text_never_sql() {
 async fn contacts_list_and_detail_with_outstanding_per_currency() {
     let l = loaded().await;
     let t = &l.tenants[0];
-    let org = &l.orgs[0];
+    let org = l.orgs[0];
     let page = xero::list_contacts(
         &l.store,
-        &xero::ContactQuery { organisation_id: Some(org.clone()), limit: 1000, ..Default::default() },
+        &xero::ContactQuery { organisation_id: Some(org), limit: 1000, ..Default::default() },
     )
     .await
     .unwrap();
@@ -767,7 +773,7 @@ async fn contacts_list_and_detail_with_outstanding_per_currency() {
     assert_eq!(archived.total, want as i64);
     let suppliers = xero::list_contacts(
         &l.store,
-        &xero::ContactQuery { organisation_id: Some(org.clone()), is_supplier: Some(true), ..Default::default() },
+        &xero::ContactQuery { organisation_id: Some(org), is_supplier: Some(true), ..Default::default() },
     )
     .await
     .unwrap();
@@ -806,9 +812,9 @@ async fn contacts_list_and_detail_with_outstanding_per_currency() {
 async fn bank_transactions_filter_and_show_their_lines() {
     let l = loaded().await;
     let t = &l.tenants[1];
-    let org = &l.orgs[1];
+    let org = l.orgs[1];
     let q = xero::BankTransactionQuery {
-        organisation_id: Some(org.clone()),
+        organisation_id: Some(org),
         types: vec!["SPEND".into()],
         is_reconciled: Some(true),
         amount_min: Some(Decimal::new(500, 0)),
@@ -873,7 +879,7 @@ async fn yen_and_dinar_amounts_round_trip_exactly_and_filter_and_sort_by_face_va
     let fx = Fixture::new();
     let store = fx.open().await;
     let tenants = generate(xp_sandbox_kit::Seed::Demo, crate::t0());
-    let org = "org-money";
+    let org: OrganisationId = "0000000a-0000-4000-8000-00000000c0de".parse().unwrap();
     add_organisation(&store, org, "KWD").await;
     let template = &tenants[0].invoices.items[0];
     let contact = "11111111-2222-3333-4444-555555555555";
@@ -890,7 +896,7 @@ async fn yen_and_dinar_amounts_round_trip_exactly_and_filter_and_sort_by_face_va
     let minor: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT currency, total_minor, minor_unit FROM xero_invoices WHERE organisation_id = ? ORDER BY number",
     )
-    .bind(org)
+    .bind(org.to_string())
     .fetch_all(&mut *conn)
     .await
     .unwrap();
@@ -906,7 +912,7 @@ async fn yen_and_dinar_amounts_round_trip_exactly_and_filter_and_sort_by_face_va
         "minor units follow each currency's exponent: yen have none, dinars thousandths"
     );
 
-    let base = InvoiceQuery { organisation_id: Some(org.into()), sort: InvoiceSort::Total, ..Default::default() };
+    let base = InvoiceQuery { organisation_id: Some(org), sort: InvoiceSort::Total, ..Default::default() };
     let list = |q: InvoiceQuery| {
         let store = store.clone();
         async move {

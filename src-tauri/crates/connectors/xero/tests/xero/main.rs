@@ -110,7 +110,11 @@ async fn connect_choose_sync_and_read_equal_the_sandbox() {
         let upstream = w.emu.records(&org.tenant_id, "Invoices");
         let page = xp_store::xero::list_invoices(
             &w.services.store,
-            &xp_store::xero::InvoiceQuery { organisation_id: Some(org.id.clone()), limit: 5000, ..Default::default() },
+            &xp_store::xero::InvoiceQuery {
+                organisation_id: Some(org.id.parse().unwrap()),
+                limit: 5000,
+                ..Default::default()
+            },
         )
         .await
         .unwrap();
@@ -122,10 +126,11 @@ async fn connect_choose_sync_and_read_equal_the_sandbox() {
         want.sort();
         assert_eq!(ids, want);
         let one = &upstream[3];
-        let detail = xp_store::xero::get_invoice(&w.services.store, &org.id, one["InvoiceID"].as_str().unwrap())
-            .await
-            .unwrap()
-            .unwrap();
+        let detail =
+            xp_store::xero::get_invoice(&w.services.store, org.id.parse().unwrap(), one["InvoiceID"].as_str().unwrap())
+                .await
+                .unwrap()
+                .unwrap();
         assert_eq!(detail.line_items.len(), one["LineItems"].as_array().unwrap().len(), "line items synced");
     }
     let orgs = w.xero.organisations().await.unwrap();
