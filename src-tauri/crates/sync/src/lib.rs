@@ -2,7 +2,8 @@
 //! commits each page's rows and the cursor that says where to go on in ONE transaction (so a
 //! crash at any point resumes from the last committed page and ends equal to an uninterrupted
 //! run), runs incremental passes from a high-water mark with a periodic full reconciliation,
-//! reports progress and honours cancellation.
+//! reports progress and honours cancellation. Pages fetched back to back share a commit
+//! ([`EngineConfig::commit_records`]); the cursor saved is the one after the last of them.
 //!
 //! Providers plug in through [`Source`] (how to fetch a page) and [`Sink`] (how to store it);
 //! the engine never knows whose data it moves. Each resource says how it pages ([`Paging`]:
