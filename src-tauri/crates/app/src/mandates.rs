@@ -303,7 +303,7 @@ mod tests {
                 reason: None,
             }),
         ];
-        let mut tx = store.pool().begin().await.unwrap();
+        let mut tx = store.begin_write().await.unwrap();
         xp_store::gocardless::upsert(&mut tx, creditor, &records).await.unwrap();
         tx.commit().await.unwrap();
     }
@@ -321,7 +321,7 @@ mod tests {
         let contact = json!({"ContactID": CONTACT, "Name": "Velo Anna GmbH", "EmailAddress": "Anna@Velo.example",
                              "ContactStatus": "ACTIVE", "UpdatedDateUTC": "/Date(1764000000000+0000)/"});
         let page = xp_connect_xero::rows::page(xp_xero::Resource::Contacts, &[contact]).unwrap();
-        let mut tx = store.pool().begin().await.unwrap();
+        let mut tx = store.begin_write().await.unwrap();
         xp_store::xero::upsert(&mut tx, xero, &page).await.unwrap();
         tx.commit().await.unwrap();
         payer(store, creditor, "CU1", "anna@velo.example", "MD1").await;
@@ -351,7 +351,7 @@ mod tests {
 
     async fn contacts(store: &Store, xero: OrganisationId, contacts: &[serde_json::Value]) {
         let page = xp_connect_xero::rows::page(xp_xero::Resource::Contacts, contacts).unwrap();
-        let mut tx = store.pool().begin().await.unwrap();
+        let mut tx = store.begin_write().await.unwrap();
         xp_store::xero::upsert(&mut tx, xero, &page).await.unwrap();
         tx.commit().await.unwrap();
     }

@@ -19,6 +19,9 @@ pub enum ErrorCode {
     StoreKeyMissing,
     /// The local store is damaged or cannot be opened.
     StoreUnavailable,
+    /// The local store is held by another write (a sync saving its pages) for longer than the
+    /// app waits; nothing was changed, and the same action can be tried again.
+    StoreBusy,
     /// A record asked for does not exist.
     NotFound,
     /// The signed-in user's role does not allow this action.
@@ -48,6 +51,7 @@ impl ErrorCode {
             Self::StoreKeyMismatch => "store_key_mismatch",
             Self::StoreKeyMissing => "store_key_missing",
             Self::StoreUnavailable => "store_unavailable",
+            Self::StoreBusy => "store_busy",
             Self::NotFound => "not_found",
             Self::Forbidden => "forbidden",
             Self::SignInRequired => "sign_in_required",
@@ -80,6 +84,7 @@ mod tests {
             ErrorCode::StoreKeyMismatch,
             ErrorCode::StoreKeyMissing,
             ErrorCode::StoreUnavailable,
+            ErrorCode::StoreBusy,
             ErrorCode::NotFound,
             ErrorCode::Forbidden,
             ErrorCode::SignInRequired,

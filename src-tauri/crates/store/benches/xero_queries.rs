@@ -288,7 +288,7 @@ async fn explain(store: &Store, org: xp_core::ids::OrganisationId, invoice_id: &
 async fn store_pages(store: &Store, org: xp_core::ids::OrganisationId, pages: &[Page]) -> Took {
     let (t, c) = (Instant::now(), cpu());
     for page in pages {
-        let mut tx = store.sync_writer().begin().await.unwrap();
+        let mut tx = store.sync_writer().begin_with("BEGIN IMMEDIATE").await.unwrap();
         xero::upsert(&mut tx, org, page).await.unwrap();
         tx.commit().await.unwrap();
     }

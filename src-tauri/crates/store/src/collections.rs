@@ -142,7 +142,7 @@ pub async fn create(store: &Store, c: NewCollection<'_>, send: Send<'_>, now: Of
     // One key per attempt: a retry of this collection reuses it, a new collection after a
     // failure gets its own.
     let key = format!("collect:{id}");
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     if let Some(existing) = live_in(&mut tx, c.organisation_id, c.invoice_id).await? {
         return Err(already(&c, &existing));
     }
@@ -320,7 +320,7 @@ pub async fn record_accepted(
     status: Status,
     at: OffsetDateTime,
 ) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let done = sqlx::query(
         "UPDATE collections SET provider_payment_id = ?, status = ?, updated_at = ? \
          WHERE id = ? AND (provider_payment_id IS NULL OR provider_payment_id = ?)",
@@ -350,7 +350,7 @@ pub async fn apply_event(
     source_event_id: &str,
     at: OffsetDateTime,
 ) -> Result<bool> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let applied = apply_event_in(&mut tx, id, status, reason, source_event_id, at).await?;
     tx.commit().await?;
     Ok(applied)

@@ -123,6 +123,18 @@ impl Store {
         &self.pool
     }
 
+    /// A transaction that holds SQLite's write lock from its first statement (`BEGIN
+    /// IMMEDIATE`), for everything that writes. A plain `BEGIN` takes the lock only at its first
+    /// write, and a transaction that has read cannot wait for the lock in WAL mode: SQLite
+    /// answers "database is locked" at once instead of calling the busy handler, because the
+    /// reader's snapshot may already be stale. So a collection that first checked the invoice
+    /// failed whenever a sync was committing a group of pages; begun as a writer, it waits (up
+    /// to the busy timeout) like any other writer. Reads that write nothing use [`Store::pool`].
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(tx)
+    }
+
     /// The connection the sync engine writes its pages on, one page's transaction at a time.
     ///
     /// Always the same connection, so its page cache stays warm from page to page: SQLite drops a

@@ -13,7 +13,10 @@ pub enum Error {
     #[error("the local database {path} cannot be opened: {reason}")]
     Open { path: String, reason: String },
     #[error("database error: {0}")]
-    Sqlx(#[from] sqlx::Error),
+    Sqlx(sqlx::Error),
+    /// SQLite's write lock stayed taken for the whole busy timeout; the change was rolled back.
+    #[error("the local store is busy saving another change (a sync); nothing was changed, try again in a moment")]
+    Busy,
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("the audit log is broken at entry {seq}: {reason}")]
@@ -39,7 +42,24 @@ impl Error {
             Error::KeyMissing { .. } => ErrorCode::StoreKeyMissing,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::InvalidQuery(_) | Error::AlreadyCollecting { .. } => ErrorCode::InvalidInput,
+            Error::Busy => ErrorCode::StoreBusy,
             _ => ErrorCode::StoreUnavailable,
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes in the high bits.
+        let busy = e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 5 | 6));
+        if busy {
+            Error::Busy
+        } else {
+            Error::Sqlx(e)
         }
     }
 }

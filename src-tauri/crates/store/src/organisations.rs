@@ -201,7 +201,7 @@ pub struct SyncOutcome {
 /// connections page says so.
 pub async fn record_sync(store: &Store, id: OrganisationId, outcome: SyncOutcome, now: OffsetDateTime) -> Result<()> {
     let now = fmt(now);
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     sqlx::query(
         "UPDATE organisations SET status = ?, last_synced_at = COALESCE(?, last_synced_at), \
          budget_minute = COALESCE(?, budget_minute), budget_day = COALESCE(?, budget_day), updated_at = ? WHERE id = ?",

@@ -60,7 +60,7 @@ pub struct NewItem<'a> {
 /// Queues an action. Enqueuing the same idempotency key twice returns the first item's id and
 /// changes nothing: a double click or a replayed command cannot queue a second payment.
 pub async fn enqueue(store: &Store, item: NewItem<'_>, now: OffsetDateTime) -> Result<OutboxId> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let id = enqueue_in(&mut tx, item, now).await?;
     tx.commit().await?;
     Ok(id)
@@ -96,7 +96,7 @@ pub(crate) async fn enqueue_in(
 
 /// Claims up to `limit` due items for sending, oldest first, marking them `in_flight`.
 pub async fn claim_due(store: &Store, now: OffsetDateTime, limit: i64) -> Result<Vec<Item>> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let rows = sqlx::query(
         "UPDATE outbox SET status = 'in_flight', attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? \

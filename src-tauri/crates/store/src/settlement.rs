@@ -70,7 +70,7 @@ pub async fn book(
     items: &[NewItem<'_>],
     now: OffsetDateTime,
 ) -> Result<Option<Vec<OutboxId>>> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO settlement_bookings (provider, fact, fact_id, organisation_id, writes, attention, booked_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, fact, fact_id) DO NOTHING",

@@ -6,6 +6,7 @@ export const ERROR_HINTS: Partial<Record<ErrorCode, string>> = {
     'The key in the keychain does not open the local store. Restore the original keychain entry or the matching backup.',
   store_key_missing: 'The local store key is missing from the keychain. Restore it, then retry.',
   store_unavailable: 'The local store could not be opened. Check that the data folder exists and is writable.',
+  store_busy: 'Another change, such as a sync, is being saved. Wait a moment, then try again.',
   keychain_unavailable: 'The OS keychain is locked or not running. Unlock it, then retry.',
   offline: 'You are offline. Cached data stays available; retry when the connection is back.',
   rate_limited: 'The provider is rate-limiting requests. Wait a minute, then retry.',

@@ -8,6 +8,7 @@ const ERROR_CODES = {
   store_key_mismatch: true,
   store_key_missing: true,
   store_unavailable: true,
+  store_busy: true,
   not_found: true,
   forbidden: true,
   sign_in_required: true,

@@ -145,7 +145,7 @@ impl GoCardlessService {
                  following them. Wait until they are paid out, or cancel them"
             )));
         }
-        let mut tx = store.pool().begin().await.map_err(xp_store::Error::from)?;
+        let mut tx = store.begin_write().await?;
         for org in &kept {
             orgs::disconnect(&mut tx, org.id, erase).await?;
         }

@@ -222,7 +222,7 @@ impl GoCardlessService {
         let bank = client.customer_bank_account(token, &mandate.links.customer_bank_account).await?;
         let records =
             [crate::rows::customer(&customer), crate::rows::bank_account(&bank), crate::rows::mandate(&mandate, None)];
-        let mut tx = self.ctx().store.pool().begin().await.map_err(xp_store::Error::from)?;
+        let mut tx = self.ctx().store.begin_write().await?;
         xp_store::gocardless::upsert(&mut tx, creditor, &records).await?;
         tx.commit().await.map_err(xp_store::Error::from)?;
         Ok(())

@@ -38,7 +38,7 @@ impl XeroService {
         };
         let page = crate::rows::page(Resource::Accounts, std::slice::from_ref(&raw))
             .map_err(|e| Error::Invalid(format!("the account Xero created cannot be kept: {e}")))?;
-        let mut tx = ctx.store.pool().begin().await?;
+        let mut tx = ctx.store.begin_write().await?;
         xp_store::xero::upsert(&mut tx, organisation_id, &page).await?;
         tx.commit().await?;
         let detail = serde_json::json!({"accountId": created.account_id, "code": created.code, "name": created.name,

@@ -337,7 +337,7 @@ impl XeroService {
                 }
             }
         }
-        let mut tx = self.ctx.store.pool().begin().await?;
+        let mut tx = self.ctx.store.begin_write().await?;
         if erase {
             db::clear_organisation(&mut tx, organisation_id).await?;
         }

@@ -284,7 +284,7 @@ pub async fn complete(
     mandate_id: &str,
     now: OffsetDateTime,
 ) -> Result<bool> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let row = sqlx::query(
         "UPDATE gocardless_mandate_setups SET status = 'done', customer_id = ?, mandate_id = ?, updated_at = ? \
          WHERE id = ? AND status IN ('starting', 'waiting') \

@@ -78,7 +78,7 @@ pub async fn queue(
     payload: impl FnOnce(&str) -> serde_json::Value,
     now: OffsetDateTime,
 ) -> Result<std::result::Result<Refund, Refused>> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let rows = sqlx::query("SELECT seq, amount, status FROM saferpay_refunds WHERE collection_id = ?")
         .bind(collection.id.to_string())
         .fetch_all(&mut *tx)

@@ -130,3 +130,48 @@ async fn provider_events_apply_once_and_make_the_timeline() {
     let e = collections::record_accepted(&store, c.id, "PM9999", Status::Submitted, t(5)).await.unwrap_err();
     assert!(e.to_string().contains("another provider payment"), "{e}");
 }
+
+/// The sync writer commits a group of pages while a person collects: the collection waits for
+/// the write lock instead of failing. A transaction that reads first and writes second cannot
+/// wait in WAL mode (SQLite returns "database is locked" without calling the busy handler when a
+/// reader tries to become the writer), so every read-then-write transaction starts as a writer.
+#[tokio::test]
+async fn a_collection_waits_for_a_sync_commit_instead_of_failing_with_database_locked() {
+    let fx = Fixture::new();
+    let store = fx.open().await;
+    let org = organisation(&store).await;
+    let mut sync = store.sync_writer().acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *sync).await.unwrap();
+    sqlx::query("UPDATE organisations SET updated_at = updated_at").execute(&mut *sync).await.unwrap();
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        sqlx::query("COMMIT").execute(&mut *sync).await.unwrap();
+    });
+    let c = collect(&store, org, "inv-1").await.expect("waits for the sync's commit");
+    assert_eq!(c.status, Status::Intent);
+    release.await.unwrap();
+    assert_eq!(outbox_rows(&store).await, 1);
+}
+
+/// When the write lock stays taken past the busy timeout, the person is told the store is busy
+/// (and may try again), not that it cannot be opened.
+#[tokio::test]
+async fn a_write_lock_held_past_the_busy_timeout_is_reported_as_busy() {
+    let fx = Fixture::new();
+    let store = fx.open().await;
+    let mut sync = store.sync_writer().acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *sync).await.unwrap();
+    let mut other = store.pool().acquire().await.unwrap();
+    // The app waits 10 s; this connection gives up at once, so the test does not wait.
+    sqlx::query("PRAGMA busy_timeout = 0").execute(&mut *other).await.unwrap();
+    let e = sqlx::query("BEGIN IMMEDIATE").execute(&mut *other).await.unwrap_err();
+    let e = xp_store::Error::from(e);
+    assert!(matches!(e, xp_store::Error::Busy), "{e:?}");
+    assert_eq!(e.code(), xp_core::ErrorCode::StoreBusy);
+    assert_eq!(
+        e.to_string(),
+        "the local store is busy saving another change (a sync); nothing was changed, try again in a moment"
+    );
+    sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *other).await.unwrap();
+    sqlx::query("ROLLBACK").execute(&mut *sync).await.unwrap();
+}

@@ -52,7 +52,7 @@ fn event(id: &str, resource_type: &str, action: &str, changed: Vec<Record>) -> R
 }
 
 async fn write(store: &xp_store::Store, org: OrganisationId, page: &[Record]) -> Written {
-    let mut tx = store.pool().begin().await.unwrap();
+    let mut tx = store.begin_write().await.unwrap();
     let w = gocardless::upsert(&mut tx, org, page).await.unwrap();
     tx.commit().await.unwrap();
     w
@@ -136,7 +136,7 @@ async fn events_applied_before_the_feed_order_migration_stay_applied() {
     .unwrap();
     all.run(&mut conn).await.unwrap();
     let again = event("EV1", "payments", "confirmed", vec![payment("confirmed")]);
-    let mut tx = conn.begin().await.unwrap();
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.unwrap();
     let w = gocardless::upsert(
         &mut tx,
         "0000000a-0000-4000-8000-000000000001".parse().unwrap(),

@@ -87,7 +87,7 @@ pub async fn store_all(store: &Store, tenants: &[Tenant]) -> usize {
     let mut written = 0;
     for t in tenants {
         for (r, page) in pages(t) {
-            let mut tx = store.pool().begin().await.unwrap();
+            let mut tx = store.begin_write().await.unwrap();
             written += upsert(&mut tx, org_id(t), r, &page).await.unwrap();
             tx.commit().await.unwrap();
         }
@@ -657,7 +657,7 @@ async fn delete_missing_removes_only_records_gone_upstream() {
             .unwrap()
     };
     assert!(lines_of_gone().await > 0, "the invoice to be removed has lines");
-    let mut tx = l.store.pool().begin().await.unwrap();
+    let mut tx = l.store.begin_write().await.unwrap();
     let removed = xero::delete_missing(&mut tx, l.orgs[0], Resource::Invoices, &keep).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(removed, 10);
