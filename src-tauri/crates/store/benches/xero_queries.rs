@@ -194,7 +194,7 @@ async fn run() {
     // What the FTS index saves: the same fragment as a LIKE scan over three columns.
     let (took, _) = median(RUNS, || async move {
         let _: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM xero_invoices WHERE organisation_id = ? AND \
+            "SELECT count(*) FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND \
              (number LIKE '%Müll%' OR contact_name LIKE '%Müll%' OR reference LIKE '%Müll%')",
         )
         .bind(org.to_string())
@@ -259,16 +259,17 @@ async fn run() {
 
 /// Query plans of the statements the queries send, for tuning (XP_BENCH_EXPLAIN=1).
 async fn explain(store: &Store, org: xp_core::ids::OrganisationId, invoice_id: &str) {
-    let cols = "organisation_id, invoice_id, number, type, status, contact_id, contact_name, date, due_date, currency, total, amount_due";
+    let cols =
+        "invoice_id, number, type, status, contact_id, contact_name, date, due_date, currency, total, amount_due";
     let org = &org.to_string();
     let org = org.as_str();
     for (sql, binds) in [
-        (format!("SELECT {cols} FROM xero_invoices WHERE organisation_id = ? AND total_minor >= 100000 AND total_minor <= 150000 ORDER BY date DESC, id DESC LIMIT 100"), vec![org]),
-        (format!("SELECT {cols} FROM xero_invoices WHERE organisation_id = ? AND status IN ('DRAFT','SUBMITTED') ORDER BY date DESC, id DESC LIMIT 100"), vec![org]),
-        ("SELECT count(*) FROM xero_invoices WHERE organisation_id = ? AND total_minor >= 100000 AND total_minor <= 150000".into(), vec![org]),
-        ("SELECT payment_id FROM xero_payments WHERE organisation_id = ? AND invoice_id = ? ORDER BY date, payment_id".into(), vec![org, invoice_id]),
-        ("SELECT position FROM xero_invoice_lines WHERE invoice_row = (SELECT id FROM xero_invoices WHERE organisation_id = ? AND invoice_id = ?) ORDER BY position".into(), vec![org, invoice_id]),
-        (format!("SELECT {cols}, r.raw FROM xero_invoices i JOIN xero_invoices_raw r ON r.id = i.id WHERE organisation_id = ? AND invoice_id = ?"), vec![org, invoice_id]),
+        (format!("SELECT {cols} FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND total_minor >= 100000 AND total_minor <= 150000 ORDER BY date DESC, id DESC LIMIT 100"), vec![org]),
+        (format!("SELECT {cols} FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND status IN ('DRAFT','SUBMITTED') ORDER BY date DESC, id DESC LIMIT 100"), vec![org]),
+        ("SELECT count(*) FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND total_minor >= 100000 AND total_minor <= 150000".into(), vec![org]),
+        ("SELECT payment_id FROM xero_payments WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND invoice_id = ? ORDER BY date, payment_id".into(), vec![org, invoice_id]),
+        ("SELECT position FROM xero_invoice_lines WHERE invoice_row = (SELECT id FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND invoice_id = ?) ORDER BY position".into(), vec![org, invoice_id]),
+        (format!("SELECT {cols}, r.raw FROM xero_invoices i JOIN xero_invoices_raw r ON r.id = i.id WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND invoice_id = ?"), vec![org, invoice_id]),
     ] {
         let explain = format!("EXPLAIN QUERY PLAN {sql}");
         let mut q = sqlx::query(&explain);

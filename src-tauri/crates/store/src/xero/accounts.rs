@@ -22,7 +22,7 @@ pub struct AccountRow {
 /// last).
 pub async fn list_accounts(store: &Store, organisation_id: xp_core::ids::OrganisationId) -> Result<Vec<AccountRow>> {
     let rows = sqlx::query(
-        "SELECT account_id, code, name, type, status, currency FROM xero_accounts WHERE organisation_id = ? \
+        "SELECT account_id, code, name, type, status, currency FROM xero_accounts WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) \
          ORDER BY code IS NULL, code, name",
     )
     .bind(organisation_id.to_string())

@@ -26,18 +26,18 @@ impl ExportKind {
         match self {
             ExportKind::Invoices => "SELECT o.name AS organisation, i.number, i.type, i.status, i.contact_name AS contact, i.reference, \
                                i.date, i.due_date, i.currency, i.total, i.amount_paid, i.amount_due, i.invoice_id \
-                               FROM xero_invoices i JOIN organisations o ON o.id = i.organisation_id \
-                               WHERE (?1 IS NULL OR i.organisation_id = ?1) ORDER BY o.name, i.date, i.number",
+                               FROM xero_invoices i JOIN organisations o ON o.org_key = i.org_key \
+                               WHERE (?1 IS NULL OR o.id = ?1) ORDER BY o.name, i.date, i.number",
             ExportKind::Contacts => "SELECT o.name AS organisation, c.name, c.email, c.contact_number, c.status, c.is_customer, c.is_supplier, \
-                               c.default_currency, c.contact_id FROM xero_contacts c JOIN organisations o ON o.id = c.organisation_id \
-                               WHERE (?1 IS NULL OR c.organisation_id = ?1) ORDER BY o.name, c.name",
+                               c.default_currency, c.contact_id FROM xero_contacts c JOIN organisations o ON o.org_key = c.org_key \
+                               WHERE (?1 IS NULL OR o.id = ?1) ORDER BY o.name, c.name",
             ExportKind::Payments => "SELECT o.name AS organisation, p.date, p.amount, p.currency, p.status, p.reference, p.payment_type, \
-                               p.account_code, p.invoice_id, p.payment_id FROM xero_payments p JOIN organisations o ON o.id = p.organisation_id \
-                               WHERE (?1 IS NULL OR p.organisation_id = ?1) ORDER BY o.name, p.date",
+                               p.account_code, p.invoice_id, p.payment_id FROM xero_payments p JOIN organisations o ON o.org_key = p.org_key \
+                               WHERE (?1 IS NULL OR o.id = ?1) ORDER BY o.name, p.date",
             ExportKind::BankTransactions => "SELECT o.name AS organisation, b.date, b.type, b.status, b.contact_name AS contact, b.reference, \
                                b.currency, b.total, b.is_reconciled, b.bank_account_name, b.bank_transaction_id \
-                               FROM xero_bank_transactions b JOIN organisations o ON o.id = b.organisation_id \
-                               WHERE (?1 IS NULL OR b.organisation_id = ?1) ORDER BY o.name, b.date",
+                               FROM xero_bank_transactions b JOIN organisations o ON o.org_key = b.org_key \
+                               WHERE (?1 IS NULL OR o.id = ?1) ORDER BY o.name, b.date",
         }
     }
 

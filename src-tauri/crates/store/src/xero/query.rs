@@ -160,6 +160,13 @@ impl Filter {
             self.vals.push(Val::Text(Some(v.to_owned())));
         }
     }
+    /// Rows of one organisation: the Xero tables key it by `organisations.org_key`.
+    fn org(&mut self, id: Option<String>) {
+        if let Some(id) = id {
+            self.clauses.push("org_key = (SELECT org_key FROM organisations WHERE id = ?)".into());
+            self.vals.push(Val::Text(Some(id)));
+        }
+    }
     fn id(&mut self, column: &str, v: Option<&str>) {
         self.eq(column, v.map(|s| s.trim().to_ascii_lowercase()).as_deref());
     }
@@ -232,7 +239,7 @@ fn dir(descending: bool) -> &'static str {
     }
 }
 
-const INVOICE_COLUMNS: &str = "organisation_id, invoice_id, number, type, status, contact_id, contact_name, date, \
+const INVOICE_COLUMNS: &str = "(SELECT o.id FROM organisations o WHERE o.org_key = xero_invoices.org_key) AS organisation_id, invoice_id, number, type, status, contact_id, contact_name, date, \
                                due_date, currency, total, amount_due";
 
 fn invoice_row(r: &SqliteRow) -> Result<InvoiceRow> {
@@ -254,7 +261,7 @@ fn invoice_row(r: &SqliteRow) -> Result<InvoiceRow> {
 
 fn invoice_filter(q: &InvoiceQuery) -> Result<Filter> {
     let mut f = Filter::default();
-    f.eq("organisation_id", q.organisation_id.map(|o| o.to_string()).as_deref());
+    f.org(q.organisation_id.map(|o| o.to_string()));
     f.any_of("status", &q.statuses);
     f.id("contact_id", q.contact_id.as_deref());
     f.eq("currency", q.currency.as_deref());
@@ -328,8 +335,8 @@ pub async fn get_invoice(
 ) -> Result<Option<InvoiceDetail>> {
     let invoice_id = invoice_id.trim().to_ascii_lowercase();
     let Some(r) = sqlx::query(&format!(
-        "SELECT {INVOICE_COLUMNS}, i.id AS row_id, reference, amount_paid, r.raw FROM xero_invoices i \
-         JOIN xero_invoices_raw r ON r.id = i.id WHERE organisation_id = ? AND invoice_id = ?"
+        "SELECT {INVOICE_COLUMNS}, xero_invoices.id AS row_id, reference, amount_paid, r.raw FROM xero_invoices \
+         JOIN xero_invoices_raw r ON r.id = xero_invoices.id WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND invoice_id = ?"
     ))
     .bind(organisation_id.to_string())
     .bind(&invoice_id)
@@ -363,7 +370,7 @@ pub async fn get_invoice(
     .collect::<Result<Vec<_>>>()?;
     let payments = sqlx::query(
         "SELECT payment_id, date, amount, currency, status, reference, payment_type, account_code \
-         FROM xero_payments WHERE organisation_id = ? AND invoice_id = ? ORDER BY date, payment_id",
+         FROM xero_payments WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND invoice_id = ? ORDER BY date, payment_id",
     )
     .bind(organisation_id.to_string())
     .bind(&invoice_id)
@@ -411,7 +418,7 @@ pub async fn find_invoices(store: &Store, number_or_id: &str) -> Result<Vec<Invo
 /// Currencies of the stored invoices, for the list's filter (all organisations when None).
 pub async fn list_currencies_in_use(store: &Store, organisation_id: Option<OrganisationId>) -> Result<Vec<String>> {
     let mut f = Filter::default();
-    f.eq("organisation_id", organisation_id.map(|o| o.to_string()).as_deref());
+    f.org(organisation_id.map(|o| o.to_string()));
     f.clauses.push("currency IS NOT NULL".into());
     let sql = format!("SELECT DISTINCT currency FROM xero_invoices{} ORDER BY currency", f.sql());
     Ok(sqlx::query_scalar_with(&sql, args(f.vals)?).fetch_all(store.pool()).await?)
@@ -426,12 +433,13 @@ pub async fn get_reference(
     let Some(kind) = reference_kind(resource) else {
         return Err(Error::InvalidQuery(format!("{resource} is not a reference list")));
     };
-    let raw: Option<String> =
-        sqlx::query_scalar("SELECT raw FROM xero_reference WHERE organisation_id = ? AND kind = ?")
-            .bind(organisation_id.to_string())
-            .bind(kind)
-            .fetch_optional(store.pool())
-            .await?;
+    let raw: Option<String> = sqlx::query_scalar(
+        "SELECT raw FROM xero_reference WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND kind = ?",
+    )
+    .bind(organisation_id.to_string())
+    .bind(kind)
+    .fetch_optional(store.pool())
+    .await?;
     raw.map(|r| serde_json::from_str(&r).map_err(|e| Error::Corrupt(format!("stored Xero {kind}: {e}")))).transpose()
 }
 
@@ -500,7 +508,7 @@ pub struct ContactDetail {
 }
 
 const CONTACT_COLUMNS: &str =
-    "organisation_id, contact_id, name, email, contact_number, status, is_customer, is_supplier, default_currency";
+    "(SELECT o.id FROM organisations o WHERE o.org_key = xero_contacts.org_key) AS organisation_id, contact_id, name, email, contact_number, status, is_customer, is_supplier, default_currency";
 
 fn contact_row(r: &SqliteRow) -> Result<ContactRow> {
     Ok(ContactRow {
@@ -518,7 +526,7 @@ fn contact_row(r: &SqliteRow) -> Result<ContactRow> {
 
 pub async fn list_contacts(store: &Store, q: &ContactQuery) -> Result<ContactPage> {
     let mut f = Filter::default();
-    f.eq("organisation_id", q.organisation_id.map(|o| o.to_string()).as_deref());
+    f.org(q.organisation_id.map(|o| o.to_string()));
     f.any_of("status", &q.statuses);
     f.flag("is_customer", q.is_customer);
     f.flag("is_supplier", q.is_supplier);
@@ -549,7 +557,7 @@ pub async fn get_contact(
 ) -> Result<Option<ContactDetail>> {
     let contact_id = contact_id.trim().to_ascii_lowercase();
     let Some(r) = sqlx::query(&format!(
-        "SELECT {CONTACT_COLUMNS}, raw FROM xero_contacts WHERE organisation_id = ? AND contact_id = ?"
+        "SELECT {CONTACT_COLUMNS}, raw FROM xero_contacts WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND contact_id = ?"
     ))
     .bind(organisation_id.to_string())
     .bind(&contact_id)
@@ -559,7 +567,7 @@ pub async fn get_contact(
         return Ok(None);
     };
     let invoice_count: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM xero_invoices WHERE organisation_id = ? AND contact_id = ?")
+        sqlx::query_scalar("SELECT count(*) FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND contact_id = ?")
             .bind(organisation_id.to_string())
             .bind(&contact_id)
             .fetch_one(store.pool())
@@ -569,7 +577,7 @@ pub async fn get_contact(
     let mut sums: std::collections::BTreeMap<(Option<String>, Option<String>), (Decimal, i64)> = Default::default();
     for o in sqlx::query(
         "SELECT currency, type, minor_unit, sum(amount_due_minor) AS due, count(*) AS n FROM xero_invoices \
-         WHERE organisation_id = ? AND contact_id = ? AND status = 'AUTHORISED' AND amount_due_minor <> 0 \
+         WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND contact_id = ? AND status = 'AUTHORISED' AND amount_due_minor <> 0 \
          GROUP BY currency, type, minor_unit",
     )
     .bind(organisation_id.to_string())
@@ -660,7 +668,7 @@ pub struct BankTransactionDetail {
     pub raw: Value,
 }
 
-const BANK_COLUMNS: &str = "organisation_id, bank_transaction_id, type, status, contact_id, contact_name, date, \
+const BANK_COLUMNS: &str = "(SELECT o.id FROM organisations o WHERE o.org_key = xero_bank_transactions.org_key) AS organisation_id, bank_transaction_id, type, status, contact_id, contact_name, date, \
                             reference, currency, total, is_reconciled, bank_account_code, bank_account_name";
 
 fn bank_row(r: &SqliteRow) -> Result<BankTransactionRow> {
@@ -683,7 +691,7 @@ fn bank_row(r: &SqliteRow) -> Result<BankTransactionRow> {
 
 pub async fn list_bank_transactions(store: &Store, q: &BankTransactionQuery) -> Result<BankTransactionPage> {
     let mut f = Filter::default();
-    f.eq("organisation_id", q.organisation_id.map(|o| o.to_string()).as_deref());
+    f.org(q.organisation_id.map(|o| o.to_string()));
     f.any_of("status", &q.statuses);
     f.any_of("type", &q.types);
     f.id("contact_id", q.contact_id.as_deref());
@@ -725,7 +733,7 @@ pub async fn get_bank_transaction(
     bank_transaction_id: &str,
 ) -> Result<Option<BankTransactionDetail>> {
     let Some(r) = sqlx::query(&format!(
-        "SELECT {BANK_COLUMNS}, raw FROM xero_bank_transactions WHERE organisation_id = ? AND bank_transaction_id = ?"
+        "SELECT {BANK_COLUMNS}, raw FROM xero_bank_transactions WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND bank_transaction_id = ?"
     ))
     .bind(organisation_id.to_string())
     .bind(bank_transaction_id.trim().to_ascii_lowercase())

@@ -194,7 +194,7 @@ fn rows_per_statement(columns: usize) -> usize {
 /// The columns an upsert binds, in order: the key, the typed columns, `raw` when the table keeps
 /// it inline, and the content hash.
 fn upsert_columns(t: &Table) -> Vec<&'static str> {
-    let mut cols = vec!["organisation_id", t.key];
+    let mut cols = vec!["org_key", t.key];
     cols.extend_from_slice(t.columns);
     if t.raw_table.is_none() {
         cols.push("raw");
@@ -222,7 +222,7 @@ fn upsert_sql(t: &Table, rows: usize) -> String {
     // whose content is the stored one can never be rewritten, whatever the caller did.
     format!(
         "INSERT INTO {name} ({cols}) VALUES {values} \
-         ON CONFLICT (organisation_id, {key}) DO UPDATE SET {sets} \
+         ON CONFLICT (org_key, {key}) DO UPDATE SET {sets} \
          WHERE (excluded.updated_utc IS NULL OR {name}.updated_utc IS NULL OR excluded.updated_utc >= {name}.updated_utc) \
          AND {name}.content_hash IS NOT excluded.content_hash \
          RETURNING id, {key}",
@@ -442,20 +442,29 @@ impl Keyed for Account {
 /// one per record: the per-statement cost dominated ingest (docs/benchmarks.md).
 #[tracing::instrument(skip(conn, page), fields(records = page.len()), err)]
 pub async fn upsert(conn: &mut SqliteConnection, organisation_id: OrganisationId, page: &Page) -> Result<usize> {
-    let organisation_id = organisation_id.to_string();
-    let organisation_id = organisation_id.as_str();
+    let org = org_key(conn, organisation_id).await?;
     match page {
-        Page::Invoices(rows) => upsert_rows(conn, organisation_id, rows).await,
-        Page::Contacts(rows) => upsert_rows(conn, organisation_id, rows).await,
-        Page::Payments(rows) => upsert_rows(conn, organisation_id, rows).await,
-        Page::BankTransactions(rows) => upsert_rows(conn, organisation_id, rows).await,
-        Page::CreditNotes(rows) => upsert_rows(conn, organisation_id, rows).await,
-        Page::Accounts(rows) => upsert_rows(conn, organisation_id, rows).await,
-        Page::Reference(list) => upsert_reference(conn, organisation_id, list).await,
+        Page::Invoices(rows) => upsert_rows(conn, org, rows).await,
+        Page::Contacts(rows) => upsert_rows(conn, org, rows).await,
+        Page::Payments(rows) => upsert_rows(conn, org, rows).await,
+        Page::BankTransactions(rows) => upsert_rows(conn, org, rows).await,
+        Page::CreditNotes(rows) => upsert_rows(conn, org, rows).await,
+        Page::Accounts(rows) => upsert_rows(conn, org, rows).await,
+        Page::Reference(list) => upsert_reference(conn, org, list).await,
     }
 }
 
-async fn upsert_rows<R: Keyed>(conn: &mut SqliteConnection, organisation_id: &str, rows: &[R]) -> Result<usize> {
+/// The organisation's key in the Xero tables (`organisations.org_key`, a small integer: its UUID
+/// in every index entry made the indexes twice the size; migration 20261213000001).
+async fn org_key(conn: &mut SqliteConnection, organisation_id: OrganisationId) -> Result<i64> {
+    sqlx::query_scalar("SELECT org_key FROM organisations WHERE id = ?")
+        .bind(organisation_id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("organisation {organisation_id}")))
+}
+
+async fn upsert_rows<R: Keyed>(conn: &mut SqliteConnection, org: i64, rows: &[R]) -> Result<usize> {
     let t = R::TABLE;
     // One row per id: a multi-row upsert may not touch the same row twice in a way its RETURNING
     // could tell apart, and the later copy of a record in a page is the one sent last.
@@ -467,7 +476,7 @@ async fn upsert_rows<R: Keyed>(conn: &mut SqliteConnection, organisation_id: &st
         .map(|r| (r, Sha256::digest(r.raw().as_bytes()).into()))
         .collect();
     page.reverse();
-    let stored = stored_hashes(conn, organisation_id, t, page.iter().map(|(r, _)| r.id())).await?;
+    let stored = stored_hashes(conn, org, t, page.iter().map(|(r, _)| r.id())).await?;
     page.retain(|(r, hash)| stored.get(r.id()).is_none_or(|h| h.as_deref() != Some(hash.as_slice())));
     if page.is_empty() {
         return Ok(0);
@@ -478,7 +487,7 @@ async fn upsert_rows<R: Keyed>(conn: &mut SqliteConnection, organisation_id: &st
     for chunk in page.chunks(rows_per_statement(cols)) {
         let mut vals = Vec::with_capacity(chunk.len() * cols);
         for (r, hash) in chunk {
-            vals.push(Val::Text(Some(organisation_id.to_owned())));
+            vals.push(Val::Int(Some(org)));
             vals.push(Val::Text(Some(r.id().to_owned())));
             r.columns(&mut vals);
             if t.raw_table.is_none() {
@@ -509,20 +518,20 @@ async fn upsert_rows<R: Keyed>(conn: &mut SqliteConnection, organisation_id: &st
 /// one statement per page, and the look-up a re-sync of unchanged records is reduced to.
 async fn stored_hashes<'a>(
     conn: &mut SqliteConnection,
-    organisation_id: &str,
+    org: i64,
     t: &Table,
     ids: impl Iterator<Item = &'a str>,
 ) -> Result<HashMap<String, Option<Vec<u8>>>> {
     // One JSON array parameter for the ids: one statement, whatever the page size.
     let ids = Value::Array(ids.map(|id| Value::String(id.to_owned())).collect());
     let sql = format!(
-        "SELECT {key}, content_hash FROM {name} WHERE organisation_id = ? \
+        "SELECT {key}, content_hash FROM {name} WHERE org_key = ? \
          AND {key} IN (SELECT value FROM json_each(?))",
         key = t.key,
         name = t.name
     );
     let rows: Vec<(String, Option<Vec<u8>>)> =
-        sqlx::query_as(&sql).bind(organisation_id).bind(ids.to_string()).fetch_all(&mut *conn).await?;
+        sqlx::query_as(&sql).bind(org).bind(ids.to_string()).fetch_all(&mut *conn).await?;
     Ok(rows.into_iter().collect())
 }
 
@@ -593,16 +602,16 @@ pub(crate) fn reference_kind(resource: Resource) -> Option<&'static str> {
     }
 }
 
-async fn upsert_reference(conn: &mut SqliteConnection, organisation_id: &str, list: &ReferenceList) -> Result<usize> {
+async fn upsert_reference(conn: &mut SqliteConnection, org: i64, list: &ReferenceList) -> Result<usize> {
     let kind = reference_kind(list.resource)
         .ok_or_else(|| Error::InvalidQuery(format!("{} is not a reference list", list.resource)))?;
     // The records are JSON texts already: joined, not parsed again.
     let raw = format!("[{}]", list.records.join(","));
     sqlx::query(
-        "INSERT INTO xero_reference (organisation_id, kind, raw) VALUES (?, ?, ?) \
-         ON CONFLICT (organisation_id, kind) DO UPDATE SET raw = excluded.raw",
+        "INSERT INTO xero_reference (org_key, kind, raw) VALUES (?, ?, ?) \
+         ON CONFLICT (org_key, kind) DO UPDATE SET raw = excluded.raw",
     )
-    .bind(organisation_id)
+    .bind(org)
     .bind(kind)
     .bind(raw)
     .execute(&mut *conn)
@@ -628,7 +637,7 @@ pub async fn delete_missing(
     // One JSON array parameter instead of one parameter per id: 100k ids exceed SQLite's limit.
     let keep = Value::Array(keep_ids.iter().map(|id| Value::String(id.trim().to_ascii_lowercase())).collect());
     let sql = format!(
-        "DELETE FROM {name} WHERE organisation_id = ? AND {key} NOT IN (SELECT value FROM json_each(?))",
+        "DELETE FROM {name} WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND {key} NOT IN (SELECT value FROM json_each(?))",
         name = t.name,
         key = t.key
     );
@@ -645,7 +654,8 @@ pub async fn clear_organisation(conn: &mut SqliteConnection, organisation_id: Or
     // Lines hang off their invoice's row (deleting it would cascade to them), removed first so
     // the count includes them.
     let mut removed = sqlx::query(
-        "DELETE FROM xero_invoice_lines WHERE invoice_row IN (SELECT id FROM xero_invoices WHERE organisation_id = ?)",
+        "DELETE FROM xero_invoice_lines WHERE invoice_row IN \
+         (SELECT id FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?))",
     )
     .bind(organisation_id)
     .execute(&mut *conn)
@@ -660,7 +670,7 @@ pub async fn clear_organisation(conn: &mut SqliteConnection, organisation_id: Or
         "xero_accounts",
         "xero_reference",
     ] {
-        let sql = format!("DELETE FROM {name} WHERE organisation_id = ?");
+        let sql = format!("DELETE FROM {name} WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?)");
         removed += sqlx::query(&sql).bind(organisation_id).execute(&mut *conn).await?.rows_affected();
     }
     Ok(removed)

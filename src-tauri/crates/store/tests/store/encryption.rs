@@ -48,7 +48,10 @@ async fn data_survives_reopening_and_info_counts_tables() {
 
     let store = fx.open().await;
     let info = store.info().await.unwrap();
-    assert_eq!(info.schema_version, 20261212000001, "the newest migration (invoice lines by invoice row) is applied");
+    assert_eq!(
+        info.schema_version, 20261213000001,
+        "the newest migration (Xero records by organisation key) is applied"
+    );
     assert!(info.cipher_version.starts_with('4'), "SQLCipher 4.x expected, got {}", info.cipher_version);
     let count = |name: &str| info.tables.iter().find(|t| t.name == name).map(|t| t.rows);
     assert_eq!(count("connections"), Some(1));

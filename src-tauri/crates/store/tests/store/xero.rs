@@ -112,9 +112,9 @@ async fn count(store: &Store, table: &str, org: OrganisationId) -> i64 {
     let org = &org.to_string();
     // Lines belong to an organisation through their invoice's row.
     let filter = if table == "xero_invoice_lines" {
-        "invoice_row IN (SELECT id FROM xero_invoices WHERE organisation_id = ?)"
+        "invoice_row IN (SELECT id FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?))"
     } else {
-        "organisation_id = ?"
+        "org_key = (SELECT org_key FROM organisations WHERE id = ?)"
     };
     sqlx::query_scalar(&format!("SELECT count(*) FROM {table} WHERE {filter}"))
         .bind(org)
@@ -643,7 +643,7 @@ async fn delete_missing_removes_only_records_gone_upstream() {
     let keep: Vec<String> =
         t.invoices.items.iter().skip(10).map(|v| s(v, &["InvoiceID"]).to_ascii_uppercase()).collect();
     let gone = id_of(&t.invoices.items[0]);
-    let gone_row: i64 = sqlx::query_scalar("SELECT id FROM xero_invoices WHERE organisation_id = ? AND invoice_id = ?")
+    let gone_row: i64 = sqlx::query_scalar("SELECT id FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND invoice_id = ?")
         .bind(l.orgs[0].to_string())
         .bind(&gone)
         .fetch_one(l.store.pool())
@@ -894,7 +894,7 @@ async fn yen_and_dinar_amounts_round_trip_exactly_and_filter_and_sort_by_face_va
     assert_eq!(upsert(&mut conn, org, Resource::Invoices, &page).await.unwrap(), 5);
 
     let minor: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT currency, total_minor, minor_unit FROM xero_invoices WHERE organisation_id = ? ORDER BY number",
+        "SELECT currency, total_minor, minor_unit FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) ORDER BY number",
     )
     .bind(org.to_string())
     .fetch_all(&mut *conn)
@@ -1025,8 +1025,9 @@ async fn invoice_lines_stored_before_the_row_keyed_migration_stay_with_their_inv
     all.run(&mut conn).await.unwrap();
 
     let lines: Vec<(String, i64, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT i.organisation_id, l.position, l.line_item_id, l.description, l.tax_amount \
-         FROM xero_invoice_lines l JOIN xero_invoices i ON i.id = l.invoice_row ORDER BY i.organisation_id, l.position",
+        "SELECT o.id, l.position, l.line_item_id, l.description, l.tax_amount \
+         FROM xero_invoice_lines l JOIN xero_invoices i ON i.id = l.invoice_row \
+         JOIN organisations o ON o.org_key = i.org_key ORDER BY o.id, l.position",
     )
     .fetch_all(&mut conn)
     .await
@@ -1042,7 +1043,121 @@ async fn invoice_lines_stored_before_the_row_keyed_migration_stay_with_their_inv
     assert_eq!(lines, want, "every line is with its own organisation's invoice, nothing lost");
 
     // And they still go with their invoice.
-    sqlx::query("DELETE FROM xero_invoices WHERE organisation_id = 'o1'").execute(&mut conn).await.unwrap();
+    sqlx::query("DELETE FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = 'o1')")
+        .execute(&mut conn)
+        .await
+        .unwrap();
     let left: i64 = sqlx::query_scalar("SELECT count(*) FROM xero_invoice_lines").fetch_one(&mut conn).await.unwrap();
     assert_eq!(left, 2, "o1's lines went with its invoice, o2's stayed");
+}
+
+/// The migration that keys the Xero tables by `organisations.org_key` carries every record of
+/// every table over to its own organisation (the same ids in two organisations included), keeps
+/// the invoices' raw JSON, lines and full-text index, and deleting an organisation still takes
+/// exactly its records with it. A plain in-memory database: the migrations are under test.
+#[tokio::test]
+async fn xero_records_stored_before_the_org_key_migration_stay_with_their_organisation() {
+    use sqlx::Connection;
+    const BY_ORG_KEY: i64 = 20261213000001;
+    let all = sqlx::migrate!("./migrations");
+    let before = sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(all.iter().filter(|m| m.version < BY_ORG_KEY).cloned().collect()),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    assert!(all.iter().any(|m| m.version == BY_ORG_KEY), "the migration exists");
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
+    before.run(&mut conn).await.unwrap();
+    let mut statements: Vec<String> = vec![
+        "INSERT INTO connections (id, provider, display_name, created_at, updated_at) VALUES ('c', 'xero', 'Xero', 't', 't')"
+            .into(),
+    ];
+    // o2 is inserted first, so row order and organisation order differ.
+    for (org, row) in [("o2", 3), ("o1", 7)] {
+        statements.extend([
+            format!("INSERT INTO organisations (id, connection_id, provider, external_id, name, created_at, updated_at) VALUES ('{org}', 'c', 'xero', '{org}', '{org}', 't', 't')"),
+            format!("INSERT INTO xero_invoices (id, organisation_id, invoice_id, number, contact_name, total_minor, minor_unit) VALUES ({row}, '{org}', 'inv-1', 'N-{org}-77', 'Anna {org}', 1050, 100)"),
+            format!("INSERT INTO xero_invoices_raw (id, raw) VALUES ({row}, '{{\"InvoiceID\":\"inv-1\",\"org\":\"{org}\"}}')"),
+            format!("INSERT INTO xero_invoice_lines (invoice_row, position, description) VALUES ({row}, 0, '{org} line')"),
+            format!("INSERT INTO xero_contacts (organisation_id, contact_id, name, raw) VALUES ('{org}', 'ct-1', 'Anna {org}', '{{}}')"),
+            format!("INSERT INTO xero_payments (organisation_id, payment_id, invoice_id, date, raw) VALUES ('{org}', 'pm-1', 'inv-1', '2026-01-0{row}', '{{}}')"),
+            format!("INSERT INTO xero_bank_transactions (organisation_id, bank_transaction_id, total_minor, minor_unit, raw) VALUES ('{org}', 'bt-1', 1, 100, '{{}}')"),
+            format!("INSERT INTO xero_credit_notes (organisation_id, credit_note_id, raw) VALUES ('{org}', 'cn-1', '{{}}')"),
+            format!("INSERT INTO xero_accounts (organisation_id, account_id, code, raw) VALUES ('{org}', 'ac-1', '09{row}', '{{}}')"),
+            format!("INSERT INTO xero_reference (organisation_id, kind, raw) VALUES ('{org}', 'currencies', '[\"{org}\"]')"),
+        ]);
+    }
+    for sql in statements {
+        sqlx::query(&sql).execute(&mut conn).await.unwrap();
+    }
+    all.run(&mut conn).await.unwrap();
+
+    let tables = [
+        ("xero_invoices", "invoice_id"),
+        ("xero_contacts", "name"),
+        ("xero_payments", "date"),
+        ("xero_bank_transactions", "total_minor"),
+        ("xero_credit_notes", "credit_note_id"),
+        ("xero_accounts", "code"),
+        ("xero_reference", "raw"),
+    ];
+    for (table, column) in tables {
+        let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+            "SELECT o.id, CAST(x.{column} AS TEXT) FROM {table} x JOIN organisations o ON o.org_key = x.org_key ORDER BY o.id"
+        ))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(rows.len(), 2, "{table}: both organisations' records carried over: {rows:?}");
+        assert_eq!((rows[0].0.as_str(), rows[1].0.as_str()), ("o1", "o2"), "{table}");
+    }
+    let detail: Vec<(String, i64, String, String)> = sqlx::query_as(
+        "SELECT o.id, i.id, r.raw, l.description FROM xero_invoices i JOIN organisations o ON o.org_key = i.org_key \
+         JOIN xero_invoices_raw r ON r.id = i.id JOIN xero_invoice_lines l ON l.invoice_row = i.id ORDER BY o.id",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(
+        detail,
+        vec![
+            ("o1".into(), 7, r#"{"InvoiceID":"inv-1","org":"o1"}"#.into(), "o1 line".into()),
+            ("o2".into(), 3, r#"{"InvoiceID":"inv-1","org":"o2"}"#.into(), "o2 line".into()),
+        ],
+        "row ids, raw JSON and lines kept"
+    );
+    let found: Vec<i64> =
+        sqlx::query_scalar("SELECT rowid FROM xero_invoices_fts WHERE xero_invoices_fts MATCH '\"N-o1-7\"'")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(found, vec![7], "the full-text index still finds the invoice by its row");
+
+    // A new organisation gets its own key, and its first invoice is indexed by the new triggers.
+    sqlx::query("INSERT INTO organisations (id, connection_id, provider, external_id, name, created_at, updated_at) VALUES ('o3', 'c', 'xero', 'o3', 'o3', 't', 't')")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let keys: Vec<(String, i64)> =
+        sqlx::query_as("SELECT id, org_key FROM organisations ORDER BY org_key").fetch_all(&mut conn).await.unwrap();
+    let distinct: std::collections::HashSet<i64> = keys.iter().map(|(_, k)| *k).collect();
+    assert_eq!((keys.len(), distinct.len()), (3, 3), "{keys:?}");
+    assert_eq!(keys.last().unwrap().0, "o3", "the newest organisation has the next key: {keys:?}");
+    sqlx::query("INSERT INTO xero_invoices (org_key, invoice_id, number) SELECT org_key, 'inv-9', 'N-o3-9' FROM organisations WHERE id = 'o3'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let found: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM xero_invoices_fts WHERE xero_invoices_fts MATCH '\"N-o3\"'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(found, 1);
+
+    // Deleting an organisation takes its records (and its invoice's raw JSON and lines) with it.
+    sqlx::query("DELETE FROM organisations WHERE id = 'o1'").execute(&mut conn).await.unwrap();
+    for table in tables.iter().map(|(t, _)| *t).chain(["xero_invoices_raw", "xero_invoice_lines"]) {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut conn).await.unwrap();
+        let want = if table == "xero_invoices" { 2 } else { 1 };
+        assert_eq!(n, want, "{table}: o1's records went with it, o2's (and o3's) stayed");
+    }
 }

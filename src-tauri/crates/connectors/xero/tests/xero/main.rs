@@ -207,7 +207,7 @@ async fn assert_equal_to_sandbox(w: &World, orgs: &[xp_ipc::Organisation]) {
     for org in orgs {
         for (resource, table, column, field) in tables {
             let mut local: Vec<String> =
-                sqlx::query_scalar(&format!("SELECT lower({column}) FROM {table} WHERE organisation_id = ?"))
+                sqlx::query_scalar(&format!("SELECT lower({column}) FROM {table} WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?)"))
                     .bind(&org.id)
                     .fetch_all(w.services.store.pool())
                     .await
@@ -224,7 +224,7 @@ async fn assert_equal_to_sandbox(w: &World, orgs: &[xp_ipc::Organisation]) {
             assert_eq!(local, upstream, "{} {resource}: ids", org.name);
         }
         let totals: Vec<(String, String)> =
-            sqlx::query_as("SELECT lower(invoice_id), total FROM xero_invoices WHERE organisation_id = ?")
+            sqlx::query_as("SELECT lower(invoice_id), total FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?)")
                 .bind(&org.id)
                 .fetch_all(w.services.store.pool())
                 .await
