@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod export;
+mod packed;
 pub mod query;
 pub mod rows;
 mod write;

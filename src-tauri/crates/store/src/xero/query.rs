@@ -322,6 +322,13 @@ fn is_ymd(s: &str) -> bool {
     time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).is_ok() && s.len() == 10
 }
 
+/// The raw JSON of a side table, packed (see [`super::packed`]) or, written before, plain text.
+fn packed_json(r: &SqliteRow) -> Result<Value> {
+    let stored: Vec<u8> = r.try_get("raw")?;
+    let text = super::packed::unpack(&stored)?;
+    serde_json::from_str(&text).map_err(|e| Error::Corrupt(format!("stored Xero record: {e}")))
+}
+
 fn raw_json(r: &SqliteRow) -> Result<Value> {
     let raw: String = r.try_get("raw")?;
     serde_json::from_str(&raw).map_err(|e| Error::Corrupt(format!("stored Xero record: {e}")))
@@ -335,7 +342,8 @@ pub async fn get_invoice(
 ) -> Result<Option<InvoiceDetail>> {
     let invoice_id = invoice_id.trim().to_ascii_lowercase();
     let Some(r) = sqlx::query(&format!(
-        "SELECT {INVOICE_COLUMNS}, xero_invoices.id AS row_id, reference, amount_paid, r.raw FROM xero_invoices \
+        "SELECT {INVOICE_COLUMNS}, xero_invoices.id AS row_id, reference, amount_paid, CAST(r.raw AS BLOB) AS raw \
+         FROM xero_invoices \
          JOIN xero_invoices_raw r ON r.id = xero_invoices.id WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND invoice_id = ?"
     ))
     .bind(organisation_id.to_string())
@@ -346,7 +354,7 @@ pub async fn get_invoice(
         return Ok(None);
     };
     let row = invoice_row(&r)?;
-    let raw = raw_json(&r)?;
+    let raw = packed_json(&r)?;
     let line_items = sqlx::query(
         "SELECT line_item_id, description, quantity, unit_amount, account_code, tax_type, tax_amount, line_amount \
          FROM xero_invoice_lines WHERE invoice_row = ? ORDER BY position",

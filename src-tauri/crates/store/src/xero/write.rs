@@ -543,7 +543,7 @@ async fn store_raw<R: Keyed>(conn: &mut SqliteConnection, side: &str, rows: &[(&
         let mut vals = Vec::with_capacity(chunk.len() * 2);
         for (r, row_id) in chunk {
             vals.push(Val::Int(Some(*row_id)));
-            vals.push(Val::Text(Some(r.raw().to_owned())));
+            vals.push(Val::Blob(super::packed::pack(r.raw())));
         }
         sqlx::query_with(&sql, args(vals)?).execute(&mut *conn).await?;
     }

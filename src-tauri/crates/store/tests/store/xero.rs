@@ -256,7 +256,7 @@ async fn changes_and_index(conn: &mut sqlx::SqliteConnection) -> (i64, Vec<(i64,
 async fn an_unchanged_resync_writes_no_row_no_raw_record_no_line_and_no_search_index_entry() {
     let l = loaded().await;
     let mut conn = l.store.pool().acquire().await.unwrap();
-    let raw_before: Vec<(i64, String)> =
+    let raw_before: Vec<(i64, Vec<u8>)> =
         sqlx::query_as("SELECT id, raw FROM xero_invoices_raw ORDER BY id").fetch_all(&mut *conn).await.unwrap();
     let (changes_before, index_before) = changes_and_index(&mut conn).await;
     let mut written = 0;
@@ -275,7 +275,7 @@ async fn an_unchanged_resync_writes_no_row_no_raw_record_no_line_and_no_search_i
         "not one row of any table (rows, raw side table, lines, search index) was inserted, updated or deleted"
     );
     assert!(index_after == index_before, "the trigram index's storage is byte for byte the same");
-    let raw_after: Vec<(i64, String)> =
+    let raw_after: Vec<(i64, Vec<u8>)> =
         sqlx::query_as("SELECT id, raw FROM xero_invoices_raw ORDER BY id").fetch_all(&mut *conn).await.unwrap();
     assert!(raw_after == raw_before, "the raw side table is untouched");
 
@@ -1160,4 +1160,38 @@ async fn xero_records_stored_before_the_org_key_migration_stay_with_their_organi
         let want = if table == "xero_invoices" { 2 } else { 1 };
         assert_eq!(n, want, "{table}: o1's records went with it, o2's (and o3's) stayed");
     }
+}
+
+/// An invoice's raw JSON is stored compressed and read back as Xero sent it; one stored as text
+/// before compression (an older version of the app) still reads.
+#[tokio::test]
+async fn raw_json_is_stored_compressed_and_reads_back_as_received_also_when_stored_as_text_before() {
+    let l = loaded().await;
+    let v = &l.tenants[0].invoices.items[3];
+    let id = id_of(v);
+    let got = xero::get_invoice(&l.store, l.orgs[0], &id).await.unwrap().unwrap();
+    assert_eq!(&got.raw, v, "the raw JSON reads back as received");
+
+    let (row, kind, stored_len, text_len): (i64, String, i64, i64) = sqlx::query_as(
+        "SELECT r.id, typeof(r.raw), length(r.raw), length(CAST(? AS BLOB)) FROM xero_invoices_raw r \
+         JOIN xero_invoices i ON i.id = r.id WHERE i.invoice_id = ? AND i.org_key = (SELECT org_key FROM organisations WHERE id = ?)",
+    )
+    .bind(serde_json::to_string(v).unwrap())
+    .bind(&id)
+    .bind(l.orgs[0].to_string())
+    .fetch_one(l.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(kind, "blob");
+    assert!(stored_len * 2 < text_len, "compressed to {stored_len} of {text_len} bytes");
+
+    // As an older version stored it: JSON text.
+    sqlx::query("UPDATE xero_invoices_raw SET raw = ? WHERE id = ?")
+        .bind(serde_json::to_string(v).unwrap())
+        .bind(row)
+        .execute(l.store.pool())
+        .await
+        .unwrap();
+    let got = xero::get_invoice(&l.store, l.orgs[0], &id).await.unwrap().unwrap();
+    assert_eq!(&got.raw, v, "text stored before compression reads as it is");
 }

@@ -206,12 +206,13 @@ async fn assert_equal_to_sandbox(w: &World, orgs: &[xp_ipc::Organisation]) {
     ];
     for org in orgs {
         for (resource, table, column, field) in tables {
-            let mut local: Vec<String> =
-                sqlx::query_scalar(&format!("SELECT lower({column}) FROM {table} WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?)"))
-                    .bind(&org.id)
-                    .fetch_all(w.services.store.pool())
-                    .await
-                    .unwrap();
+            let mut local: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT lower({column}) FROM {table} WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?)"
+            ))
+            .bind(&org.id)
+            .fetch_all(w.services.store.pool())
+            .await
+            .unwrap();
             let mut upstream: Vec<String> = w
                 .emu
                 .records(&org.tenant_id, resource)
