@@ -4,7 +4,8 @@
 //! the queries in [`query`].
 //!
 //! Each table keeps typed columns for filtering and sorting plus the record as received; see
-//! migrations/20261123000002_xero_records.sql for the schema and its indexes.
+//! migrations/20261123000002_xero_records.sql for the schema and its indexes, and
+//! 20261213000001_xero_records_by_org_key.sql for the organisation key they are stored under.
 
 pub mod accounts;
 pub mod export;

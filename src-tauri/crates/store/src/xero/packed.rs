@@ -7,7 +7,7 @@
 //! and copied again by the checkpoint. Most of an invoice's bytes are Xero's field names, and
 //! one record alone is too short for LZ4 to find them repeated (1.5× smaller); against a
 //! dictionary holding those names (`raw_dictionary_v1.txt`: field names and structure, no data)
-//! it is 2.6× smaller, for a few µs of CPU.
+//! it is 2.6× smaller (2,000 generated invoices: 1.47× without the dictionary).
 //!
 //! The dictionary is part of the stored format: a value packed with it can only be read with
 //! the same bytes, so the file never changes (a test pins its hash); a better one would get the
