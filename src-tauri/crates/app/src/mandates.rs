@@ -170,7 +170,7 @@ pub async fn find_contact(store: &Store, key: &str, organisation: Option<&str>) 
         Some(o) => Some(crate::collect::xero_organisation(store, o).await?),
         None => None,
     };
-    let wanted = xp_store::gocardless::normalised_name(key);
+    let wanted = xp_core::names::normalised(key);
     // The store's search matches a fragment as typed; its longest word narrows the contacts to
     // those compared by their normalised names.
     let fragment = wanted.split(' ').max_by_key(|w| w.len()).unwrap_or_default().to_owned();
@@ -184,7 +184,7 @@ pub async fn find_contact(store: &Store, key: &str, organisation: Option<&str>) 
         .await?
         .rows
         .into_iter()
-        .filter(|c| c.name.as_deref().is_some_and(|n| xp_store::gocardless::normalised_name(n) == wanted))
+        .filter(|c| c.name.as_deref().is_some_and(|n| xp_core::names::normalised(n) == wanted))
         .collect();
     if found.is_empty() && uuid::Uuid::parse_str(key).is_ok() {
         let orgs = match &org {

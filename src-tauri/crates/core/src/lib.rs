@@ -5,6 +5,7 @@ pub mod clock;
 pub mod error_code;
 pub mod ids;
 pub mod money;
+pub mod names;
 pub mod redact;
 pub mod sensitive;
 

@@ -10,8 +10,8 @@ pub mod setups;
 mod write;
 
 pub use query::{
-    counts, feed_since, ids, mandate, mandates, mandates_by_email, mandates_by_name, mandates_of_customer,
-    normalised_name, payment, payments, payouts, record_full_load, Counts, FeedState, MandateView,
+    counts, feed_since, ids, mandate, mandates, mandates_by_email, mandates_by_name, mandates_of_customer, payment,
+    payments, payouts, record_full_load, Counts, FeedState, MandateView,
 };
 pub use rows::Record;
 pub use write::{delete_missing, upsert, Written};

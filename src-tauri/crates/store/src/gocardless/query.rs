@@ -7,6 +7,7 @@ use crate::{Error, Result, Store};
 use serde::Serialize;
 use sqlx::Row;
 use xp_core::ids::OrganisationId;
+use xp_core::names::normalised;
 use xp_core::Money;
 
 /// One mandate with what a person needs to recognise it: the payer and their bank.
@@ -59,10 +60,10 @@ pub async fn mandates_by_email(store: &Store, email: &str) -> Result<Vec<Mandate
 }
 
 /// The mandates of the payers whose company, or given and family name, is `name` as people
-/// compare names ([`normalised_name`]), newest first. Names are not unique: a caller proposes
+/// compare names ([`xp_core::names::normalised`]), newest first. Names are not unique: a caller proposes
 /// what this finds and a person confirms it.
 pub async fn mandates_by_name(store: &Store, name: &str) -> Result<Vec<MandateView>> {
-    let wanted = normalised_name(name);
+    let wanted = normalised(name);
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
@@ -72,21 +73,11 @@ pub async fn mandates_by_name(store: &Store, name: &str) -> Result<Vec<MandateVi
     let mut found = Vec::new();
     for r in &rows {
         let (company, person) = names(r)?;
-        if company.as_deref().is_some_and(|c| normalised_name(c) == wanted) || normalised_name(&person) == wanted {
+        if company.as_deref().is_some_and(|c| normalised(c) == wanted) || normalised(&person) == wanted {
             found.push(mandate_view(r)?);
         }
     }
     Ok(found)
-}
-
-/// A name as people compare them: case, spacing and the punctuation in "Velo Anna GmbH." or
-/// "A. Smith" do not tell two payers apart.
-pub fn normalised_name(name: &str) -> String {
-    name.split(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '\'' | '"' | '(' | ')'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The mandates of one customer of one creditor (a contact's linked customer), newest first.
