@@ -180,6 +180,9 @@ pub async fn create_clearing_account(
         name,
         // Xero asks every bank account for a number; a clearing account has none at a bank.
         bank_account_number: format!("{}-CLEARING", provider.to_ascii_uppercase()),
+        // SEPA Direct Debit collects euros only, so what waits in the clearing account is EUR
+        // whatever the organisation's base currency (a non-EUR organisation needs Xero's
+        // multi-currency for it; Xero's answer to the create is passed on as it is).
         currency: "EUR".into(),
     };
     Ok(xero.create_bank_account(organisation_id, &account).await?)

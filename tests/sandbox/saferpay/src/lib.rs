@@ -40,6 +40,7 @@ use xp_sandbox_kit::faults::{FaultLayer, Render};
 use xp_sandbox_kit::{Ctx, FaultKind, Seed};
 
 pub use error::{CURRENT_SPEC_MINOR, CURRENT_SPEC_VERSION};
+pub use report::swiss_date;
 
 pub const PROVIDER: &str = "saferpay";
 

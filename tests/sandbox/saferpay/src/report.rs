@@ -293,6 +293,11 @@ fn zurich_offset(utc: OffsetDateTime) -> UtcOffset {
     UtcOffset::from_hms(hours, 0, 0).unwrap_or(UtcOffset::UTC)
 }
 
+/// The calendar day in Zurich at `utc`: the "today" the report's dates are checked against.
+pub fn swiss_date(utc: OffsetDateTime) -> Date {
+    to_zurich(utc).date()
+}
+
 fn to_zurich(utc: OffsetDateTime) -> PrimitiveDateTime {
     let local = utc.to_offset(zurich_offset(utc));
     PrimitiveDateTime::new(local.date(), local.time())

@@ -119,7 +119,13 @@ async fn the_report_lists_captures_failures_and_charge_backs_by_date_range() {
 #[tokio::test]
 async fn the_report_checks_its_headers_and_dates() {
     let sb = start(Seed::Empty).await;
-    let today = sb.ctx.clock.now().date();
+    // Half past eleven at night, UTC: already the next day in Zurich, whose "today" the report
+    // refuses (a test that took today's UTC date failed only in that hour).
+    let now = sb.ctx.clock.now();
+    let night = now.replace_time(time::Time::from_hms(23, 30, 0).unwrap());
+    sb.ctx.clock.advance(if night > now { night - now } else { night + time::Duration::days(1) - now });
+    let today = xp_sandbox_saferpay::swiss_date(sb.ctx.clock.now());
+    assert_eq!(today, sb.ctx.clock.now().date() + time::Duration::days(1), "Zurich is a day ahead");
     let ok_range = format!("StartDate={}&EndDate={}", today - time::Duration::days(7), today - time::Duration::days(2));
 
     let (s, v) = sb.report(&ok_range, None).await;
@@ -135,6 +141,14 @@ async fn the_report_checks_its_headers_and_dates() {
     assert!(v["ErrorDetail"][0].as_str().unwrap().starts_with("EndDate: "), "today is not reported yet: {v}");
     let (s, v) = sb.report(&format!("EndDate={}", today - time::Duration::days(2)), Some("1.53")).await;
     check_envelope(s, &v, StatusCode::BAD_REQUEST, "VALIDATION_FAILED", "DO_NOT_RETRY");
+    // Yesterday in Zurich (today's UTC date) is reported.
+    let (s, v) = sb
+        .report(
+            &format!("StartDate={}&EndDate={}T23:59", today - time::Duration::days(3), today - time::Duration::days(1)),
+            Some("1.53"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
 
     let r = sb
         .http

@@ -63,7 +63,8 @@ async fn the_report_shows_captures_refunds_and_a_sepa_return() {
 #[tokio::test]
 async fn a_declined_debit_is_listed_as_failed_and_today_cannot_be_asked_for() {
     let s = start().await;
-    let today = s.ctx.clock.now().date();
+    // Saferpay's "today" is Zurich's: from 23:00 UTC (22:00 in summer) a day after UTC's.
+    let today = xp_saferpay::to_swiss(s.ctx.clock.now()).date();
     s.admin("/decline", json!({"count": 1})).await;
     let e = s
         .client
