@@ -1,6 +1,7 @@
 //! An organisation's chart of accounts as last synced (or as the app created an account in it):
 //! what settlement needs to choose or create its clearing account.
 
+use super::OF_ORG;
 use crate::{Result, Store};
 use serde::Serialize;
 use sqlx::Row;
@@ -21,10 +22,10 @@ pub struct AccountRow {
 /// Every account of the organisation, by code (accounts without one, e.g. some bank accounts,
 /// last).
 pub async fn list_accounts(store: &Store, organisation_id: xp_core::ids::OrganisationId) -> Result<Vec<AccountRow>> {
-    let rows = sqlx::query(
-        "SELECT account_id, code, name, type, status, currency FROM xero_accounts WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) \
+    let rows = sqlx::query(&format!(
+        "SELECT account_id, code, name, type, status, currency FROM xero_accounts WHERE {OF_ORG} \
          ORDER BY code IS NULL, code, name",
-    )
+    ))
     .bind(organisation_id.to_string())
     .fetch_all(store.pool())
     .await?;

@@ -15,6 +15,10 @@ pub mod rows;
 mod write;
 
 pub use accounts::{list_accounts, AccountRow};
+
+/// The condition for one organisation's rows, its id bound as the parameter: the Xero tables
+/// refer to an organisation by `organisations.org_key` (migration 20261213000001).
+const OF_ORG: &str = "org_key = (SELECT org_key FROM organisations WHERE id = ?)";
 pub use query::*;
 pub use rows::Page;
 pub use write::{clear_organisation, delete_missing, upsert};

@@ -2,7 +2,7 @@
 //! Input only ever reaches SQL as bound parameters; ORDER BY columns come from enums.
 
 use super::write::{args, reference_kind, Val};
-use super::Resource;
+use super::{Resource, OF_ORG};
 use crate::{Error, Result, Store};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -163,7 +163,7 @@ impl Filter {
     /// Rows of one organisation: the Xero tables key it by `organisations.org_key`.
     fn org(&mut self, id: Option<String>) {
         if let Some(id) = id {
-            self.clauses.push("org_key = (SELECT org_key FROM organisations WHERE id = ?)".into());
+            self.clauses.push(OF_ORG.into());
             self.vals.push(Val::Text(Some(id)));
         }
     }
@@ -344,7 +344,7 @@ pub async fn get_invoice(
     let Some(r) = sqlx::query(&format!(
         "SELECT {INVOICE_COLUMNS}, xero_invoices.id AS row_id, reference, amount_paid, CAST(r.raw AS BLOB) AS raw \
          FROM xero_invoices \
-         JOIN xero_invoices_raw r ON r.id = xero_invoices.id WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND invoice_id = ?"
+         JOIN xero_invoices_raw r ON r.id = xero_invoices.id WHERE {OF_ORG} AND invoice_id = ?"
     ))
     .bind(organisation_id.to_string())
     .bind(&invoice_id)
@@ -376,10 +376,10 @@ pub async fn get_invoice(
         })
     })
     .collect::<Result<Vec<_>>>()?;
-    let payments = sqlx::query(
+    let payments = sqlx::query(&format!(
         "SELECT payment_id, date, amount, currency, status, reference, payment_type, account_code \
-         FROM xero_payments WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND invoice_id = ? ORDER BY date, payment_id",
-    )
+         FROM xero_payments WHERE {OF_ORG} AND invoice_id = ? ORDER BY date, payment_id",
+    ))
     .bind(organisation_id.to_string())
     .bind(&invoice_id)
     .fetch_all(store.pool())
@@ -441,13 +441,12 @@ pub async fn get_reference(
     let Some(kind) = reference_kind(resource) else {
         return Err(Error::InvalidQuery(format!("{resource} is not a reference list")));
     };
-    let raw: Option<String> = sqlx::query_scalar(
-        "SELECT raw FROM xero_reference WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND kind = ?",
-    )
-    .bind(organisation_id.to_string())
-    .bind(kind)
-    .fetch_optional(store.pool())
-    .await?;
+    let raw: Option<String> =
+        sqlx::query_scalar(&format!("SELECT raw FROM xero_reference WHERE {OF_ORG} AND kind = ?",))
+            .bind(organisation_id.to_string())
+            .bind(kind)
+            .fetch_optional(store.pool())
+            .await?;
     raw.map(|r| serde_json::from_str(&r).map_err(|e| Error::Corrupt(format!("stored Xero {kind}: {e}")))).transpose()
 }
 
@@ -564,18 +563,17 @@ pub async fn get_contact(
     contact_id: &str,
 ) -> Result<Option<ContactDetail>> {
     let contact_id = contact_id.trim().to_ascii_lowercase();
-    let Some(r) = sqlx::query(&format!(
-        "SELECT {CONTACT_COLUMNS}, raw FROM xero_contacts WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND contact_id = ?"
-    ))
-    .bind(organisation_id.to_string())
-    .bind(&contact_id)
-    .fetch_optional(store.pool())
-    .await?
+    let Some(r) =
+        sqlx::query(&format!("SELECT {CONTACT_COLUMNS}, raw FROM xero_contacts WHERE {OF_ORG} AND contact_id = ?"))
+            .bind(organisation_id.to_string())
+            .bind(&contact_id)
+            .fetch_optional(store.pool())
+            .await?
     else {
         return Ok(None);
     };
     let invoice_count: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND contact_id = ?")
+        sqlx::query_scalar(&format!("SELECT count(*) FROM xero_invoices WHERE {OF_ORG} AND contact_id = ?"))
             .bind(organisation_id.to_string())
             .bind(&contact_id)
             .fetch_one(store.pool())
@@ -583,11 +581,11 @@ pub async fn get_contact(
     // Summed in minor units (integer arithmetic, exact) per unit size: rows stored before the
     // currency exponents counted hundredths, newer ones the currency's own minor unit.
     let mut sums: std::collections::BTreeMap<(Option<String>, Option<String>), (Decimal, i64)> = Default::default();
-    for o in sqlx::query(
+    for o in sqlx::query(&format!(
         "SELECT currency, type, minor_unit, sum(amount_due_minor) AS due, count(*) AS n FROM xero_invoices \
-         WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND contact_id = ? AND status = 'AUTHORISED' AND amount_due_minor <> 0 \
+         WHERE {OF_ORG} AND contact_id = ? AND status = 'AUTHORISED' AND amount_due_minor <> 0 \
          GROUP BY currency, type, minor_unit",
-    )
+    ))
     .bind(organisation_id.to_string())
     .bind(&contact_id)
     .fetch_all(store.pool())
@@ -741,7 +739,7 @@ pub async fn get_bank_transaction(
     bank_transaction_id: &str,
 ) -> Result<Option<BankTransactionDetail>> {
     let Some(r) = sqlx::query(&format!(
-        "SELECT {BANK_COLUMNS}, raw FROM xero_bank_transactions WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND bank_transaction_id = ?"
+        "SELECT {BANK_COLUMNS}, raw FROM xero_bank_transactions WHERE {OF_ORG} AND bank_transaction_id = ?"
     ))
     .bind(organisation_id.to_string())
     .bind(bank_transaction_id.trim().to_ascii_lowercase())

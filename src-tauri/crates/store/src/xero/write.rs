@@ -3,7 +3,7 @@
 //! together (or not at all).
 
 use super::rows::{Account, Amount, BankTransaction, Contact, CreditNote, Invoice, Line, Page, Payment, ReferenceList};
-use super::Resource;
+use super::{Resource, OF_ORG};
 use crate::{Error, Result};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -637,7 +637,7 @@ pub async fn delete_missing(
     // One JSON array parameter instead of one parameter per id: 100k ids exceed SQLite's limit.
     let keep = Value::Array(keep_ids.iter().map(|id| Value::String(id.trim().to_ascii_lowercase())).collect());
     let sql = format!(
-        "DELETE FROM {name} WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?) AND {key} NOT IN (SELECT value FROM json_each(?))",
+        "DELETE FROM {name} WHERE {OF_ORG} AND {key} NOT IN (SELECT value FROM json_each(?))",
         name = t.name,
         key = t.key
     );
@@ -653,10 +653,9 @@ pub async fn clear_organisation(conn: &mut SqliteConnection, organisation_id: Or
     let organisation_id = organisation_id.as_str();
     // Lines hang off their invoice's row (deleting it would cascade to them), removed first so
     // the count includes them.
-    let mut removed = sqlx::query(
-        "DELETE FROM xero_invoice_lines WHERE invoice_row IN \
-         (SELECT id FROM xero_invoices WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?))",
-    )
+    let mut removed = sqlx::query(&format!(
+        "DELETE FROM xero_invoice_lines WHERE invoice_row IN (SELECT id FROM xero_invoices WHERE {OF_ORG})"
+    ))
     .bind(organisation_id)
     .execute(&mut *conn)
     .await?
@@ -670,7 +669,7 @@ pub async fn clear_organisation(conn: &mut SqliteConnection, organisation_id: Or
         "xero_accounts",
         "xero_reference",
     ] {
-        let sql = format!("DELETE FROM {name} WHERE org_key = (SELECT org_key FROM organisations WHERE id = ?)");
+        let sql = format!("DELETE FROM {name} WHERE {OF_ORG}");
         removed += sqlx::query(&sql).bind(organisation_id).execute(&mut *conn).await?.rows_affected();
     }
     Ok(removed)

@@ -103,16 +103,7 @@ async fn a_cancelled_mandate_keeps_its_events_reason_when_a_later_mention_gives_
 /// not the encryption, are under test).
 #[tokio::test]
 async fn events_applied_before_the_feed_order_migration_stay_applied() {
-    use sqlx::Connection;
-    const KEYED_BY_TIME: i64 = 20261211000001;
-    let all = sqlx::migrate!("./migrations");
-    let before = sqlx::migrate::Migrator {
-        migrations: std::borrow::Cow::Owned(all.iter().filter(|m| m.version < KEYED_BY_TIME).cloned().collect()),
-        ..sqlx::migrate::Migrator::DEFAULT
-    };
-    assert!(all.iter().any(|m| m.version == KEYED_BY_TIME), "the migration exists");
-    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
-    before.run(&mut conn).await.unwrap();
+    let (mut conn, all) = crate::migrated_before(20261211000001).await;
     sqlx::query(
         "INSERT INTO connections (id, provider, display_name, status, created_at, updated_at) \
          VALUES ('c1', 'gocardless', 'GoCardless', 'active', 't', 't')",
@@ -136,7 +127,7 @@ async fn events_applied_before_the_feed_order_migration_stay_applied() {
     .unwrap();
     all.run(&mut conn).await.unwrap();
     let again = event("EV1", "payments", "confirmed", vec![payment("confirmed")]);
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let mut tx = sqlx::Connection::begin_with(&mut conn, "BEGIN IMMEDIATE").await.unwrap();
     let w = gocardless::upsert(
         &mut tx,
         "0000000a-0000-4000-8000-000000000001".parse().unwrap(),

@@ -39,3 +39,19 @@ impl Fixture {
 pub fn t0() -> time::OffsetDateTime {
     time::macros::datetime!(2026-11-23 09:00 UTC)
 }
+
+/// A plain in-memory database with the migrations before `version` applied (the migrations, not
+/// the encryption, are under a migration test), and every migration to run after the test has
+/// written what an older version of the app stored.
+pub async fn migrated_before(version: i64) -> (sqlx::SqliteConnection, sqlx::migrate::Migrator) {
+    use sqlx::Connection;
+    let all = sqlx::migrate!("./migrations");
+    let before = sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(all.iter().filter(|m| m.version < version).cloned().collect()),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    assert!(all.iter().any(|m| m.version == version), "the migration {version} exists");
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
+    before.run(&mut conn).await.unwrap();
+    (conn, all)
+}

@@ -972,16 +972,7 @@ async fn yen_and_dinar_amounts_round_trip_exactly_and_filter_and_sort_by_face_va
 /// the migrations, not the encryption, are under test).
 #[tokio::test]
 async fn invoice_lines_stored_before_the_row_keyed_migration_stay_with_their_invoice() {
-    use sqlx::Connection;
-    const LINES_BY_ROW: i64 = 20261212000001;
-    let all = sqlx::migrate!("./migrations");
-    let before = sqlx::migrate::Migrator {
-        migrations: std::borrow::Cow::Owned(all.iter().filter(|m| m.version < LINES_BY_ROW).cloned().collect()),
-        ..sqlx::migrate::Migrator::DEFAULT
-    };
-    assert!(all.iter().any(|m| m.version == LINES_BY_ROW), "the migration exists");
-    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
-    before.run(&mut conn).await.unwrap();
+    let (mut conn, all) = crate::migrated_before(20261212000001).await;
     sqlx::query(
         "INSERT INTO connections (id, provider, display_name, created_at, updated_at) VALUES ('c', 'xero', 'Xero', 't', 't')",
     )
@@ -1057,16 +1048,7 @@ async fn invoice_lines_stored_before_the_row_keyed_migration_stay_with_their_inv
 /// exactly its records with it. A plain in-memory database: the migrations are under test.
 #[tokio::test]
 async fn xero_records_stored_before_the_org_key_migration_stay_with_their_organisation() {
-    use sqlx::Connection;
-    const BY_ORG_KEY: i64 = 20261213000001;
-    let all = sqlx::migrate!("./migrations");
-    let before = sqlx::migrate::Migrator {
-        migrations: std::borrow::Cow::Owned(all.iter().filter(|m| m.version < BY_ORG_KEY).cloned().collect()),
-        ..sqlx::migrate::Migrator::DEFAULT
-    };
-    assert!(all.iter().any(|m| m.version == BY_ORG_KEY), "the migration exists");
-    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
-    before.run(&mut conn).await.unwrap();
+    let (mut conn, all) = crate::migrated_before(20261213000001).await;
     let mut statements: Vec<String> = vec![
         "INSERT INTO connections (id, provider, display_name, created_at, updated_at) VALUES ('c', 'xero', 'Xero', 't', 't')"
             .into(),
