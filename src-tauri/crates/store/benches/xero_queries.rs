@@ -8,6 +8,9 @@
 
 #![allow(clippy::unwrap_used)] // a benchmark that cannot run has nothing to report
 
+use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
+use std::alloc::System;
+
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 use xp_connect_xero::rows;
@@ -18,10 +21,13 @@ use xp_store::{Store, StoreKey};
 const INVOICES_DEFAULT: u32 = 100_000;
 const RUNS: usize = 25;
 /// Records per transaction: what the sync engine commits at once when pages come back to back
-/// (`xp_sync::EngineConfig::commit_records`, five of Xero's largest pages), so the write figures
-/// are what a full sync pays. Until 2026-12 this bench wrote one page of 100, then of 1,000, per
-/// transaction; `XP_BENCH_PAGE=1000` measures that shape.
-const PAGE_DEFAULT: usize = 5000;
+/// (`xp_sync::EngineConfig::commit_records`, twenty of Xero's largest pages), so the write
+/// figures are what a full sync pays. Until 2026-12 this bench wrote one page of 100, then of
+/// 1,000, then 5,000 records per transaction; `XP_BENCH_PAGE=1000` measures that shape.
+const PAGE_DEFAULT: usize = 20_000;
+/// Records per page, as the engine reads them (Xero's largest page, `EngineConfig::page_size`):
+/// each page is read into rows on its own and a commit writes its pages one after another.
+const FETCH_PAGE: usize = 1000;
 const COMMAND: &str = "cargo bench -p xp-store --bench xero_queries";
 const NOTES: &str = "\
 Notes (from tuning on the same machine):
@@ -37,7 +43,10 @@ Notes (from tuning on the same machine):
   is timed apart, in brackets). A page is written with one multi-row statement per table (rows, raw side table,
   lines); one SELECT per page finds the stored content hashes first, so an unchanged record costs an index look-up
   and nothing else (no row update, no raw rewrite, no line replacement, no FTS work), and a record not stored before
-  skips the lines' DELETE. Figures on this shared machine: the CPU columns say what the store itself spent.
+  skips the lines' DELETE. Records not stored before go in as plain INSERTs with their row ids (no UPSERT, no
+  RETURNING). The content hash and the packed raw JSON are made when a page is read into rows, before the write
+  (here in the read + map row; in a sync while the previous group commits). Figures on this shared machine: the CPU
+  columns say what the store itself spent.
 - Lines are keyed by their invoice's row id (`invoice_row`, position): a first sync's lines append at the table's
   right edge instead of landing on about 1,000 random leaves per page; pages are written on the store's one sync
   writer connection, whose page cache survives from page to page (through the pool, consecutive pages alternated
@@ -81,6 +90,7 @@ async fn run() {
     let mut total_rows = 0usize;
     let mut total_time = Took::default();
     let mut invoice_pages = Vec::new();
+    let mut invoice_bytes = 0u64;
     for (resource, items) in [
         (xp_xero::Resource::Accounts, &tenant.accounts.items),
         (xp_xero::Resource::Contacts, &tenant.contacts.items),
@@ -91,9 +101,13 @@ async fn run() {
     ] {
         let name = rows::store_resource(resource);
         let (t, c) = (Instant::now(), cpu());
-        let pages: Vec<Page> = items.chunks(page).map(|p| rows::page(resource, p).unwrap()).collect();
+        let pages: Vec<Page> = items.chunks(FETCH_PAGE).map(|p| rows::page(resource, p).unwrap()).collect();
         let mapped = Took { wall: t.elapsed(), cpu: cpu().saturating_sub(c) };
-        let took = store_pages(&store, org, &pages).await;
+        let written = written_bytes();
+        let took = store_pages(&store, org, &pages, page).await;
+        if resource == xp_xero::Resource::Invoices {
+            invoice_bytes = written_bytes().saturating_sub(written);
+        }
         total_rows += items.len();
         total_time += took;
         row(&mut writes, &format!("upsert {name} ({} records, {page} per commit)", items.len()), took, items.len());
@@ -103,7 +117,7 @@ async fn run() {
         }
     }
     row(&mut writes, &format!("upsert everything ({total_rows} records)"), total_time, total_rows);
-    let again = store_pages(&store, org, &invoice_pages).await;
+    let again = store_pages(&store, org, &invoice_pages, page).await;
     row(&mut writes, "re-upsert the same invoices (unchanged: nothing written)", again, tenant.invoices.items.len());
     // What the sync engine does after a pass, on the connection that wrote (xp_sync's
     // refresh_statistics): PRAGMA optimize looks only at tables that connection used.
@@ -206,6 +220,7 @@ async fn run() {
     let _ = writeln!(reads, "| for comparison: count of \"Müll\" by LIKE scan, no index | - | {} |", ms(took));
 
     let info = store.info().await.unwrap();
+    let held = held_per_invoice(&tenant.invoices.items[..FETCH_PAGE.min(tenant.invoices.items.len())]);
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|c| {
@@ -218,11 +233,13 @@ async fn run() {
     let _ = writeln!(
         md,
         "The Xero emulator's `large:{invoices}` data set (one organisation: {} invoices with {} line items, {} contacts, \
-         {} payments, {} bank transactions, {} credit notes) read by `xp_xero::records`, mapped by `xp_connect_xero::rows` and stored through `xp_store::xero::upsert` {page} records per transaction (the sync engine's grouped commit), \
+         {} payments, {} bank transactions, {} credit notes) read by `xp_xero::records`, mapped by `xp_connect_xero::rows` {FETCH_PAGE} records a page and stored through `xp_store::xero::upsert` {page} records per transaction (the sync engine's grouped commit), \
          into a fresh SQLCipher {} database; then the invoice list's queries through \
          `xp_store::xero::list_invoices` and friends, each the median of {RUNS} runs (first page = 100 rows, plus the \
          total count of matches). Machine: {cpu}, {cores} cores. Data generation took {:.1} s (not included). \
-         Database on disk afterwards: {:.0} MiB.\n",
+         Database on disk afterwards: {:.0} MiB; storing the invoices wrote {:.0} MiB (WAL and checkpoints). \
+         A page waiting for its commit holds {} bytes per invoice as the sink's rows ({} as parsed JSON values, \
+         which the engine held until 2026-12), {} MiB for a group of {page}.\n",
         tenant.invoices.len(),
         tenant.invoices.items.iter().map(|v| v["LineItems"].as_array().map_or(0, Vec::len)).sum::<usize>(),
         tenant.contacts.len(),
@@ -232,6 +249,10 @@ async fn run() {
         info.cipher_version,
         generated.as_secs_f64(),
         info.file_bytes as f64 / (1024.0 * 1024.0),
+        invoice_bytes as f64 / (1024.0 * 1024.0),
+        held.rows,
+        held.json,
+        held.rows * page / (1024 * 1024),
     );
     let _ = writeln!(md, "Command (release build, as `cargo bench` compiles it):\n\n    {COMMAND}\n");
     let _ = writeln!(
@@ -286,11 +307,15 @@ async fn explain(store: &Store, org: xp_core::ids::OrganisationId, invoice_id: &
 
 /// Writes `pages` as the sync engine does (one transaction per page, on the store's sync
 /// writer connection) and times it.
-async fn store_pages(store: &Store, org: xp_core::ids::OrganisationId, pages: &[Page]) -> Took {
+/// Writes `pages` as the engine's sink does: as many pages per transaction as make up
+/// `per_commit` records, each page upserted on its own.
+async fn store_pages(store: &Store, org: xp_core::ids::OrganisationId, pages: &[Page], per_commit: usize) -> Took {
     let (t, c) = (Instant::now(), cpu());
-    for page in pages {
+    for group in pages.chunks(per_commit.div_ceil(FETCH_PAGE).max(1)) {
         let mut tx = store.sync_writer().begin_with("BEGIN IMMEDIATE").await.unwrap();
-        xero::upsert(&mut tx, org, page).await.unwrap();
+        for page in group {
+            xero::upsert(&mut tx, org, page).await.unwrap();
+        }
         tx.commit().await.unwrap();
     }
     Took { wall: t.elapsed(), cpu: cpu().saturating_sub(c) }
@@ -352,4 +377,37 @@ where
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Bytes this process has handed to write(2) so far (/proc/self/io `wchar`): what the store
+/// wrote to its WAL and, at checkpoints, to the database file.
+fn written_bytes() -> u64 {
+    let io = std::fs::read_to_string("/proc/self/io").unwrap_or_default();
+    io.lines().find_map(|l| l.strip_prefix("wchar: ")).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+/// Counts the heap bytes Rust holds, to weigh what a page costs while it waits for its commit.
+/// SQLite allocates through libc directly, so the store's own memory is not in it.
+#[global_allocator]
+static ALLOCATOR: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+/// Heap bytes per invoice of one page held as parsed JSON values and as the sink's rows.
+struct Held {
+    json: usize,
+    rows: usize,
+}
+
+fn held_per_invoice(records: &[serde_json::Value]) -> Held {
+    let n = records.len().max(1);
+    let json: Vec<serde_json::Value> = records.to_vec();
+    let page = rows::page(xp_xero::Resource::Invoices, &json).unwrap();
+    // What dropping frees is exactly what was held (stats_alloc counts a grown allocation's
+    // growth apart from its first size, so the bytes allocated while building overstate it).
+    let freed = |held: Box<dyn std::any::Any>| {
+        let region = Region::new(ALLOCATOR);
+        drop(held);
+        region.change().bytes_deallocated / n
+    };
+    let rows = freed(Box::new(page));
+    Held { json: freed(Box::new(json)), rows }
 }

@@ -106,14 +106,28 @@ pub trait Source: Send + Sync {
     fn record_updated_ms(&self, resource: &str, record: &Value) -> Option<i64>;
 }
 
-/// How to store what was read. Called inside the page's transaction.
+/// How to store what was read: each fetched page is first read into the sink's own rows, then
+/// written with the pages committed alongside it.
 pub trait Sink: Send + Sync {
+    /// A fetched page as the sink holds it until its commit: typed rows, a fraction of the
+    /// parsed JSON's size (a Xero invoice of 1.6 KB is 7.9 KB as a `serde_json::Value`), so the
+    /// engine can gather many pages into one commit without holding their JSON.
+    type Rows: Send + Sync;
+
+    /// Reads one fetched page into rows, before any transaction: the engine does it while the
+    /// pages before are being committed, so reading and writing run side by side. Every record
+    /// is read before any is written, so a record that cannot be stored fails its page here:
+    /// the pages read before it are committed, nothing of its own.
+    fn read(&self, job: &JobKey, records: Vec<Value>) -> std::result::Result<Self::Rows, SinkError>;
+
+    /// Stores `pages` (in the order they were fetched) inside their commit's transaction.
     fn write<'a>(
         &'a self,
         conn: &'a mut SqliteConnection,
         job: &'a JobKey,
-        records: &'a [Value],
+        pages: &'a [Self::Rows],
     ) -> BoxFuture<'a, std::result::Result<(), SinkError>>;
+
     /// After a complete full pass: remove local records of `job` whose ids are not in `keep`.
     /// By default nothing is removed: what a provider stops listing is history kept for the
     /// books (a report out of reach, a feed of events), unless the sink says otherwise.
@@ -125,6 +139,20 @@ pub trait Sink: Send + Sync {
     ) -> BoxFuture<'a, std::result::Result<u64, SinkError>> {
         Box::pin(async { Ok(0) })
     }
+}
+
+/// A fetched page read into the sink's rows, with what the pass needs to know of it.
+struct ReadPage<R> {
+    rows: R,
+    records: usize,
+    /// The records' ids, when a full pass keeps them for removing what is gone upstream.
+    ids: Vec<String>,
+    min_updated_ms: Option<i64>,
+    max_updated_ms: Option<i64>,
+    next_cursor: Option<String>,
+    page_count: Option<u32>,
+    item_count: Option<u64>,
+    more: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -146,7 +174,9 @@ pub struct EngineConfig {
     /// amounts) are touched all over by any page, so one commit per 1,000 invoices rewrote
     /// nearly the same leaves again and again (docs/benchmarks.md, ingest). Each commit still
     /// holds its pages' rows and the position after the last of them: a crash loses fetched
-    /// pages, never writes half of one. 1 commits every page.
+    /// pages, never writes half of one. 1 commits every page. The pages wait as the sink's
+    /// rows, not as JSON; how long a group may hold the write lock is bounded by the store's
+    /// pace (20,000 invoices take about a second) and `commit_every`.
     pub commit_records: usize,
     /// How long a fetched page may wait for the next before it is committed anyway, so a sync
     /// paced by the provider's rate limit still keeps its position every few seconds.
@@ -161,7 +191,7 @@ impl Default for EngineConfig {
             concurrent_organisations: 8,
             page_retries: 3,
             page_retry_delay: Duration::from_secs(2),
-            commit_records: 5000,
+            commit_records: 20_000,
             commit_every: Duration::from_secs(3),
         }
     }
@@ -234,10 +264,10 @@ impl Engine {
 
     /// Syncs every resource of one organisation, in order; stops early on cancellation, a
     /// daily limit or lost credentials.
-    pub async fn sync_org(
+    pub async fn sync_org<K: Sink + ?Sized>(
         &self,
         source: &dyn Source,
-        sink: &dyn Sink,
+        sink: &K,
         org: &Org,
         force_full: bool,
         report: &(dyn Fn(Progress) + Send + Sync),
@@ -279,10 +309,10 @@ impl Engine {
     /// finishes (e.g. to record its last-synced time), and that organisation's final progress
     /// event is held back until it has run, so a UI that reloads on it sees the recorded state.
     #[allow(clippy::too_many_arguments)]
-    pub async fn sync_orgs(
+    pub async fn sync_orgs<K: Sink + ?Sized + 'static>(
         &self,
         source: Arc<dyn Source>,
-        sink: Arc<dyn Sink>,
+        sink: Arc<K>,
         orgs: Vec<Org>,
         force_full: bool,
         report: Arc<dyn Fn(Progress) + Send + Sync>,
@@ -337,10 +367,10 @@ impl Engine {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn sync_resource(
+    async fn sync_resource<K: Sink + ?Sized>(
         &self,
         source: &dyn Source,
-        sink: &dyn Sink,
+        sink: &K,
         org: &Org,
         job: &JobKey,
         spec: &crate::ResourceSpec,
@@ -380,16 +410,18 @@ impl Engine {
             report(progress(ProgressState::Cancelled, pages_done, items_done, &pass, None));
             return Err(Error::Cancelled);
         }
+        // A full pass (not resumed) keeps every id it reads, to remove what is gone upstream.
+        let keeps = |pass: &pass::Pass| pass.full && !pass.resumed;
         let mut fetched = tokio::select! {
-            r = self.fetch(source, job, request(&pass)) => r,
+            r = self.fetch_read(source, sink, job, request(&pass), keeps(&pass)) => r,
             _ = cancel.cancelled() => {
                 report(progress(ProgressState::Cancelled, pages_done, items_done, &pass, None));
                 return Err(Error::Cancelled);
             }
         };
-        // Fetched pages not committed yet: their records, and when the first of them came.
-        let mut pending: Vec<Value> = Vec::new();
-        let mut pending_pages = 0u32;
+        // Pages read and not committed yet: their rows, how many records, when the first came.
+        let mut pending: Vec<K::Rows> = Vec::new();
+        let mut pending_records = 0usize;
         let mut pending_since: Option<Instant> = None;
         // The position after the last pending page, as the commit of the pending pages saves it.
         let mut pending_pass = pass.clone();
@@ -397,8 +429,8 @@ impl Engine {
             let page = match fetched {
                 Ok(p) => p,
                 Err(e) => {
-                    // The pages fetched before are whole: keep them, then stop where this failed.
-                    if pending_pages > 0 {
+                    // The pages read before are whole: keep them, then stop where this failed.
+                    if !pending.is_empty() {
                         let flushed = self
                             .commit_page(sink, job, shape, &pending, &mut saved, &pending_pass, false, &keep_ids)
                             .await;
@@ -406,47 +438,41 @@ impl Engine {
                             report(progress(ProgressState::Failed, pages_done, items_done, &pass, Some(c.to_string())));
                             return Err(c);
                         }
-                        pages_done += pending_pages;
-                        items_done += pending.len() as u64;
+                        pages_done += pending.len() as u32;
+                        items_done += pending_records as u64;
                     }
                     let state = match e {
-                        SourceError::DailyLimit { .. } => ProgressState::Paused,
+                        Error::Source(SourceError::DailyLimit { .. }) => ProgressState::Paused,
                         _ => ProgressState::Failed,
                     };
                     report(progress(state, pages_done, items_done, &pass, Some(e.to_string())));
-                    return Err(e.into());
+                    return Err(e);
                 }
             };
-            let updated = page.records.iter().filter_map(|r| source.record_updated_ms(&job.resource, r));
-            let (min_updated_ms, max_updated_ms) = updated.fold((None, None), |(lo, hi), t| {
-                (Some(lo.map_or(t, |l: i64| l.min(t))), Some(hi.map_or(t, |h: i64| h.max(t))))
-            });
             let whole = spec.paging == Paging::Whole;
             let facts = PageFacts {
-                records: page.records.len(),
+                records: page.records,
                 page_size: self.config.page_size,
                 page_count: page.page_count,
-                item_count: page.item_count.or(whole.then_some(page.records.len() as u64)),
-                max_updated_ms,
-                min_updated_ms,
-                next_cursor: page.next_cursor.clone(),
+                item_count: page.item_count.or(whole.then_some(page.records as u64)),
+                max_updated_ms: page.max_updated_ms,
+                min_updated_ms: page.min_updated_ms,
+                next_cursor: page.next_cursor,
                 more: page.more,
             };
             let done = pass::after_page(&mut pass, shape, &facts);
-            if pass.full && !pass.resumed {
-                keep_ids.extend(page.records.iter().filter_map(|r| source.record_id(&job.resource, r)));
-            }
-            pending.extend(page.records);
-            pending_pages += 1;
+            keep_ids.extend(page.ids);
+            pending.push(page.rows);
+            pending_records += page.records;
             pending_pass = pass.clone();
             let since = *pending_since.get_or_insert_with(Instant::now);
             let flush = done
-                || pending.len() >= self.config.commit_records.max(1)
+                || pending_records >= self.config.commit_records.max(1)
                 || since.elapsed() >= self.config.commit_every;
             if !flush {
                 let next_req = request(&pass);
                 let next = tokio::select! {
-                    r = self.fetch(source, job, next_req) => Some(r),
+                    r = self.fetch_read(source, sink, job, next_req, keeps(&pass)) => Some(r),
                     _ = cancel.cancelled() => None,
                 };
                 match next {
@@ -463,34 +489,35 @@ impl Engine {
                             report(progress(ProgressState::Failed, pages_done, items_done, &pass, Some(e.to_string())));
                             return Err(e);
                         }
-                        pages_done += pending_pages;
-                        items_done += pending.len() as u64;
+                        pages_done += pending.len() as u32;
+                        items_done += pending_records as u64;
                         report(progress(ProgressState::Cancelled, pages_done, items_done, &pass, None));
                         return Err(Error::Cancelled);
                     }
                 }
             }
-            let records = std::mem::take(&mut pending);
-            let pages = std::mem::take(&mut pending_pages);
+            let pages = std::mem::take(&mut pending);
+            let records = std::mem::take(&mut pending_records);
             pending_since = None;
             let snapshot = pending_pass.clone();
-            let commit = self.commit_page(sink, job, shape, &records, &mut saved, &snapshot, done, &keep_ids);
+            let commit = self.commit_page(sink, job, shape, &pages, &mut saved, &snapshot, done, &keep_ids);
             if done {
                 if let Err(e) = commit.await {
                     report(progress(ProgressState::Failed, pages_done, items_done, &pass, Some(e.to_string())));
                     return Err(e);
                 }
-                pages_done += pages;
-                items_done += records.len() as u64;
+                pages_done += pages.len() as u32;
+                items_done += records as u64;
                 report(progress(ProgressState::Done, pages_done, items_done, &pass, None));
                 return Ok((items_done, pages_done));
             }
-            // The next page is fetched while these are written: the rate limit, not the
-            // store, sets the pace. The cursor still moves only with a committed page.
+            // The next page is fetched and read while these are written: the rate limit, not
+            // the store, sets the pace, and reading the JSON into rows overlaps the store's work
+            // on its own thread. The cursor still moves only with a committed page.
             let next_req = request(&pass);
             let (committed, next) = tokio::join!(commit, async {
                 tokio::select! {
-                    r = self.fetch(source, job, next_req) => Some(r),
+                    r = self.fetch_read(source, sink, job, next_req, keeps(&pass)) => Some(r),
                     _ = cancel.cancelled() => None,
                 }
             });
@@ -498,8 +525,8 @@ impl Engine {
                 report(progress(ProgressState::Failed, pages_done, items_done, &pass, Some(e.to_string())));
                 return Err(e);
             }
-            pages_done += pages;
-            items_done += records.len() as u64;
+            pages_done += pages.len() as u32;
+            items_done += records as u64;
             report(progress(ProgressState::Running, pages_done, items_done, &pass, None));
             match next {
                 Some(r) if !cancel.is_cancelled() => fetched = r,
@@ -509,6 +536,41 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// Fetches one page (see [`Engine::fetch`]) and reads it into the sink's rows, noting its
+    /// records' update times and, when `keep_ids`, their ids.
+    async fn fetch_read<K: Sink + ?Sized>(
+        &self,
+        source: &dyn Source,
+        sink: &K,
+        job: &JobKey,
+        req: FetchRequest,
+        keep_ids: bool,
+    ) -> Result<ReadPage<K::Rows>> {
+        let page = self.fetch(source, job, req).await?;
+        let updated = page.records.iter().filter_map(|r| source.record_updated_ms(&job.resource, r));
+        let (min_updated_ms, max_updated_ms) = updated.fold((None, None), |(lo, hi), t| {
+            (Some(lo.map_or(t, |l: i64| l.min(t))), Some(hi.map_or(t, |h: i64| h.max(t))))
+        });
+        let ids = if keep_ids {
+            page.records.iter().filter_map(|r| source.record_id(&job.resource, r)).collect()
+        } else {
+            Vec::new()
+        };
+        let records = page.records.len();
+        let rows = sink.read(job, page.records)?;
+        Ok(ReadPage {
+            rows,
+            records,
+            ids,
+            min_updated_ms,
+            max_updated_ms,
+            next_cursor: page.next_cursor,
+            page_count: page.page_count,
+            item_count: page.item_count,
+            more: page.more,
+        })
     }
 
     /// Reads one page; a transient failure is asked again up to `page_retries` times with a
@@ -538,12 +600,12 @@ impl Engine {
     /// lock up front: with several organisations writing at once, a deferred transaction's lock
     /// upgrade fails at once with SQLITE_BUSY instead of waiting.
     #[allow(clippy::too_many_arguments)]
-    async fn commit_page(
+    async fn commit_page<K: Sink + ?Sized>(
         &self,
-        sink: &dyn Sink,
+        sink: &K,
         job: &JobKey,
         shape: Shape,
-        records: &[Value],
+        pages: &[K::Rows],
         saved: &mut pass::Saved,
         pass: &pass::Pass,
         done: bool,
@@ -552,7 +614,7 @@ impl Engine {
         let mut conn = self.store.sync_writer().acquire().await?;
         sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
         let committed = async {
-            sink.write(&mut conn, job, records).await?;
+            sink.write(&mut conn, job, pages).await?;
             if done {
                 if pass::may_remove_missing(pass) {
                     let removed = sink.remove_missing(&mut conn, job, keep_ids).await?;

@@ -82,19 +82,20 @@ impl Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// A page's records as the sink's own type, each read before the first is written (inside the
-/// engine's transaction, so a bad record leaves nothing of the page and no new position). A
-/// record that does not read names its resource and its `id`.
+/// A page's records as the sink's own type, each read before the first is written (so a bad
+/// record leaves nothing of the page and no new position). A record that does not read names
+/// its resource and its `id`.
 pub fn typed_page<T: serde::de::DeserializeOwned>(
     resource: &str,
-    records: &[serde_json::Value],
+    records: Vec<serde_json::Value>,
 ) -> std::result::Result<Vec<T>, SinkError> {
     records
-        .iter()
+        .into_iter()
         .map(|v| {
+            let id = v["id"].as_str().unwrap_or_default().to_owned();
             T::deserialize(v).map_err(|e| SinkError::InvalidRecord {
                 resource: resource.to_owned(),
-                id: v["id"].as_str().unwrap_or_default().to_owned(),
+                id,
                 reason: e.to_string(),
             })
         })

@@ -5,7 +5,7 @@
 use crate::data::{Records, Tenant};
 use crate::dates::{msdate, parse_if_modified_since};
 use crate::identity::authenticate;
-use crate::query::{eval, order_cmp, parse_order, parse_where};
+use crate::query::{eval, order_key, parse_order, parse_where};
 use crate::Shared;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -277,14 +277,16 @@ pub async fn list(
         .filter(|v| name != "BankTransfers" || include_deleted || v["Status"] != "DELETED")
         .collect();
     if let Some((field, desc)) = &order {
-        hits.sort_by(|a, b| {
-            let o = order_cmp(a, b, field);
+        let mut keyed: Vec<_> = hits.into_iter().map(|v| (order_key(v, field), v)).collect();
+        keyed.sort_by(|(a, _), (b, _)| {
+            let o = a.cmp_to(b);
             if *desc {
                 o.reverse()
             } else {
                 o
             }
         });
+        hits = keyed.into_iter().map(|(_, v)| v).collect();
     }
     let item_count = hits.len();
     let (slice, pagination) = match (paged, page) {

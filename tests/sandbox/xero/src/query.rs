@@ -332,17 +332,44 @@ pub fn parse_order(s: &str) -> Result<(String, bool), String> {
 }
 
 pub fn order_cmp(a: &Value, b: &Value, field_name: &str) -> Ordering {
-    let (x, y) = (field(a, field_name), field(b, field_name));
-    match (x, y) {
-        (Value::String(s), Value::String(t)) => match (parse_msdate(s), parse_msdate(t)) {
-            (Some(m), Some(n)) => m.cmp(&n),
-            _ => s.cmp(t),
-        },
-        (Value::Number(m), Value::Number(n)) => m.as_f64().partial_cmp(&n.as_f64()).unwrap_or(Ordering::Equal),
-        (Value::Null, Value::Null) => Ordering::Equal,
-        (Value::Null, _) => Ordering::Less,
-        (_, Value::Null) => Ordering::Greater,
-        _ => Ordering::Equal,
+    order_key(a, field_name).cmp_to(&order_key(b, field_name))
+}
+
+/// A record's `order` field, read once: a list sorts 100k records by it, and parsing each
+/// `/Date()/` again in every comparison made a full sync of 100k invoices take two minutes in
+/// the emulator (one sort per page, 1.7M comparisons each).
+#[derive(Debug, Clone, Copy)]
+pub enum OrderKey<'a> {
+    /// A string, with its instant when it is a `/Date()/`.
+    Text(&'a str, Option<i64>),
+    Number(Option<f64>),
+    Null,
+    Other,
+}
+
+pub fn order_key<'a>(v: &'a Value, field_name: &str) -> OrderKey<'a> {
+    match field(v, field_name) {
+        Value::String(s) => OrderKey::Text(s, parse_msdate(s)),
+        Value::Number(n) => OrderKey::Number(n.as_f64()),
+        Value::Null => OrderKey::Null,
+        _ => OrderKey::Other,
+    }
+}
+
+impl OrderKey<'_> {
+    /// Dates by instant, other strings by bytes, numbers by value; a missing field first.
+    pub fn cmp_to(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (OrderKey::Text(s, x), OrderKey::Text(t, y)) => match (x, y) {
+                (Some(m), Some(n)) => m.cmp(n),
+                _ => s.cmp(t),
+            },
+            (OrderKey::Number(m), OrderKey::Number(n)) => m.partial_cmp(n).unwrap_or(Ordering::Equal),
+            (OrderKey::Null, OrderKey::Null) => Ordering::Equal,
+            (OrderKey::Null, _) => Ordering::Less,
+            (_, OrderKey::Null) => Ordering::Greater,
+            _ => Ordering::Equal,
+        }
     }
 }
 

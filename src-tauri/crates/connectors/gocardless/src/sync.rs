@@ -417,30 +417,38 @@ pub(crate) struct GoCardlessSink {
 }
 
 impl Sink for GoCardlessSink {
+    type Rows = Vec<Record>;
+
+    fn read(&self, job: &JobKey, records: Vec<Value>) -> std::result::Result<Vec<Record>, SinkError> {
+        xp_sync::typed_page(&job.resource, records)
+    }
+
     fn write<'a>(
         &'a self,
         conn: &'a mut sqlx::SqliteConnection,
         job: &'a JobKey,
-        records: &'a [Value],
+        pages: &'a [Vec<Record>],
     ) -> BoxFuture<'a, std::result::Result<(), SinkError>> {
         Box::pin(async move {
-            // The whole page is read before its first row is written, inside the engine's
-            // transaction: a bad record leaves nothing of the page and no new cursor.
-            let page: Vec<Record> = xp_sync::typed_page(&job.resource, records)?;
-            let w = db::upsert(conn, job.organisation_id, &page).await?;
             let followed = collections::followed_payments_in(conn, crate::PROVIDER).await?;
-            for r in &page {
-                if let Record::Event(e) = r {
-                    if e.payment_id.as_ref().is_some_and(|p| followed.contains(p)) {
-                        move_collection(conn, e).await?;
+            let mut counted = Written::default();
+            for page in pages {
+                let w = db::upsert(conn, job.organisation_id, page).await?;
+                for r in page {
+                    if let Record::Event(e) = r {
+                        if e.payment_id.as_ref().is_some_and(|p| followed.contains(p)) {
+                            move_collection(conn, e).await?;
+                        }
                     }
                 }
+                counted.records += w.records;
+                counted.events_applied += w.events_applied;
             }
-            // Counted once the page is in the transaction; a page whose commit then fails is
+            // Counted once the pages are in the transaction; pages whose commit then fails are
             // read again by the next run and counted there, which a summary line can bear.
             if let Ok(mut total) = self.written.lock() {
-                total.records += w.records;
-                total.events_applied += w.events_applied;
+                total.records += counted.records;
+                total.events_applied += counted.events_applied;
             }
             Ok(())
         })

@@ -197,20 +197,27 @@ pub(crate) struct ReportSink {
 }
 
 impl Sink for ReportSink {
+    type Rows = Vec<Transaction>;
+
+    fn read(&self, job: &JobKey, records: Vec<Value>) -> std::result::Result<Vec<Transaction>, SinkError> {
+        xp_sync::typed_page(&job.resource, records)
+    }
+
     fn write<'a>(
         &'a self,
         conn: &'a mut sqlx::SqliteConnection,
         job: &'a JobKey,
-        records: &'a [Value],
+        pages: &'a [Vec<Transaction>],
     ) -> BoxFuture<'a, std::result::Result<(), SinkError>> {
         Box::pin(async move {
-            let page: Vec<Transaction> = xp_sync::typed_page(&job.resource, records)?;
             let now = self.clock.now();
-            let transactions = db::upsert_in(conn, job.organisation_id, &page, now).await?;
-            let mut returns = 0;
-            for t in &page {
-                if charge_back(conn, t).await? {
-                    returns += 1;
+            let (mut transactions, mut returns) = (0, 0);
+            for page in pages {
+                transactions += db::upsert_in(conn, job.organisation_id, page, now).await?;
+                for t in page {
+                    if charge_back(conn, t).await? {
+                        returns += 1;
+                    }
                 }
             }
             if let Ok(mut total) = self.written.lock() {

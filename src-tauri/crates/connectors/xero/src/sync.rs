@@ -1,7 +1,7 @@
 //! Xero for the sync engine: [`XeroSource`] reads pages (tokens from the refresher, one refresh
 //! on a 401, pacing by the client's governor, errors mapped to what the engine acts on) and
-//! [`XeroSink`] reads them into typed rows (`crate::rows`) and writes those into the store's
-//! Xero tables inside the page's transaction.
+//! [`XeroSink`] reads them into typed rows (`crate::rows`) as they come and writes those into
+//! the store's Xero tables inside their commit's transaction.
 
 use serde_json::Value;
 use std::collections::HashMap;
@@ -141,18 +141,23 @@ fn invalid(e: rows::RowError) -> SinkError {
 pub(crate) struct XeroSink;
 
 impl Sink for XeroSink {
+    type Rows = db::Page;
+
+    fn read(&self, job: &JobKey, records: Vec<Value>) -> std::result::Result<db::Page, SinkError> {
+        let r = resource_of(&job.resource).ok_or_else(|| SinkError::UnknownResource(job.resource.clone()))?;
+        rows::page(r, &records).map_err(invalid)
+    }
+
     fn write<'a>(
         &'a self,
         conn: &'a mut sqlx::SqliteConnection,
         job: &'a JobKey,
-        records: &'a [Value],
+        pages: &'a [db::Page],
     ) -> BoxFuture<'a, std::result::Result<(), SinkError>> {
         Box::pin(async move {
-            let r = resource_of(&job.resource).ok_or_else(|| SinkError::UnknownResource(job.resource.clone()))?;
-            // The whole page is read and mapped before its first row is written, inside the
-            // engine's transaction: a bad record leaves nothing of the page and no new position.
-            let page = rows::page(r, records).map_err(invalid)?;
-            db::upsert(conn, job.organisation_id, &page).await?;
+            for page in pages {
+                db::upsert(conn, job.organisation_id, page).await?;
+            }
             Ok(())
         })
     }

@@ -2,11 +2,12 @@
 //! function takes the caller's connection so a page of records and its position commit
 //! together (or not at all).
 
-use super::rows::{Account, Amount, BankTransaction, Contact, CreditNote, Invoice, Line, Page, Payment, ReferenceList};
+use super::rows::{
+    Account, Amount, BankTransaction, Contact, CreditNote, Invoice, Line, Page, Payment, Raw, ReferenceList,
+};
 use super::{Resource, OF_ORG};
 use crate::{Error, Result};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, SqliteConnection};
 use std::collections::{HashMap, HashSet};
@@ -237,7 +238,7 @@ fn upsert_sql(t: &Table, rows: usize) -> String {
 trait Keyed {
     const TABLE: &'static Table;
     fn id(&self) -> &str;
-    fn raw(&self) -> &str;
+    fn raw(&self) -> &Raw;
     fn columns(&self, out: &mut Vec<Val>);
     /// The lines that replace the stored set; None keeps it.
     fn lines(&self) -> Option<&[Line]> {
@@ -274,7 +275,7 @@ impl Keyed for Invoice {
     fn id(&self) -> &str {
         &self.invoice_id
     }
-    fn raw(&self) -> &str {
+    fn raw(&self) -> &Raw {
         &self.raw
     }
     fn columns(&self, out: &mut Vec<Val>) {
@@ -308,7 +309,7 @@ impl Keyed for Contact {
     fn id(&self) -> &str {
         &self.contact_id
     }
-    fn raw(&self) -> &str {
+    fn raw(&self) -> &Raw {
         &self.raw
     }
     fn columns(&self, out: &mut Vec<Val>) {
@@ -330,7 +331,7 @@ impl Keyed for Payment {
     fn id(&self) -> &str {
         &self.payment_id
     }
-    fn raw(&self) -> &str {
+    fn raw(&self) -> &Raw {
         &self.raw
     }
     fn columns(&self, out: &mut Vec<Val>) {
@@ -356,7 +357,7 @@ impl Keyed for BankTransaction {
     fn id(&self) -> &str {
         &self.bank_transaction_id
     }
-    fn raw(&self) -> &str {
+    fn raw(&self) -> &Raw {
         &self.raw
     }
     fn columns(&self, out: &mut Vec<Val>) {
@@ -384,7 +385,7 @@ impl Keyed for CreditNote {
     fn id(&self) -> &str {
         &self.credit_note_id
     }
-    fn raw(&self) -> &str {
+    fn raw(&self) -> &Raw {
         &self.raw
     }
     fn columns(&self, out: &mut Vec<Val>) {
@@ -410,7 +411,7 @@ impl Keyed for Account {
     fn id(&self) -> &str {
         &self.account_id
     }
-    fn raw(&self) -> &str {
+    fn raw(&self) -> &Raw {
         &self.raw
     }
     fn columns(&self, out: &mut Vec<Val>) {
@@ -469,39 +470,18 @@ async fn upsert_rows<R: Keyed>(conn: &mut SqliteConnection, org: i64, rows: &[R]
     // One row per id: a multi-row upsert may not touch the same row twice in a way its RETURNING
     // could tell apart, and the later copy of a record in a page is the one sent last.
     let mut seen = HashSet::with_capacity(rows.len());
-    let mut page: Vec<(&R, [u8; 32])> = rows
-        .iter()
-        .rev()
-        .filter(|r| seen.insert(r.id()))
-        .map(|r| (r, Sha256::digest(r.raw().as_bytes()).into()))
-        .collect();
+    let mut page: Vec<(&R, [u8; 32])> =
+        rows.iter().rev().filter(|r| seen.insert(r.id())).map(|r| (r, *r.raw().hash())).collect();
     page.reverse();
     let stored = stored_hashes(conn, org, t, page.iter().map(|(r, _)| r.id())).await?;
     page.retain(|(r, hash)| stored.get(r.id()).is_none_or(|h| h.as_deref() != Some(hash.as_slice())));
     if page.is_empty() {
         return Ok(0);
     }
-
-    let cols = upsert_columns(t).len();
-    let mut changed: HashMap<String, i64> = HashMap::with_capacity(page.len());
-    for chunk in page.chunks(rows_per_statement(cols)) {
-        let mut vals = Vec::with_capacity(chunk.len() * cols);
-        for (r, hash) in chunk {
-            vals.push(Val::Int(Some(org)));
-            vals.push(Val::Text(Some(r.id().to_owned())));
-            r.columns(&mut vals);
-            if t.raw_table.is_none() {
-                vals.push(Val::Text(Some(r.raw().to_owned())));
-            }
-            vals.push(Val::Blob(hash.to_vec()));
-        }
-        let returned: Vec<(i64, String)> =
-            sqlx::query_as_with(&upsert_sql(t, chunk.len()), args(vals)?).fetch_all(&mut *conn).await?;
-        changed.extend(returned.into_iter().map(|(row_id, key)| (key, row_id)));
-    }
+    let (changed, new): (Vec<_>, Vec<_>) = page.into_iter().partition(|(r, _)| stored.contains_key(r.id()));
+    let mut written = insert_new(conn, org, t, &new).await?;
+    written.extend(update_changed(conn, org, t, &changed).await?);
     // Only what was inserted or really updated goes on to the raw side table and the lines.
-    let written: Vec<(&R, i64)> =
-        page.iter().filter_map(|(r, _)| changed.get(r.id()).map(|&row_id| (*r, row_id))).collect();
     if let Some(side) = t.raw_table {
         store_raw(conn, side, &written).await?;
         // A record not stored before has no lines to replace: only the others need the DELETE.
@@ -512,6 +492,77 @@ async fn upsert_rows<R: Keyed>(conn: &mut SqliteConnection, org: i64, rows: &[R]
         replace_lines(conn, with_lines).await?;
     }
     Ok(written.len())
+}
+
+/// Records not stored before, as plain INSERTs with the row ids given: a first sync is nearly all
+/// of them, and an upsert that finds no conflict still built its RETURNING rows in a temporary
+/// table and ran its conflict clause's machinery for every row. The ids are the ones SQLite
+/// would pick (one past the largest), taken inside the caller's write transaction, which no
+/// other writer can enter, so nothing can take them in between; outside one, a concurrent
+/// insert makes this fail on the key, never store a row twice.
+async fn insert_new<'r, R: Keyed>(
+    conn: &mut SqliteConnection,
+    org: i64,
+    t: &Table,
+    rows: &[(&'r R, [u8; 32])],
+) -> Result<Vec<(&'r R, i64)>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let last: i64 =
+        sqlx::query_scalar(&format!("SELECT coalesce(max(id), 0) FROM {}", t.name)).fetch_one(&mut *conn).await?;
+    let written: Vec<(&R, i64)> = rows.iter().zip(last + 1..).map(|((r, _), id)| (*r, id)).collect();
+    let cols = upsert_columns(t).len() + 1;
+    for (chunk, ids) in rows.chunks(rows_per_statement(cols)).zip(written.chunks(rows_per_statement(cols))) {
+        let mut vals = Vec::with_capacity(chunk.len() * cols);
+        for ((r, hash), (_, id)) in chunk.iter().zip(ids) {
+            vals.push(Val::Int(Some(*id)));
+            push_row(&mut vals, org, t, *r, hash);
+        }
+        sqlx::query_with(&insert_sql(t, chunk.len()), args(vals)?).execute(&mut *conn).await?;
+    }
+    Ok(written)
+}
+
+/// Records stored before whose content changed: one upsert per chunk, which also leaves a copy
+/// older than the stored one alone (see [`upsert_sql`]); its RETURNING says which rows it wrote.
+async fn update_changed<'r, R: Keyed>(
+    conn: &mut SqliteConnection,
+    org: i64,
+    t: &Table,
+    rows: &[(&'r R, [u8; 32])],
+) -> Result<Vec<(&'r R, i64)>> {
+    let cols = upsert_columns(t).len();
+    let mut changed: HashMap<String, i64> = HashMap::with_capacity(rows.len());
+    for chunk in rows.chunks(rows_per_statement(cols)) {
+        let mut vals = Vec::with_capacity(chunk.len() * cols);
+        for (r, hash) in chunk {
+            push_row(&mut vals, org, t, *r, hash);
+        }
+        let returned: Vec<(i64, String)> =
+            sqlx::query_as_with(&upsert_sql(t, chunk.len()), args(vals)?).fetch_all(&mut *conn).await?;
+        changed.extend(returned.into_iter().map(|(row_id, key)| (key, row_id)));
+    }
+    Ok(rows.iter().filter_map(|(r, _)| changed.get(r.id()).map(|&row_id| (*r, row_id))).collect())
+}
+
+/// A record's values in the order of [`upsert_columns`].
+fn push_row<R: Keyed>(vals: &mut Vec<Val>, org: i64, t: &Table, r: &R, hash: &[u8; 32]) {
+    vals.push(Val::Int(Some(org)));
+    vals.push(Val::Text(Some(r.id().to_owned())));
+    r.columns(vals);
+    if t.raw_table.is_none() {
+        vals.push(r.raw().stored());
+    }
+    vals.push(Val::Blob(hash.to_vec()));
+}
+
+/// One multi-row INSERT of `rows` records not stored before, row ids included.
+fn insert_sql(t: &Table, rows: usize) -> String {
+    let cols = upsert_columns(t);
+    let one = format!("({})", vec!["?"; cols.len() + 1].join(", "));
+    let values = vec![one.as_str(); rows].join(", ");
+    format!("INSERT INTO {name} (id, {cols}) VALUES {values}", name = t.name, cols = cols.join(", "))
 }
 
 /// Which of `ids` are stored, with their content hash (None for rows written before hashes):
@@ -543,7 +594,7 @@ async fn store_raw<R: Keyed>(conn: &mut SqliteConnection, side: &str, rows: &[(&
         let mut vals = Vec::with_capacity(chunk.len() * 2);
         for (r, row_id) in chunk {
             vals.push(Val::Int(Some(*row_id)));
-            vals.push(Val::Blob(super::packed::pack(r.raw())));
+            vals.push(r.raw().stored());
         }
         sqlx::query_with(&sql, args(vals)?).execute(&mut *conn).await?;
     }

@@ -320,6 +320,50 @@ async fn an_invoice_without_line_items_keeps_its_stored_lines() {
 }
 
 #[tokio::test]
+async fn a_page_of_new_changed_and_unchanged_invoices_writes_the_new_and_the_changed_with_their_lines() {
+    let l = loaded().await;
+    let org = l.orgs[0];
+    let items = &l.tenants[0].invoices.items;
+    let before = count(&l.store, "xero_invoices", org).await;
+    let unchanged = items[1].clone();
+    let mut changed = items[2].clone();
+    changed["Reference"] = json!("Changed beside a new one");
+    // New records take row ids after the largest, also when that one was removed: its lines,
+    // raw record and search entry went with it, so nothing of it can attach to a new invoice.
+    let last = items.last().unwrap();
+    xero::delete_missing(
+        &mut l.store.pool().acquire().await.unwrap(),
+        org,
+        Resource::Invoices,
+        &items[..items.len() - 1].iter().map(id_of).collect::<Vec<_>>(),
+    )
+    .await
+    .unwrap();
+    let mut new = items[3].clone();
+    new["InvoiceID"] = json!("0f8c1c2e-1d2b-4c3a-9e8f-7a6b5c4d3e2f");
+    new["InvoiceNumber"] = json!("INV-NEW-0001");
+    let mut tx = l.store.begin_write().await.unwrap();
+    let written = upsert(&mut tx, org, Resource::Invoices, &[unchanged, changed.clone(), new.clone()]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(written, 2, "the new and the changed invoice; the unchanged one is skipped");
+    assert_eq!(count(&l.store, "xero_invoices", org).await, before, "one removed, one added");
+
+    let got = xero::get_invoice(&l.store, org, &id_of(&new)).await.unwrap().unwrap();
+    assert_eq!(got.row.number.as_deref(), Some("INV-NEW-0001"));
+    assert_eq!(got.line_items.len(), items[3]["LineItems"].as_array().unwrap().len(), "its own lines");
+    assert_eq!(got.raw, new);
+    assert!(xero::get_invoice(&l.store, org, &id_of(last)).await.unwrap().is_none());
+    let found =
+        xero::list_invoices(&l.store, &InvoiceQuery { search: Some("INV-NEW-0001".into()), ..Default::default() })
+            .await
+            .unwrap();
+    assert_eq!(found.total, 1, "the new invoice is in the search index, the removed one is not");
+    let updated = xero::get_invoice(&l.store, org, &id_of(&changed)).await.unwrap().unwrap();
+    assert_eq!(updated.reference.as_deref(), Some("Changed beside a new one"));
+    assert_eq!(updated.line_items.len(), items[2]["LineItems"].as_array().unwrap().len());
+}
+
+#[tokio::test]
 async fn an_older_copy_of_a_record_does_not_overwrite_a_newer_one() {
     let l = loaded().await;
     let v = &l.tenants[0].invoices.items[5];

@@ -232,16 +232,22 @@ fn grouping(store: &xp_store::Store, records: usize) -> xp_sync::Engine {
 struct CountingSink(Mutex<Vec<usize>>);
 
 impl xp_sync::Sink for CountingSink {
+    type Rows = <TableSink as xp_sync::Sink>::Rows;
+
+    fn read(&self, job: &xp_sync::JobKey, records: Vec<serde_json::Value>) -> Result<Self::Rows, xp_sync::SinkError> {
+        TableSink.read(job, records)
+    }
+
     fn write<'a>(
         &'a self,
         conn: &'a mut sqlx::SqliteConnection,
         job: &'a xp_sync::JobKey,
-        records: &'a [serde_json::Value],
+        pages: &'a [Self::Rows],
     ) -> xp_sync::BoxFuture<'a, Result<(), xp_sync::SinkError>> {
         if job.resource == "Invoices" {
-            self.0.lock().unwrap().push(records.len());
+            self.0.lock().unwrap().push(pages.iter().map(Vec::len).sum());
         }
-        TableSink.write(conn, job, records)
+        TableSink.write(conn, job, pages)
     }
 
     fn remove_missing<'a>(
@@ -291,6 +297,27 @@ async fn a_failure_inside_a_group_keeps_the_whole_pages_before_it_and_the_next_r
         let resumed = fake.calls.load(Ordering::SeqCst) - before;
         assert_eq!(resumed, 1 + 11 - (stop_after - 1), "resumed after the kept pages ({stop_after})");
     }
+}
+
+#[tokio::test]
+async fn a_record_refused_inside_a_group_keeps_the_pages_read_before_it_and_nothing_of_its_own() {
+    let d = db(&["o1"]).await;
+    let fake = Fake::with_records("Invoices", 1_050);
+    // Sorted between r00349 and r00350: on page 4, inside the first group of five pages.
+    fake.data.lock().unwrap().push(("Invoices".into(), serde_json::json!({"updated": 1_349, "value": 77})));
+    let sink = CountingSink::default();
+    let e = grouping(&d.store, 500);
+    let out = e.sync_org(fake.as_ref(), &sink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+    let OrgOutcome::Failed { failed } = &out else { panic!("a refused record fails the organisation: {out:?}") };
+    assert_eq!(failed[0].1, "storing the page failed: Invoices record 77 cannot be stored: it has no id");
+    assert_eq!(*sink.0.lock().unwrap(), [300], "pages 1 to 3, read before page 4, are committed in one");
+    assert_eq!(stored(&d.store, "o1", "Invoices").await.len(), 300, "nothing of page 4");
+    fake.data.lock().unwrap().retain(|(_, r)| r.get("id").is_some());
+    let before = fake.calls.load(Ordering::SeqCst);
+    let out = e.sync_org(fake.as_ref(), &sink, &org("o1"), false, &|_| {}, &CancellationToken::new()).await;
+    assert!(matches!(out, OrgOutcome::Done { items: 750, .. }), "resumed at page 4: {out:?}");
+    assert_eq!(fake.calls.load(Ordering::SeqCst) - before, 1 + 8, "Settings, then pages 4 to 11");
+    assert_eq!(stored(&d.store, "o1", "Invoices").await, upstream(&fake, "Invoices"));
 }
 
 #[tokio::test]

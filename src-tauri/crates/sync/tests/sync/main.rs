@@ -166,21 +166,30 @@ impl Source for Fake {
 pub struct TableSink;
 
 impl Sink for TableSink {
+    type Rows = Vec<(String, Value)>;
+
+    fn read(&self, job: &JobKey, records: Vec<Value>) -> Result<Self::Rows, SinkError> {
+        records
+            .into_iter()
+            .map(|r| match r["id"].as_str() {
+                Some(id) => Ok((id.to_owned(), r)),
+                None => Err(SinkError::InvalidRecord {
+                    resource: job.resource.clone(),
+                    id: r["value"].to_string(),
+                    reason: "it has no id".into(),
+                }),
+            })
+            .collect()
+    }
+
     fn write<'a>(
         &'a self,
         conn: &'a mut sqlx::SqliteConnection,
         job: &'a JobKey,
-        records: &'a [Value],
+        pages: &'a [Self::Rows],
     ) -> BoxFuture<'a, Result<(), SinkError>> {
         Box::pin(async move {
-            for r in records {
-                let Some(id) = r["id"].as_str() else {
-                    return Err(SinkError::InvalidRecord {
-                        resource: job.resource.clone(),
-                        id: r["value"].to_string(),
-                        reason: "it has no id".into(),
-                    });
-                };
+            for (id, r) in pages.iter().flatten() {
                 sqlx::query("INSERT INTO t_records (org, resource, id, raw) VALUES (?, ?, ?, ?) ON CONFLICT (org, resource, id) DO UPDATE SET raw = excluded.raw")
                     .bind(job.organisation_id.to_string())
                     .bind(&job.resource)
