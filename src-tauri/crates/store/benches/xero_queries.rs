@@ -45,7 +45,7 @@ Notes (from tuning on the same machine):
   and nothing else (no row update, no raw rewrite, no line replacement, no FTS work), and a record not stored before
   skips the lines' DELETE. Records not stored before go in as plain INSERTs with their row ids (no UPSERT, no
   RETURNING). The content hash and the packed raw JSON are made when a page is read into rows, before the write
-  (here in the read + map row; in a sync while the previous group commits). Figures on this shared machine: the CPU
+  (here in the read + map row; in a sync before the write lock is taken). Figures on this shared machine: the CPU
   columns say what the store itself spent.
 - Lines are keyed by their invoice's row id (`invoice_row`, position): a first sync's lines append at the table's
   right edge instead of landing on about 1,000 random leaves per page; pages are written on the store's one sync

@@ -110,14 +110,14 @@ pub trait Source: Send + Sync {
 /// written with the pages committed alongside it.
 pub trait Sink: Send + Sync {
     /// A fetched page as the sink holds it until its commit: typed rows, a fraction of the
-    /// parsed JSON's size (a Xero invoice of 1.6 KB is 7.9 KB as a `serde_json::Value`), so the
-    /// engine can gather many pages into one commit without holding their JSON.
+    /// parsed JSON's size (a Xero invoice: 6,430 bytes as `serde_json::Value`s, 2,005 as rows;
+    /// docs/benchmarks.md), so the engine can gather many pages into one commit.
     type Rows: Send + Sync;
 
-    /// Reads one fetched page into rows, before any transaction: the engine does it while the
-    /// pages before are being committed, so reading and writing run side by side. Every record
-    /// is read before any is written, so a record that cannot be stored fails its page here:
-    /// the pages read before it are committed, nothing of its own.
+    /// Reads one fetched page into rows, outside any transaction, so SQLite's write lock is not
+    /// held while the JSON is read. Every record is read before any is written, so a record that
+    /// cannot be stored fails its page here: the pages read before it are committed, nothing of
+    /// its own.
     fn read(&self, job: &JobKey, records: Vec<Value>) -> std::result::Result<Self::Rows, SinkError>;
 
     /// Stores `pages` (in the order they were fetched) inside their commit's transaction.
@@ -511,9 +511,10 @@ impl Engine {
                 report(progress(ProgressState::Done, pages_done, items_done, &pass, None));
                 return Ok((items_done, pages_done));
             }
-            // The next page is fetched and read while these are written: the rate limit, not
-            // the store, sets the pace, and reading the JSON into rows overlaps the store's work
-            // on its own thread. The cursor still moves only with a committed page.
+            // The next page is fetched (and read into rows) while these are written: the rate
+            // limit, not the store, sets the pace. Reading shares this task with the commit, so
+            // its CPU overlaps the store's thread only while a statement runs there; the network
+            // wait overlaps whole. The cursor still moves only with a committed page.
             let next_req = request(&pass);
             let (committed, next) = tokio::join!(commit, async {
                 tokio::select! {

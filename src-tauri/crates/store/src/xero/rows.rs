@@ -9,9 +9,9 @@ use xp_core::money::{Currency, Money, MoneyError};
 /// A record as received, made ready to store when its page is read: its content hash (which
 /// tells an unchanged record from a changed one) and the form it is stored in. Both used to be
 /// made inside the write transaction, where hashing and packing 100k invoices took about 0.25 s of
-/// the store's 5.5 s (docs/benchmarks.md, fifth step); made by the sync sink's read, they run
-/// while the pages before are being committed, and a packed invoice waits for its commit in a
-/// third of the bytes.
+/// the store's 5.5 s (docs/benchmarks.md, fifth step); made by the sync sink's read, they happen
+/// before the write lock is taken, and a packed invoice waits for its commit in a third of the
+/// bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Raw {
     hash: [u8; 32],
